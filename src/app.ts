@@ -1,0 +1,84 @@
+import { randomUUID } from "node:crypto";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from "fastify-type-provider-zod";
+import type { Deps } from "./deps";
+import { authRoutes } from "./modules/auth/auth.routes";
+import { usersRoutes } from "./modules/users/users.routes";
+import { CommonErrors } from "./shared/errors";
+import { opsRoutes } from "./shared/http/ops.routes";
+import { errorHandler, notFoundHandler, sendProblem } from "./shared/http/problem";
+import { perMinute } from "./shared/rate-limit";
+
+export const DEFAULT_BODY_LIMIT = 64 * 1024;
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Builds the HTTP app around ready dependencies; never listens (main.ts and tests do). */
+export async function buildApp(deps: Deps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    // A caller's X-Request-Id is echoed when it is safe to log; otherwise we mint one.
+    genReqId: (req) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    return503OnClosing: true,
+    forceCloseConnections: "idle",
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+
+  const ipRule = perMinute(deps.config.rateLimit.ipPerMinute);
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+    if (request.routeOptions.config?.rateLimit === false) return;
+    const decision = await deps.rateLimiter.take(`ip:${request.ip}`, ipRule);
+    if (!decision.allowed) {
+      return sendProblem(
+        reply,
+        CommonErrors.rateLimited("Too many requests from this address", {
+          headers: { "retry-after": String(decision.retryAfterSeconds) },
+        }),
+      );
+    }
+  });
+
+  app.addHook("onResponse", async (request, reply) => {
+    const route = request.routeOptions.url ?? "unmatched";
+    deps.metrics.httpRequests.inc({ method: request.method, route, status: reply.statusCode });
+    deps.metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.0.3",
+      info: { title: "signaldesk", version: "1" },
+      components: {
+        securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+      },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs", uiConfig: { docExpansion: "list" } });
+  app.get("/openapi.json", { config: { rateLimit: false }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
+
+  await app.register(opsRoutes(deps));
+  await app.register(authRoutes({ botToken: deps.config.telegram.botToken, ...deps }));
+  await app.register(usersRoutes(deps));
+
+  return app;
+}

@@ -1,0 +1,55 @@
+import type { Deps } from "./deps";
+
+/**
+ * Operator commands that need the service's database and keys. The CLI runs them directly, or,
+ * when a running server holds the embedded database, through that server's control socket.
+ */
+export type CommandArgs = Record<string, string | boolean | undefined>;
+export type Command = (deps: Deps, args: CommandArgs) => Promise<string>;
+
+export class CommandError extends Error {}
+
+function telegramIdArg(args: CommandArgs): number {
+  const id = Number(args["telegram-id"]);
+  if (!Number.isSafeInteger(id) || id <= 0)
+    throw new CommandError("--telegram-id must be a positive integer");
+  return id;
+}
+
+export const commands: Record<string, Command> = {
+  /** Mints an access token for a Telegram id, creating the user (and granting admin) as asked. */
+  async token(deps, args) {
+    const telegramId = telegramIdArg(args);
+    const { user } = await deps.users.ensureFromTelegram({ telegramId });
+    if (args.admin === true && user.role !== "admin") {
+      await deps.db.transaction(async (tx) => {
+        await deps.users.grantAdmin(user.id, tx);
+        await deps.audit.record(
+          {
+            actorId: null,
+            actorKind: "cli",
+            action: "users.admin_granted",
+            subjectType: "user",
+            subjectId: user.id,
+          },
+          tx,
+        );
+      });
+    }
+    await deps.audit.record({
+      actorId: null,
+      actorKind: "cli",
+      action: "auth.token_issued",
+      subjectType: "user",
+      subjectId: user.id,
+      data: { admin: args.admin === true },
+    });
+    return deps.tokens.issue(user.id);
+  },
+};
+
+export async function runCommand(deps: Deps, name: string, args: CommandArgs): Promise<string> {
+  const command = commands[name];
+  if (!command) throw new CommandError(`unknown command: ${name}`);
+  return command(deps, args);
+}

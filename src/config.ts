@@ -1,0 +1,179 @@
+import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
+const url = (protocols: string[]) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .refine((v) => URL.canParse(v) && protocols.includes(new URL(v).protocol), {
+        message: `must be a ${protocols.join(" or ")} URL`,
+      })
+      .optional(),
+  );
+const integer = (def: number, min: number, max: number) =>
+  z.preprocess(emptyAsUndefined, z.coerce.number().int().min(min).max(max).default(def));
+
+/** Every environment variable of API.md §1 (plus a few operational knobs), validated in one place. */
+const EnvSchema = z.object({
+  PORT: integer(3000, 0, 65535),
+  HOST: z.preprocess(emptyAsUndefined, z.string().default("0.0.0.0")),
+  DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default("./data")),
+  DATABASE_URL: url(["postgres:", "postgresql:"]),
+  REDIS_URL: url(["redis:", "rediss:"]),
+  PUBLIC_URL: url(["http:", "https:"]),
+  JWT_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, "must be at least 32 characters").optional()),
+  MASTER_KEY: z.preprocess(emptyAsUndefined, z.string().min(32, "must be at least 32 characters").optional()),
+  ADMIN_TELEGRAM_IDS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, "must be comma-separated Telegram user ids")
+      .optional(),
+  ),
+  TELEGRAM_BOT_TOKEN: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "must look like 123456:ABC… (from @BotFather)")
+      .optional(),
+  ),
+  TELEGRAM_BOT_USERNAME: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^@?[A-Za-z0-9_]{3,64}$/, "must be a bot username")
+      .optional(),
+  ),
+  TELEGRAM_MODE: z.preprocess(emptyAsUndefined, z.enum(["webhook", "polling", "off"]).optional()),
+  TELEGRAM_WEBHOOK_SECRET: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,256}$/, "must be 1-256 characters of A-Z a-z 0-9 _ -")
+      .optional(),
+  ),
+  TELEGRAM_API_ROOT: z.preprocess(emptyAsUndefined, url(["http:", "https:"])),
+  STRIPE_SECRET_KEY: optionalString,
+  STRIPE_WEBHOOK_SECRET: z.preprocess(
+    emptyAsUndefined,
+    z.string().startsWith("whsec_", "must start with whsec_").optional(),
+  ),
+  STRIPE_API_BASE: url(["http:", "https:"]),
+  LOG_LEVEL: z.preprocess(
+    emptyAsUndefined,
+    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  ),
+  RATE_LIMIT_IP_PER_MINUTE: integer(600, 1, 1_000_000),
+  RATE_LIMIT_USER_PER_MINUTE: integer(300, 1, 1_000_000),
+  SHUTDOWN_TIMEOUT_MS: integer(10_000, 0, 600_000),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  publicUrl: string;
+  jwtSecret: string | undefined;
+  masterKey: string | undefined;
+  adminTelegramIds: ReadonlySet<number>;
+  telegram: {
+    botToken: string | undefined;
+    botUsername: string | undefined;
+    mode: "webhook" | "polling" | "off";
+    webhookSecret: string | undefined;
+    apiRoot: string;
+  };
+  stripe: { secretKey: string | undefined; webhookSecret: string | undefined; apiBase: string | undefined };
+  logLevel: string;
+  rateLimit: { ipPerMinute: number; userPerMinute: number };
+  shutdownTimeoutMs: number;
+}
+
+/** A config whose generated secrets are resolved: what the running service uses. */
+export type ResolvedConfig = Config & {
+  jwtSecret: string;
+  masterKey: string;
+  telegram: { webhookSecret: string };
+};
+
+export class ConfigError extends Error {}
+
+/** Pure: environment in, config out; throws ConfigError naming the first bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`${String(issue.path[0])}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
+  if (e.STRIPE_SECRET_KEY && !e.STRIPE_WEBHOOK_SECRET) {
+    throw new ConfigError("STRIPE_WEBHOOK_SECRET: required when STRIPE_SECRET_KEY is set");
+  }
+  const defaultMode = publicUrl.startsWith("https:") ? "webhook" : "polling";
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    publicUrl,
+    jwtSecret: e.JWT_SECRET,
+    masterKey: e.MASTER_KEY,
+    adminTelegramIds: new Set((e.ADMIN_TELEGRAM_IDS ?? "").split(",").filter(Boolean).map(Number)),
+    telegram: {
+      botToken: e.TELEGRAM_BOT_TOKEN,
+      botUsername: e.TELEGRAM_BOT_USERNAME?.replace(/^@/, ""),
+      mode: e.TELEGRAM_BOT_TOKEN ? (e.TELEGRAM_MODE ?? defaultMode) : "off",
+      webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+      apiRoot: (e.TELEGRAM_API_ROOT ?? "https://api.telegram.org").replace(/\/+$/, ""),
+    },
+    stripe: {
+      secretKey: e.STRIPE_SECRET_KEY,
+      webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+      apiBase: e.STRIPE_API_BASE,
+    },
+    logLevel: e.LOG_LEVEL,
+    rateLimit: { ipPerMinute: e.RATE_LIMIT_IP_PER_MINUTE, userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+const GENERATED_FILE = "secrets.json";
+
+/**
+ * Secrets the operator did not set are generated once and kept in DATA_DIR (mode 0600), so a
+ * restart keeps every issued token, device key and webhook secret valid.
+ */
+export function resolveSecrets(config: Config): ResolvedConfig {
+  const file = path.join(config.dataDir, GENERATED_FILE);
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const stored: Record<string, string> = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
+  let changed = false;
+  const take = (name: string, given: string | undefined, bytes: number) => {
+    if (given) return given;
+    if (!stored[name]) {
+      stored[name] = randomBytes(bytes).toString("base64url");
+      changed = true;
+    }
+    return stored[name];
+  };
+  const jwtSecret = take("JWT_SECRET", config.jwtSecret, 48);
+  const masterKey = take("MASTER_KEY", config.masterKey, 48);
+  const webhookSecret = take("TELEGRAM_WEBHOOK_SECRET", config.telegram.webhookSecret, 32);
+  if (changed) writeFileSync(file, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
+  if (existsSync(file)) chmodSync(file, 0o600);
+  return { ...config, jwtSecret, masterKey, telegram: { ...config.telegram, webhookSecret } };
+}
+
+/** Reads the process environment once; the only place `process.env` is touched. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): ResolvedConfig {
+  return resolveSecrets(parseConfig(env));
+}

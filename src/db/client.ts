@@ -1,0 +1,65 @@
+import { PGlite } from "@electric-sql/pglite";
+import type { ExtractTablesWithRelations } from "drizzle-orm";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import pg from "pg";
+
+type NoSchema = Record<string, never>;
+/** The database handle every repository takes: PGlite and node-postgres share this type. */
+export type Db = PgDatabase<PgQueryResultHKT, NoSchema, ExtractTablesWithRelations<NoSchema>>;
+export type Tx = PgTransaction<PgQueryResultHKT, NoSchema, ExtractTablesWithRelations<NoSchema>>;
+/** A repository runs over whatever it is given: the db or an open transaction. */
+export type Executor = Db | Tx;
+
+export interface Database {
+  kind: "pglite" | "postgres";
+  db: Db;
+  /** Runs raw SQL and returns rows: used by migrations, readiness checks and tests. */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+  /** node-postgres pool when on a server (LISTEN/NOTIFY needs a dedicated client). */
+  pool?: pg.Pool;
+  pglite?: PGlite;
+}
+
+// timestamptz and int8 come back as strings from node-postgres unless told otherwise; bigint
+// counts in this service are small, so parse them as numbers for parity with PGlite.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export async function openPostgres(url: string, max = 10): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max });
+  pool.on("error", () => {
+    // An idle client losing its connection must not crash the process; the pool replaces it.
+  });
+  const db = drizzlePg(pool) as unknown as Db;
+  return {
+    kind: "postgres",
+    db,
+    pool,
+    async query(sql, params) {
+      const res = await pool.query(sql, params as unknown[]);
+      return res.rows;
+    },
+    close: () => pool.end(),
+  };
+}
+
+/** Embedded PostgreSQL; `dataDir` undefined means in memory (tests). */
+export async function openPglite(dataDir?: string): Promise<Database> {
+  const client = dataDir ? new PGlite(dataDir) : new PGlite();
+  await client.waitReady;
+  const db = drizzlePglite(client) as unknown as Db;
+  return {
+    kind: "pglite",
+    db,
+    pglite: client,
+    async query(sql, params) {
+      const res = params?.length
+        ? await client.query(sql, params)
+        : await client.exec(sql).then((r) => r.at(-1)!);
+      return res.rows as never[];
+    },
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,72 @@
+import { Redis } from "ioredis";
+import type { Logger } from "pino";
+import type { ResolvedConfig } from "./config";
+import type { Database } from "./db/client";
+import { createAuditService } from "./modules/audit/audit.service";
+import { createGuards } from "./modules/auth/auth.guards";
+import { createTokenService } from "./modules/auth/auth.tokens";
+import { type AccessResolver, everyoneFree } from "./modules/users/users.models";
+import { createUsersService } from "./modules/users/users.service";
+import type { Clock } from "./shared/clock";
+import { createMetrics } from "./shared/metrics";
+import { memoryRateLimiter, perMinute, redisRateLimiter } from "./shared/rate-limit";
+
+export interface DepsInput {
+  config: ResolvedConfig;
+  database: Database;
+  clock: Clock;
+  logger: Logger;
+  /** Set once migrations are applied; /readyz reports it. */
+  migrated?: () => boolean;
+}
+
+export type Deps = Awaited<ReturnType<typeof createDeps>>;
+
+/** The composition root: every service is built here from config, database and clock. */
+export async function createDeps(input: DepsInput) {
+  const { config, database, clock, logger } = input;
+  const db = database.db;
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
+  const rateLimiter = redis ? redisRateLimiter(redis) : memoryRateLimiter();
+  const metrics = createMetrics({ defaultMetrics: true });
+
+  let access: AccessResolver = everyoneFree;
+  const audit = createAuditService({ db, clock });
+  const users = createUsersService({
+    db,
+    clock,
+    adminTelegramIds: config.adminTelegramIds,
+    access: () => access,
+  });
+  const tokens = createTokenService({ secret: config.jwtSecret, clock });
+  const guards = createGuards({
+    tokens,
+    users,
+    adminTelegramIds: config.adminTelegramIds,
+    rateLimiter,
+    userRule: perMinute(config.rateLimit.userPerMinute),
+  });
+
+  return {
+    config,
+    database,
+    db,
+    clock,
+    logger,
+    redis,
+    rateLimiter,
+    metrics,
+    audit,
+    users,
+    tokens,
+    guards,
+    migrated: input.migrated ?? (() => true),
+    /** Lets the entitlements module plug in the real plan resolver. */
+    setAccessResolver(resolver: AccessResolver) {
+      access = resolver;
+    },
+    async close() {
+      await redis?.quit().catch(() => redis.disconnect());
+    },
+  };
+}

@@ -1,0 +1,16 @@
+import { defineErrors } from "../../shared/errors";
+
+export const AuthErrors = defineErrors({
+  initDataInvalid: {
+    code: "auth.init_data_invalid",
+    status: 401,
+    title: "Telegram initData is invalid or stale",
+  },
+  botUnavailable: {
+    code: "auth.telegram_unavailable",
+    status: 503,
+    title: "Telegram sign-in is not configured on this server",
+  },
+  unauthenticated: { code: "auth.unauthenticated", status: 401, title: "Authentication required" },
+  adminOnly: { code: "auth.admin_required", status: 403, title: "This action needs the admin role" },
+});

@@ -1,0 +1,65 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { Clock } from "../../shared/clock";
+import { UserSchema } from "../users/users.schemas";
+import type { UsersService } from "../users/users.service";
+import { AuthErrors } from "./auth.errors";
+import { verifyInitData } from "./auth.models";
+import { ACCESS_TOKEN_TTL_SECONDS, type TokenService } from "./auth.tokens";
+
+const TelegramAuthBody = z.object({
+  initData: z.string().min(1).max(8192),
+  ref: z.string().max(64).optional(),
+});
+
+const TokenResponse = z.object({
+  accessToken: z.string(),
+  tokenType: z.literal("Bearer"),
+  expiresIn: z.number().int(),
+  user: UserSchema,
+});
+
+/** A Mini App opened through `startapp=ref_CODE` carries the referral in start_param. */
+function referralFrom(ref: string | undefined, startParam: string | null): string | null {
+  if (ref) return ref;
+  if (startParam?.startsWith("ref_")) return startParam.slice(4);
+  return null;
+}
+
+export function authRoutes(deps: {
+  botToken: string | undefined;
+  clock: Clock;
+  users: UsersService;
+  tokens: TokenService;
+}): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.post(
+      "/api/v1/auth/telegram",
+      { schema: { tags: ["auth"], body: TelegramAuthBody, response: { 200: TokenResponse } } },
+      async (request) => {
+        if (!deps.botToken) throw AuthErrors.botUnavailable();
+        const now = Math.floor(deps.clock.now().getTime() / 1000);
+        const result = verifyInitData(request.body.initData, deps.botToken, now);
+        if (!result.ok) {
+          request.log.info({ reason: result.reason }, "telegram sign-in refused");
+          throw AuthErrors.initDataInvalid();
+        }
+        const { user } = await deps.users.ensureFromTelegram(
+          {
+            telegramId: result.user.id,
+            username: result.user.username ?? null,
+            firstName: [result.user.first_name, result.user.last_name].filter(Boolean).join(" "),
+            languageCode: result.user.language_code ?? null,
+          },
+          { referralCode: referralFrom(request.body.ref, result.startParam) },
+        );
+        return {
+          accessToken: await deps.tokens.issue(user.id),
+          tokenType: "Bearer" as const,
+          expiresIn: ACCESS_TOKEN_TTL_SECONDS,
+          user: await deps.users.toView(user),
+        };
+      },
+    );
+  };
+}

@@ -1,0 +1,51 @@
+import type { UserRow } from "./users.table";
+
+export const LEVELS = ["free", "premium", "vip", "enterprise"] as const;
+export type Level = (typeof LEVELS)[number];
+export const REGIONS = ["GB", "US", "EU", "ASIA"] as const;
+export type Region = (typeof REGIONS)[number];
+export type Role = "user" | "admin";
+
+export interface Features {
+  signals: boolean;
+  maxDevices: number;
+  autoApprove: boolean;
+  minSignalTier?: Exclude<Level, "free">;
+}
+
+export const FREE_FEATURES: Features = { signals: false, maxDevices: 1, autoApprove: false };
+
+/**
+ * What other modules need to know about a user's plan. The entitlements module provides the
+ * real resolver; with no entitlement anywhere, everyone is free.
+ */
+export interface AccessResolver {
+  tierOf(userId: string, at?: Date): Promise<Level>;
+  featuresOf(userId: string, at?: Date): Promise<Features>;
+}
+
+export const everyoneFree: AccessResolver = {
+  tierOf: async () => "free",
+  featuresOf: async () => FREE_FEATURES,
+};
+
+/** An admin is either granted in the database (CLI `token --admin`) or listed in ADMIN_TELEGRAM_IDS. */
+export function effectiveRole(
+  user: Pick<UserRow, "role" | "telegramId">,
+  adminIds: ReadonlySet<number>,
+): Role {
+  return user.role === "admin" || adminIds.has(user.telegramId) ? "admin" : "user";
+}
+
+export interface UserView {
+  id: string;
+  telegramId: number;
+  username: string | null;
+  firstName: string;
+  role: Role;
+  tier: Level;
+  autoApprove: boolean;
+  region: Region | null;
+  referredBy: string | null;
+  createdAt: string;
+}

@@ -1,0 +1,26 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { currentUser, type Guards } from "../auth/auth.guards";
+import { PatchMeBody, UserSchema } from "./users.schemas";
+import type { UsersService } from "./users.service";
+
+export function usersRoutes(deps: { users: UsersService; guards: Guards }): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get(
+      "/api/v1/me",
+      { preHandler: deps.guards.requireUser, schema: { tags: ["users"], response: { 200: UserSchema } } },
+      async (request) => deps.users.toView(currentUser(request).row),
+    );
+
+    app.patch(
+      "/api/v1/me",
+      {
+        preHandler: deps.guards.requireUser,
+        schema: { tags: ["users"], body: PatchMeBody, response: { 200: UserSchema } },
+      },
+      async (request) => {
+        const row = await deps.users.updateProfile(currentUser(request).id, request.body);
+        return deps.users.toView(row);
+      },
+    );
+  };
+}

@@ -1,0 +1,106 @@
+import type { Executor, Tx } from "../../db/client";
+import type { Clock } from "../../shared/clock";
+import { newId } from "../../shared/ids";
+import { UserErrors } from "./users.errors";
+import { type AccessResolver, effectiveRole, type Region, type UserView } from "./users.models";
+import { usersRepository } from "./users.repository";
+import type { UserRow } from "./users.table";
+
+export interface TelegramProfile {
+  telegramId: number;
+  username?: string | null;
+  firstName?: string | null;
+  languageCode?: string | null;
+}
+
+/** Runs inside the transaction that creates a user (the affiliate program attributes here). */
+export type UserCreatedHook = (user: UserRow, tx: Tx) => Promise<void>;
+
+export type UsersService = ReturnType<typeof createUsersService>;
+
+export function createUsersService(deps: {
+  db: Executor;
+  clock: Clock;
+  adminTelegramIds: ReadonlySet<number>;
+  access: () => AccessResolver;
+}) {
+  const createdHooks: UserCreatedHook[] = [];
+  const repo = usersRepository(deps.db);
+
+  async function toView(row: UserRow): Promise<UserView> {
+    return {
+      id: row.id,
+      telegramId: row.telegramId,
+      username: row.username,
+      firstName: row.firstName,
+      role: effectiveRole(row, deps.adminTelegramIds),
+      tier: await deps.access().tierOf(row.id),
+      autoApprove: row.autoApprove,
+      region: row.region,
+      referredBy: null,
+      createdAt: row.createdAt.toISOString(),
+    };
+  }
+
+  return {
+    toView,
+    onUserCreated(hook: UserCreatedHook): void {
+      createdHooks.push(hook);
+    },
+    findById: (id: string) => repo.findById(id),
+    findByTelegramId: (telegramId: number) => repo.findByTelegramId(telegramId),
+
+    /**
+     * First sight creates the user and records the referral code they arrived with (first
+     * touch only); later sights refresh the Telegram profile and never touch the referral.
+     */
+    async ensureFromTelegram(
+      profile: TelegramProfile,
+      opts: { referralCode?: string | null } = {},
+    ): Promise<{ user: UserRow; created: boolean }> {
+      const existing = await repo.findByTelegramId(profile.telegramId);
+      const now = deps.clock.now();
+      if (existing) {
+        const changed =
+          (profile.username !== undefined && profile.username !== existing.username) ||
+          (profile.firstName != null && profile.firstName !== existing.firstName);
+        if (!changed) return { user: existing, created: false };
+        const updated = await repo.update(existing.id, {
+          username: profile.username ?? existing.username,
+          firstName: profile.firstName ?? existing.firstName,
+          updatedAt: now,
+        });
+        return { user: updated ?? existing, created: false };
+      }
+      return deps.db.transaction(async (tx) => {
+        const { row, created } = await usersRepository(tx).insertOrGet({
+          id: newId("usr", now.getTime()),
+          telegramId: profile.telegramId,
+          username: profile.username ?? null,
+          firstName: profile.firstName ?? "",
+          languageCode: profile.languageCode ?? null,
+          referralCode: opts.referralCode ?? null,
+          createdAt: now,
+          updatedAt: now,
+        });
+        if (created) for (const hook of createdHooks) await hook(row, tx);
+        return { user: row, created };
+      });
+    },
+
+    async grantAdmin(userId: string, executor: Executor = deps.db): Promise<void> {
+      await usersRepository(executor).update(userId, { role: "admin", updatedAt: deps.clock.now() });
+    },
+
+    async updateProfile(userId: string, patch: { autoApprove?: boolean; region?: Region }): Promise<UserRow> {
+      if (patch.autoApprove === true) {
+        const features = await deps.access().featuresOf(userId);
+        if (!features.autoApprove)
+          throw UserErrors.featureRequired("Auto-approve needs a plan that includes it");
+      }
+      const row = await repo.update(userId, { ...patch, updatedAt: deps.clock.now() });
+      if (!row) throw UserErrors.notFound();
+      return row;
+    },
+  };
+}

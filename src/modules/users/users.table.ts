@@ -1,0 +1,26 @@
+import { bigint, boolean, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { tstz } from "../../db/columns";
+
+export const users = pgTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    telegramId: bigint("telegram_id", { mode: "number" }).notNull(),
+    username: text("username"),
+    firstName: text("first_name").notNull().default(""),
+    languageCode: text("language_code"),
+    /** Role granted explicitly (CLI `token --admin`); ADMIN_TELEGRAM_IDS adds admins at runtime. */
+    role: text("role", { enum: ["user", "admin"] })
+      .notNull()
+      .default("user"),
+    autoApprove: boolean("auto_approve").notNull().default(false),
+    region: text("region", { enum: ["GB", "US", "EU", "ASIA"] }),
+    /** The referral code the user arrived with, as given (first touch, never changed). */
+    referralCode: text("referral_code"),
+    createdAt: tstz("created_at").notNull(),
+    updatedAt: tstz("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("users_telegram_id_key").on(t.telegramId)],
+);
+
+export type UserRow = typeof users.$inferSelect;

@@ -1,0 +1,109 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
+import { AppError, CommonErrors, type FieldError } from "../errors";
+
+export const PROBLEM_CONTENT_TYPE = "application/problem+json; charset=utf-8";
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  code: string;
+  requestId: string;
+  errors?: FieldError[];
+}
+
+function validationErrors(
+  error: FastifyError & { validation: { instancePath: string; message?: string }[] },
+) {
+  const context = (error as { validationContext?: string }).validationContext ?? "body";
+  return error.validation.map((v) => ({
+    path: v.instancePath.replace(/^\//, "").replaceAll("/", ".") || context,
+    message: v.message ?? "is invalid",
+  }));
+}
+
+/** Maps anything thrown during a request to an AppError; null means "unexpected" (a 500). */
+export function toAppError(error: unknown): AppError | null {
+  if (error instanceof AppError) return error;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    return CommonErrors.invalid("The request did not pass validation", { errors: validationErrors(error) });
+  }
+  const e = error as Partial<FastifyError>;
+  switch (e.code) {
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return CommonErrors.tooLarge("The request body is larger than this endpoint accepts");
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return CommonErrors.unsupportedMediaType("Send application/json");
+    case "FST_ERR_RATE_LIMITED":
+      return CommonErrors.rateLimited();
+  }
+  if (
+    error instanceof SyntaxError ||
+    e.code === "FST_ERR_CTP_EMPTY_JSON_BODY" ||
+    e.code === "FST_ERR_CTP_INVALID_JSON_BODY"
+  ) {
+    // The parser's own message may quote the body back; say only what is wrong.
+    return CommonErrors.invalid("The body is not valid JSON", {
+      errors: [{ path: "body", message: "is not valid JSON" }],
+    });
+  }
+  const status = e.statusCode;
+  if (typeof status === "number" && status >= 400 && status < 500) {
+    if (status === 400) {
+      return CommonErrors.invalid("The request is malformed", {
+        errors: [{ path: "request", message: "is malformed" }],
+      });
+    }
+    if (status === 413) return CommonErrors.tooLarge();
+    if (status === 415) return CommonErrors.unsupportedMediaType();
+    if (status === 404) return CommonErrors.notFound();
+    return CommonErrors.invalid("The request cannot be processed", { status });
+  }
+  return null;
+}
+
+export function problemOf(err: AppError, requestId: string): Problem {
+  return {
+    type: `https://signaldesk.dev/problems/${err.code}`,
+    title: err.title,
+    status: err.status,
+    ...(err.detail ? { detail: err.detail } : {}),
+    code: err.code,
+    requestId,
+    ...(err.errors ? { errors: err.errors } : {}),
+  };
+}
+
+export function sendProblem(reply: FastifyReply, err: AppError): FastifyReply {
+  if (err.headers) reply.headers(err.headers);
+  return reply
+    .code(err.status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(problemOf(err, String(reply.request.id)));
+}
+
+/** The single error handler: known errors become problem+json; the rest a bare 500, cause logged. */
+export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply) {
+  const known = toAppError(error);
+  if (known) {
+    if (known.status >= 500) request.log.error({ err: error }, "request failed");
+    return sendProblem(reply, known);
+  }
+  request.log.error({ err: error }, "unexpected error");
+  return reply
+    .code(500)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send({
+      type: "https://signaldesk.dev/problems/internal",
+      title: "Internal Server Error",
+      status: 500,
+      code: "internal",
+      requestId: String(request.id),
+    } satisfies Problem);
+}
+
+export function notFoundHandler(_request: FastifyRequest, reply: FastifyReply) {
+  return sendProblem(reply, CommonErrors.notFound("No such route"));
+}

@@ -1,0 +1,69 @@
+import { Writable } from "node:stream";
+import type { FastifyInstance } from "fastify";
+import { afterAll, beforeEach } from "vitest";
+import { buildApp } from "../../src/app";
+import type { Database } from "../../src/db/client";
+import { createDeps, type Deps } from "../../src/deps";
+import { ManualClock } from "../../src/shared/clock";
+import { createLogger } from "../../src/shared/logger";
+import { testConfig } from "./config";
+import { resetDatabase, testDatabase } from "./db";
+
+export interface TestApp {
+  app: FastifyInstance;
+  deps: Deps;
+  database: Database;
+  clock: ManualClock;
+  /** Every log line the app wrote, for assertions (and the secret-hygiene checks). */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export async function createTestApp(
+  opts: { env?: Record<string, string | undefined>; clock?: ManualClock } = {},
+): Promise<TestApp> {
+  const database = await testDatabase();
+  const clock = opts.clock ?? new ManualClock(new Date());
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logs.push(...String(chunk).split("\n").filter(Boolean));
+      done();
+    },
+  });
+  const config = testConfig(opts.env);
+  const deps = await createDeps({ config, database, clock, logger: createLogger(config.logLevel, sink) });
+  const app = await buildApp(deps);
+  await app.ready();
+  return {
+    app,
+    deps,
+    database,
+    clock,
+    logs,
+    async close() {
+      await app.close();
+      await deps.close();
+    },
+  };
+}
+
+/**
+ * One app per test file, a clean database before each test. Returns a getter because the app
+ * is built in a hook.
+ */
+export function useTestApp(opts: Parameters<typeof createTestApp>[0] = {}): () => TestApp {
+  let current: TestApp | undefined;
+  beforeEach(async () => {
+    current ??= await createTestApp(opts);
+    await resetDatabase(current.database);
+    current.logs.length = 0;
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  return () => {
+    if (!current) throw new Error("useTestApp: the app is built in beforeEach");
+    return current;
+  };
+}

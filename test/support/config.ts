@@ -1,0 +1,19 @@
+import { parseConfig, type ResolvedConfig } from "../../src/config";
+
+export const TEST_BOT_TOKEN = "123456:TEST-bot-token-abcdefghijklmnop";
+export const TEST_JWT_SECRET = "test-jwt-secret-0123456789abcdefghijklmnop";
+export const TEST_MASTER_KEY = "test-master-key-0123456789abcdefghijklmnop";
+export const TEST_WEBHOOK_SECRET = "test-webhook-secret";
+
+/** A resolved config for tests: fixed secrets, nothing written to disk. */
+export function testConfig(env: Record<string, string | undefined> = {}): ResolvedConfig {
+  const config = parseConfig({
+    DATA_DIR: "/tmp/signaldesk-test-unused",
+    JWT_SECRET: TEST_JWT_SECRET,
+    MASTER_KEY: TEST_MASTER_KEY,
+    TELEGRAM_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+    LOG_LEVEL: "info",
+    ...env,
+  });
+  return config as ResolvedConfig;
+}

@@ -1,0 +1,15 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    pool: "forks",
+    maxWorkers: 2,
+    // Test files in one worker share its migrated database (PGlite costs ~2 s and ~340 MB to
+    // create); each test file cleans the tables it needs through the test helpers.
+    isolate: false,
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    sequence: { hooks: "list" },
+  },
+});
