@@ -16,6 +16,12 @@ const USAGE = `usage: signaldesk <command> [options]
   token --telegram-id N [--admin]         print a bearer token for that Telegram user
 `;
 
+// Every option any command takes; strict parsing turns a typo into an error, not a silent default.
+const OPTIONS = {
+  "telegram-id": { type: "string" },
+  admin: { type: "boolean" },
+} as const;
+
 /** Runs an operator command on this process's own connection, or via the running server's socket. */
 async function runOperatorCommand(config: ResolvedConfig, name: string, args: CommandArgs): Promise<string> {
   let database: Awaited<ReturnType<typeof openDatabase>>;
@@ -36,7 +42,7 @@ async function runOperatorCommand(config: ResolvedConfig, name: string, args: Co
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const { values } = parseArgs({ args: rest, strict: false, allowPositionals: true });
+  const { values } = parseArgs({ args: rest, options: OPTIONS, strict: true, allowPositionals: false });
   const args = values as CommandArgs;
   switch (command) {
     case "start":
