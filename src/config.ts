@@ -18,6 +18,13 @@ const url = (protocols: string[]) =>
 const integer = (def: number, min: number, max: number) =>
   z.preprocess(emptyAsUndefined, z.coerce.number().int().min(min).max(max).default(def));
 
+const FX_RATE_PAIR = String.raw`\s*[A-Z]{3}\s*=\s*\d+(?:\.\d{1,8})?\s*`;
+const FX_RATES_FORMAT = new RegExp(`^${FX_RATE_PAIR}(?:,${FX_RATE_PAIR})*$`);
+const fxCurrencies = (v: string) => v.split(",").map((pair) => pair.split("=")[0]!.trim());
+/** "USD=1.27, EUR=1.17" → { USD: "1.27", EUR: "1.17" }; rates stay strings so pricing stays exact. */
+const parseFxRates = (v: string): Record<string, string> =>
+  Object.fromEntries(v.split(",").map((pair) => pair.split("=").map((part) => part.trim())));
+
 /** Every environment variable of API.md §1 (plus a few operational knobs), validated in one place. */
 const EnvSchema = z.object({
   PORT: integer(3000, 0, 65535),
@@ -71,6 +78,18 @@ const EnvSchema = z.object({
   RATE_LIMIT_IP_PER_MINUTE: integer(600, 1, 1_000_000),
   RATE_LIMIT_USER_PER_MINUTE: integer(300, 1, 1_000_000),
   SHUTDOWN_TIMEOUT_MS: integer(10_000, 0, 600_000),
+  FX_RATE_SOURCE_URL: url(["http:", "https:"]),
+  FX_RATES: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(FX_RATES_FORMAT, "must look like USD=1.27,EUR=1.17 (rates from GBP, at most 8 decimals)")
+      .refine((v) => new Set(fxCurrencies(v)).size === fxCurrencies(v).length, "names a currency twice")
+      .transform(parseFxRates)
+      .refine((rates) => Object.values(rates).every((r) => /[1-9]/.test(r)), "rates must be positive")
+      .optional(),
+  ),
+  STARS_PER_GBP: integer(75, 1, 1_000_000),
 });
 
 export interface Config {
@@ -94,6 +113,11 @@ export interface Config {
   logLevel: string;
   rateLimit: { ipPerMinute: number; userPerMinute: number };
   shutdownTimeoutMs: number;
+  pricing: {
+    fxRateSourceUrl: string | undefined;
+    fxRates: Record<string, string> | undefined;
+    starsPerGbp: number;
+  };
 }
 
 /** A config whose generated secrets are resolved: what the running service uses. */
@@ -143,6 +167,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     rateLimit: { ipPerMinute: e.RATE_LIMIT_IP_PER_MINUTE, userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    pricing: { fxRateSourceUrl: e.FX_RATE_SOURCE_URL, fxRates: e.FX_RATES, starsPerGbp: e.STARS_PER_GBP },
   };
 }
 
