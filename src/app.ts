@@ -11,6 +11,8 @@ import {
 } from "fastify-type-provider-zod";
 import type { Deps } from "./deps";
 import { authRoutes } from "./modules/auth/auth.routes";
+import { catalogRoutes } from "./modules/catalog/catalog.routes";
+import { entitlementsRoutes } from "./modules/entitlements/entitlements.routes";
 import { usersRoutes } from "./modules/users/users.routes";
 import { CommonErrors } from "./shared/errors";
 import { opsRoutes } from "./shared/http/ops.routes";
@@ -79,6 +81,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(opsRoutes(deps));
   await app.register(authRoutes({ botToken: deps.config.telegram.botToken, ...deps }));
   await app.register(usersRoutes(deps));
+  await app.register(catalogRoutes(deps));
+  await app.register(entitlementsRoutes(deps));
 
   return app;
 }

@@ -5,9 +5,11 @@ import type { Database } from "./db/client";
 import { createAuditService } from "./modules/audit/audit.service";
 import { createGuards } from "./modules/auth/auth.guards";
 import { createTokenService } from "./modules/auth/auth.tokens";
-import { type AccessResolver, everyoneFree } from "./modules/users/users.models";
+import { createCatalogService } from "./modules/catalog/catalog.service";
+import { createEntitlementsService } from "./modules/entitlements/entitlements.service";
 import { createUsersService } from "./modules/users/users.service";
 import type { Clock } from "./shared/clock";
+import { createEventBus } from "./shared/events";
 import { createMetrics } from "./shared/metrics";
 import { memoryRateLimiter, perMinute, redisRateLimiter } from "./shared/rate-limit";
 
@@ -30,13 +32,15 @@ export async function createDeps(input: DepsInput) {
   const rateLimiter = redis ? redisRateLimiter(redis) : memoryRateLimiter();
   const metrics = createMetrics({ defaultMetrics: true });
 
-  let access: AccessResolver = everyoneFree;
+  const events = createEventBus((err, event) => logger.error({ err, event }, "event listener failed"));
   const audit = createAuditService({ db, clock });
+  const catalog = createCatalogService({ db, clock, audit });
+  const entitlements = createEntitlementsService({ db, clock, catalog, audit, events });
   const users = createUsersService({
     db,
     clock,
     adminTelegramIds: config.adminTelegramIds,
-    access: () => access,
+    access: () => entitlements,
   });
   const tokens = createTokenService({ secret: config.jwtSecret, clock });
   const guards = createGuards({
@@ -56,15 +60,14 @@ export async function createDeps(input: DepsInput) {
     redis,
     rateLimiter,
     metrics,
+    events,
     audit,
     users,
+    catalog,
+    entitlements,
     tokens,
     guards,
     migrated: input.migrated ?? (() => true),
-    /** Lets the entitlements module plug in the real plan resolver. */
-    setAccessResolver(resolver: AccessResolver) {
-      access = resolver;
-    },
     async close() {
       await redis?.quit().catch(() => redis.disconnect());
     },

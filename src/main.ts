@@ -46,6 +46,7 @@ export async function startServer(baseConfig: ResolvedConfig): Promise<RunningSe
   const database = await openDatabase(baseConfig);
   const config = await resolveBotUsername(baseConfig, logger);
   const deps = await createDeps({ config, database, clock: systemClock, logger });
+  if (await deps.catalog.seedDefaultCatalog()) logger.info("default catalog seeded");
   const app = await buildApp(deps);
   await app.listen({ port: config.port, host: config.host });
   const control = database.kind === "pglite" ? await startControlSocket(deps) : undefined;

@@ -15,19 +15,11 @@ export interface Features {
 
 export const FREE_FEATURES: Features = { signals: false, maxDevices: 1, autoApprove: false };
 
-/**
- * What other modules need to know about a user's plan. The entitlements module provides the
- * real resolver; with no entitlement anywhere, everyone is free.
- */
+/** What other modules need to know about a user's plan (the entitlements module answers). */
 export interface AccessResolver {
   tierOf(userId: string, at?: Date): Promise<Level>;
   featuresOf(userId: string, at?: Date): Promise<Features>;
 }
-
-export const everyoneFree: AccessResolver = {
-  tierOf: async () => "free",
-  featuresOf: async () => FREE_FEATURES,
-};
 
 /** An admin is either granted in the database (CLI `token --admin`) or listed in ADMIN_TELEGRAM_IDS. */
 export function effectiveRole(

@@ -1,0 +1,65 @@
+import { z } from "zod";
+import { PAID_LEVELS } from "./catalog.models";
+
+const slug = z
+  .string()
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "lowercase letters, digits and dashes")
+  .max(64);
+const name = z.string().trim().min(1).max(120);
+
+export const FeaturesSchema = z
+  .object({
+    signals: z.boolean(),
+    maxDevices: z.number().int().min(0).max(1000),
+    autoApprove: z.boolean(),
+    minSignalTier: z.enum(PAID_LEVELS),
+  })
+  .meta({ id: "Features" });
+
+export const TierSchema = z.object({
+  id: z.string(),
+  level: z.enum(PAID_LEVELS),
+  name: z.string(),
+  monthlyPriceMinor: z.number().int(),
+  features: FeaturesSchema,
+});
+
+export const CatalogSchema = z.object({
+  currency: z.literal("GBP"),
+  categories: z.array(
+    z.object({
+      id: z.string(),
+      slug: z.string(),
+      name: z.string(),
+      products: z.array(
+        z.object({
+          id: z.string(),
+          slug: z.string(),
+          name: z.string(),
+          description: z.string(),
+          tiers: z.array(TierSchema),
+        }),
+      ),
+    }),
+  ),
+});
+
+export const CreateCategoryBody = z.object({ slug, name, position: z.number().int().optional() });
+export const PatchCategoryBody = CreateCategoryBody.partial();
+export const CreateProductBody = z.object({
+  categoryId: z.string().min(1),
+  slug,
+  name,
+  description: z.string().max(2000).optional(),
+  position: z.number().int().optional(),
+});
+export const PatchProductBody = CreateProductBody.omit({ categoryId: true }).partial();
+export const CreateTierBody = z.object({
+  productId: z.string().min(1),
+  level: z.enum(PAID_LEVELS),
+  name,
+  monthlyPriceMinor: z.number().int().min(1).max(100_000_000),
+  features: FeaturesSchema,
+});
+export const PatchTierBody = CreateTierBody.omit({ productId: true, level: true }).partial();
+export const IdParams = z.object({ id: z.string().min(1).max(64) });

@@ -1,0 +1,190 @@
+import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
+import type { Executor } from "../../db/client";
+import type { Clock } from "../../shared/clock";
+import type { EventBus } from "../../shared/events";
+import { newId } from "../../shared/ids";
+import type { AuditService } from "../audit/audit.service";
+import type { CatalogService } from "../catalog/catalog.service";
+import type { TierRow } from "../catalog/catalog.table";
+import type { AccessResolver, Features, Level } from "../users/users.models";
+import { users } from "../users/users.table";
+import { EntitlementErrors } from "./entitlements.errors";
+import { DAY_MS, isActive, nextPeriodStart, resolveAccess } from "./entitlements.models";
+import { type EntitlementRow, entitlements } from "./entitlements.table";
+
+export type EntitlementsService = ReturnType<typeof createEntitlementsService>;
+
+export interface GrantInput {
+  userId: string;
+  tier: Pick<TierRow, "id" | "level">;
+  days: number;
+  source: { orderId: string } | { grantedBy: string };
+}
+
+export function createEntitlementsService(deps: {
+  db: Executor;
+  clock: Clock;
+  catalog: Pick<CatalogService, "findTier">;
+  audit: AuditService;
+  events: EventBus;
+}) {
+  const { db, clock } = deps;
+
+  async function periodsOf(userId: string, executor: Executor = db): Promise<EntitlementRow[]> {
+    return executor
+      .select()
+      .from(entitlements)
+      .where(eq(entitlements.userId, userId))
+      .orderBy(desc(entitlements.startsAt));
+  }
+
+  async function access(userId: string, at: Date = clock.now()) {
+    const periods = (await periodsOf(userId)).filter((p) => isActive(p, at));
+    const tiers = new Map<string, TierRow>();
+    for (const p of periods) {
+      const tier = await deps.catalog.findTier(p.tierId);
+      if (tier) tiers.set(tier.id, tier);
+    }
+    return resolveAccess(periods, tiers, at);
+  }
+
+  /**
+   * Adds a period inside the caller's transaction. The user's row is locked first, so two
+   * grants for one user (a webhook and an admin, say) chain instead of overlapping.
+   */
+  async function grantPeriod(tx: Executor, input: GrantInput): Promise<EntitlementRow> {
+    await tx.execute(sql`select 1 from ${users} where ${users.id} = ${input.userId} for update`);
+    const now = clock.now();
+    const sameTier = await tx
+      .select()
+      .from(entitlements)
+      .where(
+        and(
+          eq(entitlements.userId, input.userId),
+          eq(entitlements.tierId, input.tier.id),
+          isNull(entitlements.revokedAt),
+          gt(entitlements.expiresAt, now),
+        ),
+      );
+    const startsAt = nextPeriodStart(sameTier, now);
+    const [row] = await tx
+      .insert(entitlements)
+      .values({
+        id: newId("ent", now.getTime()),
+        userId: input.userId,
+        tierId: input.tier.id,
+        level: input.tier.level,
+        startsAt,
+        expiresAt: new Date(startsAt.getTime() + input.days * DAY_MS),
+        sourceKind: "orderId" in input.source ? "order" : "admin",
+        orderId: "orderId" in input.source ? input.source.orderId : null,
+        grantedBy: "grantedBy" in input.source ? input.source.grantedBy : null,
+        createdAt: now,
+      })
+      .returning();
+    return row!;
+  }
+
+  /** Revokes the period an order created (refunds); returns it, or undefined if none was active. */
+  async function revokeForOrder(
+    tx: Executor,
+    orderId: string,
+    by: string,
+  ): Promise<EntitlementRow | undefined> {
+    const [row] = await tx
+      .update(entitlements)
+      .set({ revokedAt: clock.now(), revokedBy: by })
+      .where(and(eq(entitlements.orderId, orderId), isNull(entitlements.revokedAt)))
+      .returning();
+    return row;
+  }
+
+  const resolver: AccessResolver = {
+    tierOf: async (userId, at) => (await access(userId, at)).tier,
+    featuresOf: async (userId, at) => (await access(userId, at)).features,
+  };
+
+  return {
+    ...resolver,
+    access,
+    periodsOf,
+    grantPeriod,
+    revokeForOrder,
+    async hasFeature(userId: string, feature: keyof Features, at?: Date): Promise<boolean> {
+      return Boolean((await resolver.featuresOf(userId, at))[feature]);
+    },
+
+    async adminGrant(
+      actor: { id: string },
+      userId: string,
+      tierId: string,
+      days: number,
+    ): Promise<EntitlementRow> {
+      const tier = await deps.catalog.findTier(tierId);
+      if (!tier) throw EntitlementErrors.tierNotFound();
+      const row = await db.transaction(async (tx) => {
+        const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.id, userId));
+        if (!user) throw EntitlementErrors.userNotFound();
+        const period = await grantPeriod(tx, { userId, tier, days, source: { grantedBy: actor.id } });
+        await deps.audit.record(
+          {
+            actorId: actor.id,
+            actorKind: "admin",
+            action: "entitlements.granted",
+            subjectType: "user",
+            subjectId: userId,
+            data: { entitlementId: period.id, tierId, days },
+          },
+          tx,
+        );
+        return period;
+      });
+      deps.events.emit("entitlements.changed", { userId });
+      return row;
+    },
+
+    async adminRevoke(actor: { id: string }, entitlementId: string): Promise<void> {
+      const row = await db.transaction(async (tx) => {
+        const [revoked] = await tx
+          .update(entitlements)
+          .set({ revokedAt: clock.now(), revokedBy: actor.id })
+          .where(and(eq(entitlements.id, entitlementId), isNull(entitlements.revokedAt)))
+          .returning();
+        if (!revoked) throw EntitlementErrors.notFound();
+        await deps.audit.record(
+          {
+            actorId: actor.id,
+            actorKind: "admin",
+            action: "entitlements.revoked",
+            subjectType: "user",
+            subjectId: revoked.userId,
+            data: { entitlementId },
+          },
+          tx,
+        );
+        return revoked;
+      });
+      deps.events.emit("entitlements.changed", { userId: row.userId });
+    },
+
+    async view(userId: string) {
+      const now = clock.now();
+      const [resolved, periods] = await Promise.all([access(userId, now), periodsOf(userId)]);
+      return {
+        tier: resolved.tier as Level,
+        features: resolved.features,
+        items: periods
+          .filter((p) => !p.revokedAt)
+          .map((p) => ({
+            id: p.id,
+            tierId: p.tierId,
+            level: p.level,
+            startsAt: p.startsAt.toISOString(),
+            expiresAt: p.expiresAt.toISOString(),
+            source: p.orderId ? { orderId: p.orderId } : { grantedBy: p.grantedBy ?? "" },
+            active: isActive(p, now),
+          })),
+      };
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import { index, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { tstz } from "../../db/columns";
+import { catalogTiers } from "../catalog/catalog.table";
+import { users } from "../users/users.table";
+
+/** A period during which a user holds a tier. Revoked periods stay for history. */
+export const entitlements = pgTable(
+  "entitlements",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    tierId: text("tier_id")
+      .notNull()
+      .references(() => catalogTiers.id),
+    level: text("level", { enum: ["premium", "vip", "enterprise"] }).notNull(),
+    startsAt: tstz("starts_at").notNull(),
+    expiresAt: tstz("expires_at").notNull(),
+    sourceKind: text("source_kind", { enum: ["order", "admin"] }).notNull(),
+    /** The order that paid for this period: a refund revokes exactly this row. */
+    orderId: text("order_id"),
+    grantedBy: text("granted_by"),
+    revokedAt: tstz("revoked_at"),
+    revokedBy: text("revoked_by"),
+    createdAt: tstz("created_at").notNull(),
+  },
+  (t) => [
+    index("entitlements_user_idx").on(t.userId, t.expiresAt),
+    uniqueIndex("entitlements_order_key").on(t.orderId),
+  ],
+);
+
+export type EntitlementRow = typeof entitlements.$inferSelect;
