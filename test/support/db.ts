@@ -7,7 +7,10 @@ const holder = globalThis as { __signaldeskTestDb?: Promise<Database> };
 async function freshPostgresDatabase(baseUrl: string): Promise<Database> {
   const url = new URL(baseUrl);
   const name = `${url.pathname.slice(1) || "test"}_sd_w${process.env.VITEST_POOL_ID ?? "0"}`;
-  const admin = new pg.Client({ connectionString: baseUrl });
+  // Connect to the maintenance database, so the base database named in the URL need not exist.
+  const adminUrl = new URL(baseUrl);
+  adminUrl.pathname = "/postgres";
+  const admin = new pg.Client({ connectionString: adminUrl.toString() });
   await admin.connect();
   try {
     await admin.query(`drop database if exists "${name}" with (force)`);
