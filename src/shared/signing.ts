@@ -1,0 +1,197 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import type { Redis } from "ioredis";
+import type { Clock } from "./clock";
+
+/** A signed request may be this far from server time, either way (API.md §7.1). */
+export const MAX_SKEW_SECONDS = 300;
+/** How long a nonce stays spent: the full window in which its timestamp could still pass the skew check. */
+export const NONCE_TTL_SECONDS = 2 * MAX_SKEW_SECONDS;
+
+export type SignerKind = "device" | "producer";
+export type IdHeader = "x-device-id" | "x-producer-id";
+
+export interface CanonicalParts {
+  method: string;
+  /** The request target exactly as sent, e.g. `/api/v1/device/poll?wait=20`. */
+  pathWithQuery: string;
+  /** Unix seconds. */
+  timestamp: number | string;
+  nonce: string;
+  body: Buffer | string;
+}
+
+export function canonicalString(parts: CanonicalParts): string {
+  const bodyHash = createHash("sha256").update(parts.body).digest("hex");
+  return [
+    parts.method.toUpperCase(),
+    parts.pathWithQuery,
+    String(parts.timestamp),
+    parts.nonce,
+    bodyHash,
+  ].join("\n");
+}
+
+/** Lowercase hex HMAC-SHA256 of the canonical string, keyed by the UTF-8 bytes of the secret. */
+export function signRequest(secret: string, parts: CanonicalParts): string {
+  return createHmac("sha256", secret).update(canonicalString(parts)).digest("hex");
+}
+
+/**
+ * Secrets are derived, never stored, so a stolen database alone cannot sign requests;
+ * bumping keyVersion is a rotation that invalidates the old secret at once.
+ */
+export function deriveSecret(masterKey: string, kind: SignerKind, id: string, keyVersion: number): string {
+  return createHmac("sha256", masterKey).update(`${kind}:${id}:${keyVersion}`).digest("base64url");
+}
+
+export function newNonce(): string {
+  return randomBytes(18).toString("base64url");
+}
+
+export interface SignedHeadersInput {
+  id: string;
+  idHeader: IdHeader;
+  method: string;
+  pathWithQuery: string;
+  body: Buffer | string;
+  now: Date;
+  nonce?: string;
+}
+
+/** The four headers of a signed request, for the device simulator, the publish CLI and tests. */
+export function signedHeaders(secret: string, input: SignedHeadersInput): Record<string, string> {
+  const timestamp = Math.floor(input.now.getTime() / 1000);
+  const nonce = input.nonce ?? newNonce();
+  const signature = signRequest(secret, { ...input, timestamp, nonce });
+  return {
+    [input.idHeader]: input.id,
+    "x-timestamp": String(timestamp),
+    "x-nonce": nonce,
+    "x-signature": signature,
+  };
+}
+
+/** Remembers (id, nonce) pairs; `remember` is true only the first time within the TTL. */
+export interface NonceStore {
+  remember(id: string, nonce: string, ttlSeconds?: number): Promise<boolean>;
+}
+
+const BUCKET_MS = 60_000;
+
+/**
+ * Nonces are filed under the minute they expire in, so each call drops whole past minutes and
+ * memory stays proportional to the traffic of the last TTL rather than growing forever.
+ */
+export function memoryNonceStore({ clock }: { clock: Clock }): NonceStore {
+  const expiries = new Map<string, number>();
+  const buckets = new Map<number, string[]>();
+  const sweep = (now: number) => {
+    for (const [bucket, keys] of buckets) {
+      if ((bucket + 1) * BUCKET_MS > now) continue;
+      for (const key of keys)
+        if ((expiries.get(key) ?? Number.POSITIVE_INFINITY) <= now) expiries.delete(key);
+      buckets.delete(bucket);
+    }
+  };
+  return {
+    async remember(id, nonce, ttlSeconds = NONCE_TTL_SECONDS) {
+      const now = clock.now().getTime();
+      sweep(now);
+      const key = `${id}\n${nonce}`;
+      const expiresAt = expiries.get(key);
+      if (expiresAt !== undefined && expiresAt > now) return false;
+      const until = now + ttlSeconds * 1000;
+      expiries.set(key, until);
+      const bucket = Math.floor(until / BUCKET_MS);
+      const keys = buckets.get(bucket);
+      if (keys) keys.push(key);
+      else buckets.set(bucket, [key]);
+      return true;
+    },
+  };
+}
+
+/** One atomic SET NX per nonce, so instances sharing Redis can never both accept the same one. */
+export function redisNonceStore(redis: Redis, prefix = "sd:nonce:"): NonceStore {
+  return {
+    async remember(id, nonce, ttlSeconds = NONCE_TTL_SECONDS) {
+      const reply = await redis.set(`${prefix}${id}:${nonce}`, "1", "EX", ttlSeconds, "NX");
+      return reply === "OK";
+    },
+  };
+}
+
+export type RejectionReason =
+  | "missing_header"
+  | "bad_header"
+  | "stale_timestamp"
+  | "unknown_id"
+  | "bad_signature"
+  | "replayed_nonce";
+
+export type SignatureCheck = { ok: true; id: string } | { ok: false; reason: RejectionReason };
+
+export interface VerifyInput {
+  idHeader: IdHeader;
+  headers: Record<string, unknown>;
+  method: string;
+  /** The raw request target (path and query) exactly as received. */
+  pathWithQuery: string;
+  body?: Buffer | string;
+  /** The current secret for an id, or null when the id is unknown or revoked. */
+  lookupSecret: (id: string) => Promise<string | null>;
+  clock: Clock;
+  nonces: NonceStore;
+}
+
+const ID_RE = /^[A-Za-z0-9_-]{1,128}$/;
+const TIMESTAMP_RE = /^[0-9]{1,12}$/;
+const NONCE_RE = /^[A-Za-z0-9_-]{16,64}$/;
+const SIGNATURE_RE = /^[0-9a-f]{64}$/;
+
+function readHeaders(headers: Record<string, unknown>, idHeader: IdHeader) {
+  const values = [headers[idHeader], headers["x-timestamp"], headers["x-nonce"], headers["x-signature"]];
+  if (values.some((v) => v === undefined || v === "")) return "missing_header" as const;
+  const [id, timestamp, nonce, signature] = values;
+  if (typeof id !== "string" || !ID_RE.test(id)) return "bad_header" as const;
+  if (typeof timestamp !== "string" || !TIMESTAMP_RE.test(timestamp)) return "bad_header" as const;
+  if (typeof nonce !== "string" || !NONCE_RE.test(nonce)) return "bad_header" as const;
+  if (typeof signature !== "string" || !SIGNATURE_RE.test(signature)) return "bad_header" as const;
+  return { id, timestamp, nonce, signature };
+}
+
+// Constant-time so response timing reveals nothing about how much of a forged signature was right.
+function signaturesMatch(expectedHex: string, givenHex: string): boolean {
+  const expected = Buffer.from(expectedHex, "hex");
+  const given = Buffer.from(givenHex, "hex");
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+/**
+ * Checks a signed request. The nonce is spent only after the signature holds, so unsigned
+ * garbage cannot burn a device's nonces; the cheap clock check runs before any secret lookup.
+ */
+export async function verifySignature(input: VerifyInput): Promise<SignatureCheck> {
+  const parsed = readHeaders(input.headers, input.idHeader);
+  if (typeof parsed === "string") return { ok: false, reason: parsed };
+  const { id, timestamp, nonce, signature } = parsed;
+
+  const nowSeconds = Math.floor(input.clock.now().getTime() / 1000);
+  if (Math.abs(nowSeconds - Number(timestamp)) > MAX_SKEW_SECONDS)
+    return { ok: false, reason: "stale_timestamp" };
+
+  const secret = await input.lookupSecret(id);
+  if (secret === null) return { ok: false, reason: "unknown_id" };
+  const expected = signRequest(secret, {
+    method: input.method,
+    pathWithQuery: input.pathWithQuery,
+    timestamp,
+    nonce,
+    body: input.body ?? "",
+  });
+  if (!signaturesMatch(expected, signature)) return { ok: false, reason: "bad_signature" };
+
+  if (!(await input.nonces.remember(id, nonce, NONCE_TTL_SECONDS)))
+    return { ok: false, reason: "replayed_nonce" };
+  return { ok: true, id };
+}
