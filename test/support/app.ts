@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import type { FastifyInstance } from "fastify";
-import { afterAll, beforeEach } from "vitest";
+import { afterEach, beforeEach } from "vitest";
 import { buildApp } from "../../src/app";
 import type { Database } from "../../src/db/client";
 import { createDeps, type Deps } from "../../src/deps";
@@ -49,18 +49,18 @@ export async function createTestApp(
 }
 
 /**
- * One app per test file, a clean database before each test. Returns a getter because the app
- * is built in a hook.
+ * A fresh app (services, caches, in-memory indexes) for every test over the worker's shared
+ * database, emptied first. Returns a getter because the app is built in a hook.
  */
 export function useTestApp(opts: Parameters<typeof createTestApp>[0] = {}): () => TestApp {
   let current: TestApp | undefined;
   beforeEach(async () => {
-    current ??= await createTestApp(opts);
-    await resetDatabase(current.database);
-    current.logs.length = 0;
+    await resetDatabase(await testDatabase());
+    current = await createTestApp(opts);
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await current?.close();
+    current = undefined;
   });
   return () => {
     if (!current) throw new Error("useTestApp: the app is built in beforeEach");

@@ -19,7 +19,7 @@ export function catalogRoutes(deps: { catalog: CatalogService; guards: Guards })
       catalog.view(),
     );
 
-    const admin = { preHandler: guards.requireAdmin };
+    const admin = { onRequest: guards.requireAdmin };
     const tags = ["admin: catalog"];
     app.post(
       "/api/v1/admin/catalog/categories",

@@ -35,7 +35,7 @@ export function entitlementsRoutes(deps: {
     app.get(
       "/api/v1/me/entitlements",
       {
-        preHandler: guards.requireUser,
+        onRequest: guards.requireUser,
         schema: { tags: ["entitlements"], response: { 200: EntitlementsView } },
       },
       (req) => entitlements.view(currentUser(req).id),
@@ -44,7 +44,7 @@ export function entitlementsRoutes(deps: {
     app.post(
       "/api/v1/admin/users/:userId/entitlements",
       {
-        preHandler: guards.requireAdmin,
+        onRequest: guards.requireAdmin,
         schema: {
           tags: ["admin: entitlements"],
           params: z.object({ userId: z.string().min(1).max(64) }),
@@ -73,7 +73,7 @@ export function entitlementsRoutes(deps: {
     app.delete(
       "/api/v1/admin/entitlements/:id",
       {
-        preHandler: guards.requireAdmin,
+        onRequest: guards.requireAdmin,
         schema: { tags: ["admin: entitlements"], params: z.object({ id: z.string().min(1).max(64) }) },
       },
       async (req, reply) => {

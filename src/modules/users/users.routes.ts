@@ -7,14 +7,14 @@ export function usersRoutes(deps: { users: UsersService; guards: Guards }): Fast
   return async (app) => {
     app.get(
       "/api/v1/me",
-      { preHandler: deps.guards.requireUser, schema: { tags: ["users"], response: { 200: UserSchema } } },
+      { onRequest: deps.guards.requireUser, schema: { tags: ["users"], response: { 200: UserSchema } } },
       async (request) => deps.users.toView(currentUser(request).row),
     );
 
     app.patch(
       "/api/v1/me",
       {
-        preHandler: deps.guards.requireUser,
+        onRequest: deps.guards.requireUser,
         schema: { tags: ["users"], body: PatchMeBody, response: { 200: UserSchema } },
       },
       async (request) => {
