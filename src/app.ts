@@ -13,6 +13,7 @@ import type { Deps } from "./deps";
 import { authRoutes } from "./modules/auth/auth.routes";
 import { catalogRoutes } from "./modules/catalog/catalog.routes";
 import { entitlementsRoutes } from "./modules/entitlements/entitlements.routes";
+import { pricingRoutes } from "./modules/pricing/pricing.routes";
 import { usersRoutes } from "./modules/users/users.routes";
 import { CommonErrors } from "./shared/errors";
 import { opsRoutes } from "./shared/http/ops.routes";
@@ -83,6 +84,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(usersRoutes(deps));
   await app.register(catalogRoutes(deps));
   await app.register(entitlementsRoutes(deps));
+  await app.register(pricingRoutes(deps));
 
   return app;
 }

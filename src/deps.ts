@@ -7,6 +7,9 @@ import { createGuards } from "./modules/auth/auth.guards";
 import { createTokenService } from "./modules/auth/auth.tokens";
 import { createCatalogService } from "./modules/catalog/catalog.service";
 import { createEntitlementsService } from "./modules/entitlements/entitlements.service";
+import { DEFAULT_PRICING } from "./modules/pricing/pricing.models";
+import { createRateProvider, withFxRates } from "./modules/pricing/pricing.rates";
+import { createPricingService } from "./modules/pricing/pricing.service";
 import { createUsersService } from "./modules/users/users.service";
 import type { Clock } from "./shared/clock";
 import { createEventBus } from "./shared/events";
@@ -36,6 +39,16 @@ export async function createDeps(input: DepsInput) {
   const audit = createAuditService({ db, clock });
   const catalog = createCatalogService({ db, clock, audit });
   const entitlements = createEntitlementsService({ db, clock, catalog, audit, events });
+  const pricingSettings = withFxRates(DEFAULT_PRICING, config.pricing.fxRates);
+  const fxRates = createRateProvider({
+    settings: pricingSettings,
+    source: config.pricing.fxRateSourceUrl ? { url: config.pricing.fxRateSourceUrl } : undefined,
+    clock,
+    logger,
+  });
+  // No affiliate program is wired yet, so nobody is a referred buyer; the affiliates module replaces this.
+  const referrals = { isReferred: async (_userId: string) => false };
+  const pricing = createPricingService({ catalog, rates: fxRates, settings: pricingSettings, referrals });
   const users = createUsersService({
     db,
     clock,
@@ -65,6 +78,7 @@ export async function createDeps(input: DepsInput) {
     users,
     catalog,
     entitlements,
+    pricing,
     tokens,
     guards,
     migrated: input.migrated ?? (() => true),
