@@ -18,6 +18,21 @@ const url = (protocols: string[]) =>
 const integer = (def: number, min: number, max: number) =>
   z.preprocess(emptyAsUndefined, z.coerce.number().int().min(min).max(max).default(def));
 
+/** "10,25,50" → [10, 25, 50]: exactly `count` integers in [min, max], strictly ascending if asked. */
+const integerList = (def: string, count: number, min: number, max: number, ascending: boolean) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default(def)
+      .refine((v) => new RegExp(String.raw`^\s*\d+(\s*,\s*\d+){${count - 1}}\s*$`).test(v), {
+        message: `must be ${count} comma-separated integers`,
+      })
+      .transform((v) => v.split(",").map(Number))
+      .refine((ns) => ns.every((n) => n >= min && n <= max), `each must be between ${min} and ${max}`)
+      .refine((ns) => !ascending || ns.every((n, i) => i === 0 || n > ns[i - 1]!), "must be ascending"),
+  );
+
 const FX_RATE_PAIR = String.raw`\s*[A-Z]{3}\s*=\s*\d+(?:\.\d{1,8})?\s*`;
 const FX_RATES_FORMAT = new RegExp(`^${FX_RATE_PAIR}(?:,${FX_RATE_PAIR})*$`);
 const fxCurrencies = (v: string) => v.split(",").map((pair) => pair.split("=")[0]!.trim());
@@ -90,6 +105,10 @@ const EnvSchema = z.object({
       .optional(),
   ),
   STARS_PER_GBP: integer(75, 1, 1_000_000),
+  AFFILIATE_TIER_THRESHOLDS: integerList("10,25,50", 3, 1, 1_000_000, true),
+  AFFILIATE_TIER_RATES_BPS: integerList("1000,1500,2000,2500", 4, 0, 10_000, false),
+  AFFILIATE_HOLD_DAYS: integer(30, 0, 3650),
+  AFFILIATE_PAYOUT_MINIMUM_MINOR: integer(5000, 1, 100_000_000),
 });
 
 export interface Config {
@@ -117,6 +136,14 @@ export interface Config {
     fxRateSourceUrl: string | undefined;
     fxRates: Record<string, string> | undefined;
     starsPerGbp: number;
+  };
+  affiliates: {
+    /** Converted referrals needed for silver, gold and platinum. */
+    tierThresholds: readonly [number, number, number];
+    /** Commission rates of bronze, silver, gold and platinum, in basis points. */
+    tierRatesBps: readonly [number, number, number, number];
+    holdDays: number;
+    payoutMinimumMinor: number;
   };
 }
 
@@ -168,6 +195,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     rateLimit: { ipPerMinute: e.RATE_LIMIT_IP_PER_MINUTE, userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     pricing: { fxRateSourceUrl: e.FX_RATE_SOURCE_URL, fxRates: e.FX_RATES, starsPerGbp: e.STARS_PER_GBP },
+    affiliates: {
+      tierThresholds: e.AFFILIATE_TIER_THRESHOLDS as [number, number, number],
+      tierRatesBps: e.AFFILIATE_TIER_RATES_BPS as [number, number, number, number],
+      holdDays: e.AFFILIATE_HOLD_DAYS,
+      payoutMinimumMinor: e.AFFILIATE_PAYOUT_MINIMUM_MINOR,
+    },
   };
 }
 
