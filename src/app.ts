@@ -14,6 +14,7 @@ import { authRoutes } from "./modules/auth/auth.routes";
 import { catalogRoutes } from "./modules/catalog/catalog.routes";
 import { entitlementsRoutes } from "./modules/entitlements/entitlements.routes";
 import { pricingRoutes } from "./modules/pricing/pricing.routes";
+import { telegramRoutes } from "./modules/telegram/telegram.routes";
 import { usersRoutes } from "./modules/users/users.routes";
 import { CommonErrors } from "./shared/errors";
 import { opsRoutes } from "./shared/http/ops.routes";
@@ -85,6 +86,9 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(catalogRoutes(deps));
   await app.register(entitlementsRoutes(deps));
   await app.register(pricingRoutes(deps));
+  await app.register(
+    telegramRoutes({ telegram: deps.telegram, webhookSecret: deps.config.telegram.webhookSecret }),
+  );
 
   return app;
 }

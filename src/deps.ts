@@ -10,6 +10,7 @@ import { createEntitlementsService } from "./modules/entitlements/entitlements.s
 import { DEFAULT_PRICING } from "./modules/pricing/pricing.models";
 import { createRateProvider, withFxRates } from "./modules/pricing/pricing.rates";
 import { createPricingService } from "./modules/pricing/pricing.service";
+import { createTelegramBot } from "./modules/telegram/telegram.module";
 import { createUsersService } from "./modules/users/users.service";
 import type { Clock } from "./shared/clock";
 import { createEventBus } from "./shared/events";
@@ -64,6 +65,16 @@ export async function createDeps(input: DepsInput) {
     userRule: perMinute(config.rateLimit.userPerMinute),
   });
 
+  // The bot calls the same services as the HTTP API; it exists only when a token and a mode are set.
+  const telegram =
+    config.telegram.mode !== "off" && config.telegram.botToken
+      ? createTelegramBot({
+          services: { config, db, clock, logger, audit, users, catalog, entitlements, pricing },
+          rateLimiter,
+          metrics,
+        })
+      : undefined;
+
   return {
     config,
     database,
@@ -81,6 +92,7 @@ export async function createDeps(input: DepsInput) {
     pricing,
     tokens,
     guards,
+    telegram,
     migrated: input.migrated ?? (() => true),
     async close() {
       await redis?.quit().catch(() => redis.disconnect());

@@ -49,6 +49,7 @@ export async function startServer(baseConfig: ResolvedConfig): Promise<RunningSe
   if (await deps.catalog.seedDefaultCatalog()) logger.info("default catalog seeded");
   const app = await buildApp(deps);
   await app.listen({ port: config.port, host: config.host });
+  await deps.telegram?.start();
   const control = database.kind === "pglite" ? await startControlSocket(deps) : undefined;
   logger.info({ database: database.kind, publicUrl: config.publicUrl }, "signaldesk ready");
 
@@ -62,6 +63,8 @@ export async function startServer(baseConfig: ResolvedConfig): Promise<RunningSe
       }, config.shutdownTimeoutMs);
       await app.close();
       clearTimeout(timer);
+      // After HTTP: webhook handlers acknowledged before the close still get to finish.
+      await deps.telegram?.stop();
       await control?.close();
       await deps.close();
       await database.close();

@@ -31,6 +31,7 @@ export class FakeTelegramApi {
   private server: Server | undefined;
   private failures = new Map<string, Reply[]>();
   private nextMessageId = 1;
+  private updates: { update_id: number }[] = [];
   botUsername = "signaldesk_test_bot";
 
   get url(): string {
@@ -48,6 +49,9 @@ export class FakeTelegramApi {
       }
       const [, token, method] = match as unknown as [string, string, string];
       this.calls.push({ method, token, params, at: Date.now() });
+      if (method === "getUpdates" && !this.failures.get(method)?.length) {
+        await this.waitForUpdates(params);
+      }
       const reply = this.failures.get(method)?.shift() ?? this.answer(method, params);
       res.writeHead(reply.ok ? 200 : reply.error_code, { "content-type": "application/json" });
       res.end(JSON.stringify(reply));
@@ -67,6 +71,11 @@ export class FakeTelegramApi {
     this.failures.set(method, list);
   }
 
+  /** Updates handed out by getUpdates (long polling), honouring its offset like Telegram. */
+  pushUpdates(...updates: { update_id: number }[]): void {
+    this.updates.push(...updates);
+  }
+
   callsOf(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -74,14 +83,25 @@ export class FakeTelegramApi {
   reset(): void {
     this.calls.length = 0;
     this.failures.clear();
+    this.updates = [];
   }
 
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
+  /** A long poll returns as soon as updates exist, or empty after a short wait (kept short for tests). */
+  private async waitForUpdates(params: Record<string, unknown>): Promise<void> {
+    const offset = Number(params.offset ?? 0);
+    this.updates = this.updates.filter((u) => u.update_id >= offset);
+    const deadline = Date.now() + Math.min(Number(params.timeout ?? 0) * 1000, 200);
+    while (this.updates.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  }
+
   private answer(method: string, params: Record<string, unknown>): Reply {
     switch (method) {
+      case "getUpdates":
+        return { ok: true, result: this.updates.slice(0, Number(params.limit ?? 100)) };
       case "getMe":
         return {
           ok: true,
@@ -93,7 +113,7 @@ export class FakeTelegramApi {
         return {
           ok: true,
           result: {
-            message_id: this.nextMessageId++,
+            message_id: method === "editMessageText" ? Number(params.message_id) : this.nextMessageId++,
             date: Math.floor(Date.now() / 1000),
             chat: { id: Number(params.chat_id), type: "private" },
             text: params.text,

@@ -1,0 +1,47 @@
+import type { Composer, Context } from "grammy";
+import type { Logger } from "pino";
+import type { ResolvedConfig } from "../../config";
+import type { Executor } from "../../db/client";
+import type { Clock } from "../../shared/clock";
+import type { AuditService } from "../audit/audit.service";
+import type { CatalogService } from "../catalog/catalog.service";
+import type { EntitlementsService } from "../entitlements/entitlements.service";
+import type { PricingService } from "../pricing/pricing.service";
+import type { Role } from "../users/users.models";
+import type { UsersService } from "../users/users.service";
+import type { UserRow } from "../users/users.table";
+
+/** The signaldesk user behind an update, resolved (and created on first contact) once per update. */
+export interface Account {
+  user: UserRow;
+  role: Role;
+}
+
+export type BotContext = Context & { account: Account };
+
+/** The services the bot calls: the same ones the HTTP routes call, nothing of its own. */
+export interface BotServices {
+  config: ResolvedConfig;
+  db: Executor;
+  clock: Clock;
+  logger: Logger;
+  audit: AuditService;
+  users: UsersService;
+  catalog: CatalogService;
+  entitlements: EntitlementsService;
+  pricing: PricingService;
+}
+
+export interface CommandSpec {
+  /** The first name is the command; the rest are aliases (`/plans` = `/shop`). */
+  names: [string, ...string[]];
+  summary: string;
+  role: "all" | "admin";
+  run(ctx: BotContext): Promise<unknown>;
+}
+
+/** One feature of the bot: its commands (for routing and /help) and its buttons and replies. */
+export interface BotFeature {
+  commands: CommandSpec[];
+  install?(bot: Composer<BotContext>): void;
+}

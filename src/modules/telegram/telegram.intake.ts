@@ -1,0 +1,156 @@
+import { eq, sql } from "drizzle-orm";
+import type { Update } from "grammy/types";
+import type { Logger } from "pino";
+import type { Counter } from "prom-client";
+import type { Executor } from "../../db/client";
+import type { Clock } from "../../shared/clock";
+import type { BucketRule, RateLimiter } from "../../shared/rate-limit";
+import { commandOf, isPaymentUpdate, updateKind, updateSender } from "./telegram.models";
+import { createKeyedQueue } from "./telegram.queue";
+import { telegramUpdates, type UpdateStatus } from "./telegram.table";
+
+/** SPEC: burst 5, then one update per second per person. */
+export const USER_UPDATE_RULE: BucketRule = { capacity: 5, refillPerSecond: 1 };
+/** At most one "slow down" reply per person per 10 s. */
+export const SLOW_DOWN_RULE: BucketRule = { capacity: 1, refillPerSecond: 0.1 };
+
+export type IntakeResult = "accepted" | "duplicate" | "dropped";
+export type UpdateIntake = ReturnType<typeof createUpdateIntake>;
+
+export interface IntakeDeps {
+  db: Executor;
+  clock: Clock;
+  logger: Logger;
+  rateLimiter: RateLimiter;
+  updatesTotal: Counter<"kind" | "status">;
+  botUsername: string;
+  /** Runs the bot on one update; a rejection is recorded as a failed update. */
+  handle(update: Update): Promise<void>;
+  /** Tells a person their updates are being dropped. */
+  slowDown(chatId: number): Promise<void>;
+  /** A handler still running after this is recorded as failed and its person's queue moves on. */
+  handlerTimeoutMs?: number;
+  concurrency?: number;
+}
+
+function describe(err: unknown): string {
+  const inner = (err as { error?: unknown }).error ?? err;
+  const message = inner instanceof Error ? `${inner.name}: ${inner.message}` : String(inner);
+  return message.slice(0, 500);
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`handler still running after ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Where every update enters, from the webhook or from polling: logged once (the primary key
+ * settles redeliveries), filtered (bots, floods), then handled after it was acknowledged, so
+ * Telegram never waits on a slow handler.
+ */
+export function createUpdateIntake(deps: IntakeDeps) {
+  const queue = createKeyedQueue(deps.concurrency ?? 16);
+  const timeoutMs = deps.handlerTimeoutMs ?? 30_000;
+
+  async function admit(update: Update): Promise<{ status: UpdateStatus; error: string | null }> {
+    const sender = updateSender(update);
+    if (sender?.isBot) return { status: "dropped", error: "from_bot" };
+    // Payments are never dropped: a pre-checkout must be answered and a payment recorded.
+    if (!sender || isPaymentUpdate(update)) return { status: "received", error: null };
+    const decision = await deps.rateLimiter.take(`tg:${sender.id}`, USER_UPDATE_RULE);
+    return decision.allowed
+      ? { status: "received", error: null }
+      : { status: "dropped", error: "rate_limited" };
+  }
+
+  async function record(update: Update, status: UpdateStatus, error: string | null): Promise<boolean> {
+    const [row] = await deps.db
+      .insert(telegramUpdates)
+      .values({
+        updateId: update.update_id,
+        telegramUserId: updateSender(update)?.id ?? null,
+        kind: updateKind(update),
+        command: commandOf(update.message?.text, deps.botUsername) ?? null,
+        status,
+        error,
+        receivedAt: deps.clock.now(),
+        handledAt: status === "dropped" ? deps.clock.now() : null,
+      })
+      .onConflictDoUpdate({
+        target: telegramUpdates.updateId,
+        set: { deliveries: sql`${telegramUpdates.deliveries} + 1` },
+      })
+      // xmax is 0 only on a freshly inserted row: that tells a first delivery from a repeat.
+      .returning({ inserted: sql<boolean>`(xmax = 0)` });
+    return Boolean(row?.inserted);
+  }
+
+  async function run(update: Update): Promise<void> {
+    const started = performance.now();
+    let status: UpdateStatus = "handled";
+    let error: string | null = null;
+    try {
+      await withTimeout(deps.handle(update), timeoutMs);
+    } catch (err) {
+      status = "failed";
+      error = describe(err);
+      deps.logger.warn(
+        { updateId: update.update_id, kind: updateKind(update), error },
+        "telegram update handler failed",
+      );
+    }
+    try {
+      await deps.db
+        .update(telegramUpdates)
+        .set({
+          status,
+          error,
+          handledAt: deps.clock.now(),
+          durationMs: Math.round(performance.now() - started),
+        })
+        .where(eq(telegramUpdates.updateId, update.update_id));
+    } catch (err) {
+      deps.logger.error({ err, updateId: update.update_id }, "could not record a telegram update outcome");
+    }
+    deps.updatesTotal.inc({ kind: updateKind(update), status });
+  }
+
+  async function maybeSlowDown(update: Update): Promise<void> {
+    const sender = updateSender(update)!;
+    const hint = await deps.rateLimiter.take(`tg-slow:${sender.id}`, SLOW_DOWN_RULE);
+    if (!hint.allowed) return;
+    const chatId = update.message?.chat.id ?? sender.id;
+    await deps
+      .slowDown(chatId)
+      .catch((err) => deps.logger.warn({ err }, "could not queue a slow-down reply"));
+  }
+
+  return {
+    /** Records the update and schedules its handling; resolves before the handler runs. */
+    async accept(update: Update): Promise<IntakeResult> {
+      const kind = updateKind(update);
+      const { status, error } = await admit(update);
+      if (!(await record(update, status, error))) {
+        deps.updatesTotal.inc({ kind, status: "duplicate" });
+        return "duplicate";
+      }
+      if (status === "dropped") {
+        deps.updatesTotal.inc({ kind, status });
+        if (error === "rate_limited") await maybeSlowDown(update);
+        return "dropped";
+      }
+      const key = String(updateSender(update)?.id ?? `update:${update.update_id}`);
+      queue.push(key, () => run(update));
+      return "accepted";
+    },
+    /** In-flight handlers; resolves when all have finished (tests, graceful shutdown). */
+    settled: () => queue.settled(),
+    get pending(): number {
+      return queue.size;
+    },
+  };
+}

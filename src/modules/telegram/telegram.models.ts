@@ -1,0 +1,78 @@
+import type { Update } from "grammy/types";
+
+/** The kind of an update is the one field Telegram sets besides update_id. */
+export function updateKind(update: Update): string {
+  for (const key of Object.keys(update)) if (key !== "update_id") return key;
+  return "unknown";
+}
+
+export interface UpdateSender {
+  id: number;
+  isBot: boolean;
+}
+
+/** Who caused the update, for every update kind that has a person (or bot) behind it. */
+export function updateSender(update: Update): UpdateSender | undefined {
+  const from =
+    update.message?.from ??
+    update.edited_message?.from ??
+    update.callback_query?.from ??
+    update.pre_checkout_query?.from ??
+    update.shipping_query?.from ??
+    update.inline_query?.from ??
+    update.chosen_inline_result?.from ??
+    update.my_chat_member?.from ??
+    update.chat_member?.from ??
+    update.chat_join_request?.from ??
+    update.poll_answer?.user ??
+    update.message_reaction?.user ??
+    update.purchased_paid_media?.from;
+  return from ? { id: from.id, isBot: from.is_bot } : undefined;
+}
+
+const COMMAND = /^\/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{3,64}))?(?:\s|$)/;
+
+/**
+ * The command a message carries, lower-cased, without `@botname`. A command addressed to
+ * another bot (`/help@otherbot` in a group) is not ours.
+ */
+export function commandOf(text: string | undefined, botUsername: string): string | undefined {
+  const match = text ? COMMAND.exec(text) : null;
+  if (!match) return undefined;
+  if (match[2] && match[2].toLowerCase() !== botUsername.toLowerCase()) return undefined;
+  return match[1]!.toLowerCase();
+}
+
+/** Whether an update moves money: those are never rate-limited away. */
+export function isPaymentUpdate(update: Update): boolean {
+  return Boolean(update.pre_checkout_query || update.message?.successful_payment);
+}
+
+/** The minimal shape a webhook body must have to be an update at all. */
+export function looksLikeUpdate(body: unknown): body is Update {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return false;
+  const id = (body as { update_id?: unknown }).update_id;
+  return typeof id === "number" && Number.isSafeInteger(id) && id >= 0;
+}
+
+/** 1 s, 2 s, 4 s … capped at 5 minutes: transient Bot API failures usually clear quickly. */
+export function retryBackoffMs(attempt: number): number {
+  return Math.min(1000 * 2 ** Math.max(0, attempt - 1), 300_000);
+}
+
+/**
+ * SPEC: the Stars price is the order's GBP-equivalent total × STARS_PER_GBP, rounded up to a
+ * whole star (never undercharge by rounding).
+ */
+export function starsFor(gbpMinor: number, starsPerGbp: number): number {
+  if (!Number.isSafeInteger(gbpMinor) || gbpMinor <= 0) throw new RangeError("gbpMinor must be positive");
+  const product = BigInt(gbpMinor) * BigInt(starsPerGbp);
+  return Number((product + 99n) / 100n);
+}
+
+const REFERRAL = /^\/start(?:@\w+)?\s+ref_([A-Za-z0-9_-]{1,64})\s*$/;
+
+/** The affiliate code a `/start ref_CODE` deep link carries. */
+export function referralCodeOf(text: string | undefined): string | undefined {
+  return text ? REFERRAL.exec(text)?.[1] : undefined;
+}

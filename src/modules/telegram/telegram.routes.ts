@@ -1,0 +1,59 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { TelegramErrors } from "./telegram.errors";
+import { looksLikeUpdate } from "./telegram.models";
+import type { TelegramBot } from "./telegram.module";
+
+const digest = (value: string) => createHash("sha256").update(value).digest();
+
+/** Constant time whatever the lengths: both sides are hashed to 32 bytes before comparing. */
+export function secretMatches(given: string | string[] | undefined, expected: string): boolean {
+  if (typeof given !== "string") return false;
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+/** Updates are small; this leaves room for long captions and entity lists. */
+const WEBHOOK_BODY_LIMIT = 256 * 1024;
+
+export function telegramRoutes(deps: {
+  telegram: TelegramBot | undefined;
+  webhookSecret: string;
+}): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.post(
+      "/telegram/webhook",
+      {
+        bodyLimit: WEBHOOK_BODY_LIMIT,
+        // Telegram delivers from a handful of addresses; the per-person limit applies per update instead.
+        config: { rateLimit: false },
+        schema: {
+          tags: ["telegram"],
+          summary: "Telegram webhook (X-Telegram-Bot-Api-Secret-Token required)",
+          body: z.unknown(),
+          response: { 200: z.object({ ok: z.literal(true) }) },
+        },
+        // Checked before the body is parsed: a caller without the secret gets nothing processed.
+        onRequest: async (request) => {
+          const given = request.headers["x-telegram-bot-api-secret-token"];
+          if (!secretMatches(given, deps.webhookSecret)) {
+            request.log.warn("telegram webhook call with a wrong or missing secret token");
+            throw TelegramErrors.secretInvalid();
+          }
+          if (deps.telegram?.mode !== "webhook") {
+            throw TelegramErrors.botOff();
+          }
+        },
+      },
+      async (request) => {
+        if (!looksLikeUpdate(request.body)) {
+          throw TelegramErrors.notAnUpdate(undefined, {
+            errors: [{ path: "update_id", message: "must be a non-negative integer" }],
+          });
+        }
+        await deps.telegram!.intake.accept(request.body);
+        return { ok: true as const };
+      },
+    );
+  };
+}

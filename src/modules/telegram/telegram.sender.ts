@@ -1,0 +1,163 @@
+import { type Api, GrammyError } from "grammy";
+import type { Logger } from "pino";
+import type { Counter } from "prom-client";
+import type { Executor } from "../../db/client";
+import type { BucketRule, RateLimiter } from "../../shared/rate-limit";
+import { retryBackoffMs } from "./telegram.models";
+import { outboxRepository } from "./telegram.outbox";
+import type { OutboxRow } from "./telegram.table";
+
+/** Telegram allows about 30 messages/s per bot; 25 leaves room for direct replies. */
+export const GLOBAL_SEND_RULE: BucketRule = { capacity: 1, refillPerSecond: 25 };
+/** About one message per second into one chat. */
+export const PER_CHAT_SEND_RULE: BucketRule = { capacity: 1, refillPerSecond: 1 };
+
+export type OutboxSender = ReturnType<typeof createOutboxSender>;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The one sender of queued messages: paced overall and per chat through the shared rate
+ * limiter (so several instances share the pace when Redis is configured), pausing everything
+ * for Telegram's `retry_after` on a 429, retrying transient failures with backoff.
+ */
+export function createOutboxSender(deps: {
+  db: Executor;
+  api: Api;
+  rateLimiter: RateLimiter;
+  logger: Logger;
+  messagesTotal: Counter<"result">;
+  now?: () => number;
+  batchSize?: number;
+  lockMs?: number;
+  maxAttempts?: number;
+  idleMs?: number;
+}) {
+  const repo = outboxRepository(deps.db);
+  const now = deps.now ?? Date.now;
+  const maxAttempts = deps.maxAttempts ?? 8;
+  let pausedUntil = 0;
+
+  async function globalSlot(): Promise<void> {
+    while (!(await deps.rateLimiter.take("tg-send:global", GLOBAL_SEND_RULE)).allowed) await sleep(20);
+  }
+
+  /** The method call for a row, or why it cannot be made yet. */
+  async function callFor(row: OutboxRow): Promise<Record<string, unknown> | "wait" | "gone"> {
+    const base = { chat_id: row.chatId, ...row.payload };
+    if (row.method !== "editMessageText") return base;
+    const target = await repo.findByKey(row.editOf!);
+    if (!target || target.status === "failed") return "gone";
+    if (target.status !== "sent" || target.messageId === null) return "wait";
+    return { ...base, message_id: target.messageId };
+  }
+
+  async function onFailure(row: OutboxRow, err: unknown): Promise<void> {
+    if (err instanceof GrammyError) {
+      if (err.error_code === 429) {
+        const seconds = err.parameters.retry_after ?? 1;
+        pausedUntil = Math.max(pausedUntil, now() + seconds * 1000);
+        deps.messagesTotal.inc({ result: "rate_limited" });
+        deps.logger.warn({ retryAfter: seconds }, "telegram asked us to slow down");
+        return repo.reschedule(row.id, pausedUntil);
+      }
+      if (row.method === "editMessageText" && /message is not modified/i.test(err.description)) {
+        deps.messagesTotal.inc({ result: "sent" });
+        return repo.markSent(row.id, null, now());
+      }
+      if (err.error_code < 500) {
+        // Blocked by the user, chat gone, bad request: trying again cannot help.
+        deps.messagesTotal.inc({ result: "failed" });
+        deps.logger.info({ outboxId: row.id, code: err.error_code }, "telegram refused a message");
+        return repo.markFailed(row.id, `${err.error_code} ${err.description}`);
+      }
+    }
+    const attempt = row.attempts + 1;
+    const reason = err instanceof Error ? err.message : String(err);
+    if (attempt >= maxAttempts) {
+      deps.messagesTotal.inc({ result: "failed" });
+      deps.logger.warn({ outboxId: row.id, attempt }, "giving up on a telegram message");
+      return repo.markFailed(row.id, reason);
+    }
+    deps.messagesTotal.inc({ result: "retry" });
+    return repo.reschedule(row.id, now() + retryBackoffMs(attempt), reason);
+  }
+
+  async function deliver(row: OutboxRow): Promise<void> {
+    const call = await callFor(row);
+    if (call === "gone") return repo.markFailed(row.id, "the message to edit was never sent");
+    if (call === "wait") return repo.reschedule(row.id, now() + 1000);
+    const chat = await deps.rateLimiter.take(`tg-send:chat:${row.chatId}`, PER_CHAT_SEND_RULE);
+    if (!chat.allowed) return repo.reschedule(row.id, now() + chat.retryAfterSeconds * 1000);
+    await globalSlot();
+    try {
+      const result = (await deps.api.raw[row.method](call as never)) as { message_id?: number } | true;
+      deps.messagesTotal.inc({ result: "sent" });
+      await repo.markSent(row.id, typeof result === "object" ? (result.message_id ?? null) : null, now());
+    } catch (err) {
+      await onFailure(row, err);
+    }
+  }
+
+  /** Sends what is due now; returns how many rows it took. */
+  async function runOnce(): Promise<number> {
+    if (pausedUntil > now()) return 0;
+    const rows = await repo.claim(deps.batchSize ?? 25, now(), deps.lockMs ?? 30_000);
+    for (const [i, row] of rows.entries()) {
+      if (pausedUntil > now()) {
+        for (const rest of rows.slice(i)) await repo.reschedule(rest.id, pausedUntil);
+        break;
+      }
+      await deliver(row);
+    }
+    return rows.length;
+  }
+
+  let running: Promise<void> | undefined;
+  let stopped = true;
+  let wake: (() => void) | undefined;
+  const idle = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  return {
+    runOnce,
+    /** Wakes an idle loop at once (something was just queued). */
+    poke(): void {
+      wake?.();
+    },
+    start(): void {
+      if (running) return;
+      stopped = false;
+      running = (async () => {
+        while (!stopped) {
+          try {
+            if ((await runOnce()) === 0) await idle(Math.max(deps.idleMs ?? 250, pausedUntil - now()));
+          } catch (err) {
+            deps.logger.error({ err }, "telegram sender loop failed");
+            await idle(1000);
+          }
+        }
+      })();
+    },
+    async stop(): Promise<void> {
+      stopped = true;
+      wake?.();
+      await running;
+      running = undefined;
+    },
+    /** Sends until nothing is pending (tests and shutdown); gives up after `timeoutMs`. */
+    async drain(timeoutMs = 10_000): Promise<void> {
+      const deadline = now() + timeoutMs;
+      while ((await repo.unsettledCount()) > 0) {
+        if (now() > deadline) throw new Error("telegram outbox did not drain in time");
+        if ((await runOnce()) === 0) await sleep(Math.min(100, Math.max(10, pausedUntil - now())));
+      }
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import { tstz } from "../../db/columns";
+
+export const UPDATE_STATUSES = ["received", "handled", "failed", "dropped", "duplicate"] as const;
+export type UpdateStatus = (typeof UPDATE_STATUSES)[number];
+
+/**
+ * Every update Telegram delivered, once: the primary key on update_id is what makes a
+ * redelivery a no-op. A redelivery only bumps `deliveries`, so the log shows it happened.
+ */
+export const telegramUpdates = pgTable(
+  "telegram_updates",
+  {
+    updateId: bigint("update_id", { mode: "number" }).primaryKey(),
+    telegramUserId: bigint("telegram_user_id", { mode: "number" }),
+    kind: text("kind").notNull(),
+    command: text("command"),
+    status: text("status", { enum: UPDATE_STATUSES }).notNull(),
+    error: text("error"),
+    deliveries: integer("deliveries").notNull().default(1),
+    receivedAt: tstz("received_at").notNull(),
+    handledAt: tstz("handled_at"),
+    durationMs: integer("duration_ms"),
+  },
+  (t) => [index("telegram_updates_received_idx").on(t.receivedAt)],
+);
+
+/**
+ * A question the bot asked and is waiting for a text answer to (e.g. a new device's name).
+ * Kept in the database so a restart or another instance picks the conversation up.
+ */
+export const telegramConversations = pgTable("telegram_conversations", {
+  telegramUserId: bigint("telegram_user_id", { mode: "number" }).primaryKey(),
+  kind: text("kind", { enum: ["device_name"] }).notNull(),
+  data: jsonb("data").$type<Record<string, unknown>>().notNull().default({}),
+  expiresAt: tstz("expires_at").notNull(),
+});
+
+export const OUTBOX_STATUSES = ["pending", "sending", "sent", "failed"] as const;
+
+/**
+ * Messages waiting to go out through the one paced sender. `dedupe_key` makes enqueueing
+ * idempotent (an event handled twice queues one message); `message_id` remembers what was sent
+ * so a later edit (a signal decided) can find it.
+ */
+export const telegramOutbox = pgTable(
+  "telegram_outbox",
+  {
+    id: text("id").primaryKey(),
+    /** Send order: ids made in the same millisecond do not sort by creation, this does. */
+    seq: bigserial("seq", { mode: "number" }).notNull(),
+    dedupeKey: text("dedupe_key"),
+    chatId: bigint("chat_id", { mode: "number" }).notNull(),
+    method: text("method", { enum: ["sendMessage", "editMessageText"] }).notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    /** For an edit: the dedupe key of the message it edits (its message id is known once sent). */
+    editOf: text("edit_of"),
+    status: text("status", { enum: OUTBOX_STATUSES }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: tstz("next_attempt_at").notNull(),
+    lockedUntil: tstz("locked_until"),
+    lastError: text("last_error"),
+    messageId: bigint("message_id", { mode: "number" }),
+    createdAt: tstz("created_at").notNull(),
+    sentAt: tstz("sent_at"),
+  },
+  (t) => [
+    uniqueIndex("telegram_outbox_dedupe_key").on(t.dedupeKey),
+    index("telegram_outbox_due_idx").on(t.status, t.nextAttemptAt, t.seq),
+    check("telegram_outbox_attempts_non_negative", sql`${t.attempts} >= 0`),
+  ],
+);
+
+export type TelegramUpdateRow = typeof telegramUpdates.$inferSelect;
+export type OutboxRow = typeof telegramOutbox.$inferSelect;

@@ -1,0 +1,168 @@
+import type { Update } from "grammy/types";
+import { afterAll, beforeAll, beforeEach } from "vitest";
+import { FakeTelegramApi, type RecordedCall } from "../../../test/fakes/telegram-api";
+import { useTestApp } from "../../../test/support/app";
+import { TEST_BOT_TOKEN, TEST_WEBHOOK_SECRET } from "../../../test/support/config";
+import type { TelegramBot } from "./telegram.module";
+
+export const ADMIN_TG_ID = 900_001;
+export const BOT_USERNAME = "signaldesk_test_bot";
+
+export interface Person {
+  id: number;
+  first_name: string;
+  username?: string;
+  is_bot?: boolean;
+}
+
+let updateIds = 1_000;
+let telegramIds = 500_000;
+let messageIds = 1;
+
+export const person = (overrides: Partial<Person> = {}): Person => ({
+  id: telegramIds++,
+  first_name: "Ada",
+  username: `ada${telegramIds}`,
+  ...overrides,
+});
+export const admin = (): Person => person({ id: ADMIN_TG_ID, first_name: "Root", username: "root" });
+
+const userOf = (p: Person) => ({
+  id: p.id,
+  is_bot: p.is_bot ?? false,
+  first_name: p.first_name,
+  username: p.username,
+});
+const chatOf = (p: Person) => ({ id: p.id, type: "private" as const, first_name: p.first_name });
+
+/** Real Update JSON as Telegram sends it, bot_command entity included. */
+export const updates = {
+  message(from: Person, text: string, updateId = updateIds++): Update {
+    const command = /^\/\S+/.exec(text)?.[0];
+    return {
+      update_id: updateId,
+      message: {
+        message_id: messageIds++,
+        date: Math.floor(Date.now() / 1000),
+        chat: chatOf(from),
+        from: userOf(from),
+        text,
+        ...(command ? { entities: [{ type: "bot_command", offset: 0, length: command.length }] } : {}),
+      },
+    } as Update;
+  },
+  callback(from: Person, data: string, messageId = 77): Update {
+    return {
+      update_id: updateIds++,
+      callback_query: {
+        id: `cbq${updateIds}`,
+        from: userOf(from),
+        chat_instance: "ci",
+        data,
+        message: {
+          message_id: messageId,
+          date: Math.floor(Date.now() / 1000),
+          chat: chatOf(from),
+          from: { id: 123456, is_bot: true, first_name: "bot", username: BOT_USERNAME },
+          text: "…",
+        },
+      },
+    } as Update;
+  },
+  preCheckout(from: Person, payload: string, total: number, currency = "XTR"): Update {
+    return {
+      update_id: updateIds++,
+      pre_checkout_query: {
+        id: `pcq${updateIds}`,
+        from: userOf(from),
+        currency,
+        total_amount: total,
+        invoice_payload: payload,
+      },
+    } as Update;
+  },
+  payment(from: Person, payload: string, total: number, chargeId: string, currency = "XTR"): Update {
+    return {
+      update_id: updateIds++,
+      message: {
+        message_id: messageIds++,
+        date: Math.floor(Date.now() / 1000),
+        chat: chatOf(from),
+        from: userOf(from),
+        successful_payment: {
+          currency,
+          total_amount: total,
+          invoice_payload: payload,
+          telegram_payment_charge_id: chargeId,
+          provider_payment_charge_id: "",
+        },
+      },
+    } as Update;
+  },
+};
+
+/**
+ * An app whose bot runs in webhook mode against a fake Bot API on 127.0.0.1; updates go in
+ * through POST /telegram/webhook exactly as Telegram sends them.
+ */
+export function useTelegramApp(env: Record<string, string> = {}) {
+  const api = new FakeTelegramApi();
+  api.botUsername = BOT_USERNAME;
+  const appEnv: Record<string, string> = {
+    TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN,
+    TELEGRAM_BOT_USERNAME: BOT_USERNAME,
+    TELEGRAM_MODE: "webhook",
+    ADMIN_TELEGRAM_IDS: String(ADMIN_TG_ID),
+    ...env,
+  };
+  beforeAll(async () => {
+    await api.start();
+    appEnv.TELEGRAM_API_ROOT = api.url;
+  });
+  afterAll(() => api.stop());
+  beforeEach(() => api.reset());
+  const ctx = useTestApp({ env: appEnv });
+
+  const telegram = (): TelegramBot => ctx().deps.telegram!;
+  /** `secret: null` sends no secret header; a string payload is sent as is (malformed JSON). */
+  const post = (payload: unknown, secret: string | null = TEST_WEBHOOK_SECRET) => {
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (secret !== null) headers["x-telegram-bot-api-secret-token"] = secret;
+    const body = typeof payload === "string" ? payload : JSON.stringify(payload);
+    return ctx().app.inject({ method: "POST", url: "/telegram/webhook", headers, payload: body });
+  };
+
+  /** Delivers one update and waits until the bot has finished with it. */
+  async function send(update: Update) {
+    const res = await post(update);
+    await telegram().intake.settled();
+    return res;
+  }
+
+  const callsTo = (chatId: number, method?: string): RecordedCall[] =>
+    api.calls.filter(
+      (c) => Number(c.params.chat_id) === chatId && (method === undefined || c.method === method),
+    );
+  /** The text of the last message or edit the bot sent into this chat. */
+  const lastText = (chatId: number): string => {
+    const last = callsTo(chatId)
+      .filter((c) => c.method === "sendMessage" || c.method === "editMessageText")
+      .at(-1);
+    return String(last?.params.text ?? "");
+  };
+  const buttonsOf = (
+    call: RecordedCall | undefined,
+  ): { text: string; callback_data?: string; url?: string }[] =>
+    (
+      (call?.params.reply_markup as { inline_keyboard?: unknown[][] } | undefined)?.inline_keyboard ?? []
+    ).flat() as never;
+  const lastButtons = (chatId: number) =>
+    buttonsOf(
+      callsTo(chatId)
+        .filter((c) => c.method === "sendMessage" || c.method === "editMessageText")
+        .at(-1),
+    );
+  const callbackAnswers = () => api.callsOf("answerCallbackQuery").map((c) => String(c.params.text ?? ""));
+
+  return { ctx, api, telegram, post, send, callsTo, lastText, lastButtons, buttonsOf, callbackAnswers };
+}
