@@ -12,8 +12,13 @@ import {
 import type { Deps } from "./deps";
 import { authRoutes } from "./modules/auth/auth.routes";
 import { catalogRoutes } from "./modules/catalog/catalog.routes";
+import { devicesRoutes } from "./modules/devices/devices.routes";
 import { entitlementsRoutes } from "./modules/entitlements/entitlements.routes";
+import { deliveryRoutes } from "./modules/executions/delivery.routes";
+import { executionsRoutes } from "./modules/executions/executions.routes";
 import { pricingRoutes } from "./modules/pricing/pricing.routes";
+import { producersRoutes } from "./modules/producers/producers.routes";
+import { signalsRoutes } from "./modules/signals/signals.routes";
 import { telegramRoutes } from "./modules/telegram/telegram.routes";
 import { usersRoutes } from "./modules/users/users.routes";
 import { CommonErrors } from "./shared/errors";
@@ -86,6 +91,11 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(catalogRoutes(deps));
   await app.register(entitlementsRoutes(deps));
   await app.register(pricingRoutes(deps));
+  await app.register(devicesRoutes(deps));
+  await app.register(producersRoutes(deps));
+  await app.register(signalsRoutes(deps));
+  await app.register(executionsRoutes(deps));
+  await app.register(deliveryRoutes({ ...deps, polls: deps.devicePolls }));
   await app.register(
     telegramRoutes({ telegram: deps.telegram, webhookSecret: deps.config.telegram.webhookSecret }),
   );

@@ -47,6 +47,14 @@ const EnvSchema = z.object({
   DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default("./data")),
   DATABASE_URL: url(["postgres:", "postgresql:"]),
   REDIS_URL: url(["redis:", "rediss:"]),
+  // Instances that must share nonces and wake-ups use the same prefix; tests give each app its own.
+  REDIS_KEY_PREFIX: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9:_.-]{1,64}$/, "must be 1-64 characters of A-Z a-z 0-9 : _ . -")
+      .default("sd:"),
+  ),
   PUBLIC_URL: url(["http:", "https:"]),
   JWT_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, "must be at least 32 characters").optional()),
   MASTER_KEY: z.preprocess(emptyAsUndefined, z.string().min(32, "must be at least 32 characters").optional()),
@@ -117,6 +125,7 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  redisKeyPrefix: string;
   publicUrl: string;
   jwtSecret: string | undefined;
   masterKey: string | undefined;
@@ -175,6 +184,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     dataDir: path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
     publicUrl,
     jwtSecret: e.JWT_SECRET,
     masterKey: e.MASTER_KEY,

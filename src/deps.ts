@@ -6,16 +6,24 @@ import { createAuditService } from "./modules/audit/audit.service";
 import { createGuards } from "./modules/auth/auth.guards";
 import { createTokenService } from "./modules/auth/auth.tokens";
 import { createCatalogService } from "./modules/catalog/catalog.service";
+import { createLastSeenBuffer } from "./modules/devices/devices.last-seen";
+import { createDevicesService } from "./modules/devices/devices.service";
 import { createEntitlementsService } from "./modules/entitlements/entitlements.service";
+import { deliveryBusFor } from "./modules/executions/delivery.bus";
+import { createDeliveryService } from "./modules/executions/delivery.service";
+import { createExecutionsService } from "./modules/executions/executions.service";
 import { DEFAULT_PRICING } from "./modules/pricing/pricing.models";
 import { createRateProvider, withFxRates } from "./modules/pricing/pricing.rates";
 import { createPricingService } from "./modules/pricing/pricing.service";
+import { createProducersService } from "./modules/producers/producers.service";
+import { createSignalsService } from "./modules/signals/signals.service";
 import { createTelegramBot } from "./modules/telegram/telegram.module";
 import { createUsersService } from "./modules/users/users.service";
 import type { Clock } from "./shared/clock";
 import { createEventBus } from "./shared/events";
 import { createMetrics } from "./shared/metrics";
 import { memoryRateLimiter, perMinute, redisRateLimiter } from "./shared/rate-limit";
+import { memoryNonceStore, redisNonceStore } from "./shared/signing";
 
 export interface DepsInput {
   config: ResolvedConfig;
@@ -65,6 +73,56 @@ export async function createDeps(input: DepsInput) {
     userRule: perMinute(config.rateLimit.userPerMinute),
   });
 
+  // The signal relay: devices sign with derived secrets, polls are served from memory.
+  const nonces = redis
+    ? redisNonceStore(redis, `${config.redisKeyPrefix}nonce:`)
+    : memoryNonceStore({ clock });
+  const lastSeen = createLastSeenBuffer({ db, logger });
+  lastSeen.start();
+  const devices = createDevicesService({
+    db,
+    clock,
+    masterKey: config.masterKey,
+    access: entitlements,
+    audit,
+    lastSeen,
+  });
+  const producers = createProducersService({ db, clock, masterKey: config.masterKey, audit });
+  const signalsPublished = metrics.counter("signals_published_total", "Signals published");
+  const signals = createSignalsService({
+    db,
+    clock,
+    audit,
+    events,
+    onPublished: () => signalsPublished.inc(),
+  });
+  const delivery = createDeliveryService({
+    db,
+    clock,
+    logger,
+    devices,
+    signals,
+    events,
+    bus: deliveryBusFor({ redis, pool: database.pool, prefix: config.redisKeyPrefix, logger }),
+  });
+  const devicePolls = metrics.counter("device_polls_total", "Signed device polls by result", ["result"]);
+  const executions = createExecutionsService({
+    db,
+    clock,
+    events,
+    delivery,
+    signals,
+    users,
+    metrics: {
+      executions: metrics.counter("executions_total", "Execution reports that changed state", ["status"]),
+      deliverySeconds: metrics.histogram(
+        "signal_delivery_seconds",
+        "From approval to the device's ACK",
+        [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      ),
+    },
+  });
+
   // The bot calls the same services as the HTTP API; it exists only when a token and a mode are set.
   const telegram =
     config.telegram.mode !== "off" && config.telegram.botToken
@@ -92,9 +150,18 @@ export async function createDeps(input: DepsInput) {
     pricing,
     tokens,
     guards,
+    nonces,
+    devices,
+    producers,
+    signals,
+    delivery,
+    devicePolls,
+    executions,
     telegram,
     migrated: input.migrated ?? (() => true),
     async close() {
+      await delivery.stop();
+      await lastSeen.stop().catch((err) => logger.warn({ err }, "writing device last-seen times failed"));
       await redis?.quit().catch(() => redis.disconnect());
     },
   };

@@ -6,6 +6,20 @@ export interface DomainEvents {
   "entitlements.changed": { userId: string };
   "orders.paid": { orderId: string; userId: string };
   "orders.refunded": { orderId: string; userId: string };
+  /** Each recipient, and whether auto-approve already approved it for them. */
+  "signals.published": { signalId: string; recipients: { userId: string; autoApproved: boolean }[] };
+  "signals.decided": { signalId: string; userId: string; decision: "approved" | "rejected" };
+  "signals.cancelled": { signalId: string };
+  /** A device reported an ACK, a fill or an error (not repeats of one already stored). */
+  "executions.reported": {
+    executionId: string;
+    signalId: string;
+    deviceId: string;
+    userId: string;
+    type: "ack" | "fill" | "error";
+  };
+  /** Emitted once per offline spell, by one instance, while approved signals wait un-ACKed. */
+  "devices.offline_with_pending": { deviceId: string; userId: string; deviceName: string; pending: number };
 }
 
 type Listener<T> = (payload: T) => void | Promise<void>;

@@ -25,9 +25,7 @@ export const devices = pgTable(
     revokedAt: tstz("revoked_at"),
   },
   (t) => [
-    uniqueIndex("devices_user_name_key")
-      .on(t.userId, t.name)
-      .where(sql`${t.revokedAt} is null`),
+    uniqueIndex("devices_user_name_key").on(t.userId, t.name).where(sql`${t.revokedAt} is null`),
     index("devices_user_idx").on(t.userId),
   ],
 );

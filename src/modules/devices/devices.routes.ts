@@ -1,0 +1,87 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { currentUser, type Guards } from "../auth/auth.guards";
+import {
+  DeviceIdParams,
+  DeviceName,
+  DeviceSchema,
+  DeviceSecretSchema,
+  RegisteredDeviceSchema,
+} from "./devices.schemas";
+import type { DevicesService } from "./devices.service";
+
+/** The owner's side of devices (API.md §7); the signed device endpoints live with delivery. */
+export function devicesRoutes(deps: { devices: DevicesService; guards: Guards }): FastifyPluginAsyncZod {
+  const { devices, guards } = deps;
+  const tags = ["devices"];
+  return async (app) => {
+    app.post(
+      "/api/v1/devices",
+      {
+        onRequest: guards.requireUser,
+        schema: { tags, body: z.object({ name: DeviceName }), response: { 201: RegisteredDeviceSchema } },
+      },
+      async (req, reply) => {
+        const { device, secret } = await devices.register(currentUser(req).id, req.body.name);
+        return reply.code(201).send({
+          id: device.id,
+          name: device.name,
+          secret,
+          createdAt: device.createdAt,
+          lastSeenAt: null,
+          online: false,
+        });
+      },
+    );
+
+    app.get(
+      "/api/v1/devices",
+      {
+        onRequest: guards.requireUser,
+        schema: { tags, response: { 200: z.object({ items: z.array(DeviceSchema) }) } },
+      },
+      async (req) => ({ items: await devices.list(currentUser(req).id) }),
+    );
+
+    app.get(
+      "/api/v1/devices/:id",
+      {
+        onRequest: guards.requireUser,
+        schema: { tags, params: DeviceIdParams, response: { 200: DeviceSchema } },
+      },
+      (req) => devices.get(currentUser(req).id, req.params.id),
+    );
+
+    app.patch(
+      "/api/v1/devices/:id",
+      {
+        onRequest: guards.requireUser,
+        schema: {
+          tags,
+          params: DeviceIdParams,
+          body: z.object({ name: DeviceName }),
+          response: { 200: DeviceSchema },
+        },
+      },
+      (req) => devices.rename(currentUser(req).id, req.params.id, req.body.name),
+    );
+
+    app.delete(
+      "/api/v1/devices/:id",
+      { onRequest: guards.requireUser, schema: { tags, params: DeviceIdParams } },
+      async (req, reply) => {
+        await devices.revoke(currentUser(req).id, req.params.id);
+        return reply.code(204).send();
+      },
+    );
+
+    app.post(
+      "/api/v1/devices/:id/secret",
+      {
+        onRequest: guards.requireUser,
+        schema: { tags, params: DeviceIdParams, response: { 200: DeviceSecretSchema } },
+      },
+      (req) => devices.rotateSecret(currentUser(req).id, req.params.id),
+    );
+  };
+}

@@ -1,0 +1,146 @@
+import type { Executor } from "../../db/client";
+import { isUniqueViolation } from "../../db/errors";
+import type { Clock } from "../../shared/clock";
+import { newId } from "../../shared/ids";
+import { deriveSecret } from "../../shared/signing";
+import type { AuditService } from "../audit/audit.service";
+import type { AccessResolver } from "../users/users.models";
+import { DeviceErrors } from "./devices.errors";
+import type { LastSeenBuffer } from "./devices.last-seen";
+import { type DeviceView, latestSeen, toDeviceView } from "./devices.models";
+import { devicesRepository } from "./devices.repository";
+import type { DeviceRow } from "./devices.table";
+
+/** What the delivery index must learn at once: who may sign, with which key version. */
+export interface DeviceChange {
+  kind: "registered" | "revoked" | "rotated";
+  device: Pick<DeviceRow, "id" | "userId" | "keyVersion">;
+}
+
+export type DevicesService = ReturnType<typeof createDevicesService>;
+
+export function createDevicesService(deps: {
+  db: Executor;
+  clock: Clock;
+  masterKey: string;
+  access: Pick<AccessResolver, "featuresOf">;
+  audit: AuditService;
+  lastSeen: LastSeenBuffer;
+}) {
+  const { db, clock } = deps;
+  const repo = devicesRepository(db);
+  const observers: ((change: DeviceChange) => void)[] = [];
+  const notify = (change: DeviceChange) => {
+    for (const observer of observers) observer(change);
+  };
+
+  const secretOf = (device: Pick<DeviceRow, "id" | "keyVersion">) =>
+    deriveSecret(deps.masterKey, "device", device.id, device.keyVersion);
+
+  const view = (row: DeviceRow): DeviceView =>
+    toDeviceView(
+      { ...row, lastSeenAt: latestSeen(row.lastSeenAt, deps.lastSeen.pendingFor(row.id)) },
+      clock.now(),
+    );
+
+  /** Tells a missing device from a removed one after a conditional update matched nothing. */
+  async function explainMiss(userId: string, id: string): Promise<never> {
+    const row = await repo.findOwned(userId, id);
+    throw row ? DeviceErrors.revoked() : DeviceErrors.notFound();
+  }
+
+  async function audited(userId: string, action: string, deviceId: string, executor: Executor = db) {
+    await deps.audit.record(
+      { actorId: userId, actorKind: "user", action, subjectType: "device", subjectId: deviceId },
+      executor,
+    );
+  }
+
+  return {
+    secretOf,
+    view,
+    /** Called synchronously after each committed change (the delivery index subscribes). */
+    observe(observer: (change: DeviceChange) => void): void {
+      observers.push(observer);
+    },
+    touch(deviceId: string): void {
+      deps.lastSeen.touch(deviceId, clock.now());
+    },
+    flushLastSeen: () => deps.lastSeen.flush(),
+    findActive: (id: string) => repo.findActive(id),
+    listActive: () => repo.listActive(),
+
+    /** Registers a device; the secret is returned here and can never be read again. */
+    async register(userId: string, name: string): Promise<{ device: DeviceView; secret: string }> {
+      const features = await deps.access.featuresOf(userId);
+      let row: DeviceRow;
+      try {
+        row = await db.transaction(async (tx) => {
+          const txRepo = devicesRepository(tx);
+          if (!(await txRepo.lockUser(userId))) throw DeviceErrors.notFound("No such user");
+          if ((await txRepo.countActive(userId)) >= features.maxDevices) {
+            throw DeviceErrors.limitReached(`Your plan allows ${features.maxDevices} active device(s)`);
+          }
+          const now = clock.now();
+          const inserted = await txRepo.insert({
+            id: newId("dev", now.getTime()),
+            userId,
+            name,
+            createdAt: now,
+            updatedAt: now,
+          });
+          await audited(userId, "devices.registered", inserted.id, tx);
+          return inserted;
+        });
+      } catch (err) {
+        if (isUniqueViolation(err, "devices_user_name_key")) throw DeviceErrors.nameTaken();
+        throw err;
+      }
+      notify({ kind: "registered", device: row });
+      return { device: view(row), secret: secretOf(row) };
+    },
+
+    async list(userId: string): Promise<DeviceView[]> {
+      return (await repo.listForUser(userId)).map(view);
+    },
+
+    async get(userId: string, id: string): Promise<DeviceView> {
+      const row = await repo.findOwned(userId, id);
+      if (!row) throw DeviceErrors.notFound();
+      return view(row);
+    },
+
+    async rename(userId: string, id: string, name: string): Promise<DeviceView> {
+      try {
+        const row = await repo.rename(userId, id, name, clock.now());
+        return row ? view(row) : await explainMiss(userId, id);
+      } catch (err) {
+        if (isUniqueViolation(err, "devices_user_name_key")) throw DeviceErrors.nameTaken();
+        throw err;
+      }
+    },
+
+    /** Revoked at once on every instance; revoking a removed device again changes nothing. */
+    async revoke(userId: string, id: string): Promise<void> {
+      const row = await db.transaction(async (tx) => {
+        const revoked = await devicesRepository(tx).revoke(userId, id, clock.now());
+        if (revoked) await audited(userId, "devices.revoked", id, tx);
+        return revoked;
+      });
+      if (row) return notify({ kind: "revoked", device: row });
+      const existing = await repo.findOwned(userId, id);
+      if (!existing) throw DeviceErrors.notFound();
+    },
+
+    async rotateSecret(userId: string, id: string): Promise<{ id: string; secret: string }> {
+      const row = await db.transaction(async (tx) => {
+        const rotated = await devicesRepository(tx).rotate(userId, id, clock.now());
+        if (rotated) await audited(userId, "devices.secret_rotated", id, tx);
+        return rotated;
+      });
+      if (!row) return explainMiss(userId, id);
+      notify({ kind: "rotated", device: row });
+      return { id: row.id, secret: secretOf(row) };
+    },
+  };
+}

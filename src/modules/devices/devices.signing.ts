@@ -1,0 +1,66 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { Clock } from "../../shared/clock";
+import { type IdHeader, type NonceStore, verifySignature } from "../../shared/signing";
+import { SignedRequestErrors } from "./devices.errors";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The exact body bytes, kept only in scopes that verify signatures. */
+    signedBody?: Buffer;
+    /** The device or producer id a verified signature belongs to. */
+    signerId?: string;
+  }
+}
+
+/**
+ * In this plugin scope, JSON bodies are read as bytes and kept for the signature's body hash,
+ * then parsed by Fastify's own JSON parser (with its prototype-poisoning protection).
+ */
+export function keepSignedBodies(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser("error", "ignore");
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "buffer" }, (request, body, done) => {
+    const bytes = body as Buffer;
+    request.signedBody = bytes;
+    parseJson(request, bytes.toString("utf8"), done);
+  });
+}
+
+export interface SignatureGuardOptions {
+  idHeader: IdHeader;
+  /** The current secret for an id, or null when it is unknown or revoked. */
+  lookupSecret: (id: string) => Promise<string | null>;
+  nonces: NonceStore;
+  clock: Clock;
+  onRejected?: (request: FastifyRequest) => void;
+}
+
+/**
+ * The one check every signed route runs (devices and producers alike). It is a preValidation
+ * hook: the body is parsed by then, and an unsigned caller learns nothing from validation errors.
+ */
+export function createSignatureGuard(opts: SignatureGuardOptions) {
+  return async function verifySignedRequest(request: FastifyRequest): Promise<void> {
+    const check = await verifySignature({
+      idHeader: opts.idHeader,
+      headers: request.headers,
+      method: request.method,
+      pathWithQuery: request.url,
+      body: request.signedBody ?? "",
+      lookupSecret: opts.lookupSecret,
+      clock: opts.clock,
+      nonces: opts.nonces,
+    });
+    if (!check.ok) {
+      const claimed = request.headers[opts.idHeader];
+      // The reason goes to the log only: the response is the same for every failure.
+      request.log.warn(
+        { reason: check.reason, signer: typeof claimed === "string" ? claimed.slice(0, 64) : undefined },
+        "signed request rejected",
+      );
+      opts.onRejected?.(request);
+      throw SignedRequestErrors.rejected();
+    }
+    request.signerId = check.id;
+  };
+}

@@ -1,0 +1,144 @@
+import { randomUUID } from "node:crypto";
+import type { Redis } from "ioredis";
+import pg from "pg";
+import type { Logger } from "pino";
+
+/** What another instance must learn to keep its delivery index current. */
+export type DeliveryMessage =
+  | { k: "open"; s: string }
+  | { k: "approve"; s: string; u: string; at: number }
+  | { k: "close"; s: string }
+  | { k: "ack"; s: string; d: string }
+  | { k: "device"; d: string }
+  | { k: "user"; u: string };
+
+export interface DeliveryBus {
+  readonly kind: "none" | "redis" | "postgres";
+  publish(message: DeliveryMessage): void;
+  /** `onResync` runs after a reconnect: messages sent meanwhile are lost, so state is reloaded. */
+  start(onMessage: (m: DeliveryMessage) => void, onResync: () => void): Promise<void>;
+  stop(): Promise<void>;
+}
+
+type Envelope = DeliveryMessage & { o: string };
+
+function receiver(instanceId: string, onMessage: (m: DeliveryMessage) => void, logger: Logger) {
+  return (payload: string | undefined) => {
+    try {
+      const envelope = JSON.parse(payload ?? "") as Envelope;
+      if (envelope.o !== instanceId) onMessage(envelope);
+    } catch (err) {
+      logger.warn({ err }, "ignoring a malformed delivery message");
+    }
+  };
+}
+
+/** One instance (the embedded database): nobody else to tell. */
+export function localBus(): DeliveryBus {
+  return { kind: "none", publish() {}, async start() {}, async stop() {} };
+}
+
+export function redisBus(redis: Redis, channel: string, instanceId: string, logger: Logger): DeliveryBus {
+  let subscriber: Redis | undefined;
+  return {
+    kind: "redis",
+    publish(message) {
+      redis.publish(channel, JSON.stringify({ ...message, o: instanceId })).catch((err) => {
+        logger.warn({ err }, "publishing a delivery message failed");
+      });
+    },
+    async start(onMessage, onResync) {
+      subscriber = redis.duplicate();
+      const receive = receiver(instanceId, onMessage, logger);
+      subscriber.on("message", (_channel: string, payload: string) => receive(payload));
+      let connectedBefore = false;
+      subscriber.on("ready", () => {
+        if (connectedBefore) onResync();
+        connectedBefore = true;
+      });
+      subscriber.on("error", (err) => logger.warn({ err }, "delivery subscriber error"));
+      await subscriber.subscribe(channel);
+    },
+    async stop() {
+      await subscriber?.quit().catch(() => subscriber?.disconnect());
+      subscriber = undefined;
+    },
+  };
+}
+
+/**
+ * LISTEN needs one connection of its own for as long as the instance runs; NOTIFY goes
+ * through the pool. A lost listener reconnects and asks for a resync.
+ */
+export function postgresBus(pool: pg.Pool, channel: string, instanceId: string, logger: Logger): DeliveryBus {
+  const connectionString = (pool.options as pg.PoolConfig).connectionString;
+  let listener: pg.Client | undefined;
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  let receive: (payload: string | undefined) => void = () => {};
+  let resync: () => void = () => {};
+
+  const retryLater = () => {
+    if (stopped) return;
+    retry = setTimeout(() => {
+      listen(true).catch((err) => {
+        logger.warn({ err }, "delivery listener could not reconnect");
+        retryLater();
+      });
+    }, 1_000);
+  };
+
+  async function listen(afterLoss: boolean) {
+    const client = new pg.Client({ connectionString });
+    client.on("notification", (n) => receive(n.payload));
+    client.on("error", (err) => {
+      client.end().catch(() => {});
+      if (listener !== client || stopped) return;
+      logger.warn({ err }, "delivery listener lost its connection");
+      listener = undefined;
+      retryLater();
+    });
+    await client.connect();
+    await client.query(`listen "${channel}"`);
+    listener = client;
+    if (afterLoss) resync();
+  }
+
+  return {
+    kind: "postgres",
+    publish(message) {
+      pool
+        .query("select pg_notify($1, $2)", [channel, JSON.stringify({ ...message, o: instanceId })])
+        .catch((err) => {
+          logger.warn({ err }, "publishing a delivery message failed");
+        });
+    },
+    async start(onMessage, onResync) {
+      receive = receiver(instanceId, onMessage, logger);
+      resync = onResync;
+      await listen(false);
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(retry);
+      await listener?.end().catch(() => {});
+      listener = undefined;
+    },
+  };
+}
+
+/**
+ * Redis when configured (several instances behind a balancer), else LISTEN/NOTIFY on a
+ * PostgreSQL server; the embedded database serves one instance, which needs no bus.
+ */
+export function deliveryBusFor(opts: {
+  redis: Redis | undefined;
+  pool: pg.Pool | undefined;
+  prefix: string;
+  logger: Logger;
+}): DeliveryBus {
+  const instanceId = randomUUID();
+  if (opts.redis) return redisBus(opts.redis, `${opts.prefix}delivery`, instanceId, opts.logger);
+  if (opts.pool) return postgresBus(opts.pool, "signaldesk_delivery", instanceId, opts.logger);
+  return localBus();
+}

@@ -1,0 +1,109 @@
+import type { FastifyRequest } from "fastify";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { Counter } from "prom-client";
+import type { Clock } from "../../shared/clock";
+import type { NonceStore } from "../../shared/signing";
+import { SignedRequestErrors } from "../devices/devices.errors";
+import type { DevicesService } from "../devices/devices.service";
+import { createSignatureGuard, keepSignedBodies } from "../devices/devices.signing";
+import type { DeliveryService } from "./delivery.service";
+import {
+  AckBody,
+  ErrorBody,
+  ExecutionSchema,
+  FillBody,
+  PollQuery,
+  PollResponse,
+  TradeBody,
+  TradeSchema,
+} from "./executions.schemas";
+import type { DeviceIdentity, ExecutionsService } from "./executions.service";
+
+const POLL_URL = "/api/v1/device/poll";
+
+/** The signed device API (API.md §7.2): poll, ACK, fill, error, trades. */
+export function deliveryRoutes(deps: {
+  delivery: DeliveryService;
+  executions: ExecutionsService;
+  devices: Pick<DevicesService, "touch">;
+  nonces: NonceStore;
+  clock: Clock;
+  polls: Counter<"result">;
+}): FastifyPluginAsyncZod {
+  const { delivery, executions, clock } = deps;
+  const verify = createSignatureGuard({
+    idHeader: "x-device-id",
+    lookupSecret: delivery.lookupSecret,
+    nonces: deps.nonces,
+    clock,
+    onRejected: (req) => {
+      if (req.routeOptions.url === POLL_URL) deps.polls.inc({ result: "rejected" });
+    },
+  });
+  const deviceOf = (req: FastifyRequest): DeviceIdentity => {
+    const device = delivery.deviceOf(req.signerId!);
+    // Revoked between the signature check and here: treat it like any rejected signature.
+    if (!device) throw SignedRequestErrors.rejected();
+    return device;
+  };
+  const tags = ["device (signed)"];
+
+  return async (app) => {
+    keepSignedBodies(app);
+    app.addHook("preValidation", async (req) => {
+      await verify(req);
+      deps.devices.touch(req.signerId!);
+    });
+    await delivery.start();
+    // Parked polls answer at once when the server starts closing, so shutdown never waits 30 s.
+    app.addHook("preClose", async () => delivery.releaseWaiters());
+    app.addHook("onClose", async () => delivery.stop());
+
+    app.get(
+      POLL_URL,
+      { schema: { tags, querystring: PollQuery, response: { 200: PollResponse } } },
+      async (req, reply) => {
+        const device = deviceOf(req);
+        const signals = await delivery.poll(device.id, req.query.wait * 1000, reply.raw);
+        deps.polls.inc({ result: signals.length > 0 ? "delivered" : "empty" });
+        return { serverTime: clock.now().toISOString(), signals };
+      },
+    );
+
+    app.post(
+      "/api/v1/device/ack",
+      { schema: { tags, body: AckBody, response: { 200: ExecutionSchema, 201: ExecutionSchema } } },
+      async (req, reply) => {
+        const { execution, created } = await executions.ack(deviceOf(req), req.body.signalId);
+        return reply.code(created ? 201 : 200).send(execution);
+      },
+    );
+
+    app.post(
+      "/api/v1/device/fill",
+      { schema: { tags, body: FillBody, response: { 200: ExecutionSchema, 201: ExecutionSchema } } },
+      async (req, reply) => {
+        const { execution, created } = await executions.fill(deviceOf(req), req.body);
+        return reply.code(created ? 201 : 200).send(execution);
+      },
+    );
+
+    app.post(
+      "/api/v1/device/error",
+      { schema: { tags, body: ErrorBody, response: { 200: ExecutionSchema, 201: ExecutionSchema } } },
+      async (req, reply) => {
+        const { execution, created } = await executions.fail(deviceOf(req), req.body);
+        return reply.code(created ? 201 : 200).send(execution);
+      },
+    );
+
+    app.post(
+      "/api/v1/device/trades",
+      { schema: { tags, body: TradeBody, response: { 200: TradeSchema, 201: TradeSchema } } },
+      async (req, reply) => {
+        const { trade, created } = await executions.reportTrade(deviceOf(req), req.body);
+        return reply.code(created ? 201 : 200).send(trade);
+      },
+    );
+  };
+}

@@ -1,0 +1,236 @@
+import type { Logger } from "pino";
+import type { Executor } from "../../db/client";
+import type { Clock } from "../../shared/clock";
+import type { EventBus } from "../../shared/events";
+import type { DevicesService } from "../devices/devices.service";
+import type { DeviceRow } from "../devices/devices.table";
+import type { SignalsService } from "../signals/signals.service";
+import type { DeliveryBus, DeliveryMessage } from "./delivery.bus";
+import { DeliveryIndex, type PollItem } from "./delivery.index";
+import { deliveryRepository } from "./delivery.repository";
+import { Waiters } from "./delivery.waiters";
+
+const EXPIRY_SWEEP_MS = 1_000;
+const ACCESS_SWEEP_MS = 10_000;
+/** Ids that failed a lookup are not looked up again for this long (a revoked EA keeps calling). */
+const UNKNOWN_TTL_MS = 30_000;
+const UNKNOWN_MAX = 10_000;
+
+export type DeliveryService = ReturnType<typeof createDeliveryService>;
+
+/**
+ * Decides what each device receives, without the database on the hot path: a signed poll with
+ * nothing pending is answered from the in-memory index, and long polls are parked until a
+ * change on this instance, or a message from another one, makes something deliverable.
+ */
+export function createDeliveryService(deps: {
+  db: Executor;
+  clock: Clock;
+  logger: Logger;
+  devices: Pick<DevicesService, "observe" | "listActive" | "findActive" | "secretOf">;
+  signals: Pick<SignalsService, "observe" | "openApprovals">;
+  events: EventBus;
+  bus: DeliveryBus;
+}) {
+  const { clock, bus, logger } = deps;
+  const repo = deliveryRepository(deps.db);
+  const waiters = new Waiters();
+  const unknown = new Map<string, number>();
+  let index = new DeliveryIndex();
+  let closing = false;
+  let timers: NodeJS.Timeout[] = [];
+
+  const nowMs = () => clock.now().getTime();
+  const background = (what: string, work: Promise<unknown>) => {
+    work.catch((err) => logger.warn({ err }, `delivery: ${what} failed`));
+  };
+  const putDevice = (d: Pick<DeviceRow, "id" | "userId" | "keyVersion">, into = index) => {
+    unknown.delete(d.id);
+    into.putDevice({
+      id: d.id,
+      userId: d.userId,
+      keyVersion: d.keyVersion,
+      secret: deps.devices.secretOf(d),
+    });
+  };
+
+  const itemsFor = (deviceId: string) => () => {
+    const device = index.device(deviceId);
+    const access = device && index.accessOf(device.userId);
+    if (!access?.signals || access.until <= nowMs()) return [];
+    return index.pendingFor(deviceId, nowMs());
+  };
+  const wake = (deviceIds: Iterable<string>) => {
+    for (const id of deviceIds) waiters.wake(id, itemsFor(id));
+  };
+
+  async function refreshAccess(userIds: string[]): Promise<void> {
+    const access = await repo.accessOf(userIds, clock.now());
+    for (const [userId, a] of access) index.setAccess(userId, a);
+    for (const userId of userIds) wake(index.devicesOf(userId));
+  }
+
+  /** Loads a signal's approvals (and ACKs) that this instance learnt of from elsewhere. */
+  async function loadSignal(signalId: string, userIds?: string[]): Promise<void> {
+    const rows = await deps.signals.openApprovals({ signalId, userIds });
+    for (const r of rows) {
+      index.openSignal(r.signal);
+      index.approve(r.signal.id, r.userId, r.decidedAt?.getTime() ?? nowMs());
+    }
+    for (const ack of await repo.acksOf([signalId])) index.ack(ack.deviceId, ack.signalId);
+    wake(rows.flatMap((r) => index.devicesOf(r.userId)));
+  }
+
+  async function reloadDevice(deviceId: string): Promise<void> {
+    const row = await deps.devices.findActive(deviceId);
+    if (!row) {
+      index.removeDevice(deviceId);
+      return waiters.release(deviceId);
+    }
+    putDevice(row);
+    if (!index.accessOf(row.userId)) await refreshAccess([row.userId]);
+  }
+
+  /** Replaces the whole index from the database (at start, and after a lost bus connection). */
+  async function rebuild(): Promise<void> {
+    const fresh = new DeliveryIndex();
+    const [devices, approvals] = await Promise.all([deps.devices.listActive(), deps.signals.openApprovals()]);
+    for (const d of devices) putDevice(d, fresh);
+    for (const r of approvals) {
+      fresh.openSignal(r.signal);
+      fresh.approve(r.signal.id, r.userId, r.decidedAt?.getTime() ?? nowMs());
+    }
+    const signalIds = [...new Set(approvals.map((r) => r.signal.id))];
+    for (const ack of await repo.acksOf(signalIds)) fresh.ack(ack.deviceId, ack.signalId);
+    const userIds = fresh.usersWithDevices();
+    for (const [userId, a] of await repo.accessOf(userIds, clock.now())) fresh.setAccess(userId, a);
+    index = fresh;
+    wake(waiters.deviceIds());
+  }
+
+  function onRemote(m: DeliveryMessage): void {
+    if (m.k === "open") background("loading a signal", loadSignal(m.s));
+    else if (m.k === "approve" && !index.hasSignal(m.s))
+      background("loading an approval", loadSignal(m.s, [m.u]));
+    else if (m.k === "approve") wake(index.approve(m.s, m.u, m.at));
+    else if (m.k === "close") index.closeSignal(m.s);
+    else if (m.k === "ack") index.ack(m.d, m.s);
+    else if (m.k === "device") background("reloading a device", reloadDevice(m.d));
+    else background("refreshing access", refreshAccess([m.u]));
+  }
+
+  deps.signals.observe({
+    opened(signal, approvals) {
+      index.openSignal(signal);
+      const woken: string[] = [];
+      for (const a of approvals) woken.push(...index.approve(signal.id, a.userId, a.decidedAt.getTime()));
+      wake(woken);
+      bus.publish({ k: "open", s: signal.id });
+    },
+    approved(signal, a) {
+      index.openSignal(signal);
+      wake(index.approve(signal.id, a.userId, a.decidedAt.getTime()));
+      bus.publish({ k: "approve", s: signal.id, u: a.userId, at: a.decidedAt.getTime() });
+    },
+    cancelled(signalId) {
+      index.closeSignal(signalId);
+      bus.publish({ k: "close", s: signalId });
+    },
+  });
+
+  deps.devices.observe(({ kind, device }) => {
+    if (kind === "revoked") {
+      index.removeDevice(device.id);
+      waiters.release(device.id);
+    } else {
+      putDevice(device);
+      if (!index.accessOf(device.userId)) background("loading access", refreshAccess([device.userId]));
+    }
+    bus.publish({ k: "device", d: device.id });
+  });
+
+  deps.events.on("entitlements.changed", async ({ userId }) => {
+    await refreshAccess([userId]);
+    bus.publish({ k: "user", u: userId });
+  });
+
+  function sweepAccess(): void {
+    const soon = nowMs() + ACCESS_SWEEP_MS * 1.5;
+    const stale = index.usersWithDevices().filter((u) => (index.accessOf(u)?.until ?? 0) <= soon);
+    if (stale.length > 0) background("refreshing access", refreshAccess(stale));
+  }
+
+  return {
+    async start(): Promise<void> {
+      closing = false;
+      await bus.start(onRemote, () => background("resyncing", rebuild()));
+      await rebuild();
+      timers = [
+        setInterval(() => index.closeExpired(nowMs()), EXPIRY_SWEEP_MS),
+        setInterval(sweepAccess, ACCESS_SWEEP_MS),
+      ];
+      for (const t of timers) t.unref();
+    },
+    /** Answers every parked poll with what it has (nothing), so shutdown need not wait for them. */
+    releaseWaiters(): void {
+      closing = true;
+      waiters.releaseAll();
+    },
+    async stop(): Promise<void> {
+      this.releaseWaiters();
+      for (const t of timers) clearInterval(t);
+      timers = [];
+      await bus.stop();
+    },
+    rebuild,
+
+    /** The device's current secret, from memory; the database only for ids not seen yet. */
+    async lookupSecret(deviceId: string): Promise<string | null> {
+      const known = index.device(deviceId);
+      if (known) return known.secret;
+      if ((unknown.get(deviceId) ?? 0) > Date.now()) return null;
+      const row = await deps.devices.findActive(deviceId);
+      if (row) {
+        putDevice(row);
+        return index.device(deviceId)!.secret;
+      }
+      if (unknown.size >= UNKNOWN_MAX) unknown.clear();
+      unknown.set(deviceId, Date.now() + UNKNOWN_TTL_MS);
+      return null;
+    },
+
+    /**
+     * What the device should receive now; with `waitMs` and nothing to send, parks until
+     * something arrives or time runs out.
+     */
+    async poll(
+      deviceId: string,
+      waitMs: number,
+      connection: Parameters<Waiters["park"]>[2],
+    ): Promise<PollItem[]> {
+      const device = index.device(deviceId);
+      if (!device) return [];
+      const access = index.accessOf(device.userId);
+      if (!access || access.until <= nowMs()) await refreshAccess([device.userId]);
+      const items = itemsFor(deviceId)();
+      if (items.length > 0 || waitMs === 0 || closing) return items;
+      return waiters.park(deviceId, waitMs, connection);
+    },
+
+    /** The owner of a device that may sign right now. */
+    deviceOf(deviceId: string): { id: string; userId: string } | undefined {
+      const device = index.device(deviceId);
+      return device && { id: device.id, userId: device.userId };
+    },
+
+    /** When the user approved this still-open signal (epoch ms), from memory. */
+    approvedAt: (signalId: string, userId: string) => index.approvedAt(signalId, userId),
+
+    markAcked(deviceId: string, signalId: string): void {
+      index.ack(deviceId, signalId);
+      bus.publish({ k: "ack", s: signalId, d: deviceId });
+    },
+
+    stats: () => ({ ...index.stats(), waiting: waiters.size, bus: bus.kind }),
+  };
+}

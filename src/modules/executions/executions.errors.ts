@@ -1,0 +1,16 @@
+import { defineErrors } from "../../shared/errors";
+
+export const ExecutionErrors = defineErrors({
+  /** The same answer for unknown signals and ones the owner did not approve: nothing leaks. */
+  signalNotFound: {
+    code: "signals.not_found",
+    status: 404,
+    title: "No signal with this id was approved for this device",
+  },
+  alreadyFinal: {
+    code: "executions.already_final",
+    status: 409,
+    title: "This execution already has a different final outcome",
+  },
+  userNotFound: { code: "users.not_found", status: 404, title: "User not found" },
+});

@@ -1,0 +1,116 @@
+import type { ExecutionEventRow, ExecutionRow, TradeRow } from "./executions.table";
+
+export interface ExecutionView {
+  id: string;
+  signalId: string;
+  deviceId: string;
+  status: ExecutionRow["status"];
+  price: number | null;
+  volume: number | null;
+  brokerTicket: string | null;
+  errorCode: number | null;
+  errorMessage: string | null;
+  ackedAt: string;
+  filledAt: string | null;
+  failedAt: string | null;
+  updatedAt: string;
+}
+
+export const toExecutionView = (e: ExecutionRow): ExecutionView => ({
+  id: e.id,
+  signalId: e.signalId,
+  deviceId: e.deviceId,
+  status: e.status,
+  price: e.price,
+  volume: e.volume,
+  brokerTicket: e.brokerTicket,
+  errorCode: e.errorCode,
+  errorMessage: e.errorMessage,
+  ackedAt: e.ackedAt.toISOString(),
+  filledAt: e.filledAt?.toISOString() ?? null,
+  failedAt: e.failedAt?.toISOString() ?? null,
+  updatedAt: e.updatedAt.toISOString(),
+});
+
+export const toEventView = (e: ExecutionEventRow) => ({ type: e.type, at: e.at.toISOString(), ...e.data });
+
+/**
+ * A repeated fill is the same fill when price, volume and ticket match; `filledAt` is left out
+ * because a retry without it is stamped with the server's time of that retry.
+ */
+export function sameFill(
+  e: ExecutionRow,
+  f: { price: number; volume: number; brokerTicket: string },
+): boolean {
+  return (
+    e.status === "filled" && e.price === f.price && e.volume === f.volume && e.brokerTicket === f.brokerTicket
+  );
+}
+
+export function sameError(e: ExecutionRow, err: { code: number; message: string }): boolean {
+  return e.status === "failed" && e.errorCode === err.code && e.errorMessage === err.message;
+}
+
+export interface ExecutionSummary {
+  recipients: number;
+  approved: number;
+  acked: number;
+  filled: number;
+  failed: number;
+}
+
+/** Every execution began with an ACK (explicit or implied), so `acked` counts them all. */
+export function summarise(
+  list: Pick<ExecutionRow, "status">[],
+  recipients: number,
+  approved: number,
+): ExecutionSummary {
+  return {
+    recipients,
+    approved,
+    acked: list.length,
+    filled: list.filter((e) => e.status === "filled").length,
+    failed: list.filter((e) => e.status === "failed").length,
+  };
+}
+
+interface SourceStats {
+  trades: number;
+  profitMinor: number;
+  /** Share of trades closed in profit, 0..1; 0 when there are none. */
+  winRate: number;
+  /** Profit per currency, since trades of one account may be reported in several. */
+  profitByCurrency: Record<string, number>;
+}
+
+function statsOf(list: TradeRow[]): SourceStats {
+  const profitByCurrency: Record<string, number> = {};
+  for (const t of list) profitByCurrency[t.currency] = (profitByCurrency[t.currency] ?? 0) + t.profitMinor;
+  const wins = list.filter((t) => t.profitMinor > 0).length;
+  return {
+    trades: list.length,
+    profitMinor: list.reduce((sum, t) => sum + t.profitMinor, 0),
+    winRate: list.length === 0 ? 0 : Math.round((wins / list.length) * 10_000) / 10_000,
+    profitByCurrency,
+  };
+}
+
+/** Bot trades are those linked to a signal; everything else the account holder traded by hand. */
+export function attribution(list: TradeRow[]) {
+  const bot = list.filter((t) => t.signalId !== null);
+  const manual = list.filter((t) => t.signalId === null);
+  return {
+    bot: statsOf(bot),
+    manual: statsOf(manual),
+    trades: list.map((t) => ({
+      ticket: t.ticket,
+      source: t.signalId !== null ? ("bot" as const) : ("manual" as const),
+      signalId: t.signalId,
+      deviceId: t.deviceId,
+      instrument: t.instrument,
+      profitMinor: t.profitMinor,
+      currency: t.currency,
+      closedAt: t.closedAt.toISOString(),
+    })),
+  };
+}

@@ -1,0 +1,40 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { currentUser, type Guards } from "../auth/auth.guards";
+import { AttributionReport, ExecutionHistory } from "./executions.schemas";
+import type { ExecutionsService } from "./executions.service";
+
+export function executionsRoutes(deps: {
+  executions: ExecutionsService;
+  guards: Guards;
+}): FastifyPluginAsyncZod {
+  const { executions, guards } = deps;
+  return async (app) => {
+    app.get(
+      "/api/v1/signals/:id/executions",
+      {
+        onRequest: guards.requireUser,
+        schema: {
+          tags: ["signals"],
+          params: z.object({ id: z.string().min(1).max(64) }),
+          response: { 200: ExecutionHistory },
+        },
+      },
+      (req) => executions.forSignal(currentUser(req), req.params.id),
+    );
+
+    app.get(
+      "/api/v1/admin/users/:userId/attribution",
+      {
+        onRequest: guards.requireAdmin,
+        schema: {
+          tags: ["admin: executions"],
+          params: z.object({ userId: z.string().min(1).max(64) }),
+          querystring: z.object({ days: z.coerce.number().int().min(1).max(365).default(30) }),
+          response: { 200: AttributionReport },
+        },
+      },
+      (req) => executions.attributionFor(req.params.userId, req.query.days),
+    );
+  };
+}

@@ -1,0 +1,116 @@
+import { z } from "zod";
+
+const positive = z.number().positive();
+const signalId = z.string().min(1).max(64);
+const time = z.iso.datetime({ offset: true }).transform((v) => new Date(v));
+
+export const PollQuery = z.object({ wait: z.coerce.number().int().min(0).max(30).default(0) });
+export const PollItemSchema = z.object({
+  signalId: z.string(),
+  instrument: z.string(),
+  side: z.enum(["buy", "sell"]),
+  orderType: z.enum(["market", "limit", "stop"]),
+  entryPrice: z.number().nullable(),
+  stopLoss: z.number().nullable(),
+  takeProfit: z.number().nullable(),
+  volume: z.number().nullable(),
+  expiresAt: z.string(),
+});
+export const PollResponse = z.object({ serverTime: z.string(), signals: z.array(PollItemSchema) });
+
+export const AckBody = z.object({ signalId });
+export const FillBody = z.object({
+  signalId,
+  price: positive,
+  volume: positive,
+  brokerTicket: z.string().min(1).max(64),
+  filledAt: time.optional(),
+});
+export const ErrorBody = z.object({
+  signalId,
+  code: z.number().int().min(-2_147_483_648).max(2_147_483_647),
+  message: z.string().max(500),
+});
+export const TradeBody = z.object({
+  ticket: z.string().min(1).max(64),
+  instrument: z.string().min(1).max(32),
+  side: z.enum(["buy", "sell"]),
+  volume: positive,
+  openPrice: positive,
+  closePrice: positive,
+  profitMinor: z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
+  currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code"),
+  openedAt: time,
+  closedAt: time,
+  signalId: signalId.nullish(),
+});
+
+export const ExecutionSchema = z
+  .object({
+    id: z.string(),
+    signalId: z.string(),
+    deviceId: z.string(),
+    status: z.enum(["acked", "filled", "failed"]),
+    price: z.number().nullable(),
+    volume: z.number().nullable(),
+    brokerTicket: z.string().nullable(),
+    errorCode: z.number().int().nullable(),
+    errorMessage: z.string().nullable(),
+    ackedAt: z.string(),
+    filledAt: z.string().nullable(),
+    failedAt: z.string().nullable(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: "Execution" });
+
+export const TradeSchema = z.object({
+  id: z.string(),
+  ticket: z.string(),
+  signalId: z.string().nullable(),
+  source: z.enum(["bot", "manual"]),
+  profitMinor: z.number().int(),
+  currency: z.string(),
+  closedAt: z.string(),
+});
+
+export const ExecutionHistory = z.object({
+  summary: z.object({
+    recipients: z.number().int(),
+    approved: z.number().int(),
+    acked: z.number().int(),
+    filled: z.number().int(),
+    failed: z.number().int(),
+  }),
+  items: z.array(
+    ExecutionSchema.extend({
+      deviceName: z.string(),
+      events: z.array(z.looseObject({ type: z.enum(["ack", "fill", "error"]), at: z.string() })),
+    }),
+  ),
+});
+
+const SourceStats = z.object({
+  trades: z.number().int(),
+  profitMinor: z.number().int(),
+  winRate: z.number(),
+  profitByCurrency: z.record(z.string(), z.number().int()),
+});
+export const AttributionReport = z.object({
+  userId: z.string(),
+  days: z.number().int(),
+  since: z.string(),
+  bot: SourceStats,
+  manual: SourceStats,
+  trades: z.array(
+    z.object({
+      ticket: z.string(),
+      source: z.enum(["bot", "manual"]),
+      signalId: z.string().nullable(),
+      deviceId: z.string(),
+      instrument: z.string(),
+      profitMinor: z.number().int(),
+      currency: z.string(),
+      closedAt: z.string(),
+    }),
+  ),
+});

@@ -1,0 +1,171 @@
+import type { Counter, Histogram } from "prom-client";
+import type { Executor } from "../../db/client";
+import type { Clock } from "../../shared/clock";
+import type { EventBus } from "../../shared/events";
+import { newId } from "../../shared/ids";
+import type { SignalsService, Viewer } from "../signals/signals.service";
+import type { UsersService } from "../users/users.service";
+import type { DeliveryService } from "./delivery.service";
+import { ExecutionErrors } from "./executions.errors";
+import {
+  attribution,
+  sameError,
+  sameFill,
+  summarise,
+  toEventView,
+  toExecutionView,
+} from "./executions.models";
+import { executionsRepository, type Outcome } from "./executions.repository";
+import type { ExecutionRow } from "./executions.table";
+
+/** The device a verified signature belongs to. */
+export interface DeviceIdentity {
+  id: string;
+  userId: string;
+}
+
+export interface FillInput {
+  signalId: string;
+  price: number;
+  volume: number;
+  brokerTicket: string;
+  filledAt?: Date;
+}
+
+export interface TradeInput {
+  ticket: string;
+  instrument: string;
+  side: "buy" | "sell";
+  volume: number;
+  openPrice: number;
+  closePrice: number;
+  profitMinor: number;
+  currency: string;
+  openedAt: Date;
+  closedAt: Date;
+  signalId?: string | null;
+}
+
+export type ExecutionsService = ReturnType<typeof createExecutionsService>;
+
+export function createExecutionsService(deps: {
+  db: Executor;
+  clock: Clock;
+  events: EventBus;
+  delivery: Pick<DeliveryService, "approvedAt" | "markAcked">;
+  signals: Pick<SignalsService, "approvalOf" | "get">;
+  users: Pick<UsersService, "findById">;
+  metrics: { executions: Counter<"status">; deliverySeconds: Histogram };
+}) {
+  const { db, clock } = deps;
+  const repo = executionsRepository(db);
+
+  /** When the owner approved the signal: from memory while it is open, else from the database. */
+  async function approvalTime(device: DeviceIdentity, signalId: string): Promise<number> {
+    const cached = deps.delivery.approvedAt(signalId, device.userId);
+    if (cached !== undefined) return cached;
+    const approval = await deps.signals.approvalOf(signalId, device.userId);
+    if (!approval) throw ExecutionErrors.signalNotFound();
+    return approval.decidedAt.getTime();
+  }
+
+  /** Bookkeeping for a report that wrote something: index, metrics, notification. */
+  function recorded(e: ExecutionRow, outcome: Outcome, type: "ack" | "fill" | "error", approvedAtMs: number) {
+    if (outcome === "unchanged") return;
+    if (outcome === "created") {
+      deps.delivery.markAcked(e.deviceId, e.signalId);
+      deps.metrics.deliverySeconds.observe(Math.max(0, e.ackedAt.getTime() - approvedAtMs) / 1000);
+    }
+    deps.metrics.executions.inc({ status: e.status });
+    deps.events.emit("executions.reported", {
+      executionId: e.id,
+      signalId: e.signalId,
+      deviceId: e.deviceId,
+      userId: e.userId,
+      type,
+    });
+  }
+
+  const report = (device: DeviceIdentity, signalId: string) => {
+    const at = clock.now();
+    return { id: newId("exe", at.getTime()), signalId, deviceId: device.id, userId: device.userId, at };
+  };
+
+  return {
+    /** First ACK creates the execution (201); repeats return it unchanged (200). */
+    async ack(device: DeviceIdentity, signalId: string) {
+      const approvedAt = await approvalTime(device, signalId);
+      const { execution, outcome } = await repo.ack(report(device, signalId));
+      recorded(execution, outcome, "ack", approvedAt);
+      return { execution: toExecutionView(execution), created: outcome === "created" };
+    },
+
+    /** Fills once; the same fill again is 200, anything else after a final state is 409. */
+    async fill(device: DeviceIdentity, input: FillInput) {
+      const approvedAt = await approvalTime(device, input.signalId);
+      const r = report(device, input.signalId);
+      const fill = { ...input, filledAt: input.filledAt ?? r.at };
+      const { execution, outcome } = await repo.fill(r, fill);
+      if (outcome === "unchanged" && !sameFill(execution, fill)) throw ExecutionErrors.alreadyFinal();
+      recorded(execution, outcome, "fill", approvedAt);
+      return { execution: toExecutionView(execution), created: outcome !== "unchanged" };
+    },
+
+    async fail(device: DeviceIdentity, input: { signalId: string; code: number; message: string }) {
+      const approvedAt = await approvalTime(device, input.signalId);
+      const { execution, outcome } = await repo.fail(report(device, input.signalId), input);
+      if (outcome === "unchanged" && !sameError(execution, input)) throw ExecutionErrors.alreadyFinal();
+      recorded(execution, outcome, "error", approvedAt);
+      return { execution: toExecutionView(execution), created: outcome !== "unchanged" };
+    },
+
+    /** A closed trade of the device's account; the same ticket again returns the first report. */
+    async reportTrade(device: DeviceIdentity, input: TradeInput) {
+      if (input.signalId) await approvalTime(device, input.signalId);
+      const now = clock.now();
+      const { trade, created } = await repo.insertTrade({
+        id: newId("trd", now.getTime()),
+        deviceId: device.id,
+        userId: device.userId,
+        ...input,
+        signalId: input.signalId ?? null,
+        createdAt: now,
+      });
+      return {
+        created,
+        trade: {
+          id: trade.id,
+          ticket: trade.ticket,
+          signalId: trade.signalId,
+          source: trade.signalId ? ("bot" as const) : ("manual" as const),
+          profitMinor: trade.profitMinor,
+          currency: trade.currency,
+          closedAt: trade.closedAt.toISOString(),
+        },
+      };
+    },
+
+    /** Users see their own devices' executions of a signal addressed to them; admins see all. */
+    async forSignal(viewer: Viewer, signalId: string) {
+      const signal = await deps.signals.get(viewer, signalId);
+      const admin = viewer.role === "admin";
+      const list = await repo.forSignal(signalId, admin ? undefined : viewer.id);
+      const approved = admin ? (signal.decisions?.approved ?? 0) : signal.decision === "approved" ? 1 : 0;
+      return {
+        summary: summarise(list, admin ? signal.recipients : 1, approved),
+        items: list.map((e) => ({
+          ...toExecutionView(e),
+          deviceName: e.deviceName,
+          events: e.events.map(toEventView),
+        })),
+      };
+    },
+
+    /** The admin's dispute report: a user's closed trades over the last `days`, bot vs manual. */
+    async attributionFor(userId: string, days: number) {
+      if (!(await deps.users.findById(userId))) throw ExecutionErrors.userNotFound();
+      const since = new Date(clock.now().getTime() - days * 86_400_000);
+      return { userId, days, since: since.toISOString(), ...attribution(await repo.tradesOf(userId, since)) };
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { Clock } from "../../shared/clock";
+import type { NonceStore } from "../../shared/signing";
+import { currentUser, type Guards } from "../auth/auth.guards";
+import { createSignatureGuard, keepSignedBodies } from "../devices/devices.signing";
+import type { ProducersService } from "../producers/producers.service";
+import {
+  DecisionBody,
+  DecisionSchema,
+  ListQuery,
+  PublishBody,
+  SignalIdParams,
+  SignalSchema,
+} from "./signals.schemas";
+import type { Publisher, SignalsService } from "./signals.service";
+
+/** API.md §0: signal bodies are limited to 32 KiB (other routes take 64 KiB). */
+export const SIGNAL_BODY_LIMIT = 32 * 1024;
+
+const signedByProducer = (request: FastifyRequest) => request.headers["x-producer-id"] !== undefined;
+
+export function signalsRoutes(deps: {
+  signals: SignalsService;
+  producers: Pick<ProducersService, "secretFor">;
+  guards: Guards;
+  nonces: NonceStore;
+  clock: Clock;
+}): FastifyPluginAsyncZod {
+  const { signals, guards } = deps;
+  const tags = ["signals"];
+  const verifyProducer = createSignatureGuard({
+    idHeader: "x-producer-id",
+    lookupSecret: deps.producers.secretFor,
+    nonces: deps.nonces,
+    clock: deps.clock,
+  });
+
+  return async (app) => {
+    keepSignedBodies(app);
+
+    // A producer signs the request (checked once the body bytes are read); anyone else must be an admin.
+    const publishAuth = {
+      onRequest: async (req: FastifyRequest, reply: FastifyReply) => {
+        if (!signedByProducer(req)) await guards.requireAdmin(req, reply);
+      },
+      preValidation: async (req: FastifyRequest) => {
+        if (signedByProducer(req)) await verifyProducer(req);
+      },
+    };
+
+    app.post(
+      "/api/v1/signals",
+      {
+        ...publishAuth,
+        bodyLimit: SIGNAL_BODY_LIMIT,
+        schema: {
+          tags,
+          body: PublishBody,
+          response: { 200: SignalSchema, 201: SignalSchema },
+        },
+      },
+      async (req, reply) => {
+        const publisher: Publisher = req.signerId
+          ? { kind: "producer", producerId: req.signerId }
+          : { kind: "admin", userId: currentUser(req).id };
+        const { signal, created } = await signals.publish(publisher, req.body);
+        return reply.code(created ? 201 : 200).send(signal);
+      },
+    );
+
+    app.get(
+      "/api/v1/signals",
+      {
+        onRequest: guards.requireUser,
+        schema: {
+          tags,
+          querystring: ListQuery,
+          response: { 200: z.object({ items: z.array(SignalSchema), nextCursor: z.string().nullable() }) },
+        },
+      },
+      (req) => signals.list(currentUser(req), req.query),
+    );
+
+    app.get(
+      "/api/v1/signals/:id",
+      {
+        onRequest: guards.requireUser,
+        schema: { tags, params: SignalIdParams, response: { 200: SignalSchema } },
+      },
+      (req) => signals.get(currentUser(req), req.params.id),
+    );
+
+    app.post(
+      "/api/v1/signals/:id/decision",
+      {
+        onRequest: guards.requireUser,
+        schema: { tags, params: SignalIdParams, body: DecisionBody, response: { 201: DecisionSchema } },
+      },
+      async (req, reply) => {
+        const result = await signals.decide(currentUser(req).id, req.params.id, req.body.decision);
+        return reply.code(201).send(result);
+      },
+    );
+
+    app.post(
+      "/api/v1/signals/:id/cancel",
+      {
+        onRequest: guards.requireAdmin,
+        schema: { tags: ["admin: signals"], params: SignalIdParams, response: { 200: SignalSchema } },
+      },
+      (req) => signals.cancel(currentUser(req).id, req.params.id),
+    );
+  };
+}

@@ -1,0 +1,82 @@
+import { z } from "zod";
+import { PAID_LEVELS } from "../catalog/catalog.models";
+import { DEFAULT_TTL_SECONDS, INSTRUMENT_PATTERN, priceProblems, type SignalInput } from "./signals.models";
+
+const price = z.number().positive().nullish();
+
+export const PublishBody = z
+  .object({
+    externalId: z.string().min(1).max(128).nullish(),
+    instrument: z.string().regex(INSTRUMENT_PATTERN, "must be 2-20 characters of A-Z 0-9 . _"),
+    side: z.enum(["buy", "sell"]),
+    orderType: z.enum(["market", "limit", "stop"]),
+    entryPrice: price,
+    stopLoss: price,
+    takeProfit: price,
+    volume: price,
+    ttlSeconds: z.number().int().min(10).max(86_400).default(DEFAULT_TTL_SECONDS),
+    minTier: z.enum(PAID_LEVELS).default("premium"),
+    note: z.string().max(500).nullish(),
+  })
+  .transform(
+    (b): SignalInput => ({
+      externalId: b.externalId ?? null,
+      instrument: b.instrument,
+      side: b.side,
+      orderType: b.orderType,
+      entryPrice: b.entryPrice ?? null,
+      stopLoss: b.stopLoss ?? null,
+      takeProfit: b.takeProfit ?? null,
+      volume: b.volume ?? null,
+      ttlSeconds: b.ttlSeconds,
+      minTier: b.minTier,
+      note: b.note ?? null,
+    }),
+  )
+  .superRefine((input, ctx) => {
+    for (const problem of priceProblems(input)) {
+      ctx.addIssue({ code: "custom", path: [problem.path], message: problem.message });
+    }
+  });
+
+const counts = z.object({
+  pending: z.number().int(),
+  approved: z.number().int(),
+  rejected: z.number().int(),
+});
+
+export const SignalSchema = z
+  .object({
+    id: z.string(),
+    externalId: z.string().nullable(),
+    instrument: z.string(),
+    side: z.enum(["buy", "sell"]),
+    orderType: z.enum(["market", "limit", "stop"]),
+    entryPrice: z.number().nullable(),
+    stopLoss: z.number().nullable(),
+    takeProfit: z.number().nullable(),
+    volume: z.number().nullable(),
+    minTier: z.enum(PAID_LEVELS),
+    note: z.string().nullable(),
+    status: z.enum(["open", "expired", "cancelled"]),
+    createdAt: z.string(),
+    expiresAt: z.string(),
+    recipients: z.number().int(),
+    decision: z.enum(["pending", "approved", "rejected", "expired"]).optional(),
+    decisions: counts.optional(),
+  })
+  .meta({ id: "Signal" });
+
+export const SignalIdParams = z.object({ id: z.string().min(1).max(64) });
+
+export const ListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().min(1).max(200).optional(),
+});
+
+export const DecisionBody = z.object({ decision: z.enum(["approve", "reject"]) });
+export const DecisionSchema = z.object({
+  signalId: z.string(),
+  decision: z.enum(["approved", "rejected"]),
+  decidedAt: z.string(),
+});
