@@ -8,18 +8,47 @@ import { createDeps } from "./deps";
 import { loadConfigOrExit, runUntilSignalled } from "./main";
 import { systemClock } from "./shared/clock";
 import { createLogger } from "./shared/logger";
+import { runDeviceSim } from "./tools/device-sim";
+import { runPublish } from "./tools/publish";
 
 const USAGE = `usage: signaldesk <command> [options]
 
   start                                   run the service (HTTP API, bot, jobs)
   migrate                                 apply database migrations and exit
   token --telegram-id N [--admin]         print a bearer token for that Telegram user
+  producer create --name X                create a producer key; prints its id and secret once
+  publish --url U --producer-id P --secret S --instrument I --side buy|sell
+          [--order-type market|limit|stop] [--entry N] [--sl N] [--tp N] [--volume N]
+          [--ttl S] [--min-tier premium|vip|enterprise] [--note T] [--external-id X]
+                                          sign and publish a signal as a producer
+  device-sim --url U (--devices-file F | --device-id D --secret S) [--wait N] [--count N] [--ack-only]
+                                          reference device client: long-polls, ACKs, reports fills
 `;
 
 // Every option any command takes; strict parsing turns a typo into an error, not a silent default.
 const OPTIONS = {
   "telegram-id": { type: "string" },
   admin: { type: "boolean" },
+  name: { type: "string" },
+  url: { type: "string" },
+  "producer-id": { type: "string" },
+  secret: { type: "string" },
+  instrument: { type: "string" },
+  side: { type: "string" },
+  "order-type": { type: "string" },
+  entry: { type: "string" },
+  sl: { type: "string" },
+  tp: { type: "string" },
+  volume: { type: "string" },
+  ttl: { type: "string" },
+  "min-tier": { type: "string" },
+  note: { type: "string" },
+  "external-id": { type: "string" },
+  "devices-file": { type: "string" },
+  "device-id": { type: "string" },
+  wait: { type: "string" },
+  count: { type: "string" },
+  "ack-only": { type: "boolean" },
 } as const;
 
 /** Runs an operator command on this process's own connection, or via the running server's socket. */
@@ -42,6 +71,8 @@ async function runOperatorCommand(config: ResolvedConfig, name: string, args: Co
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // `producer create` is the one two-word command.
+  const subcommand = command === "producer" ? rest.shift() : undefined;
   const { values } = parseArgs({ args: rest, options: OPTIONS, strict: true, allowPositionals: false });
   const args = values as CommandArgs;
   switch (command) {
@@ -56,6 +87,16 @@ export async function main(argv: string[]): Promise<number> {
     }
     case "token":
       process.stdout.write(`${await runOperatorCommand(loadConfigOrExit(), command, args)}\n`);
+      return 0;
+    case "producer":
+      if (subcommand !== "create") throw new CommandError("usage: signaldesk producer create --name X");
+      process.stdout.write(`${await runOperatorCommand(loadConfigOrExit(), "producer.create", args)}\n`);
+      return 0;
+    case "publish":
+      process.stdout.write(`${await runPublish(args)}\n`);
+      return 0;
+    case "device-sim":
+      await runDeviceSim(args, (line) => process.stdout.write(`${line}\n`));
       return 0;
     case undefined:
     case "help":

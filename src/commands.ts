@@ -48,6 +48,13 @@ export const commands: Record<string, Command> = {
   },
 };
 
+/** Creates a producer key for a strategy; prints id, name and the secret (shown only now) as JSON. */
+commands["producer.create"] = async (deps, args) => {
+  const name = typeof args.name === "string" ? args.name.trim() : "";
+  if (!name || name.length > 100) throw new CommandError("--name is required (1-100 characters)");
+  return JSON.stringify(await deps.producers.create({ kind: "cli" }, name));
+};
+
 export async function runCommand(deps: Deps, name: string, args: CommandArgs): Promise<string> {
   const command = commands[name];
   if (!command) throw new CommandError(`unknown command: ${name}`);

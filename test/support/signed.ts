@@ -24,7 +24,8 @@ export interface SignedCall {
 
 /** The headers and exact body bytes of a signed request, as a device or producer would send them. */
 export function signRequestFor(signer: Signer, call: SignedCall, clock: Clock) {
-  const body = call.body === undefined ? "" : typeof call.body === "string" ? call.body : JSON.stringify(call.body);
+  const body =
+    call.body === undefined ? "" : typeof call.body === "string" ? call.body : JSON.stringify(call.body);
   const now = new Date(clock.now().getTime() + (call.skewSeconds ?? 0) * 1000);
   const headers = signedHeaders(signer.secret, {
     id: signer.id,
@@ -70,7 +71,9 @@ export async function tierId(deps: Deps, level: Exclude<Level, "free">): Promise
     seeded.add(deps);
   }
   const view = await deps.catalog.view();
-  const tier = view.categories.flatMap((c) => c.products.flatMap((p) => p.tiers)).find((t) => t.level === level);
+  const tier = view.categories
+    .flatMap((c) => c.products.flatMap((p) => p.tiers))
+    .find((t) => t.level === level);
   if (!tier) throw new Error(`no ${level} tier in the default catalog`);
   return tier.id;
 }
@@ -83,7 +86,12 @@ export async function createSubscriber(
 ) {
   const created = await createUser(deps, { admin: opts.admin });
   if (level !== "free") {
-    await deps.entitlements.adminGrant({ id: "usr_test_admin" }, created.user.id, await tierId(deps, level), 30);
+    await deps.entitlements.adminGrant(
+      { id: "usr_test_admin" },
+      created.user.id,
+      await tierId(deps, level),
+      30,
+    );
   }
   if (opts.autoApprove) await deps.users.updateProfile(created.user.id, { autoApprove: true });
   return created;

@@ -1,0 +1,168 @@
+import { readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import { CommandError } from "../commands";
+import { keepAliveAgent, type SignedClientOptions, signedRequest } from "./signed-http";
+
+export interface SimDevice {
+  id: string;
+  secret: string;
+}
+
+export interface SimEvent {
+  event: "received" | "ack" | "fill" | "error";
+  deviceId: string;
+  signalId?: string;
+  status?: number;
+  /** Epoch milliseconds on this machine's clock. */
+  at: number;
+}
+
+interface PolledSignal {
+  signalId: string;
+  entryPrice: number | null;
+  volume: number | null;
+}
+
+export interface DeviceSimOptions {
+  url: string;
+  devices: SimDevice[];
+  /** Long-poll seconds, 0..30. */
+  wait: number;
+  /** ACK only, never fill: for measuring delivery alone. */
+  ackOnly?: boolean;
+  /** Stop after this many signals were executed across all devices. */
+  count?: number;
+  onEvent?: (e: SimEvent) => void;
+}
+
+/**
+ * The reference device client: each simulated EA long-polls, ACKs what it receives at once,
+ * then reports a simulated fill, exactly as docs/device-protocol.md recommends. Many devices
+ * share one process and one keep-alive pool, which is what the benchmarks need.
+ */
+export class DeviceSim {
+  private readonly stopper = new AbortController();
+  private readonly agent;
+  private executed = 0;
+  private loops: Promise<void>[] = [];
+  readonly done: Promise<void>;
+  private finish!: () => void;
+
+  constructor(private readonly opts: DeviceSimOptions) {
+    this.agent = keepAliveAgent(new URL(opts.url).protocol === "https:");
+    this.done = new Promise((resolve) => {
+      this.finish = resolve;
+    });
+  }
+
+  start(): this {
+    this.loops = this.opts.devices.map((d) => this.run(d));
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.stopper.abort();
+    await Promise.allSettled(this.loops);
+    this.agent.destroy();
+    this.finish();
+  }
+
+  private client(device: SimDevice): SignedClientOptions {
+    return {
+      baseUrl: this.opts.url,
+      id: device.id,
+      secret: device.secret,
+      idHeader: "x-device-id",
+      agent: this.agent,
+      signal: this.stopper.signal,
+    };
+  }
+
+  private emit(e: Omit<SimEvent, "at">): void {
+    this.opts.onEvent?.({ ...e, at: Date.now() });
+  }
+
+  private async run(device: SimDevice): Promise<void> {
+    const client = this.client(device);
+    let backoffMs = 1_000;
+    while (!this.stopper.signal.aborted) {
+      try {
+        const res = await signedRequest(client, "GET", `/api/v1/device/poll?wait=${this.opts.wait}`);
+        if (res.status !== 200)
+          throw Object.assign(new Error(`poll HTTP ${res.status}`), { status: res.status });
+        backoffMs = 1_000;
+        for (const signal of (res.body as { signals: PolledSignal[] }).signals) {
+          this.emit({ event: "received", deviceId: device.id, signalId: signal.signalId });
+          await this.execute(client, device, signal);
+        }
+      } catch (err) {
+        if (this.stopper.signal.aborted) return;
+        const status = (err as { status?: number }).status;
+        this.emit({ event: "error", deviceId: device.id, status });
+        // An auth failure will not fix itself quickly (clock, secret, revocation): back off longer.
+        const delay = status === 401 ? 60_000 : backoffMs;
+        await sleep(delay + Math.random() * delay * 0.25, undefined, { signal: this.stopper.signal }).catch(
+          () => {},
+        );
+        backoffMs = Math.min(backoffMs * 2, 30_000);
+      }
+    }
+  }
+
+  private async execute(client: SignedClientOptions, device: SimDevice, signal: PolledSignal): Promise<void> {
+    const ack = await signedRequest(client, "POST", "/api/v1/device/ack", { signalId: signal.signalId });
+    this.emit({ event: "ack", deviceId: device.id, signalId: signal.signalId, status: ack.status });
+    if (!this.opts.ackOnly && ack.status < 300) {
+      const fill = await signedRequest(client, "POST", "/api/v1/device/fill", {
+        signalId: signal.signalId,
+        price: signal.entryPrice ?? 1,
+        volume: signal.volume ?? 0.01,
+        brokerTicket: `sim-${device.id.slice(-6)}-${signal.signalId.slice(-6)}`,
+      });
+      this.emit({ event: "fill", deviceId: device.id, signalId: signal.signalId, status: fill.status });
+    }
+    this.executed++;
+    if (this.opts.count !== undefined && this.executed >= this.opts.count) void this.stop();
+  }
+}
+
+type Args = Record<string, string | boolean | undefined>;
+
+/** Devices from --devices-file (a JSON array of {id, secret}) or one from --device-id/--secret. */
+export function devicesFromArgs(args: Args): SimDevice[] {
+  if (typeof args["devices-file"] === "string") {
+    const list = JSON.parse(readFileSync(args["devices-file"], "utf8")) as SimDevice[];
+    if (
+      !Array.isArray(list) ||
+      list.some((d) => typeof d?.id !== "string" || typeof d?.secret !== "string")
+    ) {
+      throw new CommandError("--devices-file must hold a JSON array of {id, secret}");
+    }
+    return list;
+  }
+  if (typeof args["device-id"] === "string" && typeof args.secret === "string") {
+    return [{ id: args["device-id"], secret: args.secret }];
+  }
+  throw new CommandError("give --devices-file, or --device-id and --secret");
+}
+
+/** `signaldesk device-sim`: runs until --count signals were executed, or until interrupted. */
+export async function runDeviceSim(args: Args, out: (line: string) => void): Promise<void> {
+  if (typeof args.url !== "string") throw new CommandError("--url is required");
+  const wait = args.wait === undefined ? 25 : Number(args.wait);
+  if (!Number.isInteger(wait) || wait < 0 || wait > 30) throw new CommandError("--wait must be 0..30");
+  const count = args.count === undefined ? undefined : Number(args.count);
+  if (count !== undefined && (!Number.isInteger(count) || count < 1)) {
+    throw new CommandError("--count must be a positive integer");
+  }
+  const sim = new DeviceSim({
+    url: args.url,
+    devices: devicesFromArgs(args),
+    wait,
+    count,
+    ackOnly: args["ack-only"] === true,
+    onEvent: (e) => out(JSON.stringify(e)),
+  }).start();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void sim.stop());
+  await sim.done;
+}
