@@ -1,0 +1,267 @@
+import { describe, expect, it } from "vitest";
+import { useTestApp } from "../../../test/support/app";
+import { createUser } from "../../../test/support/factories";
+import { createDeviceOwner, type Signer, signedInject } from "../../../test/support/signed";
+
+const BUY = { instrument: "EURUSD", side: "buy", orderType: "limit", entryPrice: 1.085, volume: 0.1 };
+
+describe("device reports", () => {
+  const ctx = useTestApp({ env: { RATE_LIMIT_IP_PER_MINUTE: "100000" } });
+
+  const send = (signer: Signer, path: string, body: unknown) =>
+    signedInject(ctx().app, ctx().clock, signer, { method: "POST", url: `/api/v1/device/${path}`, body });
+  const publish = async (payload: object = BUY) => {
+    const { headers } = await createUser(ctx().deps, { admin: true });
+    const res = await ctx().app.inject({ method: "POST", url: "/api/v1/signals", headers, payload });
+    return res.json().id as string;
+  };
+  /** A VIP with auto-approve and a device, and a signal they approved at publish. */
+  const approvedSignal = async () => {
+    const owner = await createDeviceOwner(ctx().deps, "vip", { autoApprove: true });
+    return { owner, signalId: await publish() };
+  };
+  const rows = (table: string) => ctx().database.query(`select * from ${table}`);
+  const fill = { price: 1.0851, volume: 0.1, brokerTicket: "778899" };
+
+  describe("happy path", () => {
+    it("an ACK creates the execution (201); a repeat returns it unchanged (200)", async () => {
+      const { owner, signalId } = await approvedSignal();
+      const first = await send(owner.signer, "ack", { signalId });
+      expect(first.statusCode).toBe(201);
+      const now = ctx().clock.now().toISOString();
+      expect(first.json()).toEqual({
+        id: expect.stringMatching(/^exe_/),
+        signalId,
+        deviceId: owner.device.id,
+        status: "acked",
+        price: null,
+        volume: null,
+        brokerTicket: null,
+        errorCode: null,
+        errorMessage: null,
+        ackedAt: now,
+        filledAt: null,
+        failedAt: null,
+        updatedAt: now,
+      });
+      ctx().clock.advance(1000);
+      const again = await send(owner.signer, "ack", { signalId });
+      expect([again.statusCode, again.json()]).toEqual([200, first.json()]);
+      expect(await rows("execution_events")).toHaveLength(1);
+    });
+
+    it("concurrent ACKs from one device make exactly one execution and one event", async () => {
+      const { owner, signalId } = await approvedSignal();
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => send(owner.signer, "ack", { signalId })),
+      );
+      expect(results.map((r) => r.statusCode).sort()).toEqual([
+        200, 200, 200, 200, 200, 200, 200, 200, 200, 201,
+      ]);
+      expect(new Set(results.map((r) => r.json().id)).size).toBe(1);
+      expect(await rows("executions")).toHaveLength(1);
+      expect(await rows("execution_events")).toHaveLength(1);
+    });
+
+    it("a fill after the ACK makes the execution filled; the same fill again is 200", async () => {
+      const { owner, signalId } = await approvedSignal();
+      await send(owner.signer, "ack", { signalId });
+      const filledAt = "2026-11-21T09:59:58.000Z";
+      const res = await send(owner.signer, "fill", { signalId, ...fill, filledAt });
+      expect(res.statusCode).toBe(201);
+      expect(res.json()).toMatchObject({ status: "filled", ...fill, filledAt });
+      const again = await send(owner.signer, "fill", { signalId, ...fill });
+      expect([again.statusCode, again.json().filledAt]).toEqual([200, filledAt]);
+    });
+
+    it("a fill without an ACK implies the ACK, recorded first", async () => {
+      const { owner, signalId } = await approvedSignal();
+      expect((await send(owner.signer, "fill", { signalId, ...fill })).statusCode).toBe(201);
+      const events = await ctx().database.query<{ type: string }>(
+        "select type from execution_events order by id",
+      );
+      expect(events.map((e) => e.type)).toEqual(["ack", "fill"]);
+      const poll = await signedInject(ctx().app, ctx().clock, owner.signer, {
+        method: "GET",
+        url: "/api/v1/device/poll",
+      });
+      expect(poll.json().signals).toEqual([]);
+    });
+
+    it("an error report fails the execution; the same report again is 200", async () => {
+      const { owner, signalId } = await approvedSignal();
+      const error = { signalId, code: 10019, message: "No money" };
+      const res = await send(owner.signer, "error", error);
+      expect(res.statusCode).toBe(201);
+      expect(res.json()).toMatchObject({ status: "failed", errorCode: 10019, errorMessage: "No money" });
+      expect((await send(owner.signer, "error", error)).statusCode).toBe(200);
+    });
+
+    it("reports closed trades once per ticket, linked to a signal or not", async () => {
+      const { owner, signalId } = await approvedSignal();
+      const trade = {
+        ticket: "T-1",
+        instrument: "EURUSD",
+        side: "buy",
+        volume: 0.1,
+        openPrice: 1.085,
+        closePrice: 1.09,
+        profitMinor: 5000,
+        currency: "USD",
+        openedAt: "2026-11-20T10:00:00Z",
+        closedAt: "2026-11-20T12:00:00Z",
+        signalId,
+      };
+      const res = await send(owner.signer, "trades", trade);
+      expect(res.statusCode).toBe(201);
+      expect(res.json()).toMatchObject({ ticket: "T-1", source: "bot", signalId, profitMinor: 5000 });
+      expect((await send(owner.signer, "trades", trade)).statusCode).toBe(200);
+      const manual = await send(owner.signer, "trades", { ...trade, ticket: "T-2", signalId: null });
+      expect(manual.json().source).toBe("manual");
+      expect(await rows("trades")).toHaveLength(2);
+    });
+
+    it("counts executions by status and the time from approval to ACK", async () => {
+      const { owner, signalId } = await approvedSignal();
+      ctx().clock.advance(250);
+      await send(owner.signer, "ack", { signalId });
+      await send(owner.signer, "fill", { signalId, ...fill });
+      const registry = ctx().deps.metrics.registry;
+      const executions = await registry.getSingleMetricAsString("executions_total");
+      expect(executions).toContain('executions_total{status="acked"} 1');
+      expect(executions).toContain('executions_total{status="filled"} 1');
+      const delivery = await registry.getSingleMetricAsString("signal_delivery_seconds");
+      expect(delivery).toContain("signal_delivery_seconds_sum 0.25");
+    });
+  });
+
+  describe("errors", () => {
+    it.each([
+      ["a zero price", { price: 0 }],
+      ["a negative price", { price: -1.08 }],
+      ["a zero volume", { volume: 0 }],
+      ["a missing broker ticket", { brokerTicket: undefined }],
+      ["a filledAt that is not a time", { filledAt: "yesterday" }],
+    ])("refuses a fill with %s (400) and changes nothing", async (_label, change) => {
+      const { owner, signalId } = await approvedSignal();
+      await send(owner.signer, "ack", { signalId });
+      const res = await send(owner.signer, "fill", { signalId, ...fill, ...change });
+      expect(res.statusCode).toBe(400);
+      expect(await rows("executions")).toEqual([expect.objectContaining({ status: "acked", price: null })]);
+    });
+
+    it("answers 409 executions.already_final to a different second fill and keeps the first", async () => {
+      const { owner, signalId } = await approvedSignal();
+      await send(owner.signer, "fill", { signalId, ...fill });
+      const res = await send(owner.signer, "fill", { signalId, ...fill, price: 1.09 });
+      expect([res.statusCode, res.json().code]).toEqual([409, "executions.already_final"]);
+      expect(await rows("executions")).toEqual([expect.objectContaining({ price: 1.0851 })]);
+    });
+
+    it("answers 409 to a fill after an error, and to an error after a fill", async () => {
+      const a = await approvedSignal();
+      await send(a.owner.signer, "error", { signalId: a.signalId, code: 1, message: "x" });
+      expect((await send(a.owner.signer, "fill", { signalId: a.signalId, ...fill })).statusCode).toBe(409);
+      const b = await approvedSignal();
+      await send(b.owner.signer, "fill", { signalId: b.signalId, ...fill });
+      expect(
+        (await send(b.owner.signer, "error", { signalId: b.signalId, code: 1, message: "x" })).statusCode,
+      ).toBe(409);
+    });
+
+    it("answers 404 for a signal the owner has not approved, in every report, storing nothing", async () => {
+      const owner = await createDeviceOwner(ctx().deps, "vip");
+      const pending = await publish();
+      for (const signalId of [pending, "sig_UNKNOWN"]) {
+        for (const [path, body] of [
+          ["ack", { signalId }],
+          ["fill", { signalId, ...fill }],
+          ["error", { signalId, code: 1, message: "x" }],
+        ] as const) {
+          const res = await send(owner.signer, path, body);
+          expect([res.statusCode, res.json().code]).toEqual([404, "signals.not_found"]);
+        }
+      }
+      expect(await rows("executions")).toEqual([]);
+      expect(await rows("execution_events")).toEqual([]);
+    });
+
+    it("refuses bad error and trade reports with 400", async () => {
+      const { owner, signalId } = await approvedSignal();
+      expect(
+        (await send(owner.signer, "error", { signalId, code: 1, message: "m".repeat(501) })).statusCode,
+      ).toBe(400);
+      expect((await send(owner.signer, "error", { signalId, code: 1.5, message: "x" })).statusCode).toBe(400);
+      expect((await send(owner.signer, "trades", { ticket: "T", currency: "usd" })).statusCode).toBe(400);
+      expect((await send(owner.signer, "ack", {})).statusCode).toBe(400);
+      expect((await send(owner.signer, "ack", "{not json")).statusCode).toBe(400);
+      expect(await rows("executions")).toEqual([]);
+    });
+  });
+
+  describe("security", () => {
+    it("refuses unsigned, replayed or tampered reports with 401 and stores nothing", async () => {
+      const { owner, signalId } = await approvedSignal();
+      const unsigned = await ctx().app.inject({
+        method: "POST",
+        url: "/api/v1/device/ack",
+        payload: { signalId },
+      });
+      expect(unsigned.statusCode).toBe(401);
+      const nonce = "ack-nonce-0000000001";
+      const { signRequestFor } = await import("../../../test/support/signed");
+      const signed = signRequestFor(
+        owner.signer,
+        { method: "POST", url: "/api/v1/device/fill", body: { signalId, ...fill }, nonce },
+        ctx().clock,
+      );
+      const tampered = await ctx().app.inject({
+        method: "POST",
+        url: "/api/v1/device/fill",
+        headers: signed.headers,
+        payload: JSON.stringify({ signalId, ...fill, price: 99 }),
+      });
+      expect(tampered.statusCode).toBe(401);
+      expect(await rows("executions")).toEqual([]);
+      const first = await ctx().app.inject({
+        method: "POST",
+        url: "/api/v1/device/fill",
+        headers: signed.headers,
+        payload: signed.body,
+      });
+      expect(first.statusCode).toBe(201);
+      const replayed = await ctx().app.inject({
+        method: "POST",
+        url: "/api/v1/device/fill",
+        headers: signed.headers,
+        payload: signed.body,
+      });
+      expect([replayed.statusCode, replayed.json().code]).toEqual([401, "device_auth.rejected"]);
+    });
+
+    it("a device cannot report on a signal another user approved", async () => {
+      const { signalId } = await approvedSignal();
+      const stranger = await createDeviceOwner(ctx().deps, "enterprise");
+      expect((await send(stranger.signer, "fill", { signalId, ...fill })).statusCode).toBe(404);
+      expect(
+        (
+          await send(stranger.signer, "trades", {
+            ticket: "X",
+            instrument: "EURUSD",
+            side: "buy",
+            volume: 1,
+            openPrice: 1,
+            closePrice: 1,
+            profitMinor: 0,
+            currency: "USD",
+            openedAt: "2026-11-20T10:00:00Z",
+            closedAt: "2026-11-20T11:00:00Z",
+            signalId,
+          })
+        ).statusCode,
+      ).toBe(404);
+      expect(await rows("executions")).toEqual([]);
+      expect(await rows("trades")).toEqual([]);
+    });
+  });
+});
