@@ -1,0 +1,143 @@
+import { randomUUID } from "node:crypto";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "../../../test/support/app";
+import { resetDatabase, testDatabase } from "../../../test/support/db";
+import { createUser } from "../../../test/support/factories";
+import { createDeviceOwner, type Signer, signedInject } from "../../../test/support/signed";
+
+const BUY = { instrument: "EURUSD", side: "buy", orderType: "market" };
+
+async function eventually(check: () => Promise<boolean>, timeoutMs = 3_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Two app instances over one PostgreSQL database, telling each other through `bus`. */
+function twoInstances(bus: "postgres" | "redis") {
+  let a: TestApp;
+  let b: TestApp;
+  beforeEach(async () => {
+    await resetDatabase(await testDatabase());
+    const env = {
+      RATE_LIMIT_IP_PER_MINUTE: "100000",
+      REDIS_KEY_PREFIX: `sd:test:${randomUUID()}:`,
+      ...(bus === "redis" ? { REDIS_URL: process.env.TEST_REDIS_URL } : {}),
+    };
+    a = await createTestApp({ env });
+    b = await createTestApp({ env });
+    expect(a.deps.delivery.stats().bus).toBe(bus);
+  });
+  afterEach(async () => {
+    await a?.close();
+    await b?.close();
+  });
+
+  const poll = (app: TestApp, signer: Signer, wait = 0) =>
+    signedInject(app.app, app.clock, signer, { method: "GET", url: `/api/v1/device/poll?wait=${wait}` });
+  const ids = async (res: Promise<{ json(): { signals: { signalId: string }[] } }>) =>
+    (await res).json().signals.map((s) => s.signalId);
+  const publish = async (app: TestApp) => {
+    const { headers } = await createUser(app.deps, { admin: true });
+    return (await app.app.inject({ method: "POST", url: "/api/v1/signals", headers, payload: BUY })).json()
+      .id as string;
+  };
+
+  it("wakes a poll waiting on one instance when the owner approves on the other", async () => {
+    const owner = await createDeviceOwner(a.deps, "vip");
+    const signalId = await publish(a);
+    const waiting = poll(b, owner.signer, 20);
+    await eventually(async () => b.deps.delivery.stats().waiting === 1);
+    const started = Date.now();
+    await a.app.inject({
+      method: "POST",
+      url: `/api/v1/signals/${signalId}/decision`,
+      headers: owner.headers,
+      payload: { decision: "approve" },
+    });
+    expect(await ids(waiting)).toEqual([signalId]);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it("wakes a poll on one instance when the other publishes an auto-approved signal", async () => {
+    const owner = await createDeviceOwner(a.deps, "vip", { autoApprove: true });
+    const waiting = poll(b, owner.signer, 20);
+    await eventually(async () => b.deps.delivery.stats().waiting === 1);
+    const signalId = await publish(a);
+    expect(await ids(waiting)).toEqual([signalId]);
+  });
+
+  it("an ACK on one instance hides the signal on the other", async () => {
+    const owner = await createDeviceOwner(a.deps, "vip", { autoApprove: true });
+    const signalId = await publish(a);
+    await eventually(async () => (await ids(poll(b, owner.signer))).length === 1);
+    const ack = await signedInject(a.app, a.clock, owner.signer, {
+      method: "POST",
+      url: "/api/v1/device/ack",
+      body: { signalId },
+    });
+    expect(ack.statusCode).toBe(201);
+    await eventually(async () => (await ids(poll(b, owner.signer))).length === 0);
+  });
+
+  it("a cancel on one instance stops delivery on the other", async () => {
+    const owner = await createDeviceOwner(a.deps, "vip", { autoApprove: true });
+    const signalId = await publish(a);
+    await eventually(async () => (await ids(poll(b, owner.signer))).length === 1);
+    const admin = await createUser(a.deps, { admin: true });
+    await a.app.inject({ method: "POST", url: `/api/v1/signals/${signalId}/cancel`, headers: admin.headers });
+    await eventually(async () => (await ids(poll(b, owner.signer))).length === 0);
+  });
+
+  it("a device registered on one instance signs on the other at once", async () => {
+    const owner = await createDeviceOwner(a.deps, "vip");
+    expect((await poll(b, owner.signer)).statusCode).toBe(200);
+  });
+
+  it("a device revoked or rotated on one instance is refused on the other", async () => {
+    const owner = await createDeviceOwner(a.deps, "vip");
+    const second = await a.deps.devices.register(owner.user.id, "second");
+    const secondSigner = { id: second.device.id, secret: second.secret };
+    expect((await poll(b, owner.signer)).statusCode).toBe(200);
+    expect((await poll(b, secondSigner)).statusCode).toBe(200);
+    await a.deps.devices.revoke(owner.user.id, owner.device.id);
+    await a.deps.devices.rotateSecret(owner.user.id, second.device.id);
+    await eventually(async () => (await poll(b, owner.signer)).statusCode === 401);
+    await eventually(async () => (await poll(b, secondSigner)).statusCode === 401);
+  });
+
+  it("an entitlement revoked on one instance empties polls on the other", async () => {
+    const owner = await createDeviceOwner(a.deps, "vip", { autoApprove: true });
+    await publish(a);
+    await eventually(async () => (await ids(poll(b, owner.signer))).length === 1);
+    const [period] = await a.deps.entitlements.periodsOf(owner.user.id);
+    await a.deps.entitlements.adminRevoke({ id: "usr_admin" }, period!.id);
+    await eventually(async () => (await ids(poll(b, owner.signer))).length === 0);
+  });
+
+  it("a nonce spent on one instance cannot be replayed on the other", async () => {
+    const owner = await createDeviceOwner(a.deps, "vip");
+    const nonce = `shared-nonce-${randomUUID()}`;
+    const call = { method: "GET" as const, url: "/api/v1/device/poll", nonce };
+    expect((await signedInject(a.app, a.clock, owner.signer, call)).statusCode).toBe(200);
+    const replay = await signedInject(b.app, b.clock, owner.signer, call);
+    // Nonces are shared only through Redis; without it each instance keeps its own.
+    expect(replay.statusCode).toBe(bus === "redis" ? 401 : 200);
+  });
+}
+
+describe.runIf(!!process.env.TEST_DATABASE_URL)(
+  "two instances woken through PostgreSQL LISTEN/NOTIFY",
+  () => {
+    twoInstances("postgres");
+  },
+);
+
+describe.runIf(!!process.env.TEST_DATABASE_URL && !!process.env.TEST_REDIS_URL)(
+  "two instances woken through Redis pub/sub",
+  () => {
+    twoInstances("redis");
+  },
+);
