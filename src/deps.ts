@@ -2,6 +2,8 @@ import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { ResolvedConfig } from "./config";
 import type { Database } from "./db/client";
+import { PAYOUT_INTERVAL_MS } from "./modules/affiliates/affiliates.models";
+import { createAffiliatesService } from "./modules/affiliates/affiliates.service";
 import { createAuditService } from "./modules/audit/audit.service";
 import { createGuards } from "./modules/auth/auth.guards";
 import { createTokenService } from "./modules/auth/auth.tokens";
@@ -55,15 +57,36 @@ export async function createDeps(input: DepsInput) {
     clock,
     logger,
   });
-  // No affiliate program is wired yet, so nobody is a referred buyer; the affiliates module replaces this.
-  const referrals = { isReferred: async (_userId: string) => false };
-  const pricing = createPricingService({ catalog, rates: fxRates, settings: pricingSettings, referrals });
+  const affiliates = createAffiliatesService({
+    db,
+    clock,
+    audit,
+    settings: {
+      schedule: { thresholds: config.affiliates.tierThresholds, ratesBps: config.affiliates.tierRatesBps },
+      holdDays: config.affiliates.holdDays,
+      payoutMinimumMinor: config.affiliates.payoutMinimumMinor,
+      payoutIntervalMs: PAYOUT_INTERVAL_MS,
+      publicUrl: config.publicUrl,
+      botUsername: () => config.telegram.botUsername,
+    },
+    commissionsTotal: metrics.counter("affiliate_commissions_total", "Commission ledger entries by status", [
+      "status",
+    ]),
+  });
+  const pricing = createPricingService({
+    catalog,
+    rates: fxRates,
+    settings: pricingSettings,
+    referrals: affiliates,
+  });
   const users = createUsersService({
     db,
     clock,
     adminTelegramIds: config.adminTelegramIds,
     access: () => entitlements,
+    referrals: () => affiliates,
   });
+  users.onUserCreated(affiliates.attributeSignup);
   const tokens = createTokenService({ secret: config.jwtSecret, clock });
   const guards = createGuards({
     tokens,
@@ -148,6 +171,7 @@ export async function createDeps(input: DepsInput) {
     catalog,
     entitlements,
     pricing,
+    affiliates,
     tokens,
     guards,
     nonces,

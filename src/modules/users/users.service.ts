@@ -23,6 +23,8 @@ export function createUsersService(deps: {
   clock: Clock;
   adminTelegramIds: ReadonlySet<number>;
   access: () => AccessResolver;
+  /** The affiliate code a user was attributed to (the affiliates module answers). */
+  referrals: () => { referredBy(userId: string): Promise<string | null> };
 }) {
   const createdHooks: UserCreatedHook[] = [];
   const repo = usersRepository(deps.db);
@@ -37,7 +39,7 @@ export function createUsersService(deps: {
       tier: await deps.access().tierOf(row.id),
       autoApprove: row.autoApprove,
       region: row.region,
-      referredBy: null,
+      referredBy: await deps.referrals().referredBy(row.id),
       createdAt: row.createdAt.toISOString(),
     };
   }

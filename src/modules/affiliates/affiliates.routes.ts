@@ -1,0 +1,84 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { IdempotencyHeaders, replyIdempotently } from "../../shared/idempotency/idempotency.http";
+import type { IdempotencyService } from "../../shared/idempotency/idempotency.service";
+import { currentUser, type Guards } from "../auth/auth.guards";
+import {
+  AffiliateSchema,
+  AffiliateWithStatsSchema,
+  CommissionPage,
+  IdParams,
+  PageQuery,
+  PayoutPage,
+  PayoutRequestBody,
+  PayoutSchema,
+} from "./affiliates.schemas";
+import type { AffiliatesService } from "./affiliates.service";
+import { payoutView } from "./payouts.service";
+
+export function affiliatesRoutes(deps: {
+  affiliates: AffiliatesService;
+  guards: Guards;
+  idempotency: IdempotencyService;
+}): FastifyPluginAsyncZod {
+  const { affiliates, guards } = deps;
+  return async (app) => {
+    const user = { onRequest: guards.requireUser };
+    const tags = ["affiliates"];
+
+    app.post(
+      "/api/v1/affiliates",
+      { ...user, schema: { tags, response: { 201: AffiliateSchema } } },
+      async (req, reply) => reply.code(201).send(await affiliates.register(currentUser(req).id)),
+    );
+
+    app.get(
+      "/api/v1/affiliates/me",
+      { ...user, schema: { tags, response: { 200: AffiliateWithStatsSchema } } },
+      (req) => affiliates.view(currentUser(req).id),
+    );
+
+    app.get(
+      "/api/v1/affiliates/me/commissions",
+      { ...user, schema: { tags, querystring: PageQuery, response: { 200: CommissionPage } } },
+      (req) => affiliates.commissions(currentUser(req).id, req.query),
+    );
+
+    app.post(
+      "/api/v1/affiliates/me/payouts",
+      {
+        ...user,
+        schema: {
+          tags,
+          headers: IdempotencyHeaders,
+          body: PayoutRequestBody,
+          response: { 201: PayoutSchema },
+        },
+      },
+      async (req, reply) => {
+        const caller = currentUser(req);
+        return replyIdempotently(
+          deps.idempotency,
+          req,
+          reply,
+          { userId: caller.id, scope: "affiliates.payout", request: req.body },
+          async () => ({
+            status: 201,
+            body: payoutView(await affiliates.requestPayout(caller.id, req.body.amountMinor)),
+          }),
+        );
+      },
+    );
+
+    app.get(
+      "/api/v1/affiliates/me/payouts",
+      { ...user, schema: { tags, querystring: PageQuery, response: { 200: PayoutPage } } },
+      (req) => affiliates.payouts.listOwn(currentUser(req).id, req.query),
+    );
+
+    app.get(
+      "/api/v1/affiliates/me/payouts/:id",
+      { ...user, schema: { tags, params: IdParams, response: { 200: PayoutSchema } } },
+      async (req) => payoutView(await affiliates.payouts.findOwn(currentUser(req).id, req.params.id)),
+    );
+  };
+}
