@@ -7,11 +7,13 @@ import type { DeviceRow } from "../devices/devices.table";
 import type { SignalsService } from "../signals/signals.service";
 import type { DeliveryBus, DeliveryMessage } from "./delivery.bus";
 import { DeliveryIndex, type PollItem } from "./delivery.index";
+import { claimOfflineWithPending } from "./delivery.offline";
 import { deliveryRepository } from "./delivery.repository";
 import { Waiters } from "./delivery.waiters";
 
 const EXPIRY_SWEEP_MS = 1_000;
 const ACCESS_SWEEP_MS = 10_000;
+const OFFLINE_SWEEP_MS = 60_000;
 /** Ids that failed a lookup are not looked up again for this long (a revoked EA keeps calling). */
 const UNKNOWN_TTL_MS = 30_000;
 const UNKNOWN_MAX = 10_000;
@@ -160,7 +162,11 @@ export function createDeliveryService(deps: {
     if (stale.length > 0) background("refreshing access", refreshAccess(stale));
   }
 
+  const sweepOffline = () => claimOfflineWithPending({ db: deps.db, clock, events: deps.events });
+
   return {
+    /** Tells owners (once per offline spell) about offline devices with signals waiting. */
+    sweepOffline,
     async start(): Promise<void> {
       closing = false;
       await bus.start(onRemote, () => background("resyncing", rebuild()));
@@ -168,6 +174,7 @@ export function createDeliveryService(deps: {
       timers = [
         setInterval(() => index.closeExpired(nowMs()), EXPIRY_SWEEP_MS),
         setInterval(sweepAccess, ACCESS_SWEEP_MS),
+        setInterval(() => background("the offline sweep", sweepOffline()), OFFLINE_SWEEP_MS),
       ];
       for (const t of timers) t.unref();
     },
