@@ -29,7 +29,14 @@ describe("/api/v1/devices", () => {
       });
       const list = await ctx().app.inject({ method: "GET", url: "/api/v1/devices", headers });
       expect(list.json().items).toEqual([
-        { id: body.id, name: "London VPS", createdAt: body.createdAt, lastSeenAt: null, online: false, revokedAt: null },
+        {
+          id: body.id,
+          name: "London VPS",
+          createdAt: body.createdAt,
+          lastSeenAt: null,
+          online: false,
+          revokedAt: null,
+        },
       ]);
       expect(list.body).not.toContain(body.secret);
       const rows = await ctx().database.query("select * from devices");
@@ -42,10 +49,14 @@ describe("/api/v1/devices", () => {
       expect((await poll({ id, secret })).statusCode).toBe(200);
       const shown = (await ctx().app.inject({ method: "GET", url: `/api/v1/devices/${id}`, headers })).json();
       expect(shown).toMatchObject({ online: true, lastSeenAt: ctx().clock.now().toISOString() });
-      const [before] = await ctx().database.query<{ last_seen_at: Date | null }>("select last_seen_at from devices");
+      const [before] = await ctx().database.query<{ last_seen_at: Date | null }>(
+        "select last_seen_at from devices",
+      );
       expect(before?.last_seen_at).toBeNull();
       await ctx().deps.devices.flushLastSeen();
-      const [after] = await ctx().database.query<{ last_seen_at: Date | null }>("select last_seen_at from devices");
+      const [after] = await ctx().database.query<{ last_seen_at: Date | null }>(
+        "select last_seen_at from devices",
+      );
       expect(new Date(after!.last_seen_at!).toISOString()).toBe(ctx().clock.now().toISOString());
       ctx().clock.advance(300_000);
       const later = (await ctx().app.inject({ method: "GET", url: `/api/v1/devices/${id}`, headers })).json();
@@ -85,7 +96,11 @@ describe("/api/v1/devices", () => {
       expect(refused.statusCode).toBe(401);
       expect(refused.json().code).toBe("device_auth.rejected");
       const listed = (await ctx().app.inject({ method: "GET", url: "/api/v1/devices", headers })).json();
-      expect(listed.items[0]).toMatchObject({ id, revokedAt: ctx().clock.now().toISOString(), online: false });
+      expect(listed.items[0]).toMatchObject({
+        id,
+        revokedAt: ctx().clock.now().toISOString(),
+        online: false,
+      });
       expect((await register(headers, "EA")).statusCode).toBe(201);
       const again = await ctx().app.inject({ method: "DELETE", url: `/api/v1/devices/${id}`, headers });
       expect(again.statusCode).toBe(204);
@@ -205,7 +220,9 @@ describe("/api/v1/devices", () => {
         revokedAt: null,
       });
       expect((await poll({ id, secret })).statusCode).toBe(200);
-      expect((await ctx().app.inject({ method: "GET", url: "/api/v1/devices", headers })).json().items).toEqual([]);
+      expect(
+        (await ctx().app.inject({ method: "GET", url: "/api/v1/devices", headers })).json().items,
+      ).toEqual([]);
     });
   });
 });
