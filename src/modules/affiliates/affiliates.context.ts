@@ -21,6 +21,11 @@ export interface AffiliateContext {
   clock: Clock;
   audit: Pick<AuditService, "record">;
   settings: AffiliateSettings;
+  /**
+   * affiliate_commissions_total{status}. Counted as entries are written, inside the caller's
+   * transaction (the orders hooks offer no after-commit step), so a payment rolled back after
+   * its commission was written is over-counted; the ledger, not the metric, is the record.
+   */
   commissionsTotal: Pick<Counter<"status">, "inc">;
 }
 

@@ -199,3 +199,28 @@ describe("GET /api/v1/affiliates/me/commissions", () => {
     }
   });
 });
+
+describe("the OpenAPI document", () => {
+  const ctx = useTestApp();
+
+  it("lists every affiliate route", async () => {
+    const res = await ctx().app.inject({ method: "GET", url: "/openapi.json" });
+    expect(res.statusCode).toBe(200);
+    const paths = Object.keys(res.json().paths);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "/api/v1/affiliates",
+        "/api/v1/affiliates/me",
+        "/api/v1/affiliates/me/commissions",
+        "/api/v1/affiliates/me/payouts",
+        "/api/v1/affiliates/me/payouts/{id}",
+        "/api/v1/admin/payouts",
+        "/api/v1/admin/payouts/{id}/complete",
+        "/api/v1/admin/payouts/{id}/reject",
+        "/api/v1/admin/affiliates/flags",
+        "/api/v1/admin/affiliates/flags/{id}/clear",
+        "/api/v1/admin/affiliates/flags/{id}/confirm",
+      ]),
+    );
+  });
+});

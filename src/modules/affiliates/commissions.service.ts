@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { newId } from "../../shared/ids";
 import { toGbpMinor } from "../pricing/pricing.models";
@@ -16,6 +16,7 @@ import {
   affiliateCommissions,
   affiliatePayouts,
   affiliateReferralOrders,
+  affiliateReferrals,
   type CommissionRow,
 } from "./affiliates.table";
 
@@ -93,7 +94,7 @@ export function createCommissionsService(ctx: AffiliateContext) {
       const [root] = await tx
         .select()
         .from(c)
-        .where(and(eq(c.orderId, orderId), eq(c.kind, "commission"), sql`${c.parentId} is null`));
+        .where(and(eq(c.orderId, orderId), eq(c.kind, "commission"), isNull(c.parentId)));
       const [clawback] = await tx
         .insert(c)
         .values({
@@ -155,24 +156,21 @@ export function createCommissionsService(ctx: AffiliateContext) {
 
   /** Runs in the transaction that marks the order refunded (orders.onOrderRefunded). */
   async function reverseForRefund(tx: Executor, order: Pick<AffiliateOrder, "id">): Promise<void> {
+    const ro = affiliateReferralOrders;
+    const [noted] = await tx
+      .select({ affiliateId: affiliateReferrals.affiliateId })
+      .from(ro)
+      .innerJoin(affiliateReferrals, eq(affiliateReferrals.id, ro.referralId))
+      .where(eq(ro.orderId, order.id));
+    if (!noted) return;
+    // Under the lock, like the paid hook, so a tier count never sees a refund half-applied.
+    await affiliatesRepository(tx).lock(noted.affiliateId);
     await tx
-      .update(affiliateReferralOrders)
+      .update(ro)
       .set({ refundedAt: clock.now() })
-      .where(
-        and(
-          eq(affiliateReferralOrders.orderId, order.id),
-          sql`${affiliateReferralOrders.refundedAt} is null`,
-        ),
-      );
-    const [root] = await tx
-      .select({ affiliateId: c.affiliateId })
-      .from(c)
-      .where(and(eq(c.orderId, order.id), eq(c.kind, "commission")))
-      .limit(1);
-    if (!root) return;
-    await affiliatesRepository(tx).lock(root.affiliateId);
+      .where(and(eq(ro.orderId, order.id), isNull(ro.refundedAt)));
     await reverseOrders(tx, [order.id], "refund");
-    await rejectOverdrawnPayouts(tx, root.affiliateId, `refund of order ${order.id}`);
+    await rejectOverdrawnPayouts(tx, noted.affiliateId, `refund of order ${order.id}`);
   }
 
   /** Available entries oldest first, locked: what a payout settles. */
