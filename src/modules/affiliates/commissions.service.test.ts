@@ -46,6 +46,18 @@ describe("commissions on paid orders", () => {
     expect(entry!.amountMinor).toBe(2556);
   });
 
+  it("a payment that fails after its commission was written leaves neither behind", async () => {
+    const { deps } = ctx();
+    const { code, user } = await newAffiliate(deps);
+    const buyer = await signUpWith(deps, code);
+    deps.orders.onOrderPaid(async () => {
+      throw new Error("a later step of the payment failed");
+    });
+    await expect(buy(deps, buyer.user.id)).rejects.toThrow("a later step of the payment failed");
+    expect(await commissionsOf(ctx(), user.id)).toEqual([]);
+    expect((await stats(deps, user.id)).conversions).toBe(0);
+  });
+
   it("orders of users who arrived without a code earn nothing", async () => {
     const { deps } = ctx();
     const { user } = await newAffiliate(deps);

@@ -43,9 +43,9 @@ export function createPayoutsService(ctx: AffiliateContext, commissions: Commiss
     );
 
   /**
-   * The balance check and the spacing between requests are both read under the affiliate's row lock, so of
-   * any number of simultaneous requests only the first can pass, and no request can promise
-   * money another one already claimed.
+   * The balance check and the spacing between requests are both read under the affiliate's row
+   * lock, so of any number of simultaneous requests only the first can pass, and no request can
+   * promise money another one already claimed.
    */
   async function request(userId: string, amountMinor: number): Promise<PayoutRow> {
     if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0) {
