@@ -16,6 +16,8 @@ import { devicesRoutes } from "./modules/devices/devices.routes";
 import { entitlementsRoutes } from "./modules/entitlements/entitlements.routes";
 import { deliveryRoutes } from "./modules/executions/delivery.routes";
 import { executionsRoutes } from "./modules/executions/executions.routes";
+import { ordersRoutes } from "./modules/orders/orders.routes";
+import { checkoutRoutes, stripeWebhookRoutes } from "./modules/payments/payments.routes";
 import { pricingRoutes } from "./modules/pricing/pricing.routes";
 import { producersRoutes } from "./modules/producers/producers.routes";
 import { signalsRoutes } from "./modules/signals/signals.routes";
@@ -96,6 +98,9 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(signalsRoutes(deps));
   await app.register(executionsRoutes(deps));
   await app.register(deliveryRoutes({ ...deps, polls: deps.devicePolls }));
+  await app.register(ordersRoutes(deps));
+  await app.register(checkoutRoutes(deps));
+  await app.register(stripeWebhookRoutes(deps));
   await app.register(
     telegramRoutes({ telegram: deps.telegram, webhookSecret: deps.config.telegram.webhookSecret }),
   );

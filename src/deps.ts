@@ -14,6 +14,10 @@ import { createEntitlementsService } from "./modules/entitlements/entitlements.s
 import { deliveryBusFor } from "./modules/executions/delivery.bus";
 import { createDeliveryService } from "./modules/executions/delivery.service";
 import { createExecutionsService } from "./modules/executions/executions.service";
+import { createOrdersService } from "./modules/orders/orders.service";
+import { createSweeper } from "./modules/orders/orders.sweeper";
+import { createPaymentsService } from "./modules/payments/payments.service";
+import { createStripeGateway } from "./modules/payments/payments.stripe";
 import { DEFAULT_PRICING } from "./modules/pricing/pricing.models";
 import { createRateProvider, withFxRates } from "./modules/pricing/pricing.rates";
 import { createPricingService } from "./modules/pricing/pricing.service";
@@ -23,6 +27,7 @@ import { createTelegramBot } from "./modules/telegram/telegram.module";
 import { createUsersService } from "./modules/users/users.service";
 import type { Clock } from "./shared/clock";
 import { createEventBus } from "./shared/events";
+import { createIdempotencyService } from "./shared/idempotency/idempotency.service";
 import { createMetrics } from "./shared/metrics";
 import { memoryRateLimiter, perMinute, redisRateLimiter } from "./shared/rate-limit";
 import { memoryNonceStore, redisNonceStore } from "./shared/signing";
@@ -145,6 +150,28 @@ export async function createDeps(input: DepsInput) {
       ),
     },
   });
+  const idempotency = createIdempotencyService({ db, clock });
+  const orders = createOrdersService({ db, clock, pricing, entitlements, audit, events, metrics });
+  orders.onOrderPaid(affiliates.recordCommission);
+  orders.onOrderRefunded(affiliates.reverseForRefund);
+  const payments = createPaymentsService({
+    db,
+    clock,
+    orders,
+    catalog,
+    stripe: createStripeGateway(config.stripe, clock),
+    publicUrl: config.publicUrl,
+    events,
+    metrics,
+    logger,
+  });
+  const sweeper = createSweeper({
+    logger,
+    tasks: {
+      "orders.expire": () => orders.expireOverdue(),
+      "idempotency.purge": () => idempotency.purgeExpired(),
+    },
+  });
 
   // The bot calls the same services as the HTTP API; it exists only when a token and a mode are set.
   const telegram =
@@ -182,6 +209,10 @@ export async function createDeps(input: DepsInput) {
     devicePolls,
     executions,
     telegram,
+    idempotency,
+    orders,
+    payments,
+    sweeper,
     migrated: input.migrated ?? (() => true),
     async close() {
       await delivery.stop();

@@ -49,6 +49,7 @@ export async function startServer(baseConfig: ResolvedConfig): Promise<RunningSe
   if (await deps.catalog.seedDefaultCatalog()) logger.info("default catalog seeded");
   const app = await buildApp(deps);
   await app.listen({ port: config.port, host: config.host });
+  deps.sweeper.start();
   await deps.telegram?.start();
   const control = database.kind === "pglite" ? await startControlSocket(deps) : undefined;
   logger.info({ database: database.kind, publicUrl: config.publicUrl }, "signaldesk ready");
@@ -63,6 +64,7 @@ export async function startServer(baseConfig: ResolvedConfig): Promise<RunningSe
       }, config.shutdownTimeoutMs);
       await app.close();
       clearTimeout(timer);
+      await deps.sweeper.stop();
       // After HTTP: webhook handlers acknowledged before the close still get to finish.
       await deps.telegram?.stop();
       await control?.close();

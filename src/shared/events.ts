@@ -6,6 +6,8 @@ export interface DomainEvents {
   "entitlements.changed": { userId: string };
   "orders.paid": { orderId: string; userId: string };
   "orders.refunded": { orderId: string; userId: string };
+  /** The buyer cancelled a pending order; payments closes any open checkout for it. */
+  "orders.cancelled": { orderId: string; userId: string };
   /** Each recipient, and whether auto-approve already approved it for them. */
   "signals.published": { signalId: string; recipients: { userId: string; autoApproved: boolean }[] };
   "signals.decided": { signalId: string; userId: string; decision: "approved" | "rejected" };

@@ -1,0 +1,107 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { Clock } from "../../shared/clock";
+import { IdempotencyHeaders, replyIdempotently } from "../../shared/idempotency/idempotency.http";
+import type { IdempotencyService } from "../../shared/idempotency/idempotency.service";
+import { currentUser, type Guards } from "../auth/auth.guards";
+import {
+  AdminListQuery,
+  AdminOrderListSchema,
+  AdminOrderSchema,
+  CreateOrderBody,
+  ListQuery,
+  MarkPaidBody,
+  OrderIdParams,
+  OrderListSchema,
+  OrderSchema,
+} from "./orders.schemas";
+import type { OrdersService } from "./orders.service";
+import { adminOrderView, orderView } from "./orders.views";
+
+export function ordersRoutes(deps: {
+  orders: OrdersService;
+  guards: Guards;
+  idempotency: IdempotencyService;
+  clock: Clock;
+}): FastifyPluginAsyncZod {
+  const { orders, guards, clock } = deps;
+  return async (app) => {
+    const user = { onRequest: guards.requireUser };
+    const tags = ["orders"];
+
+    app.post(
+      "/api/v1/orders",
+      {
+        ...user,
+        schema: { tags, headers: IdempotencyHeaders, body: CreateOrderBody, response: { 201: OrderSchema } },
+      },
+      async (req, reply) => {
+        const buyer = currentUser(req);
+        return replyIdempotently(
+          deps.idempotency,
+          req,
+          reply,
+          { userId: buyer.id, scope: "orders.create", request: req.body },
+          async () => {
+            const row = await orders.create({ id: buyer.id, region: buyer.row.region }, req.body);
+            return { status: 201, body: orderView(row, clock.now()) };
+          },
+        );
+      },
+    );
+
+    app.get(
+      "/api/v1/orders",
+      { ...user, schema: { tags, querystring: ListQuery, response: { 200: OrderListSchema } } },
+      async (req) => {
+        const page = await orders.listOwn(currentUser(req).id, req.query);
+        const now = clock.now();
+        return { items: page.items.map((row) => orderView(row, now)), nextCursor: page.nextCursor };
+      },
+    );
+
+    app.get(
+      "/api/v1/orders/:id",
+      { ...user, schema: { tags, params: OrderIdParams, response: { 200: OrderSchema } } },
+      async (req) => orderView(await orders.getOwn(currentUser(req).id, req.params.id), clock.now()),
+    );
+
+    app.post(
+      "/api/v1/orders/:id/cancel",
+      { ...user, schema: { tags, params: OrderIdParams, response: { 200: OrderSchema } } },
+      async (req) => orderView(await orders.cancel(currentUser(req).id, req.params.id), clock.now()),
+    );
+
+    const admin = { onRequest: guards.requireAdmin };
+    const adminTags = ["admin: orders"];
+
+    app.get(
+      "/api/v1/admin/orders",
+      {
+        ...admin,
+        schema: { tags: adminTags, querystring: AdminListQuery, response: { 200: AdminOrderListSchema } },
+      },
+      async (req) => {
+        const page = await orders.listAll(req.query);
+        const now = clock.now();
+        return { items: page.items.map((row) => adminOrderView(row, now)), nextCursor: page.nextCursor };
+      },
+    );
+
+    app.post(
+      "/api/v1/admin/orders/:id/mark-paid",
+      {
+        ...admin,
+        schema: {
+          tags: adminTags,
+          params: OrderIdParams,
+          body: MarkPaidBody,
+          response: { 200: AdminOrderSchema },
+        },
+      },
+      async (req) => {
+        const row = await orders.markPaidManually(currentUser(req), req.params.id, req.body.reference);
+        return adminOrderView(row, clock.now());
+      },
+    );
+  };
+}

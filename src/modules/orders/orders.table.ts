@@ -1,0 +1,59 @@
+import { sql } from "drizzle-orm";
+import { check, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { tstz } from "../../db/columns";
+import { catalogTiers } from "../catalog/catalog.table";
+import type { Quote } from "../pricing/pricing.models";
+import { users } from "../users/users.table";
+
+export const ORDER_STATUSES = ["pending", "paid", "cancelled", "expired", "refunded"] as const;
+export const ORDER_PROVIDERS = ["stripe", "stars", "manual"] as const;
+
+/** An order locks its quote (amounts and the exact FX rate) at creation; it never changes after. */
+export const orders = pgTable(
+  "orders",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    tierId: text("tier_id")
+      .notNull()
+      .references(() => catalogTiers.id),
+    months: integer("months").notNull(),
+    region: text("region", { enum: ["GB", "US", "EU", "ASIA"] }).notNull(),
+    status: text("status", { enum: ORDER_STATUSES }).notNull().default("pending"),
+    quote: jsonb("quote").$type<Quote>().notNull(),
+    totalMinor: integer("total_minor").notNull(),
+    currency: text("currency").notNull(),
+    /** The exact decimal rate from GBP the quote used ("1.17"). */
+    fxRate: text("fx_rate").notNull(),
+    provider: text("provider", { enum: ORDER_PROVIDERS }),
+    stripeSessionId: text("stripe_session_id"),
+    checkoutUrl: text("checkout_url"),
+    /** The provider's id for the money: Stripe payment intent, Stars charge id, a bank reference. */
+    providerReference: text("provider_reference"),
+    /** The Telegram Stars price, fixed when a Stars invoice is issued. */
+    starsAmount: integer("stars_amount"),
+    /** Set when a payment did not match the order (amount, currency, state); an operator reviews it. */
+    flaggedReason: text("flagged_reason"),
+    createdAt: tstz("created_at").notNull(),
+    expiresAt: tstz("expires_at").notNull(),
+    paidAt: tstz("paid_at"),
+    cancelledAt: tstz("cancelled_at"),
+    expiredAt: tstz("expired_at"),
+    refundedAt: tstz("refunded_at"),
+  },
+  (t) => [
+    index("orders_user_idx").on(t.userId, t.id),
+    index("orders_status_idx").on(t.status, t.id),
+    index("orders_pending_expiry_idx").on(t.expiresAt).where(sql`${t.status} = 'pending'`),
+    uniqueIndex("orders_stripe_session_key").on(t.stripeSessionId),
+    index("orders_provider_reference_idx").on(t.provider, t.providerReference),
+    check("orders_total_positive", sql`${t.totalMinor} > 0`),
+    check("orders_months_valid", sql`${t.months} in (1, 3, 6, 12)`),
+  ],
+);
+
+export type OrderRow = typeof orders.$inferSelect;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+export type OrderProvider = (typeof ORDER_PROVIDERS)[number];

@@ -1,0 +1,77 @@
+import type { FastifyPluginAsync } from "fastify";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { IdempotencyHeaders, replyIdempotently } from "../../shared/idempotency/idempotency.http";
+import type { IdempotencyService } from "../../shared/idempotency/idempotency.service";
+import { currentUser, type Guards } from "../auth/auth.guards";
+import { OrderIdParams } from "../orders/orders.schemas";
+import type { PaymentsService } from "./payments.service";
+
+const CheckoutBody = z.object({ provider: z.enum(["stripe"]) });
+const CheckoutSchema = z.object({ provider: z.literal("stripe"), url: z.string(), sessionId: z.string() });
+
+/** Stripe's events can outgrow the API's 64 KiB default (many line items, long metadata). */
+const WEBHOOK_BODY_LIMIT = 1024 * 1024;
+
+export function checkoutRoutes(deps: {
+  payments: PaymentsService;
+  guards: Guards;
+  idempotency: IdempotencyService;
+}): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.post(
+      "/api/v1/orders/:id/checkout",
+      {
+        onRequest: deps.guards.requireUser,
+        schema: {
+          tags: ["orders"],
+          headers: IdempotencyHeaders,
+          params: OrderIdParams,
+          body: CheckoutBody,
+          response: { 200: CheckoutSchema },
+        },
+      },
+      async (req, reply) => {
+        const userId = currentUser(req).id;
+        return replyIdempotently(
+          deps.idempotency,
+          req,
+          reply,
+          { userId, scope: "orders.checkout", request: { orderId: req.params.id, body: req.body } },
+          async () => ({ status: 200, body: await deps.payments.checkout(userId, req.params.id) }),
+        );
+      },
+    );
+  };
+}
+
+/**
+ * Stripe's webhook. The signature covers the exact bytes sent, so this plugin's own parser keeps
+ * the body as a Buffer (JSON parsing and re-serialising would change them).
+ */
+export function stripeWebhookRoutes(deps: { payments: PaymentsService }): FastifyPluginAsync {
+  return async (app) => {
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: WEBHOOK_BODY_LIMIT }, (_req, body, done) =>
+      done(null, body),
+    );
+    app.post(
+      "/api/v1/webhooks/stripe",
+      {
+        // Stripe's retries come from a few addresses in bursts; the signature is the gate here.
+        config: { rateLimit: false },
+        bodyLimit: WEBHOOK_BODY_LIMIT,
+        schema: { tags: ["payments"], summary: "Stripe webhook (signed raw body)" },
+      },
+      async (req) => {
+        const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        const signature = req.headers["stripe-signature"];
+        const result = await deps.payments.handleStripeWebhook(
+          raw,
+          typeof signature === "string" ? signature : undefined,
+        );
+        return { received: true, result };
+      },
+    );
+  };
+}

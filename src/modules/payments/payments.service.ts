@@ -1,0 +1,199 @@
+import { eq } from "drizzle-orm";
+import type { Logger } from "pino";
+import type Stripe from "stripe";
+import type { Executor } from "../../db/client";
+import type { Clock } from "../../shared/clock";
+import type { EventBus } from "../../shared/events";
+import type { Metrics } from "../../shared/metrics";
+import type { CatalogService } from "../catalog/catalog.service";
+import { OrderErrors } from "../orders/orders.errors";
+import { effectiveStatus, MIN_CHECKOUT_WINDOW_MS } from "../orders/orders.models";
+import type { OrdersService } from "../orders/orders.service";
+import { PaymentErrors } from "./payments.errors";
+import type { StripeGateway } from "./payments.stripe";
+import { stripeEvents } from "./payments.table";
+
+export type PaymentsService = ReturnType<typeof createPaymentsService>;
+
+export interface CheckoutResult {
+  provider: "stripe";
+  url: string;
+  sessionId: string;
+}
+
+interface Applied {
+  result: string;
+  orderId?: string;
+  publish?: () => void;
+}
+
+const idOf = (ref: string | { id: string } | null | undefined): string | undefined =>
+  typeof ref === "string" ? ref : (ref?.id ?? undefined);
+
+/** Our order id on a Checkout Session: we set both fields to it when creating the session. */
+const sessionOrderId = (session: Stripe.Checkout.Session): string | undefined =>
+  session.client_reference_id ?? session.metadata?.orderId ?? undefined;
+
+export function createPaymentsService(deps: {
+  db: Executor;
+  clock: Clock;
+  orders: OrdersService;
+  catalog: Pick<CatalogService, "findTier">;
+  stripe: StripeGateway | undefined;
+  publicUrl: string;
+  events: EventBus;
+  metrics: Pick<Metrics, "counter">;
+  logger: Pick<Logger, "info" | "warn" | "error">;
+}) {
+  const { db, clock, orders, logger } = deps;
+  const stripeEventsTotal = deps.metrics.counter("stripe_events_total", "Stripe webhook events by outcome", [
+    "type",
+    "result",
+  ]);
+
+  function requireStripe(): StripeGateway {
+    if (!deps.stripe) throw PaymentErrors.providerUnavailable("Stripe is not configured (STRIPE_SECRET_KEY)");
+    return deps.stripe;
+  }
+
+  // A cancelled order must not stay payable at Stripe; failing here only means a later payment is flagged.
+  deps.events.on("orders.cancelled", async ({ orderId }) => {
+    const order = await orders.findById(orderId);
+    if (!deps.stripe || !order?.stripeSessionId) return;
+    await deps.stripe.expireSession(order.stripeSessionId).catch((err) => {
+      logger.warn({ err, orderId }, "could not expire the Stripe session of a cancelled order");
+    });
+  });
+
+  async function pay(tx: Executor, event: Stripe.Event, session: Stripe.Checkout.Session): Promise<Applied> {
+    const orderId = sessionOrderId(session);
+    if (!orderId) return { result: "order_not_found" };
+    const outcome = await orders.markOrderPaid(tx, {
+      orderId,
+      provider: "stripe",
+      reference: idOf(session.payment_intent) ?? session.id,
+      amount: session.amount_total ?? -1,
+      currency: session.currency ?? "",
+      paidAt: new Date(event.created * 1000),
+    });
+    const result = outcome.result === "mismatch" ? "flagged" : outcome.result;
+    const reason = outcome.result === "mismatch" ? outcome.reason : undefined;
+    if (result !== "paid")
+      logger.warn({ eventId: event.id, orderId, result, reason }, "stripe payment not applied");
+    return { result: result === "not_found" ? "order_not_found" : result, orderId, publish: outcome.publish };
+  }
+
+  async function expire(tx: Executor, session: Stripe.Checkout.Session): Promise<Applied> {
+    const orderId = sessionOrderId(session);
+    if (!orderId) return { result: "order_not_found" };
+    const row = await orders.expireForSession(tx, orderId, session.id);
+    return { result: row ? "expired" : "not_pending", orderId };
+  }
+
+  async function refund(tx: Executor, event: Stripe.Event, charge: Stripe.Charge): Promise<Applied> {
+    // Stripe sets `refunded` only once the whole amount is back; a partial refund keeps the plan.
+    if (!charge.refunded || charge.amount_refunded < charge.amount) return { result: "partial_refund" };
+    const paymentIntent = idOf(charge.payment_intent);
+    const order =
+      (paymentIntent && (await orders.findByProviderReference(tx, "stripe", paymentIntent))) ||
+      (charge.metadata?.orderId ? await orders.findById(charge.metadata.orderId, tx) : undefined);
+    if (!order) return { result: "order_not_found" };
+    const outcome = await orders.markOrderRefunded(tx, {
+      orderId: order.id,
+      provider: "stripe",
+      reference: charge.id,
+    });
+    if (outcome.result !== "refunded") {
+      logger.warn(
+        { eventId: event.id, orderId: order.id, result: outcome.result },
+        "stripe refund not applied",
+      );
+    }
+    return { result: outcome.result, orderId: order.id, publish: outcome.publish };
+  }
+
+  async function apply(tx: Executor, event: Stripe.Event): Promise<Applied> {
+    switch (event.type) {
+      case "checkout.session.completed":
+        if (event.data.object.payment_status !== "paid") return { result: "awaiting_payment" };
+        return pay(tx, event, event.data.object);
+      case "checkout.session.async_payment_succeeded":
+        return pay(tx, event, event.data.object);
+      case "checkout.session.expired":
+        return expire(tx, event.data.object);
+      case "charge.refunded":
+        return refund(tx, event, event.data.object);
+      default:
+        return { result: "ignored" };
+    }
+  }
+
+  return {
+    async checkout(userId: string, orderId: string): Promise<CheckoutResult> {
+      const stripe = requireStripe();
+      const order = await orders.getOwn(userId, orderId);
+      const now = clock.now();
+      const status = effectiveStatus(order, now);
+      if (status !== "pending") throw OrderErrors.notPending(`The order is ${status}`);
+      if (order.stripeSessionId && order.checkoutUrl) {
+        return { provider: "stripe", url: order.checkoutUrl, sessionId: order.stripeSessionId };
+      }
+      if (order.expiresAt.getTime() - now.getTime() < MIN_CHECKOUT_WINDOW_MS)
+        throw OrderErrors.expiresTooSoon();
+      const tier = await deps.catalog.findTier(order.tierId);
+      const session = await stripe.createCheckoutSession({
+        orderId: order.id,
+        userId,
+        tierName: tier?.name ?? "Subscription",
+        months: order.months,
+        totalMinor: order.totalMinor,
+        currency: order.currency,
+        expiresAt: order.expiresAt,
+        successUrl: `${deps.publicUrl}/checkout/success?order=${order.id}`,
+        cancelUrl: `${deps.publicUrl}/checkout/cancel?order=${order.id}`,
+      });
+      const attached = await orders.attachStripeSession(order.id, session);
+      if (!attached) {
+        // Cancelled while Stripe was answering: close the session so it cannot take money.
+        await stripe.expireSession(session.id).catch(() => {});
+        const current = await orders.getOwn(userId, orderId);
+        throw OrderErrors.notPending(`The order is ${effectiveStatus(current, clock.now())}`);
+      }
+      return { provider: "stripe", url: session.url, sessionId: session.id };
+    },
+
+    /**
+     * Applies one verified Stripe event exactly once. The event id is inserted first in the same
+     * transaction as its effect: a concurrent redelivery blocks on that key until we commit and
+     * then finds it taken; if we roll back, it applies the event instead.
+     */
+    async handleStripeWebhook(rawBody: Buffer, signature: string | undefined): Promise<string> {
+      const stripe = requireStripe();
+      const event = stripe.verifyEvent(rawBody, signature);
+      let publish: (() => void) | undefined;
+      const result = await db.transaction(async (tx) => {
+        const [claimed] = await tx
+          .insert(stripeEvents)
+          .values({ id: event.id, type: event.type, result: "processing", receivedAt: clock.now() })
+          .onConflictDoNothing()
+          .returning({ id: stripeEvents.id });
+        if (!claimed) return "duplicate";
+        const applied = await apply(tx, event);
+        await tx
+          .update(stripeEvents)
+          .set({ result: applied.result, orderId: applied.orderId ?? null })
+          .where(eq(stripeEvents.id, event.id));
+        publish = applied.publish;
+        return applied.result;
+      });
+      publish?.();
+      stripeEventsTotal.inc({ type: event.type, result });
+      if (result === "order_not_found") {
+        logger.warn({ eventId: event.id, type: event.type }, "stripe event for an unknown order");
+      } else {
+        logger.info({ eventId: event.id, type: event.type, result }, "stripe event handled");
+      }
+      return result;
+    },
+  };
+}

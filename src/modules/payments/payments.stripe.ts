@@ -1,0 +1,114 @@
+import Stripe from "stripe";
+import type { Config } from "../../config";
+import type { Clock } from "../../shared/clock";
+import { PaymentErrors } from "./payments.errors";
+
+/** Stripe's documented default, also the SDK's: a signed payload older than this is refused. */
+export const WEBHOOK_TOLERANCE_SECONDS = 300;
+
+export interface CheckoutRequest {
+  orderId: string;
+  userId: string;
+  tierName: string;
+  months: number;
+  totalMinor: number;
+  currency: string;
+  expiresAt: Date;
+  successUrl: string;
+  cancelUrl: string;
+}
+
+export interface StripeGateway {
+  createCheckoutSession(request: CheckoutRequest): Promise<{ id: string; url: string }>;
+  expireSession(sessionId: string): Promise<void>;
+  /** The event, if the signature over these exact bytes is valid and recent; else a 400. */
+  verifyEvent(rawBody: Buffer, signature: string | undefined): Stripe.Event;
+}
+
+/** STRIPE_API_BASE ("http://127.0.0.1:12111") split the way the SDK takes it. */
+export function apiAddress(
+  apiBase: string | undefined,
+): Pick<Stripe.StripeConfig, "host" | "port" | "protocol"> {
+  if (!apiBase) return {};
+  const url = new URL(apiBase);
+  const protocol = url.protocol === "http:" ? "http" : "https";
+  return { host: url.hostname, port: Number(url.port || (protocol === "http" ? 80 : 443)), protocol };
+}
+
+/** Undefined when Stripe is not configured: checkout answers 503 and the service still runs. */
+export function createStripeGateway(config: Config["stripe"], clock: Clock): StripeGateway | undefined {
+  const { secretKey, webhookSecret } = config;
+  if (!secretKey || !webhookSecret) return undefined;
+  const stripe = new Stripe(secretKey, {
+    ...apiAddress(config.apiBase),
+    maxNetworkRetries: 2,
+    timeout: 15_000,
+    telemetry: false,
+  });
+
+  async function call<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      if (err instanceof Stripe.errors.StripeError) {
+        const failure = PaymentErrors.providerFailed(`Stripe answered: ${err.type}`);
+        failure.cause = err;
+        throw failure;
+      }
+      throw err;
+    }
+  }
+
+  return {
+    async createCheckoutSession(r) {
+      const session = await call(() =>
+        stripe.checkout.sessions.create(
+          {
+            mode: "payment",
+            client_reference_id: r.orderId,
+            metadata: { orderId: r.orderId, userId: r.userId },
+            payment_intent_data: { metadata: { orderId: r.orderId } },
+            line_items: [
+              {
+                quantity: 1,
+                price_data: {
+                  currency: r.currency.toLowerCase(),
+                  unit_amount: r.totalMinor,
+                  product_data: { name: `${r.tierName}, ${r.months} month${r.months === 1 ? "" : "s"}` },
+                },
+              },
+            ],
+            // The session dies with the order, so Stripe never takes money for an expired order.
+            expires_at: Math.floor(r.expiresAt.getTime() / 1000),
+            success_url: r.successUrl,
+            cancel_url: r.cancelUrl,
+          },
+          // One session per order: a retried or concurrent checkout gets the same one back.
+          { idempotencyKey: `checkout:${r.orderId}` },
+        ),
+      );
+      if (!session.url) throw PaymentErrors.providerFailed("Stripe returned a session without a URL");
+      return { id: session.id, url: session.url };
+    },
+
+    async expireSession(sessionId) {
+      await call(() => stripe.checkout.sessions.expire(sessionId));
+    },
+
+    verifyEvent(rawBody, signature) {
+      if (!signature) throw PaymentErrors.invalidSignature("Stripe-Signature header is missing");
+      try {
+        return Stripe.webhooks.constructEvent(
+          rawBody,
+          signature,
+          webhookSecret,
+          WEBHOOK_TOLERANCE_SECONDS,
+          undefined,
+          clock.now().getTime(),
+        );
+      } catch {
+        throw PaymentErrors.invalidSignature();
+      }
+    },
+  };
+}

@@ -1,0 +1,18 @@
+import { pgTable, text } from "drizzle-orm/pg-core";
+import { tstz } from "../../db/columns";
+
+/**
+ * Every Stripe event id ever received. Inserting the id is the first statement of the
+ * transaction that applies the event, so a redelivery (even a concurrent one) waits on the
+ * primary key and then finds it taken: each event takes effect once.
+ */
+export const stripeEvents = pgTable("stripe_events", {
+  id: text("id").primaryKey(),
+  type: text("type").notNull(),
+  /** What handling the event did: "paid", "flagged", "order_not_found", "ignored"… */
+  result: text("result").notNull(),
+  orderId: text("order_id"),
+  receivedAt: tstz("received_at").notNull(),
+});
+
+export type StripeEventRow = typeof stripeEvents.$inferSelect;

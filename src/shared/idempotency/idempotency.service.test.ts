@@ -1,0 +1,141 @@
+import { describe, expect, it } from "vitest";
+import { useTestApp } from "../../../test/support/app";
+import { AppError, defineErrors } from "../errors";
+import { canonicalJson, createIdempotencyService, requestHash } from "./idempotency.service";
+import { idempotencyKeys } from "./idempotency.table";
+
+const TestErrors = defineErrors({
+  gone: { code: "test.gone", status: 410, title: "Gone" },
+  broken: { code: "test.broken", status: 503, title: "Broken" },
+});
+
+describe("idempotency keys", () => {
+  const ctx = useTestApp();
+
+  const service = (opts: Partial<Parameters<typeof createIdempotencyService>[0]> = {}) =>
+    createIdempotencyService({ db: ctx().deps.db, clock: ctx().clock, ...opts });
+
+  const call = (key: string | undefined, request: unknown = { a: 1 }) => ({
+    userId: "usr_1",
+    scope: "test.scope",
+    key,
+    request,
+    requestId: "req-1",
+  });
+
+  it("hashes requests by content, whatever the key order", () => {
+    expect(canonicalJson({ b: [1, { d: 2, c: 3 }], a: "x" })).toBe('{"a":"x","b":[1,{"c":3,"d":2}]}');
+    expect(requestHash({ a: 1, b: 2 })).toBe(requestHash({ b: 2, a: 1 }));
+    expect(requestHash({ a: 1 })).not.toBe(requestHash({ a: 2 }));
+  });
+
+  it("runs the handler once and replays its status and body to every repeat", async () => {
+    const idem = service();
+    let runs = 0;
+    const handler = async () => ({ status: 201, body: { n: ++runs } });
+    const first = await idem.run(call("k1"), handler);
+    const second = await idem.run(call("k1"), handler);
+    expect(first).toMatchObject({ status: 201, body: { n: 1 }, replayed: false });
+    expect(second).toMatchObject({ status: 201, body: { n: 1 }, bodyText: '{"n":1}', replayed: true });
+    expect(runs).toBe(1);
+  });
+
+  it("runs every request without a key", async () => {
+    const idem = service();
+    let runs = 0;
+    await idem.run(call(undefined), async () => ({ status: 200, body: ++runs }));
+    await idem.run(call(undefined), async () => ({ status: 200, body: ++runs }));
+    expect(runs).toBe(2);
+  });
+
+  it("refuses the same key with a different request", async () => {
+    const idem = service();
+    await idem.run(call("k2", { a: 1 }), async () => ({ status: 200, body: {} }));
+    const error = await idem
+      .run(call("k2", { a: 2 }), async () => ({ status: 200, body: {} }))
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect(error.code).toBe("request.idempotency_key_reused");
+  });
+
+  it("stores a client error for replay but releases the key after a server error", async () => {
+    const idem = service();
+    await expect(idem.run(call("k3"), async () => Promise.reject(TestErrors.gone()))).rejects.toThrow();
+    const replay = await idem.run(call("k3"), async () => ({ status: 200, body: {} }));
+    expect(replay).toMatchObject({
+      status: 410,
+      replayed: true,
+      body: { code: "test.gone", requestId: "req-1" },
+    });
+
+    await expect(idem.run(call("k4"), async () => Promise.reject(TestErrors.broken()))).rejects.toThrow();
+    await expect(idem.run(call("k5"), async () => Promise.reject(new Error("db down")))).rejects.toThrow();
+    const retried = await idem.run(call("k4"), async () => ({ status: 200, body: { ok: true } }));
+    expect(retried).toMatchObject({ status: 200, replayed: false });
+    expect(await ctx().deps.db.select().from(idempotencyKeys)).toHaveLength(2);
+  });
+
+  it("makes a concurrent repeat wait for the first request and replay its answer", async () => {
+    const idem = service();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let runs = 0;
+    const slow = async () => {
+      runs += 1;
+      await gate;
+      return { status: 201, body: { id: "first" } };
+    };
+    const first = idem.run(call("k6"), slow);
+    await new Promise((r) => setTimeout(r, 20));
+    const repeat = idem.run(call("k6"), slow);
+    setTimeout(release, 30);
+    expect(await repeat).toMatchObject({ status: 201, body: { id: "first" }, replayed: true });
+    expect((await first).replayed).toBe(false);
+    expect(runs).toBe(1);
+  });
+
+  it("answers 409 in_progress when the first request outlasts the wait", async () => {
+    const idem = service({ waitMs: 50 });
+    let release!: () => void;
+    const first = idem.run(
+      call("k7"),
+      () => new Promise((r) => (release = () => r({ status: 200, body: {} }))),
+    );
+    await new Promise((r) => setTimeout(r, 10));
+    const error = await idem.run(call("k7"), async () => ({ status: 200, body: {} })).catch((e) => e);
+    expect(error.code).toBe("request.idempotency_key_in_progress");
+    release();
+    await first;
+  });
+
+  it("lets a later request take over a claim whose process died mid-request", async () => {
+    const idem = service({ lockTimeoutMs: 60_000 });
+    const now = ctx().clock.now();
+    await ctx()
+      .deps.db.insert(idempotencyKeys)
+      .values({
+        userId: "usr_1",
+        scope: "test.scope",
+        key: "k8",
+        requestHash: requestHash({ a: 1 }),
+        createdAt: now,
+        lockedAt: now,
+      });
+    ctx().clock.advance(60_000);
+    const result = await idem.run(call("k8"), async () => ({ status: 201, body: { took: "over" } }));
+    expect(result).toMatchObject({ status: 201, replayed: false });
+  });
+
+  it("forgets keys after 24 hours, so the key may then be used for something new", async () => {
+    const idem = service();
+    await idem.run(call("k9", { a: 1 }), async () => ({ status: 200, body: 1 }));
+    ctx().clock.advance(86_400_000);
+    const reused = await idem.run(call("k9", { a: 2 }), async () => ({ status: 200, body: 2 }));
+    expect(reused).toMatchObject({ body: 2, replayed: false });
+    ctx().clock.advance(86_400_001);
+    expect(await idem.purgeExpired()).toBe(1);
+    expect(await ctx().deps.db.select().from(idempotencyKeys)).toEqual([]);
+  });
+});

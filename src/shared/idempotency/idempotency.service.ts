@@ -1,0 +1,194 @@
+import { createHash } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { and, eq, isNull, lt } from "drizzle-orm";
+import type { Executor } from "../../db/client";
+import type { Clock } from "../clock";
+import { AppError, CommonErrors, defineErrors } from "../errors";
+import { problemOf } from "../http/problem";
+import { idempotencyKeys } from "./idempotency.table";
+
+export const IdempotencyErrors = defineErrors({
+  inProgress: {
+    code: "request.idempotency_key_in_progress",
+    status: 409,
+    title: "A request with this Idempotency-Key is still being processed",
+  },
+});
+
+export interface IdempotentCall {
+  userId: string;
+  /** What the key protects ("orders.create"); the same key may be used once per scope. */
+  scope: string;
+  /** The client's Idempotency-Key; undefined runs the handler with no protection. */
+  key: string | undefined;
+  /** Everything that makes two requests "the same": path parameters and body. */
+  request: unknown;
+  /** Put into a stored problem body, like any other error response. */
+  requestId: string;
+}
+
+export interface IdempotentResponse {
+  status: number;
+  /** JSON text of the body; for a replay, exactly what the first request answered. */
+  bodyText: string;
+  body: unknown;
+  replayed: boolean;
+}
+
+export type IdempotencyService = ReturnType<typeof createIdempotencyService>;
+
+/** JSON with object keys sorted, so `{a,b}` and `{b,a}` hash alike. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+export const requestHash = (request: unknown): string =>
+  createHash("sha256").update(canonicalJson(request)).digest("hex");
+
+/**
+ * Idempotency-Key support (API.md §0). The first request claims the key with an insert the
+ * primary key arbitrates, runs, and stores its response; repeats replay it. Client errors (4xx)
+ * are stored like successes, so a repeat sees the same refusal; server errors release the claim
+ * so the client's retry can run.
+ */
+export function createIdempotencyService(deps: {
+  db: Executor;
+  clock: Clock;
+  /** How long a key is remembered (Stripe's convention: 24 h). */
+  retentionMs?: number;
+  /** A claim older than this whose request never finished (a crashed process) may be taken over. */
+  lockTimeoutMs?: number;
+  /** How long a repeat waits for the first request to finish before answering 409. */
+  waitMs?: number;
+}) {
+  const { db, clock } = deps;
+  const retentionMs = deps.retentionMs ?? 86_400_000;
+  const lockTimeoutMs = deps.lockTimeoutMs ?? 60_000;
+  const waitMs = deps.waitMs ?? 10_000;
+
+  const where = (call: IdempotentCall, key: string) =>
+    and(
+      eq(idempotencyKeys.userId, call.userId),
+      eq(idempotencyKeys.scope, call.scope),
+      eq(idempotencyKeys.key, key),
+    );
+
+  async function claim(call: IdempotentCall, key: string, hash: string): Promise<boolean> {
+    const now = clock.now();
+    const rows = await db
+      .insert(idempotencyKeys)
+      .values({
+        userId: call.userId,
+        scope: call.scope,
+        key,
+        requestHash: hash,
+        createdAt: now,
+        lockedAt: now,
+      })
+      .onConflictDoNothing()
+      .returning({ key: idempotencyKeys.key });
+    return rows.length === 1;
+  }
+
+  async function execute(
+    call: IdempotentCall,
+    key: string,
+    handler: () => Promise<{ status: number; body: unknown }>,
+  ): Promise<IdempotentResponse> {
+    let status: number;
+    let body: unknown;
+    try {
+      ({ status, body } = await handler());
+    } catch (err) {
+      if (err instanceof AppError && err.status < 500) {
+        await store(call, key, err.status, problemOf(err, call.requestId));
+      } else {
+        await db.delete(idempotencyKeys).where(and(where(call, key), isNull(idempotencyKeys.responseStatus)));
+      }
+      throw err;
+    }
+    const bodyText = await store(call, key, status, body);
+    return { status, body, bodyText, replayed: false };
+  }
+
+  async function store(call: IdempotentCall, key: string, status: number, body: unknown): Promise<string> {
+    const bodyText = JSON.stringify(body);
+    await db
+      .update(idempotencyKeys)
+      .set({ responseStatus: status, responseBody: bodyText, completedAt: clock.now() })
+      .where(where(call, key));
+    return bodyText;
+  }
+
+  return {
+    async run(
+      call: IdempotentCall,
+      handler: () => Promise<{ status: number; body: unknown }>,
+    ): Promise<IdempotentResponse> {
+      const key = call.key;
+      if (key === undefined) {
+        const { status, body } = await handler();
+        return { status, body, bodyText: JSON.stringify(body), replayed: false };
+      }
+      const hash = requestHash(call.request);
+      const deadline = performance.now() + waitMs;
+      for (let pause = 10; ; pause = Math.min(pause * 2, 200)) {
+        if (performance.now() >= deadline) throw IdempotencyErrors.inProgress();
+        if (await claim(call, key, hash)) return execute(call, key, handler);
+        const [row] = await db.select().from(idempotencyKeys).where(where(call, key));
+        if (!row) continue;
+        const now = clock.now().getTime();
+        if (row.createdAt.getTime() <= now - retentionMs) {
+          // A forgotten key is free again; deleting exactly that row keeps a racing claim safe.
+          await db
+            .delete(idempotencyKeys)
+            .where(and(where(call, key), eq(idempotencyKeys.createdAt, row.createdAt)));
+          continue;
+        }
+        if (row.requestHash !== hash) {
+          throw CommonErrors.idempotencyKeyReused("This Idempotency-Key was used with a different request");
+        }
+        if (row.responseStatus !== null && row.responseBody !== null) {
+          return {
+            status: row.responseStatus,
+            bodyText: row.responseBody,
+            body: JSON.parse(row.responseBody),
+            replayed: true,
+          };
+        }
+        if (row.lockedAt.getTime() <= now - lockTimeoutMs) {
+          const [taken] = await db
+            .update(idempotencyKeys)
+            .set({ lockedAt: clock.now() })
+            .where(
+              and(
+                where(call, key),
+                isNull(idempotencyKeys.responseStatus),
+                eq(idempotencyKeys.lockedAt, row.lockedAt),
+              ),
+            )
+            .returning({ key: idempotencyKeys.key });
+          if (taken) return execute(call, key, handler);
+        }
+        await sleep(pause);
+      }
+    },
+
+    /** Forgets keys past retention; run periodically. */
+    async purgeExpired(): Promise<number> {
+      const cutoff = new Date(clock.now().getTime() - retentionMs);
+      const rows = await db
+        .delete(idempotencyKeys)
+        .where(lt(idempotencyKeys.createdAt, cutoff))
+        .returning({ key: idempotencyKeys.key });
+      return rows.length;
+    },
+  };
+}
