@@ -1,0 +1,72 @@
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { machineInfo, ROOT, type Scenario } from "./support";
+
+/**
+ * `npm run bench`: every scenario in bench/scenarios, one after another (they would skew each
+ * other's figures if they shared the CPU), then bench/results/latest.json. `--smoke` runs each
+ * for about a second to prove they work, writing bench/results/smoke.tmp.json instead, so a smoke
+ * run never replaces real figures. `--only a,b` picks scenarios by name.
+ */
+const { values } = parseArgs({
+  options: { smoke: { type: "boolean", default: false }, only: { type: "string" } },
+  strict: true,
+});
+const smoke = values.smoke ?? false;
+const only = values.only ? new Set(values.only.split(",")) : undefined;
+// Keeps a full run well under ten minutes even if one scenario hangs.
+const SCENARIO_BUDGET_MS = smoke ? 90_000 : 240_000;
+
+const dir = path.join(ROOT, "bench/scenarios");
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))
+  .sort();
+
+function withinBudget<T>(work: Promise<T>, label: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${label} took longer than ${SCENARIO_BUDGET_MS} ms`)),
+      SCENARIO_BUDGET_MS,
+    );
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+const scenarios: Record<string, unknown> = {};
+let failed = 0;
+const started = Date.now();
+for (const file of files) {
+  const mod = (await import(pathToFileURL(path.join(dir, file)).href)) as Partial<Scenario>;
+  if (typeof mod.name !== "string" || typeof mod.run !== "function") {
+    process.stderr.write(`bench: ${file} does not export name and run(); skipped\n`);
+    continue;
+  }
+  if (only && !only.has(mod.name)) continue;
+  process.stderr.write(`bench: ${mod.name}${smoke ? " (smoke)" : ""}…\n`);
+  const t0 = Date.now();
+  try {
+    scenarios[mod.name] = await withinBudget(mod.run({ smoke }), mod.name);
+  } catch (err) {
+    failed += 1;
+    scenarios[mod.name] = { error: err instanceof Error ? err.message : String(err) };
+  }
+  process.stderr.write(`bench: ${mod.name} done in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+}
+
+const report = {
+  machine: machineInfo(),
+  at: new Date().toISOString(),
+  smoke,
+  tookSeconds: Math.round((Date.now() - started) / 1000),
+  scenarios,
+};
+const out = path.join(ROOT, "bench/results", smoke ? "smoke.tmp.json" : "latest.json");
+mkdirSync(path.dirname(out), { recursive: true });
+writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+process.stderr.write(`bench: wrote ${path.relative(ROOT, out)}\n`);
+// Scenarios may leave sockets or timers behind; the report is written, so end here.
+process.exit(failed > 0 ? 1 : 0);

@@ -1,0 +1,151 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import os, { tmpdir } from "node:os";
+import path from "node:path";
+import Fastify from "fastify";
+import { buildApp } from "../src/app";
+import { parseConfig, type ResolvedConfig } from "../src/config";
+import { type Database, openPglite, openPostgres } from "../src/db/client";
+import { runMigrations } from "../src/db/migrate";
+import { createDeps, type Deps } from "../src/deps";
+import { systemClock } from "../src/shared/clock";
+import { createLogger } from "../src/shared/logger";
+
+export const ROOT = path.resolve(import.meta.dirname, "..");
+
+/** What every scenario module exports; bench/run.ts runs them in file-name order. */
+export interface Scenario {
+  name: string;
+  run(opts: { smoke: boolean }): Promise<Record<string, unknown>>;
+}
+
+export interface BenchApp {
+  url: string;
+  deps: Deps;
+  database: Database;
+  close(): Promise<void>;
+}
+
+/**
+ * The service in this process on 127.0.0.1:<free port>, on a fresh in-memory PGlite (or the
+ * PostgreSQL server `databaseUrl` names), migrated and seeded, with the per-IP limit out of
+ * the way so the load generator measures the route and not the limiter.
+ */
+export async function startApp(
+  opts: { databaseUrl?: string; env?: Record<string, string> } = {},
+): Promise<BenchApp> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "sd-bench-"));
+  const config = parseConfig({
+    DATA_DIR: dataDir,
+    JWT_SECRET: "bench-jwt-secret-0123456789abcdefghijklmnop",
+    MASTER_KEY: "bench-master-key-0123456789abcdefghijklmnop",
+    TELEGRAM_WEBHOOK_SECRET: "bench-webhook-secret",
+    LOG_LEVEL: "silent",
+    RATE_LIMIT_IP_PER_MINUTE: "1000000",
+    RATE_LIMIT_USER_PER_MINUTE: "1000000",
+    ...opts.env,
+  }) as ResolvedConfig;
+  const database = opts.databaseUrl ? await openPostgres(opts.databaseUrl) : await openPglite();
+  await runMigrations(database);
+  const deps = await createDeps({ config, database, clock: systemClock, logger: createLogger("silent") });
+  await deps.catalog.seedDefaultCatalog();
+  const app = await buildApp(deps);
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  const { port } = app.server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    deps,
+    database,
+    async close() {
+      await app.close();
+      await deps.close();
+      await database.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The reference point every throughput ratio divides by: a bare Fastify route answering JSON. */
+export async function startBaseline(): Promise<{ url: string; close(): Promise<void> }> {
+  const app = Fastify({ logger: false });
+  app.get("/baseline", async () => ({ status: "ok", at: 1 }));
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  const { port } = app.server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/baseline`, close: () => app.close() };
+}
+
+export interface LoadResult {
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+}
+
+/**
+ * Runs autocannon against `url` for `seconds` in a child process, so the load generator does not
+ * share an event loop with the server it measures.
+ */
+export function measure(
+  url: string,
+  opts: { seconds: number; connections?: number; headers?: Record<string, string> },
+): Promise<LoadResult> {
+  const args = [
+    path.join(ROOT, "node_modules/autocannon/autocannon.js"),
+    "--json",
+    "--connections",
+    String(opts.connections ?? 10),
+    "--duration",
+    String(opts.seconds),
+  ];
+  for (const [name, value] of Object.entries(opts.headers ?? {})) args.push("--headers", `${name}=${value}`);
+  args.push(url);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+    });
+    child.stderr.on("data", (d) => {
+      err += d;
+    });
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      if (code !== 0) return reject(new Error(`autocannon exited with ${code}: ${err.slice(-500)}`));
+      const r = JSON.parse(out) as {
+        requests: { average: number; total: number };
+        latency: { p50: number; p99: number };
+        non2xx: number;
+        errors: number;
+      };
+      resolve({
+        rps: Math.round(r.requests.average),
+        p50Ms: r.latency.p50,
+        p99Ms: r.latency.p99,
+        requests: r.requests.total,
+        non2xx: r.non2xx,
+        errors: r.errors,
+      });
+    });
+  });
+}
+
+export function machineInfo() {
+  const cpus = os.cpus();
+  return {
+    cpuModel: cpus[0]?.model ?? "unknown",
+    cpus: cpus.length,
+    availableParallelism: os.availableParallelism(),
+    totalMemMb: Math.round(os.totalmem() / 1024 / 1024),
+    platform: os.platform(),
+    release: os.release(),
+    arch: os.arch(),
+    node: process.version,
+    loadAvg: os.loadavg().map((l) => Math.round(l * 100) / 100),
+  };
+}
+
+export const round = (n: number, places = 2): number => Math.round(n * 10 ** places) / 10 ** places;
