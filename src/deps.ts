@@ -177,7 +177,24 @@ export async function createDeps(input: DepsInput) {
   const telegram =
     config.telegram.mode !== "off" && config.telegram.botToken
       ? createTelegramBot({
-          services: { config, db, clock, logger, audit, users, catalog, entitlements, pricing },
+          services: {
+            config,
+            db,
+            clock,
+            logger,
+            audit,
+            users,
+            catalog,
+            entitlements,
+            pricing,
+            orders,
+            payments,
+            devices,
+            signals,
+            executions,
+            affiliates,
+          },
+          events,
           rateLimiter,
           metrics,
         })

@@ -50,7 +50,7 @@ export async function startServer(baseConfig: ResolvedConfig): Promise<RunningSe
   const app = await buildApp(deps);
   await app.listen({ port: config.port, host: config.host });
   deps.sweeper.start();
-  await deps.telegram?.start();
+  deps.telegram?.start();
   const control = database.kind === "pglite" ? await startControlSocket(deps) : undefined;
   logger.info({ database: database.kind, publicUrl: config.publicUrl }, "signaldesk ready");
 

@@ -1,4 +1,4 @@
-import type { Transformer } from "grammy";
+import { GrammyError, type Transformer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -40,4 +40,14 @@ export function botInfoFrom(token: string, username: string): UserFromGetMe {
     can_manage_bots: false,
     supports_join_request_queries: false,
   };
+}
+
+/** An edit that changes nothing is refused by Telegram; for us it is a success. */
+export async function ignoreNotModified<T>(edit: Promise<T>): Promise<T | undefined> {
+  try {
+    return await edit;
+  } catch (err) {
+    if (err instanceof GrammyError && /message is not modified/i.test(err.description)) return undefined;
+    throw err;
+  }
 }

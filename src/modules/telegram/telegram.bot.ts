@@ -3,7 +3,7 @@ import type { UserFromGetMe } from "grammy/types";
 import { effectiveRole } from "../users/users.models";
 import { retryAfterTransformer } from "./telegram.api";
 import type { Account, BotContext, BotFeature, BotServices, CommandSpec } from "./telegram.context";
-import { clearConversation } from "./telegram.conversations";
+import { clearConversation, takeOpenQuestion } from "./telegram.conversations";
 import { isRefusal, refusalText, SOMETHING_WENT_WRONG, STALE_BUTTON } from "./telegram.errors";
 import { referralCodeOf } from "./telegram.models";
 
@@ -11,6 +11,7 @@ export interface BotOptions {
   token: string;
   botInfo: UserFromGetMe;
   apiRoot: string;
+  timeoutSeconds: number;
   services: BotServices;
   features: BotFeature[];
 }
@@ -68,6 +69,20 @@ function routeCommands(bot: Composer<BotContext>, services: BotServices, command
   });
 }
 
+/** Plain text answering a question the bot asked goes to the feature that asked it. */
+function routeAnswers(bot: Composer<BotContext>, services: BotServices, features: BotFeature[]): void {
+  const handlers = Object.assign({}, ...features.map((f) => f.answers ?? {})) as NonNullable<
+    BotFeature["answers"]
+  >;
+  bot.chatType("private").on("message:text", async (ctx, next) => {
+    if (ctx.message.text.startsWith("/")) return next();
+    const open = await takeOpenQuestion(services.db, ctx.account.user.telegramId, services.clock.now());
+    const handler = open && handlers[open.kind];
+    if (!handler) return next();
+    return handler(ctx, ctx.message.text.trim(), open.data);
+  });
+}
+
 /**
  * The bot: an update router over the features. Built from configuration alone (botInfo, API
  * root), so it never calls Telegram until an update needs a reply.
@@ -75,7 +90,7 @@ function routeCommands(bot: Composer<BotContext>, services: BotServices, command
 export function createBot(options: BotOptions): Bot<BotContext> {
   const bot = new Bot<BotContext>(options.token, {
     botInfo: options.botInfo,
-    client: { apiRoot: options.apiRoot },
+    client: { apiRoot: options.apiRoot, timeoutSeconds: options.timeoutSeconds },
   });
   bot.api.config.use(retryAfterTransformer());
   bot.use(errorBoundary);
@@ -83,6 +98,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
   const commands = options.features.flatMap((f) => f.commands);
   routeCommands(bot, options.services, commands);
   for (const feature of options.features) feature.install?.(bot);
+  routeAnswers(bot, options.services, options.features);
   bot.on("callback_query", (ctx) => ctx.answerCallbackQuery({ text: STALE_BUTTON }));
   bot.on("message::bot_command", (ctx) => ctx.reply(`I do not know that command. ${SHORT_HELP}`));
   // In a group, chatter not meant for the bot must not get an answer.

@@ -3,13 +3,20 @@ import type { Logger } from "pino";
 import type { ResolvedConfig } from "../../config";
 import type { Executor } from "../../db/client";
 import type { Clock } from "../../shared/clock";
+import type { AffiliatesService } from "../affiliates/affiliates.service";
 import type { AuditService } from "../audit/audit.service";
 import type { CatalogService } from "../catalog/catalog.service";
+import type { DevicesService } from "../devices/devices.service";
 import type { EntitlementsService } from "../entitlements/entitlements.service";
+import type { ExecutionsService } from "../executions/executions.service";
+import type { OrdersService } from "../orders/orders.service";
+import type { PaymentsService } from "../payments/payments.service";
 import type { PricingService } from "../pricing/pricing.service";
+import type { SignalsService } from "../signals/signals.service";
 import type { Role } from "../users/users.models";
 import type { UsersService } from "../users/users.service";
 import type { UserRow } from "../users/users.table";
+import type { ConversationKind } from "./telegram.table";
 
 /** The signaldesk user behind an update, resolved (and created on first contact) once per update. */
 export interface Account {
@@ -30,6 +37,12 @@ export interface BotServices {
   catalog: CatalogService;
   entitlements: EntitlementsService;
   pricing: PricingService;
+  orders: OrdersService;
+  payments: PaymentsService;
+  devices: DevicesService;
+  signals: SignalsService;
+  executions: ExecutionsService;
+  affiliates: AffiliatesService;
 }
 
 export interface CommandSpec {
@@ -40,8 +53,16 @@ export interface CommandSpec {
   run(ctx: BotContext): Promise<unknown>;
 }
 
-/** One feature of the bot: its commands (for routing and /help) and its buttons and replies. */
+/** Handles the text a person sent in answer to a question the bot asked (see conversations). */
+export type AnswerHandler = (
+  ctx: BotContext,
+  text: string,
+  data: Record<string, unknown>,
+) => Promise<unknown>;
+
+/** One feature of the bot: its commands (for routing and /help), buttons and awaited answers. */
 export interface BotFeature {
   commands: CommandSpec[];
   install?(bot: Composer<BotContext>): void;
+  answers?: Partial<Record<ConversationKind, AnswerHandler>>;
 }

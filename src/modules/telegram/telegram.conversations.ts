@@ -1,14 +1,17 @@
 import { and, eq, gt } from "drizzle-orm";
 import type { Executor } from "../../db/client";
-import { telegramConversations } from "./telegram.table";
+import { type ConversationKind, telegramConversations } from "./telegram.table";
 
-type Kind = (typeof telegramConversations.$inferInsert)["kind"];
+export interface OpenQuestion {
+  kind: ConversationKind;
+  data: Record<string, unknown>;
+}
 
 /** Remembers the question the bot just asked this person (replacing any earlier one). */
 export async function askFor(
   db: Executor,
   telegramUserId: number,
-  kind: Kind,
+  kind: ConversationKind,
   expiresAt: Date,
   data: Record<string, unknown> = {},
 ): Promise<void> {
@@ -19,26 +22,21 @@ export async function askFor(
 }
 
 /**
- * The open question this person's message answers, taken exactly once: the delete settles two
- * copies of one answer racing each other.
+ * The open question a person's message answers, taken exactly once: the delete settles two
+ * copies of one answer racing each other. An expired question is no question.
  */
-export async function takeAnswerFor(
+export async function takeOpenQuestion(
   db: Executor,
   telegramUserId: number,
-  kind: Kind,
   now: Date,
-): Promise<Record<string, unknown> | undefined> {
+): Promise<OpenQuestion | undefined> {
   const [row] = await db
     .delete(telegramConversations)
     .where(
-      and(
-        eq(telegramConversations.telegramUserId, telegramUserId),
-        eq(telegramConversations.kind, kind),
-        gt(telegramConversations.expiresAt, now),
-      ),
+      and(eq(telegramConversations.telegramUserId, telegramUserId), gt(telegramConversations.expiresAt, now)),
     )
-    .returning({ data: telegramConversations.data });
-  return row?.data;
+    .returning({ kind: telegramConversations.kind, data: telegramConversations.data });
+  return row;
 }
 
 export async function clearConversation(db: Executor, telegramUserId: number): Promise<void> {

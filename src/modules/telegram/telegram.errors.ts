@@ -20,9 +20,12 @@ export function refusalText(err: AppError): string {
   return PHRASES[err.code] ?? err.detail ?? err.title;
 }
 
-/** A refusal (4xx) is a normal outcome of an update; anything else is a failure to record. */
+/**
+ * A refusal (any deliberate AppError: 4xx, or 503 for a provider switched off) is a normal
+ * outcome of an update; anything else is a failure to record.
+ */
 export function isRefusal(err: unknown): err is AppError {
-  return err instanceof AppError && err.status < 500;
+  return err instanceof AppError && err.status !== 500;
 }
 
 export const STALE_BUTTON = "This button is no longer valid. Send the command again for fresh ones.";

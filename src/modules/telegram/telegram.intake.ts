@@ -143,7 +143,11 @@ export function createUpdateIntake(deps: IntakeDeps) {
         if (error === "rate_limited") await maybeSlowDown(update);
         return "dropped";
       }
-      const key = String(updateSender(update)?.id ?? `update:${update.update_id}`);
+      // Payments get their own lane: a slow command of the same person must not delay the
+      // pre-checkout answer Telegram wants within 10 s.
+      const sender = updateSender(update)?.id;
+      const lane = isPaymentUpdate(update) ? "payment" : "update";
+      const key = sender === undefined ? `update:${update.update_id}` : `${lane}:${sender}`;
       queue.push(key, () => run(update));
       return "accepted";
     },

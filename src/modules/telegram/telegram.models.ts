@@ -76,3 +76,44 @@ const REFERRAL = /^\/start(?:@\w+)?\s+ref_([A-Za-z0-9_-]{1,64})\s*$/;
 export function referralCodeOf(text: string | undefined): string | undefined {
   return text ? REFERRAL.exec(text)?.[1] : undefined;
 }
+
+/** A prefixed id as the service mints them (`ord_` + 26 Crockford base32 characters). */
+export const ID = "[a-z]{2,5}_[0-9A-HJKMNP-TV-Z]{26}";
+
+const SIGNAL_KEYS: Record<string, string> = {
+  sl: "stopLoss",
+  tp: "takeProfit",
+  ttl: "ttlSeconds",
+  entry: "entryPrice",
+  price: "entryPrice",
+  vol: "volume",
+  volume: "volume",
+  tier: "minTier",
+  id: "externalId",
+};
+
+/**
+ * `/signal EURUSD buy market sl=1.07 tp=1.09 ttl=300 note=rest of the line` as the body of
+ * POST /signals; the signals module's own schema then validates it exactly as over HTTP.
+ */
+export function parseSignalCommand(args: string): Record<string, unknown> {
+  const [head, note] = args.split(/\bnote=/i, 2) as [string, string | undefined];
+  const body: Record<string, unknown> = {};
+  const positional: string[] = [];
+  for (const token of head.trim().split(/\s+/).filter(Boolean)) {
+    const eq = token.indexOf("=");
+    if (eq === -1) {
+      positional.push(token);
+      continue;
+    }
+    const key = SIGNAL_KEYS[token.slice(0, eq).toLowerCase()] ?? token.slice(0, eq);
+    const raw = token.slice(eq + 1);
+    body[key] = key === "minTier" || key === "externalId" || Number.isNaN(Number(raw)) ? raw : Number(raw);
+  }
+  const [instrument, side, orderType] = positional;
+  if (instrument !== undefined) body.instrument = instrument.toUpperCase();
+  if (side !== undefined) body.side = side.toLowerCase();
+  body.orderType = (orderType ?? "market").toLowerCase();
+  if (note?.trim()) body.note = note.trim();
+  return body;
+}

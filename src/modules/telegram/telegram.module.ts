@@ -1,31 +1,47 @@
 import { Api } from "grammy";
+import type { EventBus } from "../../shared/events";
 import type { Metrics } from "../../shared/metrics";
 import type { RateLimiter } from "../../shared/rate-limit";
+import { adminFeature } from "./admin.feature";
+import { affiliateFeature } from "./affiliate.feature";
+import { devicesFeature } from "./devices.feature";
+import { payFeature } from "./pay.feature";
+import { payoutsFeature } from "./payouts.feature";
 import { settingsFeature } from "./settings.feature";
+import { shopFeature } from "./shop.feature";
+import { signalsFeature } from "./signals.feature";
+import { starsFeature } from "./stars.feature";
 import { startFeature } from "./start.feature";
 import { statusFeature } from "./status.feature";
 import { botInfoFrom } from "./telegram.api";
 import { createBot } from "./telegram.bot";
 import type { BotFeature, BotServices } from "./telegram.context";
 import { createUpdateIntake } from "./telegram.intake";
-import { createMaintenance } from "./telegram.maintenance";
+import { createJobs } from "./telegram.jobs";
+import { pruneTelegramTables } from "./telegram.maintenance";
+import { createNotifications } from "./telegram.notifications";
 import { outboxRepository } from "./telegram.outbox";
 import { createPoller } from "./telegram.polling";
+import { createOrdersRelay } from "./telegram.relay";
+import { createExpiryReminders } from "./telegram.reminders";
 import { createOutboxSender } from "./telegram.sender";
 
 export const ALLOWED_UPDATES = ["message", "callback_query", "pre_checkout_query", "my_chat_member"] as const;
 const SLOW_DOWN_TEXT =
   "You are sending messages too fast. Please slow down: I will answer again in a few seconds.";
+const HOUR_MS = 3_600_000;
+/** Longer than a getUpdates long poll (25 s), short enough that a dead connection is noticed. */
+export const API_TIMEOUT_SECONDS = 40;
 
 export type TelegramBot = ReturnType<typeof createTelegramBot>;
 
 /**
- * The bot and everything around it: intake (webhook or polling), the paced outbox sender and
- * housekeeping. Built with the other services; `start()` is the only thing that talks to
- * Telegram on its own.
+ * The bot and everything around it: intake (webhook or polling), the features, notifications,
+ * the paced outbox sender and background jobs. Building it talks to nobody; `start()` does.
  */
 export function createTelegramBot(deps: {
   services: BotServices;
+  events: EventBus;
   rateLimiter: RateLimiter;
   metrics: Pick<Metrics, "counter">;
 }) {
@@ -39,21 +55,37 @@ export function createTelegramBot(deps: {
   const sender = createOutboxSender({
     db: services.db,
     // A separate client without the direct-reply retry: the sender reschedules instead of waiting.
-    api: new Api(token, { apiRoot: config.telegram.apiRoot }),
+    api: new Api(token, { apiRoot: config.telegram.apiRoot, timeoutSeconds: API_TIMEOUT_SECONDS }),
     rateLimiter,
     logger,
     messagesTotal: deps.metrics.counter("telegram_messages_total", "Queued Telegram messages by outcome", [
       "result",
     ]),
   });
+  const poke = () => sender.poke();
 
   const features: BotFeature[] = [];
   features.push(
     startFeature(() => features.flatMap((f) => f.commands)),
+    shopFeature(services),
+    payFeature(services),
+    starsFeature(services),
     statusFeature(services),
+    devicesFeature(services),
+    signalsFeature(services),
     settingsFeature(services),
+    affiliateFeature(services),
+    adminFeature(services, outbox, poke),
+    payoutsFeature(services),
   );
-  const bot = createBot({ token, botInfo, apiRoot: config.telegram.apiRoot, services, features });
+  const bot = createBot({
+    token,
+    botInfo,
+    apiRoot: config.telegram.apiRoot,
+    timeoutSeconds: API_TIMEOUT_SECONDS,
+    services,
+    features,
+  });
 
   const intake = createUpdateIntake({
     db: services.db,
@@ -68,15 +100,34 @@ export function createTelegramBot(deps: {
     handle: (update) => bot.handleUpdate(update),
     async slowDown(chatId) {
       await outbox.enqueue([{ chatId, text: SLOW_DOWN_TEXT }]);
-      sender.poke();
+      poke();
     },
   });
+
+  const notifications = createNotifications({ events: deps.events, services, outbox, poke, logger });
+  notifications.listen();
+  const now = () => services.clock.now();
+  const relay = createOrdersRelay({ db: services.db, now });
+  const reminders = createExpiryReminders({ db: services.db, now });
+  const jobs = createJobs(
+    [
+      { name: "relay", everyMs: 1_000, run: async () => (await relay.runOnce()) > 0 && poke() },
+      { name: "reminders", everyMs: HOUR_MS, run: async () => (await reminders.runOnce()) > 0 && poke() },
+      { name: "prune", everyMs: HOUR_MS, run: () => pruneTelegramTables(services.db) },
+    ],
+    logger,
+  );
+  // The paid transaction has committed when this fires: relay at once instead of on the next tick.
+  const relayNow = async () => {
+    await jobs.runNow("relay");
+  };
+  deps.events.on("orders.paid", relayNow);
+  deps.events.on("orders.refunded", relayNow);
 
   const poller =
     mode === "polling"
       ? createPoller({ api: bot.api, accept: intake.accept, logger, allowedUpdates: ALLOWED_UPDATES })
       : undefined;
-  const maintenance = createMaintenance({ db: services.db, logger });
 
   async function registerWebhook(): Promise<void> {
     const url = `${config.publicUrl}/telegram/webhook`;
@@ -91,6 +142,29 @@ export function createTelegramBot(deps: {
     }
   }
 
+  let announcing: Promise<void> = Promise.resolve();
+
+  /** The "/" menu in Telegram's apps: everyone's commands, and the admin ones in admins' chats. */
+  async function publishCommands(): Promise<void> {
+    const commands = features.flatMap((f) => f.commands);
+    const menu = (role: "all" | "admin") =>
+      commands
+        .filter((c) => c.role === "all" || role === "admin")
+        .map((c) => ({ command: c.names[0], description: c.summary }));
+    const calls = [
+      () => bot.api.setMyCommands(menu("all")),
+      ...[...config.adminTelegramIds].map(
+        (id) => () => bot.api.setMyCommands(menu("admin"), { scope: { type: "chat", chat_id: id } }),
+      ),
+    ];
+    for (const call of calls) {
+      // An admin who never opened the bot has no chat yet; the others still get their menu.
+      await call().catch((err: Error) =>
+        logger.warn({ err: err.message }, "could not publish the bot's commands"),
+      );
+    }
+  }
+
   return {
     mode,
     bot,
@@ -98,11 +172,21 @@ export function createTelegramBot(deps: {
     sender,
     outbox,
     botUsername: botInfo.username,
-    async start(): Promise<void> {
-      if (mode === "webhook") await registerWebhook();
+    /** Everything queued so far reaches the outbox (events composed, order events relayed). */
+    async flushNotifications(): Promise<void> {
+      await notifications.settled();
+      await jobs.runNow("relay");
+    },
+    runReminders: () => jobs.runNow("reminders"),
+    /** Starts the loops at once; webhook and menu registration run alongside, never delaying startup. */
+    start(): void {
+      announcing = (async () => {
+        if (mode === "webhook") await registerWebhook();
+        await publishCommands();
+      })();
       poller?.start();
       sender.start();
-      maintenance.start();
+      jobs.start();
     },
     /** Stops taking updates, lets running handlers finish (bounded), then stops sending. */
     async stop(timeoutMs = 5_000): Promise<void> {
@@ -111,9 +195,9 @@ export function createTelegramBot(deps: {
       const timeout = new Promise<void>((resolve) => {
         timer = setTimeout(resolve, timeoutMs);
       });
-      await Promise.race([intake.settled(), timeout]);
+      await Promise.race([Promise.all([announcing, intake.settled(), notifications.settled()]), timeout]);
       clearTimeout(timer);
-      maintenance.stop();
+      await jobs.stop();
       await sender.stop();
     },
   };

@@ -17,7 +17,8 @@ export type UpdateStatus = (typeof UPDATE_STATUSES)[number];
 
 /**
  * Every update Telegram delivered, once: the primary key on update_id is what makes a
- * redelivery a no-op. A redelivery only bumps `deliveries`, so the log shows it happened.
+ * redelivery a no-op. A redelivery only bumps `deliveries` (and counts as status "duplicate"
+ * in telegram_updates_total); the row keeps the first delivery's outcome.
  */
 export const telegramUpdates = pgTable(
   "telegram_updates",
@@ -40,9 +41,12 @@ export const telegramUpdates = pgTable(
  * A question the bot asked and is waiting for a text answer to (e.g. a new device's name).
  * Kept in the database so a restart or another instance picks the conversation up.
  */
+export const CONVERSATION_KINDS = ["device_name", "payout_reference", "payout_reason"] as const;
+export type ConversationKind = (typeof CONVERSATION_KINDS)[number];
+
 export const telegramConversations = pgTable("telegram_conversations", {
   telegramUserId: bigint("telegram_user_id", { mode: "number" }).primaryKey(),
-  kind: text("kind", { enum: ["device_name"] }).notNull(),
+  kind: text("kind", { enum: CONVERSATION_KINDS }).notNull(),
   data: jsonb("data").$type<Record<string, unknown>>().notNull().default({}),
   expiresAt: tstz("expires_at").notNull(),
 });

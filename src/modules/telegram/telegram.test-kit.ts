@@ -105,7 +105,11 @@ export const updates = {
  * An app whose bot runs in webhook mode against a fake Bot API on 127.0.0.1; updates go in
  * through POST /telegram/webhook exactly as Telegram sends them.
  */
-export function useTelegramApp(env: Record<string, string> = {}) {
+export function useTelegramApp(
+  env: Record<string, string> = {},
+  /** Environment known only once other fakes have started (read in beforeAll). */
+  lateEnv: () => Record<string, string> = () => ({}),
+) {
   const api = new FakeTelegramApi();
   api.botUsername = BOT_USERNAME;
   const appEnv: Record<string, string> = {
@@ -118,6 +122,7 @@ export function useTelegramApp(env: Record<string, string> = {}) {
   beforeAll(async () => {
     await api.start();
     appEnv.TELEGRAM_API_ROOT = api.url;
+    Object.assign(appEnv, lateEnv());
   });
   afterAll(() => api.stop());
   beforeEach(() => api.reset());
@@ -164,5 +169,34 @@ export function useTelegramApp(env: Record<string, string> = {}) {
     );
   const callbackAnswers = () => api.callsOf("answerCallbackQuery").map((c) => String(c.params.text ?? ""));
 
-  return { ctx, api, telegram, post, send, callsTo, lastText, lastButtons, buttonsOf, callbackAnswers };
+  /** The default catalog's tiers: premium, vip, enterprise. */
+  async function tiers() {
+    await ctx().deps.catalog.seedDefaultCatalog();
+    const [premium, vip, enterprise] = (await ctx().deps.catalog.view()).categories[0]!.products[0]!.tiers;
+    return { premium: premium!, vip: vip!, enterprise: enterprise! };
+  }
+  /** The signaldesk user behind a person, created as first contact would (without an update). */
+  async function userOf(p: Person) {
+    const { user } = await ctx().deps.users.ensureFromTelegram({
+      telegramId: p.id,
+      username: p.username ?? null,
+      firstName: p.first_name,
+    });
+    return user;
+  }
+
+  return {
+    ctx,
+    api,
+    telegram,
+    post,
+    send,
+    callsTo,
+    lastText,
+    lastButtons,
+    buttonsOf,
+    callbackAnswers,
+    tiers,
+    userOf,
+  };
 }

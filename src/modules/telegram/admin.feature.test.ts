@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { auditLog } from "../audit/audit.table";
+import { admin, person, updates, useTelegramApp } from "./telegram.test-kit";
+
+describe("admin commands in the bot", () => {
+  const t = useTelegramApp();
+
+  describe("happy path", () => {
+    it("/stats shows users, active subscribers, revenue over 30 days, devices online and signals today", async () => {
+      const { premium } = await t.tiers();
+      const root = admin();
+      const rootUser = await t.userOf(root);
+      const buyer = await t.userOf(person());
+      await t.userOf(person());
+      const order = await t
+        .ctx()
+        .deps.orders.create({ id: buyer.id, region: "EU" }, { tierId: premium.id, months: 1 });
+      await t.ctx().deps.orders.markPaidManually({ id: rootUser.id }, order.id, "cash");
+      const { device } = await t.ctx().deps.devices.register(buyer.id, "VPS");
+      t.ctx().deps.devices.touch(device.id);
+      await t.ctx().deps.devices.flushLastSeen();
+      await t.send(updates.message(root, "/signal EURUSD sell market ttl=60"));
+      await t.send(updates.message(root, "/stats"));
+      const text = t.lastText(root.id);
+      expect(text).toContain("Users: 3");
+      expect(text).toContain("Active subscribers: 1");
+      // €34.61 back to GBP at 1.17 is £29.58.
+      expect(text).toContain("Revenue, last 30 days: £29.58");
+      expect(text).toContain("Devices online: 1");
+      expect(text).toContain("Signals today (UTC): 1");
+    });
+
+    it("/broadcast queues one message per user, paced by the sender, and is audited", async () => {
+      const root = admin();
+      const people = [person(), person(), person()];
+      for (const p of [root, ...people]) await t.userOf(p);
+      await t.send(updates.message(root, "/broadcast Markets close early on <Friday> & Monday"));
+      expect(t.lastText(root.id)).toContain("Broadcast queued for 4 people");
+      await t.telegram().sender.drain();
+      for (const p of people) {
+        expect(t.lastText(p.id)).toBe("Markets close early on &lt;Friday&gt; &amp; Monday");
+      }
+      const audit = await t.ctx().deps.db.select().from(auditLog);
+      expect(audit).toContainEqual(
+        expect.objectContaining({ action: "telegram.broadcast", data: { recipients: 4, length: 40 } }),
+      );
+    });
+  });
+
+  describe("errors", () => {
+    it("/broadcast without text shows its usage and sends nothing", async () => {
+      const root = admin();
+      await t.send(updates.message(root, "/broadcast"));
+      expect(t.lastText(root.id)).toContain("Usage: /broadcast");
+      expect(await t.telegram().outbox.unsettledCount()).toBe(0);
+    });
+
+    it("/signal without arguments shows its usage", async () => {
+      const root = admin();
+      await t.send(updates.message(root, "/signal"));
+      expect(t.lastText(root.id)).toContain("Usage: /signal EURUSD buy market");
+    });
+  });
+
+  describe("security", () => {
+    it("subscribers get a refusal for every admin command, and nothing happens", async () => {
+      const ada = person();
+      for (const command of [
+        "/stats",
+        "/broadcast hi",
+        "/signal EURUSD buy market",
+        "/payouts",
+        "/refund ord_x",
+      ]) {
+        await t.send(updates.message(ada, command));
+        expect(t.lastText(ada.id), command).toContain("only for admins");
+      }
+      expect(await t.telegram().outbox.unsettledCount()).toBe(0);
+    });
+  });
+});

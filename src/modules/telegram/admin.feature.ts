@@ -1,0 +1,93 @@
+import { newId } from "../../shared/ids";
+import { PublishBody } from "../signals/signals.schemas";
+import { businessStats } from "./admin.stats";
+import type { BotContext, BotFeature, BotServices } from "./telegram.context";
+import { escapeHtml, formatMoney } from "./telegram.format";
+import { parseSignalCommand } from "./telegram.models";
+import type { outboxRepository } from "./telegram.outbox";
+import { allChats } from "./telegram.recipients";
+
+const SIGNAL_USAGE =
+  "Usage: /signal EURUSD buy market sl=1.0800 tp=1.0950 ttl=300\n" +
+  "Optional: entry=… vol=… tier=premium|vip|enterprise id=… note=free text (last)";
+
+/** Admin commands: /stats, /signal (POST /signals as an admin), /broadcast through the paced outbox. */
+export function adminFeature(
+  services: Pick<BotServices, "db" | "clock" | "signals" | "audit">,
+  outbox: ReturnType<typeof outboxRepository>,
+  poke: () => void,
+): BotFeature {
+  async function stats(ctx: BotContext) {
+    const s = await businessStats(services.db, services.clock.now());
+    return ctx.reply(
+      [
+        "<b>signaldesk today</b>",
+        `Users: ${s.users}`,
+        `Active subscribers: ${s.activeSubscribers}`,
+        `Revenue, last 30 days: ${formatMoney(s.revenue30dGbpMinor, "GBP")}`,
+        `Devices online: ${s.devicesOnline}`,
+        `Signals today (UTC): ${s.signalsToday}`,
+      ].join("\n"),
+      { parse_mode: "HTML" },
+    );
+  }
+
+  async function publish(ctx: BotContext) {
+    const args = String(ctx.match ?? "").trim();
+    if (!args) return ctx.reply(SIGNAL_USAGE);
+    const parsed = PublishBody.safeParse(parseSignalCommand(args));
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => `• ${i.path.join(".") || "signal"}: ${i.message}`);
+      return ctx.reply(`That signal is not valid:\n${problems.join("\n")}\n\n${SIGNAL_USAGE}`);
+    }
+    const { signal } = await services.signals.publish(
+      { kind: "admin", userId: ctx.account.user.id },
+      parsed.data,
+    );
+    return ctx.reply(
+      `Published <code>${signal.id}</code>: ${escapeHtml(signal.instrument)} ${signal.side.toUpperCase()} ` +
+        `${signal.orderType}, to ${signal.recipients} recipient(s).`,
+      { parse_mode: "HTML" },
+    );
+  }
+
+  async function broadcast(ctx: BotContext) {
+    const text = String(ctx.match ?? "").trim();
+    if (!text) return ctx.reply("Usage: /broadcast your message to every user");
+    const id = newId("bcs", services.clock.now().getTime());
+    let queued = 0;
+    for await (const page of allChats(services.db)) {
+      queued += await outbox.enqueue(
+        page.map((u) => ({ chatId: u.telegramId, text: escapeHtml(text), dedupeKey: `${id}:${u.id}` })),
+      );
+      poke();
+    }
+    await services.audit.record({
+      actorId: ctx.account.user.id,
+      actorKind: "admin",
+      action: "telegram.broadcast",
+      subjectType: "broadcast",
+      subjectId: id,
+      data: { recipients: queued, length: text.length },
+    });
+    return ctx.reply(`Broadcast queued for ${queued} people. It goes out at up to 25 messages per second.`);
+  }
+
+  return {
+    commands: [
+      {
+        names: ["stats"],
+        summary: "users, subscribers, revenue, devices, signals",
+        role: "admin",
+        run: stats,
+      },
+      {
+        names: ["signal"],
+        summary: "EURUSD buy market sl=… tp=… ttl=… — publish",
+        role: "admin",
+        run: publish,
+      },
+      { names: ["broadcast"], summary: "TEXT — message every user", role: "admin", run: broadcast },
+    ],
+  };
+}

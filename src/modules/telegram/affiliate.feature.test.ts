@@ -1,0 +1,117 @@
+import { describe, expect, it } from "vitest";
+import { affiliateWithSales, DAY_MS } from "../affiliates/affiliates.fixtures";
+import { admin, BOT_USERNAME, type Person, person, updates, useTelegramApp } from "./telegram.test-kit";
+
+describe("/affiliate and admin /payouts in the bot", () => {
+  const t = useTelegramApp();
+
+  /** An affiliate whose three referred sales (3 × £25.06) are past the refund window. */
+  async function affiliateWithBalance(): Promise<Person> {
+    const seller = await affiliateWithSales(t.ctx().deps, 3);
+    t.ctx().clock.advance(31 * DAY_MS);
+    return { id: seller.user.telegramId, first_name: "Seller" };
+  }
+
+  describe("happy path", () => {
+    it("a subscriber joins the program and gets their links", async () => {
+      const ada = person();
+      await t.send(updates.message(ada, "/affiliate"));
+      expect(t.lastButtons(ada.id)).toEqual([{ text: "🤝 Become an affiliate", callback_data: "aff:join" }]);
+      await t.send(updates.callback(ada, "aff:join"));
+      const text = t.lastText(ada.id);
+      const code = /Affiliate (\w+)<\/b>/.exec(text)![1]!;
+      expect(text).toContain("Bronze, 10 % commission");
+      expect(text).toContain(`https://t.me/${BOT_USERNAME}?start=ref_${code}`);
+      expect(text).toContain("Referrals: 0");
+    });
+
+    it("a person arriving with /start ref_CODE counts as the affiliate's referral", async () => {
+      const ada = person();
+      await t.send(updates.callback(ada, "aff:join"));
+      const code = /Affiliate (\w+)<\/b>/.exec(t.lastText(ada.id))![1]!;
+      await t.send(updates.message(person(), `/start ref_${code}`));
+      await t.send(updates.message(ada, "/affiliate"));
+      expect(t.lastText(ada.id)).toContain("Referrals: 1");
+    });
+
+    it("an affiliate requests a payout of the spendable balance; an admin completes it with a reference", async () => {
+      const seller = await affiliateWithBalance();
+      await t.send(updates.message(seller, "/affiliate"));
+      expect(t.lastText(seller.id)).toContain("Available: £75.18");
+      expect(t.lastButtons(seller.id)).toEqual([
+        { text: "💸 Request payout of £75.18", callback_data: "aff:payout" },
+      ]);
+      await t.send(updates.callback(seller, "aff:payout"));
+      expect(t.lastText(seller.id)).toMatch(/Payout pyo_\w+ of £75.18 requested/);
+
+      const root = admin();
+      await t.send(updates.message(root, "/payouts"));
+      const [complete, reject] = t.lastButtons(root.id);
+      expect(complete!.callback_data).toMatch(/^po:ok:pyo_/);
+      expect(reject!.callback_data).toMatch(/^po:no:pyo_/);
+      await t.send(updates.callback(root, complete!.callback_data!));
+      expect(t.lastText(root.id)).toContain("Send the payment reference");
+      await t.send(updates.message(root, "BANK-2026-001"));
+      expect(t.lastText(root.id)).toContain("completed");
+      const user = await t.userOf(seller);
+      const view = await t.ctx().deps.affiliates.view(user.id);
+      expect(view.stats).toMatchObject({ paidMinor: 7518, requestedMinor: 0 });
+    });
+
+    it("an admin rejects a payout with a reason and the amount is available again", async () => {
+      const seller = await affiliateWithBalance();
+      await t.send(updates.callback(seller, "aff:payout"));
+      const root = admin();
+      await t.send(updates.message(root, "/payouts"));
+      await t.send(updates.callback(root, t.lastButtons(root.id)[1]!.callback_data!));
+      await t.send(updates.message(root, "Bank details missing"));
+      expect(t.lastText(root.id)).toContain("rejected");
+      const view = await t.ctx().deps.affiliates.view((await t.userOf(seller)).id);
+      expect(view.stats).toMatchObject({ availableMinor: 7518, requestedMinor: 0, paidMinor: 0 });
+    });
+  });
+
+  describe("errors", () => {
+    it("below the payout minimum there is no payout button, and the minimum is stated", async () => {
+      const seller = await affiliateWithSales(t.ctx().deps, 1);
+      t.ctx().clock.advance(31 * DAY_MS);
+      const p = { id: seller.user.telegramId, first_name: "Seller" };
+      await t.send(updates.message(p, "/affiliate"));
+      expect(t.lastButtons(p.id)).toEqual([]);
+      expect(t.lastText(p.id)).toContain("from £50.00 available");
+    });
+
+    it("a payout button pressed again is refused by the balance rules", async () => {
+      const seller = await affiliateWithBalance();
+      await t.send(updates.callback(seller, "aff:payout"));
+      await t.send(updates.callback(seller, "aff:payout"));
+      expect(t.callbackAnswers().at(-1)).toBe("Everything available has already been requested.");
+      const view = await t.ctx().deps.affiliates.view((await t.userOf(seller)).id);
+      expect(view.stats.requestedMinor).toBe(7518);
+    });
+
+    it("/payouts with nothing waiting says so", async () => {
+      const root = admin();
+      await t.send(updates.message(root, "/payouts"));
+      expect(t.lastText(root.id)).toContain("No payouts are waiting");
+    });
+  });
+
+  describe("security", () => {
+    it("a subscriber cannot list payouts or press an admin's payout buttons", async () => {
+      const seller = await affiliateWithBalance();
+      await t.send(updates.callback(seller, "aff:payout"));
+      const root = admin();
+      await t.send(updates.message(root, "/payouts"));
+      const completeData = t.lastButtons(root.id)[0]!.callback_data!;
+      const mallory = person();
+      await t.send(updates.message(mallory, "/payouts"));
+      expect(t.lastText(mallory.id)).toContain("only for admins");
+      await t.send(updates.callback(mallory, completeData));
+      expect(t.callbackAnswers().at(-1)).toBe("Only admins can settle payouts.");
+      await t.send(updates.message(mallory, "stolen-reference"));
+      const view = await t.ctx().deps.affiliates.view((await t.userOf(seller)).id);
+      expect(view.stats.paidMinor).toBe(0);
+    });
+  });
+});

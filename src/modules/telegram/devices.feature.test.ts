@@ -1,0 +1,130 @@
+import { describe, expect, it } from "vitest";
+import { telegramConversations } from "./telegram.table";
+import { person, updates, useTelegramApp } from "./telegram.test-kit";
+
+describe("/devices in the bot", () => {
+  const t = useTelegramApp();
+  const devicesOf = async (p: ReturnType<typeof person>) => t.ctx().deps.devices.list((await t.userOf(p)).id);
+
+  async function addDevice(p: ReturnType<typeof person>, name: string) {
+    await t.send(updates.callback(p, "dev:add"));
+    await t.send(updates.message(p, name));
+  }
+
+  describe("happy path", () => {
+    it("add asks for a name, then replies the id and secret once with EA setup steps", async () => {
+      const ada = person();
+      await t.send(updates.message(ada, "/devices"));
+      expect(t.lastText(ada.id)).toContain("no devices yet");
+      expect(t.lastButtons(ada.id).map((b) => b.callback_data)).toEqual(["dev:add"]);
+      await t.send(updates.callback(ada, "dev:add"));
+      expect(t.lastText(ada.id)).toContain("Send me a name");
+      await t.send(updates.message(ada, "London VPS"));
+      const [device] = await devicesOf(ada);
+      expect(device).toMatchObject({ name: "London VPS", online: false });
+      const reply = t.callsTo(ada.id, "sendMessage").at(-1)!;
+      const secret = t.ctx().deps.devices.secretOf({ id: device!.id, keyVersion: 1 });
+      expect(reply.params.text).toContain(`Device ID: <code>${device!.id}</code>`);
+      expect(reply.params.text).toContain(`Secret: <code>${secret}</code>`);
+      expect(reply.params.text).toContain("allow WebRequest");
+      expect(reply.params.protect_content).toBe(true);
+    });
+
+    it("the list shows each device's online state with rotate and remove buttons", async () => {
+      const ada = person();
+      await addDevice(ada, "Home PC");
+      const [device] = await devicesOf(ada);
+      t.ctx().deps.devices.touch(device!.id);
+      await t.send(updates.message(ada, "/devices"));
+      expect(t.lastText(ada.id)).toContain("🟢 <b>Home PC</b> — online");
+      expect(t.lastButtons(ada.id).map((b) => b.callback_data)).toEqual([
+        `dev:rot:${device!.id}`,
+        `dev:del:${device!.id}`,
+        "dev:add",
+      ]);
+    });
+
+    it("rotate shows a new secret once; the old one is gone", async () => {
+      const ada = person();
+      await addDevice(ada, "VPS");
+      const [device] = await devicesOf(ada);
+      const before = t.ctx().deps.devices.secretOf({ id: device!.id, keyVersion: 1 });
+      await t.send(updates.callback(ada, `dev:rot:${device!.id}`));
+      const after = t.ctx().deps.devices.secretOf({ id: device!.id, keyVersion: 2 });
+      expect(after).not.toBe(before);
+      expect(t.lastText(ada.id)).toContain(after);
+      expect(t.lastText(ada.id)).not.toContain(before);
+    });
+
+    it("remove revokes the device", async () => {
+      const ada = person();
+      await addDevice(ada, "VPS");
+      const [device] = await devicesOf(ada);
+      await t.send(updates.callback(ada, `dev:del:${device!.id}`));
+      expect((await devicesOf(ada))[0]!.revokedAt).not.toBeNull();
+      expect(t.lastText(ada.id)).toContain("removed");
+    });
+
+    it("the question is kept in the database, so the answer works on any instance", async () => {
+      const ada = person();
+      await t.send(updates.callback(ada, "dev:add"));
+      const rows = await t.ctx().deps.db.select().from(telegramConversations);
+      expect(rows).toEqual([expect.objectContaining({ telegramUserId: ada.id, kind: "device_name" })]);
+    });
+  });
+
+  describe("errors", () => {
+    it("a taken name is refused and the bot asks again", async () => {
+      const ada = person();
+      await t.ctx().deps.catalog.seedDefaultCatalog();
+      const user = await t.userOf(ada);
+      const vip = (await t.tiers()).vip;
+      await t.ctx().deps.entitlements.adminGrant({ id: user.id }, user.id, vip.id, 30);
+      await addDevice(ada, "VPS");
+      await addDevice(ada, "VPS");
+      const texts = t.callsTo(ada.id, "sendMessage").map((c) => String(c.params.text));
+      expect(texts.at(-2)).toContain("Send me a name");
+      expect(texts.at(-1)).toContain("already have a device with that name");
+      await t.send(updates.message(ada, "VPS 2"));
+      expect((await devicesOf(ada)).map((d) => d.name).sort()).toEqual(["VPS", "VPS 2"]);
+    });
+
+    it("a device beyond the plan's limit is refused with a pointer to /shop", async () => {
+      const ada = person();
+      await addDevice(ada, "One");
+      await addDevice(ada, "Two");
+      expect(t.lastText(ada.id)).toContain("as many devices as your plan allows");
+      expect(await devicesOf(ada)).toHaveLength(1);
+    });
+
+    it("a command abandons the question; an expired question is no question", async () => {
+      const ada = person();
+      await t.send(updates.callback(ada, "dev:add"));
+      await t.send(updates.message(ada, "/help"));
+      await t.send(updates.message(ada, "Not a name"));
+      expect(t.lastText(ada.id)).toContain("I did not understand that");
+      await t.send(updates.callback(ada, "dev:add"));
+      t.ctx().clock.advance(11 * 60_000);
+      await t.send(updates.message(ada, "Too late"));
+      expect(await devicesOf(ada)).toHaveLength(0);
+    });
+  });
+
+  describe("security", () => {
+    it("someone else's device cannot be rotated or removed", async () => {
+      const ada = person();
+      const mallory = person();
+      await addDevice(ada, "VPS");
+      const [device] = await devicesOf(ada);
+      await t.send(updates.callback(mallory, `dev:rot:${device!.id}`));
+      await t.send(updates.callback(mallory, `dev:del:${device!.id}`));
+      expect(t.callbackAnswers().slice(-2)).toEqual([
+        expect.stringContaining("does not exist (or is not yours)"),
+        expect.stringContaining("does not exist (or is not yours)"),
+      ]);
+      const [after] = await devicesOf(ada);
+      expect(after!.revokedAt).toBeNull();
+      expect(t.callsTo(mallory.id, "sendMessage")).toHaveLength(0);
+    });
+  });
+});

@@ -1,0 +1,73 @@
+import { InlineKeyboard } from "grammy";
+import type { BotContext, BotFeature, BotServices } from "./telegram.context";
+import { askFor } from "./telegram.conversations";
+import { escapeHtml, formatMoney, formatTime } from "./telegram.format";
+import { ID } from "./telegram.models";
+
+const ANSWER_WAIT_MS = 10 * 60_000;
+const ADMIN_ONLY = "Only admins can settle payouts.";
+
+/**
+ * Admin /payouts: requested payouts with Complete / Reject buttons. Completing asks for the
+ * payment reference and rejecting for a reason (both required by the affiliates service), so
+ * the bot keeps the question open in the database until the admin answers.
+ */
+export function payoutsFeature(services: Pick<BotServices, "affiliates" | "db" | "clock">): BotFeature {
+  async function list(ctx: BotContext) {
+    const page = await services.affiliates.admin.listPayouts({
+      limit: 10,
+      cursor: null,
+      status: "requested",
+    });
+    if (page.items.length === 0) return ctx.reply("No payouts are waiting.");
+    for (const p of page.items) {
+      await ctx.reply(
+        `<b>Payout ${p.id}</b>\nAffiliate ${escapeHtml(p.affiliate.code)}: ${formatMoney(p.amountMinor, p.currency)}\n` +
+          `Requested ${formatTime(p.createdAt)}`,
+        {
+          parse_mode: "HTML",
+          reply_markup: new InlineKeyboard()
+            .text("✅ Complete", `po:ok:${p.id}`)
+            .text("❌ Reject", `po:no:${p.id}`),
+        },
+      );
+    }
+    return page.nextCursor ? ctx.reply("More are waiting; settle these first.") : undefined;
+  }
+
+  async function ask(ctx: BotContext, kind: "payout_reference" | "payout_reason", payoutId: string) {
+    if (ctx.account.role !== "admin") return ctx.answerCallbackQuery({ text: ADMIN_ONLY, show_alert: true });
+    const expires = new Date(services.clock.now().getTime() + ANSWER_WAIT_MS);
+    await askFor(services.db, ctx.account.user.telegramId, kind, expires, { payoutId });
+    await ctx.answerCallbackQuery();
+    return ctx.reply(
+      kind === "payout_reference"
+        ? `Send the payment reference for payout ${payoutId} (bank transfer id, PayPal id…).`
+        : `Send the reason for rejecting payout ${payoutId}; the affiliate will see it.`,
+    );
+  }
+
+  /** Answers are re-checked for role: the question may outlive the admin's role. */
+  const settle =
+    (verdict: "complete" | "reject") =>
+    async (ctx: BotContext, text: string, data: Record<string, unknown>) => {
+      if (ctx.account.role !== "admin") return ctx.reply(ADMIN_ONLY);
+      const payoutId = String(data.payoutId);
+      const actor = { id: ctx.account.user.id };
+      const note = text.slice(0, 200);
+      if (verdict === "complete") await services.affiliates.admin.completePayout(actor, payoutId, note);
+      else await services.affiliates.admin.rejectPayout(actor, payoutId, note);
+      return ctx.reply(`Payout ${payoutId} ${verdict === "complete" ? "completed" : "rejected"}.`);
+    };
+
+  return {
+    commands: [
+      { names: ["payouts"], summary: "requested payouts: complete or reject", role: "admin", run: list },
+    ],
+    install(bot) {
+      bot.callbackQuery(new RegExp(`^po:ok:(${ID})$`), (ctx) => ask(ctx, "payout_reference", ctx.match[1]!));
+      bot.callbackQuery(new RegExp(`^po:no:(${ID})$`), (ctx) => ask(ctx, "payout_reason", ctx.match[1]!));
+    },
+    answers: { payout_reference: settle("complete"), payout_reason: settle("reject") },
+  };
+}

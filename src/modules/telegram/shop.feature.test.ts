@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FakeStripe } from "../../../test/fakes/stripe";
+import { orders } from "../orders/orders.table";
+import { person, updates, useTelegramApp } from "./telegram.test-kit";
+
+describe("/shop and checkout in the bot", () => {
+  const stripe = new FakeStripe();
+  beforeAll(() => stripe.start());
+  afterAll(() => stripe.stop());
+  const t = useTelegramApp({}, () => stripe.env());
+
+  const ordersOf = async (userId: string) =>
+    (await t.ctx().deps.db.select().from(orders)).filter((o) => o.userId === userId);
+
+  /** Walks /shop → tier → months and returns the order the bot created. */
+  async function order(buyer: ReturnType<typeof person>, months = 3) {
+    const { premium } = await t.tiers();
+    await t.send(updates.callback(buyer, `shop:m:${premium.id}:${months}`));
+    const user = await t.userOf(buyer);
+    return (await ordersOf(user.id)).at(-1)!;
+  }
+
+  describe("happy path", () => {
+    it("/shop lists every tier priced in the buyer's region, with a button each", async () => {
+      const { premium, vip, enterprise } = await t.tiers();
+      const ada = person();
+      await t.send(updates.message(ada, "/shop"));
+      const text = t.lastText(ada.id);
+      expect(text).toContain("<b>Premium</b> — £29.00/month");
+      expect(text).toContain("<b>VIP</b> — £59.00/month");
+      expect(text).toContain("region GB");
+      expect(t.lastButtons(ada.id).map((b) => b.callback_data)).toEqual([
+        `shop:t:${premium.id}`,
+        `shop:t:${vip.id}`,
+        `shop:t:${enterprise.id}`,
+      ]);
+    });
+
+    it("/plans is /shop, and prices follow the chosen region", async () => {
+      await t.tiers();
+      const ada = person();
+      await t.send(updates.callback(ada, "region:EU"));
+      await t.send(updates.message(ada, "/plans"));
+      // 2900 × 1.17 = 3393, + 2 % markup (68) = 3461.
+      expect(t.lastText(ada.id)).toContain("<b>Premium</b> — €34.61/month");
+    });
+
+    it("a tier offers 1, 3, 6 and 12 months with their discounts shown", async () => {
+      const { premium } = await t.tiers();
+      const ada = person();
+      await t.send(updates.callback(ada, `shop:t:${premium.id}`));
+      expect(t.lastButtons(ada.id).map((b) => b.text)).toEqual([
+        "1 month — £29.00",
+        "3 months — £82.65 (save 5 %)",
+        "6 months — £156.60 (save 10 %)",
+        "12 months — £278.40 (save 20 %)",
+      ]);
+    });
+
+    it("choosing months creates the order and shows its price breakdown with pay buttons", async () => {
+      const ada = person();
+      const row = await order(ada, 3);
+      expect(row).toMatchObject({ status: "pending", months: 3, totalMinor: 8265, currency: "GBP" });
+      const text = t.lastText(ada.id);
+      expect(text).toContain(`Order ${row.id}`);
+      expect(text).toContain("Plan price: £87.00");
+      expect(text).toContain("Multi-month discount: −£4.35");
+      expect(text).toContain("<b>Total: £82.65</b>");
+      expect(t.lastButtons(ada.id).map((b) => b.callback_data)).toEqual([
+        `pay:card:${row.id}`,
+        `pay:stars:${row.id}`,
+        `order:cancel:${row.id}`,
+      ]);
+    });
+
+    it("pay by card answers with the Stripe Checkout link of the order", async () => {
+      const ada = person();
+      const row = await order(ada);
+      await t.send(updates.callback(ada, `pay:card:${row.id}`));
+      const [button] = t.lastButtons(ada.id);
+      expect(button!.url).toMatch(/^https?:\/\//);
+      expect((await ordersOf(row.userId))[0]!.checkoutUrl).toBe(button!.url);
+    });
+
+    it("cancel order cancels it", async () => {
+      const ada = person();
+      const row = await order(ada);
+      await t.send(updates.callback(ada, `order:cancel:${row.id}`));
+      expect((await ordersOf(row.userId))[0]!.status).toBe("cancelled");
+      expect(t.lastText(ada.id)).toContain("cancelled");
+    });
+  });
+
+  describe("errors", () => {
+    it("a paid order's pay button is stale: the buyer is told, nothing is charged", async () => {
+      const ada = person();
+      const row = await order(ada);
+      await t.ctx().deps.orders.markPaidManually({ id: row.userId }, row.id, "bank transfer");
+      const before = stripe.calls.length;
+      await t.send(updates.callback(ada, `pay:card:${row.id}`));
+      expect(t.callbackAnswers().at(-1)).toContain("no longer waiting for payment");
+      expect(stripe.calls.length).toBe(before);
+    });
+
+    it("a months button outside 1, 3, 6, 12 is refused as stale", async () => {
+      const { premium } = await t.tiers();
+      const ada = person();
+      await t.send(updates.callback(ada, `shop:m:${premium.id}:5`));
+      expect(t.callbackAnswers()).toEqual([expect.stringContaining("no longer valid")]);
+      expect(await ordersOf((await t.userOf(ada)).id)).toHaveLength(0);
+    });
+
+    it("an archived tier's button says the plan is no longer on sale", async () => {
+      const { premium } = await t.tiers();
+      const ada = person();
+      await t.ctx().deps.catalog.archiveTier({ id: "usr_admin" }, premium.id);
+      await t.send(updates.callback(ada, `shop:t:${premium.id}`));
+      expect(t.callbackAnswers()).toEqual([expect.stringContaining("no longer on sale")]);
+    });
+  });
+
+  describe("security", () => {
+    it("someone else's order cannot be paid or cancelled from their buttons", async () => {
+      const ada = person();
+      const mallory = person();
+      const row = await order(ada);
+      await t.send(updates.callback(mallory, `pay:card:${row.id}`));
+      await t.send(updates.callback(mallory, `order:cancel:${row.id}`));
+      expect(t.callbackAnswers().slice(-2)).toEqual([
+        expect.stringContaining("does not exist (or is not yours)"),
+        expect.stringContaining("does not exist (or is not yours)"),
+      ]);
+      expect((await ordersOf(row.userId))[0]!.status).toBe("pending");
+      expect(t.callsTo(mallory.id, "sendMessage")).toHaveLength(0);
+    });
+  });
+});

@@ -1,0 +1,98 @@
+import fc from "fast-check";
+import type { Update } from "grammy/types";
+import { describe, expect, it } from "vitest";
+import { formatMoney } from "./telegram.format";
+import {
+  commandOf,
+  looksLikeUpdate,
+  parseSignalCommand,
+  referralCodeOf,
+  retryBackoffMs,
+  starsFor,
+  updateKind,
+  updateSender,
+} from "./telegram.models";
+
+describe("telegram models", () => {
+  it("a command is read without @botname, lower-cased; another bot's command is not ours", () => {
+    expect(commandOf("/Shop", "my_bot")).toBe("shop");
+    expect(commandOf("/shop@My_Bot extra", "my_bot")).toBe("shop");
+    expect(commandOf("/shop@other_bot", "my_bot")).toBeUndefined();
+    expect(commandOf("hello /shop", "my_bot")).toBeUndefined();
+    expect(commandOf(undefined, "my_bot")).toBeUndefined();
+  });
+
+  it("a referral code comes only from /start ref_CODE", () => {
+    expect(referralCodeOf("/start ref_ABC123")).toBe("ABC123");
+    expect(referralCodeOf("/start@my_bot ref_x-y_z")).toBe("x-y_z");
+    expect(referralCodeOf("/start")).toBeUndefined();
+    expect(referralCodeOf("/start promo_ABC")).toBeUndefined();
+    expect(referralCodeOf("/help ref_ABC")).toBeUndefined();
+  });
+
+  it("the Stars price is the GBP amount × stars per pound, rounded up to a whole star", () => {
+    expect(starsFor(8265, 75)).toBe(6199);
+    expect(starsFor(2958, 75)).toBe(2219);
+    expect(starsFor(100, 75)).toBe(75);
+    expect(() => starsFor(0, 75)).toThrow(RangeError);
+  });
+
+  it("the Stars price never undercharges and never overcharges by a whole star", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10_000_000 }), fc.integer({ min: 1, max: 1000 }), (gbp, rate) => {
+        const stars = starsFor(gbp, rate);
+        return stars * 100 >= gbp * rate && (stars - 1) * 100 < gbp * rate;
+      }),
+    );
+  });
+
+  it("backoff doubles from one second and is capped at five minutes", () => {
+    expect([1, 2, 3, 4].map(retryBackoffMs)).toEqual([1000, 2000, 4000, 8000]);
+    expect(retryBackoffMs(30)).toBe(300_000);
+  });
+
+  it("an update needs a non-negative integer update_id", () => {
+    expect(looksLikeUpdate({ update_id: 0 })).toBe(true);
+    for (const body of [null, [], "x", {}, { update_id: "1" }, { update_id: 1.5 }, { update_id: -1 }]) {
+      expect(looksLikeUpdate(body), JSON.stringify(body)).toBe(false);
+    }
+  });
+
+  it("kind and sender are read from whichever field the update carries", () => {
+    const from = { id: 7, is_bot: false, first_name: "A" };
+    const callback = { update_id: 1, callback_query: { id: "q", from, chat_instance: "c" } } as Update;
+    expect(updateKind(callback)).toBe("callback_query");
+    expect(updateSender(callback)).toEqual({ id: 7, isBot: false });
+    expect(updateSender({ update_id: 2, poll: { id: "p" } } as unknown as Update)).toBeUndefined();
+  });
+
+  it("/signal arguments become the publish body of the API", () => {
+    expect(
+      parseSignalCommand("eurusd BUY market sl=1.07 tp=1.09 ttl=300 vol=0.1 tier=vip note=Take it easy"),
+    ).toEqual({
+      instrument: "EURUSD",
+      side: "buy",
+      orderType: "market",
+      stopLoss: 1.07,
+      takeProfit: 1.09,
+      ttlSeconds: 300,
+      volume: 0.1,
+      minTier: "vip",
+      note: "Take it easy",
+    });
+    expect(parseSignalCommand("GBPUSD sell")).toEqual({
+      instrument: "GBPUSD",
+      side: "sell",
+      orderType: "market",
+    });
+    expect(parseSignalCommand("X buy limit entry=abc").entryPrice).toBe("abc");
+  });
+
+  it("money reads as people write it", () => {
+    expect(formatMoney(29902, "EUR")).toBe("€299.02");
+    expect(formatMoney(-415, "GBP")).toBe("−£4.15");
+    expect(formatMoney(5, "SGD")).toBe("S$0.05");
+    expect(formatMoney(100, "JPY")).toBe("1.00 JPY");
+    expect(formatMoney(6199, "XTR")).toBe("6199 ⭐");
+  });
+});

@@ -1,0 +1,80 @@
+import { and, asc, inArray, isNull, sql } from "drizzle-orm";
+import { InlineKeyboard } from "grammy";
+import type { Executor } from "../../db/client";
+import { outbox } from "../../shared/outbox/outbox.table";
+import { escapeHtml, formatMoney, formatTime } from "./telegram.format";
+import { type OutgoingMessage, outboxRepository } from "./telegram.outbox";
+import { chatIdsOf } from "./telegram.recipients";
+
+/** The shared outbox topics whose consumer is the bot: the buyer hears about their money. */
+export const RELAYED_TOPICS = ["orders.paid", "orders.refunded"] as const;
+const BATCH = 50;
+const LEVEL_NAMES: Record<string, string> = { premium: "Premium", vip: "VIP", enterprise: "Enterprise" };
+
+type Payload = Record<string, unknown>;
+
+function paidText(p: Payload, now: Date): string {
+  const months = Number(p.months);
+  const plan = `${LEVEL_NAMES[String(p.level)] ?? String(p.level)}, ${months === 1 ? "1 month" : `${months} months`}`;
+  const total =
+    String(p.provider) === "stars" ? "" : ` Total: ${formatMoney(Number(p.totalMinor), String(p.currency))}.`;
+  const starts = new Date(String(p.startsAt));
+  const period =
+    starts.getTime() > now.getTime()
+      ? `It starts ${formatTime(starts)} (after your current period) and runs until ${formatTime(String(p.expiresAt))}.`
+      : `Your plan is active until ${formatTime(String(p.expiresAt))}.`;
+  return `💳 <b>Payment received</b>, thank you!\nOrder ${escapeHtml(String(p.orderId))}: ${escapeHtml(plan)}.${total}\n${period}`;
+}
+
+const refundedText = (p: Payload) =>
+  `↩️ Order ${escapeHtml(String(p.orderId))} was refunded. The plan period it paid for has been removed.`;
+
+/**
+ * Moves order events from the shared outbox (written in the payment's own transaction) into the
+ * bot's outbox, in one transaction: a row is either relayed and marked sent, or neither. Row
+ * locks with SKIP LOCKED let several instances relay side by side without doubles.
+ */
+export function createOrdersRelay(deps: { db: Executor; now: () => Date }) {
+  return {
+    async runOnce(): Promise<number> {
+      return deps.db.transaction(async (tx) => {
+        const rows = await tx
+          .select()
+          .from(outbox)
+          .where(and(isNull(outbox.sentAt), inArray(outbox.topic, [...RELAYED_TOPICS])))
+          .orderBy(asc(outbox.id))
+          .limit(BATCH)
+          .for("update", { skipLocked: true });
+        if (rows.length === 0) return 0;
+        const chats = await chatIdsOf(
+          tx,
+          rows.map((r) => String(r.payload.userId)),
+        );
+        const messages = rows.flatMap((r): OutgoingMessage[] => {
+          const chatId = chats.get(String(r.payload.userId));
+          if (chatId === undefined) return [];
+          const paid = r.topic === "orders.paid";
+          return [
+            {
+              chatId,
+              dedupeKey: `obx:${r.id}`,
+              text: paid ? paidText(r.payload, deps.now()) : refundedText(r.payload),
+              ...(paid ? { replyMarkup: new InlineKeyboard().text("📋 My plan", "menu:status") } : {}),
+            },
+          ];
+        });
+        await outboxRepository(tx).enqueue(messages);
+        await tx
+          .update(outbox)
+          .set({ sentAt: deps.now(), attempts: sql`${outbox.attempts} + 1` })
+          .where(
+            inArray(
+              outbox.id,
+              rows.map((r) => r.id),
+            ),
+          );
+        return rows.length;
+      });
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { and, eq, gt, isNull, max, sql } from "drizzle-orm";
+import { InlineKeyboard } from "grammy";
+import type { Executor } from "../../db/client";
+import { entitlements } from "../entitlements/entitlements.table";
+import { users } from "../users/users.table";
+import { formatTime } from "./telegram.format";
+import { outboxRepository } from "./telegram.outbox";
+
+export const EXPIRY_NOTICE_MS = 3 * 86_400_000;
+const LEVEL_NAMES: Record<string, string> = { premium: "Premium", vip: "VIP", enterprise: "Enterprise" };
+
+/**
+ * "Your plan ends in 3 days": for each user and tier whose chain of unrevoked periods ends
+ * within the notice window. A read of entitlements; the dedupe key (user, tier, end) makes
+ * each reminder go out once, and a renewal (which moves the end) earns a new one later.
+ */
+export function createExpiryReminders(deps: { db: Executor; now: () => Date }) {
+  return {
+    async runOnce(): Promise<number> {
+      const now = deps.now();
+      const ends = max(entitlements.expiresAt);
+      const due = await deps.db
+        .select({
+          userId: entitlements.userId,
+          tierId: entitlements.tierId,
+          level: entitlements.level,
+          endsAt: ends,
+          chatId: users.telegramId,
+        })
+        .from(entitlements)
+        .innerJoin(users, eq(users.id, entitlements.userId))
+        .where(and(isNull(entitlements.revokedAt), gt(entitlements.expiresAt, now)))
+        .groupBy(entitlements.userId, entitlements.tierId, entitlements.level, users.telegramId)
+        .having(sql`${ends} <= ${new Date(now.getTime() + EXPIRY_NOTICE_MS).toISOString()}::timestamptz`);
+      const messages = due.map((d) => ({
+        chatId: d.chatId,
+        dedupeKey: `expiring:${d.userId}:${d.tierId}:${d.endsAt!.getTime()}`,
+        text: `⏳ Your ${LEVEL_NAMES[d.level] ?? d.level} plan ends on ${formatTime(d.endsAt!)}. Renew now to keep your signals flowing.`,
+        replyMarkup: new InlineKeyboard().text("Renew", `shop:t:${d.tierId}`),
+      }));
+      return outboxRepository(deps.db).enqueue(messages);
+    },
+  };
+}
