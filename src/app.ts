@@ -10,6 +10,8 @@ import {
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
 import type { Deps } from "./deps";
+import { affiliatesAdminRoutes } from "./modules/affiliates/affiliates.admin.routes";
+import { affiliatesRoutes } from "./modules/affiliates/affiliates.routes";
 import { authRoutes } from "./modules/auth/auth.routes";
 import { catalogRoutes } from "./modules/catalog/catalog.routes";
 import { devicesRoutes } from "./modules/devices/devices.routes";
@@ -101,6 +103,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(ordersRoutes(deps));
   await app.register(checkoutRoutes(deps));
   await app.register(stripeWebhookRoutes(deps));
+  await app.register(affiliatesRoutes(deps));
+  await app.register(affiliatesAdminRoutes(deps));
   await app.register(
     telegramRoutes({ telegram: deps.telegram, webhookSecret: deps.config.telegram.webhookSecret }),
   );
