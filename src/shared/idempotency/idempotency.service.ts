@@ -55,8 +55,8 @@ export const requestHash = (request: unknown): string =>
 /**
  * Idempotency-Key support (API.md §0). The first request claims the key with an insert the
  * primary key arbitrates, runs, and stores its response; repeats replay it. Client errors (4xx)
- * are stored like successes, so a repeat sees the same refusal; server errors release the claim
- * so the client's retry can run.
+ * are stored like successes, so a repeat sees the same refusal; server errors and 429s release
+ * the claim, because both tell the client to retry later and the retry must be able to run.
  */
 export function createIdempotencyService(deps: {
   db: Executor;
@@ -107,7 +107,7 @@ export function createIdempotencyService(deps: {
     try {
       ({ status, body } = await handler());
     } catch (err) {
-      if (err instanceof AppError && err.status < 500) {
+      if (err instanceof AppError && err.status < 500 && err.status !== 429) {
         await store(call, key, err.status, problemOf(err, call.requestId));
       } else {
         await db.delete(idempotencyKeys).where(and(where(call, key), isNull(idempotencyKeys.responseStatus)));
