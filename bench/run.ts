@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
@@ -8,7 +8,8 @@ import { machineInfo, ROOT, type Scenario } from "./support";
  * `npm run bench`: every scenario in bench/scenarios, one after another (they would skew each
  * other's figures if they shared the CPU), then bench/results/latest.json. `--smoke` runs each
  * for about a second to prove they work, writing bench/results/smoke.tmp.json instead, so a smoke
- * run never replaces real figures. `--only a,b` picks scenarios by name.
+ * run never replaces real figures. `--only a,b` runs those scenarios and keeps the other
+ * scenarios' figures already in the file.
  */
 const { values } = parseArgs({
   options: { smoke: { type: "boolean", default: false }, only: { type: "string" } },
@@ -56,14 +57,19 @@ for (const file of files) {
   process.stderr.write(`bench: ${mod.name} done in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
 }
 
+const out = path.join(ROOT, "bench/results", smoke ? "smoke.tmp.json" : "latest.json");
+// With --only, the other scenarios' last figures stay in the file.
+const previous =
+  only && existsSync(out)
+    ? (JSON.parse(readFileSync(out, "utf8")) as { scenarios?: Record<string, unknown> })
+    : {};
 const report = {
   machine: machineInfo(),
   at: new Date().toISOString(),
   smoke,
   tookSeconds: Math.round((Date.now() - started) / 1000),
-  scenarios,
+  scenarios: { ...previous.scenarios, ...scenarios },
 };
-const out = path.join(ROOT, "bench/results", smoke ? "smoke.tmp.json" : "latest.json");
 mkdirSync(path.dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
-import Fastify from "fastify";
+import Fastify, { type FastifyInstance } from "fastify";
 import { buildApp } from "../src/app";
 import { parseConfig, type ResolvedConfig } from "../src/config";
 import { type Database, openPglite, openPostgres } from "../src/db/client";
@@ -22,6 +22,7 @@ export interface Scenario {
 
 export interface BenchApp {
   url: string;
+  app: FastifyInstance;
   deps: Deps;
   database: Database;
   close(): Promise<void>;
@@ -55,6 +56,7 @@ export async function startApp(
   const { port } = app.server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    app,
     deps,
     database,
     async close() {

@@ -1,15 +1,9 @@
-import type { Quote } from "../pricing/pricing.models";
+import { quoteView } from "../pricing/pricing.routes";
 import { effectiveStatus } from "./orders.models";
 import type { AdminOrderView, OrderView } from "./orders.schemas";
 import type { OrderRow } from "./orders.table";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
-
-/** The locked quote as API.md shows it: the exact decimal rate stays in the order's fx_rate. */
-function wireQuote(quote: Quote): OrderView["quote"] {
-  const { fxRateDecimal: _exact, ...rest } = quote;
-  return rest;
-}
 
 export function orderView(row: OrderRow, now: Date): OrderView {
   return {
@@ -18,7 +12,8 @@ export function orderView(row: OrderRow, now: Date): OrderView {
     tierId: row.tierId,
     months: row.months,
     region: row.region,
-    quote: wireQuote(row.quote),
+    // The exact decimal rate stays in the order's fx_rate column; the wire shows API.md's Quote.
+    quote: quoteView(row.quote),
     totalMinor: row.totalMinor,
     currency: row.currency,
     provider: row.provider,

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Guards } from "../auth/auth.guards";
-import { QUOTE_MONTHS, type QuoteMonths, REGION_CODES } from "./pricing.models";
+import { QUOTE_MONTHS, type Quote, type QuoteMonths, REGION_CODES } from "./pricing.models";
 import type { PricingService } from "./pricing.service";
 
 export const MonthsSchema = z.coerce
@@ -38,7 +38,34 @@ const QuoteQuery = z.object({
   region: RegionSchema.optional(),
 });
 
+/** The wire form of a quote: API.md's fields only, in the schema's order. */
+export function quoteView(quote: Quote): z.infer<typeof QuoteSchema> {
+  return {
+    tierId: quote.tierId,
+    months: quote.months,
+    region: quote.region,
+    currency: quote.currency,
+    lines: quote.lines.map((l) => ({ code: l.code, amountMinor: l.amountMinor })),
+    totalMinor: quote.totalMinor,
+    baseCurrency: quote.baseCurrency,
+    baseTotalMinor: quote.baseTotalMinor,
+    fxRate: quote.fxRate,
+  };
+}
+
 export function pricingRoutes(deps: { pricing: PricingService; guards: Guards }): FastifyPluginAsyncZod {
+  // Quotes are shared per distinct input (see the pricing service), so their JSON can be too:
+  // the hottest public route then skips building and validating the same body again.
+  const wireJson = new WeakMap<Quote, string>();
+  const jsonOf = (quote: Quote) => {
+    let json = wireJson.get(quote);
+    if (json === undefined) {
+      json = JSON.stringify(QuoteSchema.parse(quoteView(quote)));
+      wireJson.set(quote, json);
+    }
+    return json;
+  };
+
   return async (app) => {
     app.get(
       "/api/v1/quotes",
@@ -46,14 +73,16 @@ export function pricingRoutes(deps: { pricing: PricingService; guards: Guards })
         onRequest: deps.guards.optionalUser,
         schema: { tags: ["pricing"], querystring: QuoteQuery, response: { 200: QuoteSchema } },
       },
-      async (req) => {
+      async (req, reply) => {
         const user = req.authUser;
-        return deps.pricing.quote({
+        const quote = await deps.pricing.quote({
           tierId: req.query.tierId,
           months: req.query.months,
           region: req.query.region ?? user?.row.region ?? "GB",
           userId: user?.id,
         });
+        // A string body skips the serializer; it was checked against QuoteSchema when cached.
+        return reply.type("application/json; charset=utf-8").send(jsonOf(quote) as never);
       },
     );
   };

@@ -46,6 +46,18 @@ describe("pricing service", () => {
     expect(quote.lines[0]).toEqual({ code: "base", amountMinor: 3774 });
   });
 
+  it("shares one frozen quote per input and prices afresh once the tier's price changes", async () => {
+    const { pricing, tier } = await setup();
+    const { user } = await createUser(ctx().deps, { admin: true });
+    const first = await pricing.quote({ tierId: tier.id, months: 3, region: "GB" });
+    expect(await pricing.quote({ tierId: tier.id, months: 3, region: "GB" })).toBe(first);
+    expect(Object.isFrozen(first) && Object.isFrozen(first.lines[0])).toBe(true);
+    await ctx().deps.catalog.updateTier(user, tier.id, { monthlyPriceMinor: 3000 });
+    const repriced = await pricing.quote({ tierId: tier.id, months: 3, region: "GB" });
+    expect(repriced.baseTotalMinor).toBe(9000);
+    expect(first.baseTotalMinor).toBe(8700);
+  });
+
   it("refuses an unknown tier with catalog.tier_not_found", async () => {
     const { pricing } = await setup();
     const error = await pricing.quote({ tierId: "tier_NOPE", months: 1, region: "GB" }).catch((e) => e);

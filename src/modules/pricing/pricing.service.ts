@@ -24,7 +24,15 @@ export interface QuoteRequest {
 
 export type PricingService = ReturnType<typeof createPricingService>;
 
-/** Quotes for a purchasable tier at the current FX rates; orders lock what this returns. */
+// Distinct inputs are few (tiers × months × regions × rates × referred); the bound only guards
+// against a rate source that changes every few minutes for months on end.
+const MEMO_LIMIT = 5_000;
+
+/**
+ * Quotes for a purchasable tier at the current FX rates; orders lock what this returns. The
+ * arithmetic is pure, so a quote is computed once per distinct input and shared: treat it as
+ * read-only.
+ */
 export function createPricingService(deps: {
   catalog: Pick<CatalogService, "purchasableTier">;
   rates: RateProvider;
@@ -32,6 +40,8 @@ export function createPricingService(deps: {
   referrals: ReferralCheck;
 }) {
   const { settings } = deps;
+  const memo = new Map<string, Quote>();
+
   return {
     async quote(request: QuoteRequest): Promise<Quote> {
       const tier = await deps.catalog.purchasableTier(request.tierId);
@@ -40,16 +50,35 @@ export function createPricingService(deps: {
         deps.rates.ratesNow(),
         request.userId ? deps.referrals.isReferred(request.userId) : false,
       ]);
-      return priceQuote({
+      const regionPricing = regionSettings(settings, snapshot.rates, request.region);
+      const key = [
+        tier.id,
+        tier.monthlyPriceMinor,
+        request.months,
+        request.region,
+        regionPricing.fxRate,
+        regionPricing.markupRate,
+        referred,
+      ].join("|");
+      const known = memo.get(key);
+      if (known) return known;
+      const priced = priceQuote({
         tierId: tier.id,
         monthlyPriceMinor: tier.monthlyPriceMinor,
         months: request.months,
         region: request.region,
-        regionPricing: regionSettings(settings, snapshot.rates, request.region),
+        regionPricing,
         referred,
         affiliateDiscountRate: settings.affiliateDiscountRate,
         volumeDiscountRates: settings.volumeDiscountRates,
       });
+      // Shared between callers, so frozen: a caller that tried to change it would throw, not corrupt others.
+      for (const line of priced.lines) Object.freeze(line);
+      Object.freeze(priced.lines);
+      const quote = Object.freeze(priced);
+      if (memo.size >= MEMO_LIMIT) memo.clear();
+      memo.set(key, quote);
+      return quote;
     },
   };
 }
