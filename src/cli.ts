@@ -21,7 +21,8 @@ const USAGE = `usage: signaldesk <command> [options]
           [--order-type market|limit|stop] [--entry N] [--sl N] [--tp N] [--volume N]
           [--ttl S] [--min-tier premium|vip|enterprise] [--note T] [--external-id X]
                                           sign and publish a signal as a producer
-  device-sim --url U (--devices-file F | --device-id D --secret S) [--wait N] [--count N] [--ack-only]
+  device-sim --url U (--devices-file F | --device-id D --secret S) [--wait N] [--count N]
+          [--ack-only] [--report-delay-ms N]
                                           reference device client: long-polls, ACKs, reports fills
 `;
 
@@ -49,6 +50,7 @@ const OPTIONS = {
   wait: { type: "string" },
   count: { type: "string" },
   "ack-only": { type: "boolean" },
+  "report-delay-ms": { type: "string" },
 } as const;
 
 /** Runs an operator command on this process's own connection, or via the running server's socket. */

@@ -30,6 +30,12 @@ export interface DeviceSimOptions {
   wait: number;
   /** ACK only, never fill: for measuring delivery alone. */
   ackOnly?: boolean;
+  /**
+   * Wait this long before reporting what arrived. One process stands in for thousands of
+   * terminals; reporting at once would delay reading the neighbours' responses and bias a
+   * delivery measurement with the simulator's own work.
+   */
+  reportDelayMs?: number;
   /** Stop after this many signals were executed across all devices. */
   count?: number;
   onEvent?: (e: SimEvent) => void;
@@ -91,10 +97,16 @@ export class DeviceSim {
         if (res.status !== 200)
           throw Object.assign(new Error(`poll HTTP ${res.status}`), { status: res.status });
         backoffMs = 1_000;
-        for (const signal of (res.body as { signals: PolledSignal[] }).signals) {
+        const signals = (res.body as { signals: PolledSignal[] }).signals;
+        for (const signal of signals)
           this.emit({ event: "received", deviceId: device.id, signalId: signal.signalId });
-          await this.execute(client, device, signal);
+        // Let the other devices' responses that arrived together be read first: one process
+        // simulates many terminals, and a real terminal would not wait for its neighbours.
+        if (signals.length > 0) await new Promise((r) => setImmediate(r));
+        if (signals.length > 0 && this.opts.reportDelayMs) {
+          await sleep(this.opts.reportDelayMs, undefined, { signal: this.stopper.signal }).catch(() => {});
         }
+        for (const signal of signals) await this.execute(client, device, signal);
       } catch (err) {
         if (this.stopper.signal.aborted) return;
         const status = (err as { status?: number }).status;
@@ -161,6 +173,7 @@ export async function runDeviceSim(args: Args, out: (line: string) => void): Pro
     wait,
     count,
     ackOnly: args["ack-only"] === true,
+    reportDelayMs: args["report-delay-ms"] === undefined ? undefined : Number(args["report-delay-ms"]),
     onEvent: (e) => out(JSON.stringify(e)),
   }).start();
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void sim.stop());

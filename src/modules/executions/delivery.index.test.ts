@@ -115,7 +115,7 @@ describe("cached access", () => {
       {
         level: "premium" as const,
         monthlyPriceMinor: 2900,
-        features: { signals: true, maxDevices: 1, autoApprove: false },
+        features: { signals: true, maxDevices: 1, autoApprove: false, minSignalTier: "premium" as const },
       },
     ],
   ]);

@@ -241,7 +241,7 @@ describe("GET /api/v1/device/poll", () => {
 
     it("refuses garbled headers without a 500", async () => {
       const owner = await createDeviceOwner(ctx().deps, "vip");
-      for (const garble of [
+      for (const garble of <Record<string, string>[]>[
         { "x-signature": "zz" },
         { "x-signature": "A".repeat(64) },
         { "x-timestamp": "soon" },

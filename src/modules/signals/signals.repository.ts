@@ -18,9 +18,6 @@ export interface EntitledUser {
   autoApprove: boolean;
 }
 
-// PostgreSQL takes at most 65,535 parameters per statement; recipients have 5 columns.
-const RECIPIENT_BATCH = 5_000;
-
 export function signalsRepository(db: Executor) {
   const open = (now: Date) => and(isNull(signals.cancelledAt), gt(signals.expiresAt, now));
 
@@ -42,18 +39,33 @@ export function signalsRepository(db: Executor) {
       const [inserted] = await db.insert(signals).values(row).onConflictDoNothing().returning();
       return inserted;
     },
-    async insertRecipients(rows: (typeof signalRecipients.$inferInsert)[]): Promise<void> {
-      for (let i = 0; i < rows.length; i += RECIPIENT_BATCH) {
-        await db.insert(signalRecipients).values(rows.slice(i, i + RECIPIENT_BATCH));
-      }
+    /**
+     * All recipients in one statement with two array parameters: thousands of rows bound as
+     * separate parameters cost far more to build and parse than the insert itself.
+     */
+    async insertRecipients(signalId: string, now: Date, recipients: { userId: string; auto: boolean }[]) {
+      if (recipients.length === 0) return;
+      const userIds = `{${recipients.map((r) => r.userId).join(",")}}`;
+      const autos = `{${recipients.map((r) => (r.auto ? "t" : "f")).join(",")}}`;
+      await db.execute(sql`
+        insert into ${signalRecipients} (signal_id, user_id, decision, decided_at, auto)
+        select ${signalId}, r.user_id, case when r.auto then 'approved' else 'pending' end,
+          case when r.auto then ${now.toISOString()}::timestamptz end, r.auto
+        from unnest(${userIds}::text[], ${autos}::boolean[]) as r(user_id, auto)`);
     },
 
     /** Every user with an active period, resolved to their tier and features at `now`. */
     async entitledUsers(now: Date): Promise<EntitledUser[]> {
       const rows = await db
-        .select({ period: entitlements, tier: catalogTiers, autoApprove: users.autoApprove })
+        .select({
+          userId: entitlements.userId,
+          tierId: entitlements.tierId,
+          startsAt: entitlements.startsAt,
+          expiresAt: entitlements.expiresAt,
+          revokedAt: entitlements.revokedAt,
+          autoApprove: users.autoApprove,
+        })
         .from(entitlements)
-        .innerJoin(catalogTiers, eq(catalogTiers.id, entitlements.tierId))
         .innerJoin(users, eq(users.id, entitlements.userId))
         .where(
           and(
@@ -62,13 +74,16 @@ export function signalsRepository(db: Executor) {
             gt(entitlements.expiresAt, now),
           ),
         );
-      const byUser = new Map<string, { periods: (typeof rows)[number]["period"][]; autoApprove: boolean }>();
-      const tiers = new Map<string, TierRow>();
+      const tierIds = [...new Set(rows.map((r) => r.tierId))];
+      const tierRows = tierIds.length
+        ? await db.select().from(catalogTiers).where(inArray(catalogTiers.id, tierIds))
+        : [];
+      const tiers = new Map<string, TierRow>(tierRows.map((t) => [t.id, t]));
+      const byUser = new Map<string, { periods: typeof rows; autoApprove: boolean }>();
       for (const row of rows) {
-        tiers.set(row.tier.id, row.tier);
-        const entry = byUser.get(row.period.userId) ?? { periods: [], autoApprove: row.autoApprove };
-        entry.periods.push(row.period);
-        byUser.set(row.period.userId, entry);
+        const entry = byUser.get(row.userId);
+        if (entry) entry.periods.push(row);
+        else byUser.set(row.userId, { periods: [row], autoApprove: row.autoApprove });
       }
       return [...byUser].map(([userId, { periods, autoApprove }]) => ({
         userId,

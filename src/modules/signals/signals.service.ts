@@ -74,17 +74,11 @@ export function createSignalsService(deps: {
         expiresAt: new Date(now.getTime() + input.ttlSeconds * 1000),
       });
       if (!signal) return undefined;
-      const recipients = entitled.map((u) => {
-        const auto = autoApproves(u.autoApprove, u.features);
-        return {
-          signalId: signal.id,
-          userId: u.userId,
-          decision: auto ? ("approved" as const) : ("pending" as const),
-          decidedAt: auto ? now : null,
-          auto,
-        };
-      });
-      await txRepo.insertRecipients(recipients);
+      const recipients = entitled.map((u) => ({
+        userId: u.userId,
+        auto: autoApproves(u.autoApprove, u.features),
+      }));
+      await txRepo.insertRecipients(signal.id, now, recipients);
       await deps.audit.record(
         {
           actorId: publisher.kind === "admin" ? publisher.userId : publisher.producerId,
@@ -125,7 +119,7 @@ export function createSignalsService(deps: {
       const { signal, recipients } = result;
       const approvals = recipients
         .filter((r) => r.auto)
-        .map((r) => ({ userId: r.userId, decidedAt: r.decidedAt! }));
+        .map((r) => ({ userId: r.userId, decidedAt: signal.createdAt }));
       for (const observer of observers) observer.opened(signal, approvals);
       deps.onPublished?.();
       deps.events.emit("signals.published", {

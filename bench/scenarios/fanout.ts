@@ -1,0 +1,161 @@
+import { spawn } from "node:child_process";
+import { rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { createBenchProducer, percentile, seedDeviceOwners } from "../../src/tools/relay-fixtures";
+import { ROOT, round, startApp } from "../support";
+
+export const name = "fanout";
+
+/** The PostgreSQL variants' database; it is dropped and created afresh for each run. */
+export const BENCH_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bench";
+const MASTER_KEY = "bench-master-key-0123456789abcdefghijklmnop";
+
+/** A fresh, empty bench database, or null when no PostgreSQL server answers. */
+export async function freshBenchDatabase(url = BENCH_DATABASE_URL): Promise<string | null> {
+  const admin = new pg.Client({ connectionString: url.replace(/\/[^/]*$/, "/postgres") });
+  try {
+    await admin.connect();
+  } catch {
+    return null;
+  }
+  try {
+    const dbName = new URL(url).pathname.slice(1);
+    await admin.query(`drop database if exists "${dbName}" with (force)`);
+    await admin.query(`create database "${dbName}"`);
+    return url;
+  } finally {
+    await admin.end();
+  }
+}
+
+const rssMb = () => round(process.memoryUsage.rss() / 1024 / 1024, 1);
+
+async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * `signaldesk device-sim` in its own process, long-polling for every device, recording when
+ * each poll response arrived. Reports wait 3 s so that ACK traffic does not slow the reading of
+ * neighbouring devices' responses in this one simulator process.
+ */
+function startDeviceSim(url: string, devicesFile: string) {
+  const args = ["bin/signaldesk.js", "device-sim", "--url", url, "--devices-file", devicesFile];
+  const child = spawn(
+    process.execPath,
+    [...args, "--wait", "30", "--ack-only", "--report-delay-ms", "3000"],
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  const received = new Map<string, number>();
+  let pending = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    const lines = (pending + chunk.toString("utf8")).split("\n");
+    pending = lines.pop() ?? "";
+    for (const line of lines) {
+      const e = JSON.parse(line) as { event: string; deviceId: string; at: number };
+      if (e.event === "received" && !received.has(e.deviceId)) received.set(e.deviceId, e.at);
+    }
+  });
+  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+  const stop = () => {
+    child.kill("SIGTERM");
+    return exited;
+  };
+  return { received, stop };
+}
+
+/**
+ * SPEC.md §Speed 2: `devices` devices long-poll (one per VIP subscriber with auto-approve on);
+ * one signal is published and so approved for all of them in its publishing transaction. The
+ * approval instant is when that transaction has committed and the delivery index learns of it;
+ * latency runs from there to each poll response arriving in the simulator. The server runs in
+ * this process, so the RSS sampled here is the server's.
+ */
+export async function fanoutOn(databaseUrl: string | undefined, devices: number) {
+  const app = await startApp({ databaseUrl });
+  const devicesFile = path.join(tmpdir(), `sd-bench-fanout-${process.pid}.json`);
+  let sim: ReturnType<typeof startDeviceSim> | undefined;
+  try {
+    const seeded = await seedDeviceOwners(app.database, { count: devices, masterKey: MASTER_KEY });
+    const producer = await createBenchProducer(app.database, MASTER_KEY);
+    await app.deps.delivery.rebuild();
+    writeFileSync(devicesFile, JSON.stringify(seeded.map(({ id, secret }) => ({ id, secret }))));
+    let approvedAt = 0;
+    app.deps.signals.observe({
+      opened: () => {
+        approvedAt = Date.now();
+      },
+      approved: () => {},
+      cancelled: () => {},
+    });
+
+    global.gc?.();
+    await new Promise((r) => setTimeout(r, 500));
+    const rssIdleMb = rssMb();
+    let rssPeakMb = rssIdleMb;
+    const sampler = setInterval(() => {
+      rssPeakMb = Math.max(rssPeakMb, rssMb());
+    }, 20);
+    sim = startDeviceSim(app.url, devicesFile);
+    await until(() => app.deps.delivery.stats().waiting >= devices, 120_000, "every device to park a poll");
+    const rssParkedMb = rssMb();
+
+    const publishedAt = Date.now();
+    await app.deps.signals.publish(
+      { kind: "producer", producerId: producer.id },
+      {
+        externalId: null,
+        instrument: "EURUSD",
+        side: "buy",
+        orderType: "market",
+        entryPrice: null,
+        stopLoss: null,
+        takeProfit: null,
+        volume: 0.1,
+        ttlSeconds: 600,
+        minTier: "premium",
+        note: null,
+      },
+    );
+    const received = sim.received;
+    await until(() => received.size >= devices, 30_000, "every device to receive the signal").catch(() => {});
+    clearInterval(sampler);
+
+    const latency = [...received.values()].map((at) => at - approvedAt);
+    return {
+      devices,
+      received: received.size,
+      p50Ms: percentile(latency, 50),
+      p99Ms: percentile(latency, 99),
+      maxMs: Math.max(...latency),
+      publishToApprovalMs: approvedAt - publishedAt,
+      rssIdleMb,
+      rssParkedMb,
+      rssPeakMb,
+      rssAboveIdleMb: round(rssPeakMb - rssIdleMb, 1),
+    };
+  } finally {
+    await sim?.stop();
+    await app.close();
+    rmSync(devicesFile, { force: true });
+  }
+}
+
+export async function run({ smoke }: { smoke: boolean }): Promise<Record<string, unknown>> {
+  const devices = smoke ? 200 : 5_000;
+  const pglite = await fanoutOn(undefined, devices);
+  const databaseUrl = await freshBenchDatabase();
+  const postgres = databaseUrl
+    ? await fanoutOn(databaseUrl, devices)
+    : { skipped: `no PostgreSQL server at ${BENCH_DATABASE_URL}` };
+  return { pglite, postgres };
+}

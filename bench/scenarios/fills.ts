@@ -1,0 +1,74 @@
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createBenchProducer, seedDeviceOwners } from "../../src/tools/relay-fixtures";
+import { measureSigned } from "../../src/tools/signed-load";
+import { startApp } from "../support";
+import { freshBenchDatabase } from "./fanout";
+
+export const name = "fills";
+
+const MASTER_KEY = "bench-master-key-0123456789abcdefghijklmnop";
+
+/**
+ * SPEC.md §Speed 3, on PostgreSQL: every request is a signed fill of a different (signal,
+ * device) pair its owner approved, from 64 connections. Afterwards the database must hold
+ * exactly as many filled executions as the server answered 201: none lost.
+ */
+export async function run({ smoke }: { smoke: boolean }): Promise<Record<string, unknown>> {
+  const databaseUrl = await freshBenchDatabase();
+  if (!databaseUrl) return { skipped: "no PostgreSQL server for the bench database" };
+  const owners = smoke ? 20 : 200;
+  const signalCount = smoke ? 10 : 100;
+  const connections = 64;
+  const app = await startApp({ databaseUrl });
+  try {
+    const devices = await seedDeviceOwners(app.database, { count: owners, masterKey: MASTER_KEY });
+    await app.deps.delivery.rebuild();
+    const producer = await createBenchProducer(app.database, MASTER_KEY);
+    const signalIds: string[] = [];
+    for (let i = 0; i < signalCount; i++) {
+      const { signal } = await app.deps.signals.publish(
+        { kind: "producer", producerId: producer.id },
+        { ...MARKET_BUY, externalId: `fills-${i}` },
+      );
+      signalIds.push(signal.id);
+    }
+    const devicesFile = path.join(tmpdir(), `sd-bench-fills-${process.pid}.json`);
+    writeFileSync(devicesFile, JSON.stringify(devices.map(({ id, secret }) => ({ id, secret }))));
+
+    const load = await measureSigned({ url: app.url, devicesFile, connections, mode: "fill", signalIds });
+    const [row] = await app.database.query<{ n: number }>(
+      "select count(*)::int as n from executions where status = 'filled'",
+    );
+    const created = load.statuses["201"] ?? 0;
+    return {
+      rps: Math.round(created / load.durationSeconds),
+      sent: load.requests,
+      created,
+      stored: row?.n ?? 0,
+      lost: created - (row?.n ?? 0),
+      statuses: load.statuses,
+      errors: load.errors,
+      p50Ms: load.p50Ms,
+      p99Ms: load.p99Ms,
+      connections,
+    };
+  } finally {
+    await app.close();
+  }
+}
+
+const MARKET_BUY = {
+  externalId: null,
+  instrument: "EURUSD",
+  side: "buy" as const,
+  orderType: "market" as const,
+  entryPrice: null,
+  stopLoss: null,
+  takeProfit: null,
+  volume: 0.1,
+  ttlSeconds: 3600,
+  minTier: "premium" as const,
+  note: null,
+};
