@@ -1,4 +1,8 @@
-import type { Logger } from "pino";
+/** The two logger methods used; a pino logger fits. */
+export interface SweeperLogger {
+  info(details: Record<string, unknown>, message: string): void;
+  error(details: Record<string, unknown>, message: string): void;
+}
 
 export interface Sweeper {
   start(): void;
@@ -11,7 +15,7 @@ export interface Sweeper {
  * bounds how stale the stored status is. Runs never overlap; stop() waits for a running one.
  */
 export function createSweeper(deps: {
-  logger: Pick<Logger, "info" | "error">;
+  logger: SweeperLogger;
   intervalMs?: number;
   tasks: Record<string, () => Promise<number>>;
 }): Sweeper {
