@@ -1,4 +1,3 @@
-import { eq, sql } from "drizzle-orm";
 import type { Update } from "grammy/types";
 import type { Logger } from "pino";
 import type { Counter } from "prom-client";
@@ -7,7 +6,8 @@ import type { Clock } from "../../shared/clock";
 import type { BucketRule, RateLimiter } from "../../shared/rate-limit";
 import { commandOf, isPaymentUpdate, updateKind, updateSender } from "./telegram.models";
 import { createKeyedQueue } from "./telegram.queue";
-import { telegramUpdates, type UpdateStatus } from "./telegram.table";
+import type { UpdateStatus } from "./telegram.table";
+import { createUpdateLog } from "./telegram.update-log";
 
 /** SPEC: burst 5, then one update per second per person. */
 export const USER_UPDATE_RULE: BucketRule = { capacity: 5, refillPerSecond: 1 };
@@ -53,7 +53,8 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
  * Telegram never waits on a slow handler.
  */
 export function createUpdateIntake(deps: IntakeDeps) {
-  const queue = createKeyedQueue(deps.concurrency ?? 16);
+  const queue = createKeyedQueue(deps.concurrency ?? 8);
+  const log = createUpdateLog(deps.db);
   const timeoutMs = deps.handlerTimeoutMs ?? 30_000;
 
   async function admit(update: Update): Promise<{ status: UpdateStatus; error: string | null }> {
@@ -67,26 +68,18 @@ export function createUpdateIntake(deps: IntakeDeps) {
       : { status: "dropped", error: "rate_limited" };
   }
 
-  async function record(update: Update, status: UpdateStatus, error: string | null): Promise<boolean> {
-    const [row] = await deps.db
-      .insert(telegramUpdates)
-      .values({
-        updateId: update.update_id,
-        telegramUserId: updateSender(update)?.id ?? null,
-        kind: updateKind(update),
-        command: commandOf(update.message?.text, deps.botUsername) ?? null,
-        status,
-        error,
-        receivedAt: deps.clock.now(),
-        handledAt: status === "dropped" ? deps.clock.now() : null,
-      })
-      .onConflictDoUpdate({
-        target: telegramUpdates.updateId,
-        set: { deliveries: sql`${telegramUpdates.deliveries} + 1` },
-      })
-      // xmax is 0 only on a freshly inserted row: that tells a first delivery from a repeat.
-      .returning({ inserted: sql<boolean>`(xmax = 0)` });
-    return Boolean(row?.inserted);
+  function record(update: Update, status: UpdateStatus, error: string | null): Promise<boolean> {
+    const now = deps.clock.now();
+    return log.record({
+      updateId: update.update_id,
+      telegramUserId: updateSender(update)?.id ?? null,
+      kind: updateKind(update),
+      command: commandOf(update.message?.text, deps.botUsername) ?? null,
+      status,
+      error,
+      receivedAt: now,
+      handledAt: status === "dropped" ? now : null,
+    });
   }
 
   async function run(update: Update): Promise<void> {
@@ -104,15 +97,13 @@ export function createUpdateIntake(deps: IntakeDeps) {
       );
     }
     try {
-      await deps.db
-        .update(telegramUpdates)
-        .set({
-          status,
-          error,
-          handledAt: deps.clock.now(),
-          durationMs: Math.round(performance.now() - started),
-        })
-        .where(eq(telegramUpdates.updateId, update.update_id));
+      await log.finish({
+        updateId: update.update_id,
+        status,
+        error,
+        handledAt: deps.clock.now(),
+        durationMs: Math.round(performance.now() - started),
+      });
     } catch (err) {
       deps.logger.error({ err, updateId: update.update_id }, "could not record a telegram update outcome");
     }

@@ -41,13 +41,16 @@ describe("POST /telegram/webhook", () => {
       expect(rows[0]!.deliveries).toBe(2);
     });
 
-    it("the same update delivered twice at the same moment is handled once", async () => {
+    it("the same update delivered three times at the same moment is handled once, every delivery counted", async () => {
       const ada = person();
       const update = updates.message(ada, "/help");
       const results = await Promise.all([t.post(update), t.post(update), t.post(update)]);
       await t.telegram().intake.settled();
       expect(results.map((r) => r.statusCode)).toEqual([200, 200, 200]);
       expect(t.callsTo(ada.id, "sendMessage")).toHaveLength(1);
+      const rows = await rowsOf(t);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.deliveries).toBe(3);
     });
   });
 
