@@ -28,7 +28,7 @@ function batcher<T, R>(flush: (items: T[]) => Promise<R[]>, maxBatch: number, pa
       queue = queue.slice(batch.length);
       try {
         const results = await flush(batch.map((b) => b.item));
-        batch.forEach((b, i) => b.resolve(results[i]!));
+        for (const [i, b] of batch.entries()) b.resolve(results[i]!);
       } catch (err) {
         for (const b of batch) b.reject(err);
       }
