@@ -62,7 +62,12 @@ export function createUpdateIntake(deps: IntakeDeps) {
     if (sender?.isBot) return { status: "dropped", error: "from_bot" };
     // Payments are never dropped: a pre-checkout must be answered and a payment recorded.
     if (!sender || isPaymentUpdate(update)) return { status: "received", error: null };
-    const decision = await deps.rateLimiter.take(`tg:${sender.id}`, USER_UPDATE_RULE);
+    // Bucket time comes from the service clock, so the limit is exact under test and load.
+    const decision = await deps.rateLimiter.take(
+      `tg:${sender.id}`,
+      USER_UPDATE_RULE,
+      deps.clock.now().getTime(),
+    );
     return decision.allowed
       ? { status: "received", error: null }
       : { status: "dropped", error: "rate_limited" };
@@ -112,7 +117,11 @@ export function createUpdateIntake(deps: IntakeDeps) {
 
   async function maybeSlowDown(update: Update): Promise<void> {
     const sender = updateSender(update)!;
-    const hint = await deps.rateLimiter.take(`tg-slow:${sender.id}`, SLOW_DOWN_RULE);
+    const hint = await deps.rateLimiter.take(
+      `tg-slow:${sender.id}`,
+      SLOW_DOWN_RULE,
+      deps.clock.now().getTime(),
+    );
     if (!hint.allowed) return;
     const chatId = update.message?.chat.id ?? sender.id;
     await deps
