@@ -24,7 +24,7 @@ describe("signaldesk server process", () => {
       LOG_LEVEL: "info",
     };
     server = await startServerProcess(env);
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     if (server?.child.exitCode === null) server.child.kill("SIGKILL");
@@ -115,5 +115,5 @@ describe("signaldesk server process", () => {
     expect(me.status).toBe(200);
     server.child.kill("SIGTERM");
     expect(await server.exited).toBe(0);
-  }, 60_000);
+  }, 120_000);
 });

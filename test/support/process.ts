@@ -44,7 +44,7 @@ export function runCli(args: string[], env: Record<string, string>) {
 /** Starts the real server process exactly as `npm start` does, and waits for /readyz. */
 export async function startServerProcess(
   env: Record<string, string>,
-  timeoutMs = 30_000,
+  timeoutMs = 90_000,
 ): Promise<ServerProcess> {
   const port = await freePort();
   const started = Date.now();

@@ -11,7 +11,7 @@ describe("signaldesk producer create and publish", () => {
 
   beforeAll(async () => {
     server = await startServerProcess(env);
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     server?.child.kill("SIGTERM");
