@@ -60,7 +60,7 @@ function startDeviceSim(url: string, devicesFile: string) {
   child.stdout.on("data", (chunk: Buffer) => {
     const lines = (pending + chunk.toString("utf8")).split("\n");
     pending = lines.pop() ?? "";
-    for (const line of lines) {
+    for (const line of lines.filter(Boolean)) {
       const e = JSON.parse(line) as { event: string; deviceId: string; at: number };
       if (e.event === "received" && !received.has(e.deviceId)) received.set(e.deviceId, e.at);
     }
@@ -134,6 +134,7 @@ export async function fanoutOn(databaseUrl: string | undefined, devices: number)
     return {
       devices,
       received: received.size,
+      minMs: Math.min(...latency),
       p50Ms: percentile(latency, 50),
       p99Ms: percentile(latency, 99),
       maxMs: Math.max(...latency),

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { setTimeout as sleep } from "node:timers/promises";
+import type { Agent } from "node:http";
 import { CommandError } from "../commands";
 import { keepAliveAgent, type SignedClientOptions, signedRequest } from "./signed-http";
 
@@ -47,15 +47,20 @@ export interface DeviceSimOptions {
  * share one process and one keep-alive pool, which is what the benchmarks need.
  */
 export class DeviceSim {
-  private readonly stopper = new AbortController();
-  private readonly agent;
+  private stopped = false;
+  /** Pending sleeps, ended early by stop(). */
+  private readonly sleepers = new Set<() => void>();
+  /**
+   * One keep-alive agent per device: a shared agent keeps its sockets in arrays it searches on
+   * every response, which with thousands of devices costs more than the responses themselves.
+   */
+  private readonly agents = new Map<string, Agent>();
   private executed = 0;
   private loops: Promise<void>[] = [];
   readonly done: Promise<void>;
   private finish!: () => void;
 
   constructor(private readonly opts: DeviceSimOptions) {
-    this.agent = keepAliveAgent(new URL(opts.url).protocol === "https:");
     this.done = new Promise((resolve) => {
       this.finish = resolve;
     });
@@ -67,21 +72,31 @@ export class DeviceSim {
   }
 
   async stop(): Promise<void> {
-    this.stopper.abort();
+    if (this.stopped) return this.done;
+    this.stopped = true;
+    for (const wake of this.sleepers) wake();
+    // Destroying the sockets ends every request in flight, parked long polls included.
+    for (const agent of this.agents.values()) agent.destroy();
     await Promise.allSettled(this.loops);
-    this.agent.destroy();
     this.finish();
   }
 
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.sleepers.add(wake);
+    });
+  }
+
   private client(device: SimDevice): SignedClientOptions {
-    return {
-      baseUrl: this.opts.url,
-      id: device.id,
-      secret: device.secret,
-      idHeader: "x-device-id",
-      agent: this.agent,
-      signal: this.stopper.signal,
-    };
+    const agent = keepAliveAgent(new URL(this.opts.url).protocol === "https:");
+    this.agents.set(device.id, agent);
+    return { baseUrl: this.opts.url, id: device.id, secret: device.secret, idHeader: "x-device-id", agent };
   }
 
   private emit(e: Omit<SimEvent, "at">): void {
@@ -91,7 +106,7 @@ export class DeviceSim {
   private async run(device: SimDevice): Promise<void> {
     const client = this.client(device);
     let backoffMs = 1_000;
-    while (!this.stopper.signal.aborted) {
+    while (!this.stopped) {
       try {
         const res = await signedRequest(client, "GET", `/api/v1/device/poll?wait=${this.opts.wait}`);
         if (res.status !== 200)
@@ -100,22 +115,19 @@ export class DeviceSim {
         const signals = (res.body as { signals: PolledSignal[] }).signals;
         for (const signal of signals)
           this.emit({ event: "received", deviceId: device.id, signalId: signal.signalId });
+        if (signals.length === 0) continue;
         // Let the other devices' responses that arrived together be read first: one process
         // simulates many terminals, and a real terminal would not wait for its neighbours.
-        if (signals.length > 0) await new Promise((r) => setImmediate(r));
-        if (signals.length > 0 && this.opts.reportDelayMs) {
-          await sleep(this.opts.reportDelayMs, undefined, { signal: this.stopper.signal }).catch(() => {});
-        }
-        for (const signal of signals) await this.execute(client, device, signal);
+        await new Promise((r) => setImmediate(r));
+        if (this.opts.reportDelayMs) await this.sleep(this.opts.reportDelayMs);
+        for (const signal of signals) if (!this.stopped) await this.execute(client, device, signal);
       } catch (err) {
-        if (this.stopper.signal.aborted) return;
+        if (this.stopped) return;
         const status = (err as { status?: number }).status;
         this.emit({ event: "error", deviceId: device.id, status });
         // An auth failure will not fix itself quickly (clock, secret, revocation): back off longer.
         const delay = status === 401 ? 60_000 : backoffMs;
-        await sleep(delay + Math.random() * delay * 0.25, undefined, { signal: this.stopper.signal }).catch(
-          () => {},
-        );
+        await this.sleep(delay + Math.random() * delay * 0.25);
         backoffMs = Math.min(backoffMs * 2, 30_000);
       }
     }
@@ -167,6 +179,16 @@ export async function runDeviceSim(args: Args, out: (line: string) => void): Pro
   if (count !== undefined && (!Number.isInteger(count) || count < 1)) {
     throw new CommandError("--count must be a positive integer");
   }
+  // Lines are written in batches: thousands of devices receiving at once would otherwise cost a
+  // write to stdout each, slowing the reading of the very responses being timed.
+  const lines: string[] = [];
+  const flush = () => {
+    if (lines.length > 0) out(lines.splice(0).join("\n"));
+  };
+  const report = (line: string) => {
+    if (lines.length === 0) setImmediate(flush);
+    lines.push(line);
+  };
   const sim = new DeviceSim({
     url: args.url,
     devices: devicesFromArgs(args),
@@ -174,8 +196,9 @@ export async function runDeviceSim(args: Args, out: (line: string) => void): Pro
     count,
     ackOnly: args["ack-only"] === true,
     reportDelayMs: args["report-delay-ms"] === undefined ? undefined : Number(args["report-delay-ms"]),
-    onEvent: (e) => out(JSON.stringify(e)),
+    onEvent: (e) => report(JSON.stringify(e)),
   }).start();
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void sim.stop());
   await sim.done;
+  flush();
 }

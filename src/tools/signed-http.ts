@@ -17,10 +17,18 @@ export interface SignedResponse {
   body: unknown;
 }
 
-export const keepAliveAgent = (https = false) =>
-  https
-    ? new HttpsAgent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY })
-    : new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
+/**
+ * One connection per simulated device, kept open between polls: the default pool keeps only
+ * 256 idle sockets and would close (and later reopen) the rest after every fan-out.
+ */
+export function keepAliveAgent(https = false): Agent {
+  const options = {
+    keepAlive: true,
+    maxSockets: Number.POSITIVE_INFINITY,
+    maxFreeSockets: Number.POSITIVE_INFINITY,
+  };
+  return https ? new HttpsAgent(options) : new Agent(options);
+}
 
 /**
  * Sends one signed request the way docs/device-protocol.md describes: the body is serialised

@@ -64,3 +64,22 @@ export function createSignatureGuard(opts: SignatureGuardOptions) {
     request.signerId = check.id;
   };
 }
+
+/**
+ * An onRequest hook for signed scopes: a request without the signing headers is refused before
+ * its body is read, so an unsigned caller gets 401 whatever it sends (never 415 or 413 first).
+ * The full check still runs once the body bytes are in.
+ */
+export function requireSigningHeaders(opts: Pick<SignatureGuardOptions, "idHeader" | "onRejected">) {
+  const names = [opts.idHeader, "x-timestamp", "x-nonce", "x-signature"];
+  return async function refuseUnsigned(request: FastifyRequest): Promise<void> {
+    const missing = names.filter((name) => {
+      const value = request.headers[name];
+      return typeof value !== "string" || value === "";
+    });
+    if (missing.length === 0) return;
+    request.log.warn({ reason: "missing_header", missing }, "signed request rejected");
+    opts.onRejected?.(request);
+    throw SignedRequestErrors.rejected();
+  };
+}

@@ -20,13 +20,43 @@ export interface DeliveryBus {
   stop(): Promise<void>;
 }
 
-type Envelope = DeliveryMessage & { o: string };
+/** NOTIFY payloads must stay under 8,000 bytes. */
+const MAX_PAYLOAD = 7_000;
+
+/**
+ * Messages published in one tick travel together, as few payloads as fit: a burst of fills
+ * (each an ACK the other instances must learn) costs a handful of NOTIFYs, not thousands.
+ */
+function coalescing(instanceId: string, send: (payload: string) => void) {
+  let pending: string[] = [];
+  const flush = () => {
+    const messages = pending;
+    pending = [];
+    let batch: string[] = [];
+    let size = 0;
+    const emit = () => {
+      if (batch.length > 0) send(`{"o":"${instanceId}","m":[${batch.join(",")}]}`);
+      batch = [];
+      size = 0;
+    };
+    for (const m of messages) {
+      if (size + m.length > MAX_PAYLOAD) emit();
+      batch.push(m);
+      size += m.length + 1;
+    }
+    emit();
+  };
+  return (message: DeliveryMessage) => {
+    if (pending.length === 0) setImmediate(flush);
+    pending.push(JSON.stringify(message));
+  };
+}
 
 function receiver(instanceId: string, onMessage: (m: DeliveryMessage) => void, logger: Logger) {
   return (payload: string | undefined) => {
     try {
-      const envelope = JSON.parse(payload ?? "") as Envelope;
-      if (envelope.o !== instanceId) onMessage(envelope);
+      const envelope = JSON.parse(payload ?? "") as { o: string; m: DeliveryMessage[] };
+      if (envelope.o !== instanceId) for (const m of envelope.m) onMessage(m);
     } catch (err) {
       logger.warn({ err }, "ignoring a malformed delivery message");
     }
@@ -40,13 +70,14 @@ export function localBus(): DeliveryBus {
 
 export function redisBus(redis: Redis, channel: string, instanceId: string, logger: Logger): DeliveryBus {
   let subscriber: Redis | undefined;
+  const publish = coalescing(instanceId, (payload) => {
+    redis
+      .publish(channel, payload)
+      .catch((err) => logger.warn({ err }, "publishing a delivery message failed"));
+  });
   return {
     kind: "redis",
-    publish(message) {
-      redis.publish(channel, JSON.stringify({ ...message, o: instanceId })).catch((err) => {
-        logger.warn({ err }, "publishing a delivery message failed");
-      });
-    },
+    publish,
     async start(onMessage, onResync) {
       subscriber = redis.duplicate();
       const receive = receiver(instanceId, onMessage, logger);
@@ -106,13 +137,11 @@ export function postgresBus(pool: pg.Pool, channel: string, instanceId: string, 
 
   return {
     kind: "postgres",
-    publish(message) {
-      pool
-        .query("select pg_notify($1, $2)", [channel, JSON.stringify({ ...message, o: instanceId })])
-        .catch((err) => {
-          logger.warn({ err }, "publishing a delivery message failed");
-        });
-    },
+    publish: coalescing(instanceId, (payload) => {
+      pool.query("select pg_notify($1, $2)", [channel, payload]).catch((err) => {
+        logger.warn({ err }, "publishing a delivery message failed");
+      });
+    }),
     async start(onMessage, onResync) {
       receive = receiver(instanceId, onMessage, logger);
       resync = onResync;

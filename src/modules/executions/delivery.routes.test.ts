@@ -223,6 +223,18 @@ describe("GET /api/v1/device/poll", () => {
       expect(res.json().code).toBe("device_auth.rejected");
     };
 
+    it("refuses an unsigned report with 401 before reading its body, whatever its content type", async () => {
+      for (const type of ["text/plain", "application/xml", "application/json"]) {
+        const res = await ctx().app.inject({
+          method: "POST",
+          url: "/api/v1/device/fill",
+          headers: { "content-type": type, "x-device-id": "dev_nobody" },
+          payload: "<fill/>",
+        });
+        rejected(res);
+      }
+    });
+
     it.each(["x-device-id", "x-timestamp", "x-nonce", "x-signature"])(
       "refuses a poll without %s",
       async (header) => {

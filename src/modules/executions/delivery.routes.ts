@@ -6,7 +6,7 @@ import type { Metrics } from "../../shared/metrics";
 import type { NonceStore } from "../../shared/signing";
 import { SignedRequestErrors } from "../devices/devices.errors";
 import type { DevicesService } from "../devices/devices.service";
-import { createSignatureGuard, keepSignedBodies } from "../devices/devices.signing";
+import { createSignatureGuard, keepSignedBodies, requireSigningHeaders } from "../devices/devices.signing";
 import type { PollItem } from "./delivery.index";
 import type { DeliveryService } from "./delivery.service";
 import {
@@ -46,14 +46,15 @@ export function deliveryRoutes(deps: {
   metrics: Pick<Metrics, "registry">;
 }): FastifyPluginAsyncZod {
   const { delivery, executions, clock } = deps;
+  const onRejected = (req: FastifyRequest) => {
+    if (req.routeOptions.url === POLL_URL) deps.polls.inc({ result: "rejected" });
+  };
   const verify = createSignatureGuard({
     idHeader: "x-device-id",
     lookupSecret: delivery.lookupSecret,
     nonces: deps.nonces,
     clock,
-    onRejected: (req) => {
-      if (req.routeOptions.url === POLL_URL) deps.polls.inc({ result: "rejected" });
-    },
+    onRejected,
   });
   const deviceOf = (req: FastifyRequest): DeviceIdentity => {
     const device = delivery.deviceOf(req.signerId!);
@@ -65,6 +66,7 @@ export function deliveryRoutes(deps: {
 
   return async (app) => {
     keepSignedBodies(app);
+    app.addHook("onRequest", requireSigningHeaders({ idHeader: "x-device-id", onRejected }));
     app.addHook("preValidation", async (req) => {
       await verify(req);
       deps.devices.touch(req.signerId!);

@@ -10,13 +10,13 @@ import {
   trades,
 } from "./executions.table";
 
-type Raw = Record<string, unknown>;
+export type Raw = Record<string, unknown>;
 
 // Raw statements take times as ISO strings with an explicit cast: both drivers agree on those.
 const ts = (at: Date) => sql`${at.toISOString()}::timestamptz`;
 
 /** Rows of raw statements come back with column names; map them to the Drizzle row shape. */
-const toExecution = (r: Raw): ExecutionRow => ({
+export const toExecution = (r: Raw): ExecutionRow => ({
   id: r.id as string,
   signalId: r.signal_id as string,
   deviceId: r.device_id as string,
@@ -79,42 +79,6 @@ export function executionsRepository(db: Executor) {
 
   return {
     find,
-    async ack(r: Report): Promise<{ execution: ExecutionRow; outcome: Outcome }> {
-      const [row] = await rowsOf(sql`
-        with up as (
-          insert into ${executions} (id, signal_id, device_id, user_id, status, acked_at, updated_at)
-          values (${r.id}, ${r.signalId}, ${r.deviceId}, ${r.userId}, 'acked', ${ts(r.at)}, ${ts(r.at)})
-          on conflict (signal_id, device_id) do nothing
-          returning *
-        ),
-        ev as (insert into ${executionEvents} (execution_id, type, at) select id, 'ack', ${ts(r.at)} from up)
-        select * from up`);
-      if (row) return { execution: toExecution(row), outcome: "created" };
-      return { execution: (await find(r.signalId, r.deviceId))!, outcome: "unchanged" };
-    },
-
-    fill(r: Report, f: { price: number; volume: number; brokerTicket: string; filledAt: Date }) {
-      return report(
-        r,
-        "fill",
-        sql`insert into ${executions}
-            (id, signal_id, device_id, user_id, status, price, volume, broker_ticket, acked_at, filled_at, updated_at)
-          values (${r.id}, ${r.signalId}, ${r.deviceId}, ${r.userId}, 'filled', ${f.price}, ${f.volume},
-            ${f.brokerTicket}, ${ts(r.at)}, ${ts(f.filledAt)}, ${ts(r.at)})
-          on conflict (signal_id, device_id) do update set status = 'filled', price = excluded.price,
-            volume = excluded.volume, broker_ticket = excluded.broker_ticket, filled_at = excluded.filled_at,
-            updated_at = excluded.updated_at
-          where ${executions}.status = 'acked'
-          returning *, (xmax = 0) as inserted`,
-        {
-          price: f.price,
-          volume: f.volume,
-          brokerTicket: f.brokerTicket,
-          filledAt: f.filledAt.toISOString(),
-        },
-      );
-    },
-
     fail(r: Report, e: { code: number; message: string }) {
       return report(
         r,

@@ -6,6 +6,7 @@ import { newId } from "../../shared/ids";
 import type { SignalsService, Viewer } from "../signals/signals.service";
 import type { UsersService } from "../users/users.service";
 import type { DeliveryService } from "./delivery.service";
+import { Batcher } from "./executions.batcher";
 import { ExecutionErrors } from "./executions.errors";
 import {
   attribution,
@@ -15,7 +16,8 @@ import {
   toEventView,
   toExecutionView,
 } from "./executions.models";
-import { executionsRepository, type Outcome } from "./executions.repository";
+import { executionReports, type FillReport } from "./executions.reports";
+import { executionsRepository, type Outcome, type Report } from "./executions.repository";
 import type { ExecutionRow } from "./executions.table";
 
 /** The device a verified signature belongs to. */
@@ -59,6 +61,13 @@ export function createExecutionsService(deps: {
 }) {
   const { db, clock } = deps;
   const repo = executionsRepository(db);
+  const reports = executionReports(db);
+  const pairKey = (r: Report) => `${r.signalId}\n${r.deviceId}`;
+  // Two batches in flight: reports arriving meanwhile form the next (larger) batch, and the rest
+  // of the connection pool stays free for everything else.
+  const batching = { maxBatch: 200, maxInFlight: 2 };
+  const acks = new Batcher((items: Report[]) => reports.ackMany(items), pairKey, batching);
+  const fills = new Batcher((items: FillReport[]) => reports.fillMany(items), pairKey, batching);
 
   /** When the owner approved the signal: from memory while it is open, else from the database. */
   async function approvalTime(device: DeviceIdentity, signalId: string): Promise<number> {
@@ -95,7 +104,7 @@ export function createExecutionsService(deps: {
     /** First ACK creates the execution (201); repeats return it unchanged (200). */
     async ack(device: DeviceIdentity, signalId: string) {
       const approvedAt = await approvalTime(device, signalId);
-      const { execution, outcome } = await repo.ack(report(device, signalId));
+      const { execution, outcome } = await acks.submit(report(device, signalId));
       recorded(execution, outcome, "ack", approvedAt);
       return { execution: toExecutionView(execution), created: outcome === "created" };
     },
@@ -105,7 +114,7 @@ export function createExecutionsService(deps: {
       const approvedAt = await approvalTime(device, input.signalId);
       const r = report(device, input.signalId);
       const fill = { ...input, filledAt: input.filledAt ?? r.at };
-      const { execution, outcome } = await repo.fill(r, fill);
+      const { execution, outcome } = await fills.submit({ ...r, ...fill });
       if (outcome === "unchanged" && !sameFill(execution, fill)) throw ExecutionErrors.alreadyFinal();
       recorded(execution, outcome, "fill", approvedAt);
       return { execution: toExecutionView(execution), created: outcome !== "unchanged" };
