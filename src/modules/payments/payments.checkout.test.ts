@@ -200,3 +200,16 @@ describe("checkout while Stripe is not configured", () => {
     expect(res.json().code).toBe("payments.provider_unavailable");
   });
 });
+
+describe("checkout of someone else's order while Stripe is not configured", () => {
+  const ctx = useTestApp();
+
+  it("answers 404, as it does with Stripe on, so the order's existence never shows", async () => {
+    const owner = await createUser(ctx().deps);
+    const other = await createUser(ctx().deps);
+    const order = await orderFor(ctx, owner.headers);
+    const res = await checkout(ctx, order.id, other.headers);
+    expect(res.statusCode).toBe(404);
+    expect((await checkout(ctx, "ord_unknown", other.headers)).statusCode).toBe(404);
+  });
+});

@@ -130,8 +130,9 @@ export function createPaymentsService(deps: {
 
   return {
     async checkout(userId: string, orderId: string): Promise<CheckoutResult> {
-      const stripe = requireStripe();
+      // Ownership first: someone else's order is 404 whether or not Stripe is configured.
       const order = await orders.getOwn(userId, orderId);
+      const stripe = requireStripe();
       const now = clock.now();
       const status = effectiveStatus(order, now);
       if (status !== "pending") throw OrderErrors.notPending(`The order is ${status}`);

@@ -262,6 +262,16 @@ describe("/api/v1/signals", () => {
   });
 
   describe("security", () => {
+    it("refuses a producer call without its signing headers with 401, whatever the body", async () => {
+      const res = await ctx().app.inject({
+        method: "POST",
+        url: "/api/v1/signals",
+        headers: { "content-type": "text/plain", "x-producer-id": "prd_nobody" },
+        payload: "not json",
+      });
+      expect([res.statusCode, res.json().code]).toEqual([401, "device_auth.rejected"]);
+    });
+
     it("refuses to publish without a token (401) or as a non-admin (403)", async () => {
       const user = await createSubscriber(ctx().deps, "enterprise");
       expect((await publish({}, BUY)).statusCode).toBe(401);

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Clock } from "../../shared/clock";
 import type { NonceStore } from "../../shared/signing";
 import { currentUser, type Guards } from "../auth/auth.guards";
-import { createSignatureGuard, keepSignedBodies } from "../devices/devices.signing";
+import { createSignatureGuard, keepSignedBodies, requireSigningHeaders } from "../devices/devices.signing";
 import type { ProducersService } from "../producers/producers.service";
 import {
   DecisionBody,
@@ -37,13 +37,16 @@ export function signalsRoutes(deps: {
     clock: deps.clock,
   });
 
+  const producerHeaders = requireSigningHeaders({ idHeader: "x-producer-id" });
+
   return async (app) => {
     keepSignedBodies(app);
 
     // A producer signs the request (checked once the body bytes are read); anyone else must be an admin.
     const publishAuth = {
       onRequest: async (req: FastifyRequest, reply: FastifyReply) => {
-        if (!signedByProducer(req)) await guards.requireAdmin(req, reply);
+        if (signedByProducer(req)) await producerHeaders(req);
+        else await guards.requireAdmin(req, reply);
       },
       preValidation: async (req: FastifyRequest) => {
         if (signedByProducer(req)) await verifyProducer(req);

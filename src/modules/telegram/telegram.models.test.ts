@@ -66,6 +66,13 @@ describe("telegram models", () => {
     expect(updateSender({ update_id: 2, poll: { id: "p" } } as unknown as Update)).toBeUndefined();
   });
 
+  it("a sender whose id is not an integer is no sender (it could not be stored or addressed)", () => {
+    for (const id of [-6e-323, 1.5, "7", null, 2 ** 60]) {
+      const update = { update_id: 1, message: { message_id: 1, date: 1, chat: { id: 1 }, from: { id } } };
+      expect(updateSender(update as unknown as Update), String(id)).toBeUndefined();
+    }
+  });
+
   it("/signal arguments become the publish body of the API", () => {
     expect(
       parseSignalCommand("eurusd BUY market sl=1.07 tp=1.09 ttl=300 vol=0.1 tier=vip note=Take it easy"),

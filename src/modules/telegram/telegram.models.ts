@@ -27,7 +27,9 @@ export function updateSender(update: Update): UpdateSender | undefined {
     update.poll_answer?.user ??
     update.message_reaction?.user ??
     update.purchased_paid_media?.from;
-  return from ? { id: from.id, isBot: from.is_bot } : undefined;
+  // Only the secret token vouches for the body; a sender id that is not an integer identifies nobody.
+  if (!from || !Number.isSafeInteger(from.id)) return undefined;
+  return { id: from.id, isBot: from.is_bot === true };
 }
 
 const COMMAND = /^\/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{3,64}))?(?:\s|$)/;

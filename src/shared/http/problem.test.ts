@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/support/app";
 import { TEST_BOT_TOKEN, testConfig } from "../../../test/support/config";
 import { testDatabase } from "../../../test/support/db";
+import { createUser } from "../../../test/support/factories";
 import { buildApp } from "../../app";
 import { createDeps } from "../../deps";
 import { ManualClock } from "../clock";
@@ -63,6 +64,34 @@ describe("errors as problem+json", () => {
     });
     expect(res.statusCode).toBe(415);
     isProblem(res);
+  });
+
+  it("answers a path parameter longer than the router allows with 400 problem+json and a request id", async () => {
+    const res = await ctx().app.inject({ method: "GET", url: `/api/v1/orders/${"a".repeat(300)}` });
+    expect(res.statusCode).toBe(400);
+    expect(isProblem(res).code).toBe("request.invalid");
+    expect(res.headers["x-request-id"]).toBeTruthy();
+    const badUrl = await ctx().app.inject({ method: "GET", url: "/api/v1/orders/%E0%A4%A" });
+    expect(badUrl.statusCode).toBe(400);
+    isProblem(badUrl);
+  });
+
+  it("answers text with a NUL character, which PostgreSQL cannot store, with 400 and changes nothing", async () => {
+    const admin = await createUser(ctx().deps, { admin: true });
+    const lookup = await ctx().app.inject({
+      method: "GET",
+      url: "/api/v1/devices/%00",
+      headers: admin.headers,
+    });
+    expect([lookup.statusCode, isProblem(lookup).code]).toEqual([400, "request.invalid"]);
+    const create = await ctx().app.inject({
+      method: "POST",
+      url: "/api/v1/admin/producers",
+      headers: admin.headers,
+      payload: { name: "bad\u0000name" },
+    });
+    expect([create.statusCode, isProblem(create).code]).toEqual([400, "request.invalid"]);
+    expect(await ctx().database.query("select id from producers")).toEqual([]);
   });
 
   it("echoes a safe X-Request-Id and mints one for an unsafe value", async () => {

@@ -24,14 +24,35 @@ function validationErrors(
   }));
 }
 
+/** PostgreSQL's "character not in repertoire": text with a NUL, which no text column can hold. */
+const PG_UNSTORABLE_TEXT = "22021";
+
+function isUnstorableText(error: unknown): boolean {
+  // Drizzle wraps driver errors; the driver's SQLSTATE is on the cause.
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 3; i++) {
+    if (e.code === PG_UNSTORABLE_TEXT) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
+}
+
 /** Maps anything thrown during a request to an AppError; null means "unexpected" (a 500). */
 export function toAppError(error: unknown): AppError | null {
   if (error instanceof AppError) return error;
+  if (isUnstorableText(error)) {
+    return CommonErrors.invalid("Text in the request contains a character that cannot be stored (NUL)", {
+      errors: [{ path: "request", message: "contains a NUL character" }],
+    });
+  }
   if (hasZodFastifySchemaValidationErrors(error)) {
     return CommonErrors.invalid("The request did not pass validation", { errors: validationErrors(error) });
   }
   const e = error as Partial<FastifyError>;
   switch (e.code) {
+    case "FST_ERR_MAX_PARAM_LENGTH":
+      return CommonErrors.invalid("A path parameter is longer than any identifier", {
+        errors: [{ path: "params", message: "is too long" }],
+      });
     case "FST_ERR_CTP_BODY_TOO_LARGE":
       return CommonErrors.tooLarge("The request body is larger than this endpoint accepts");
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
@@ -102,6 +123,15 @@ export function errorHandler(error: unknown, request: FastifyRequest, reply: Fas
       code: "internal",
       requestId: String(request.id),
     } satisfies Problem);
+}
+
+/**
+ * Fastify's `frameworkErrors`: a URL the router cannot decode or a parameter over its length
+ * limit is answered before any hook runs, so the request id is set here too.
+ */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  reply.header("x-request-id", request.id);
+  return errorHandler(error, request, reply);
 }
 
 export function notFoundHandler(_request: FastifyRequest, reply: FastifyReply) {
