@@ -27,7 +27,7 @@ import { telegramRoutes } from "./modules/telegram/telegram.routes";
 import { usersRoutes } from "./modules/users/users.routes";
 import { CommonErrors } from "./shared/errors";
 import { opsRoutes } from "./shared/http/ops.routes";
-import { errorHandler, notFoundHandler, sendProblem } from "./shared/http/problem";
+import { errorHandler, frameworkErrorHandler, notFoundHandler, sendProblem } from "./shared/http/problem";
 import { perMinute } from "./shared/rate-limit";
 
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
@@ -43,6 +43,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
       const given = req.headers["x-request-id"];
       return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
     },
+    frameworkErrors: frameworkErrorHandler,
     return503OnClosing: true,
     forceCloseConnections: "idle",
   }).withTypeProvider<ZodTypeProvider>();
