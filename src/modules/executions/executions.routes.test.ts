@@ -193,6 +193,20 @@ describe("device reports", () => {
       ).toBe(400);
       expect((await send(owner.signer, "error", { signalId, code: 1.5, message: "x" })).statusCode).toBe(400);
       expect((await send(owner.signer, "trades", { ticket: "T", currency: "usd" })).statusCode).toBe(400);
+      const backwards = {
+        ticket: "T-9",
+        instrument: "EURUSD",
+        side: "buy",
+        volume: 0.1,
+        openPrice: 1.08,
+        closePrice: 1.09,
+        profitMinor: 100,
+        currency: "USD",
+        openedAt: "2026-11-20T12:00:00Z",
+        closedAt: "2026-11-20T11:00:00Z",
+      };
+      const refused = await send(owner.signer, "trades", backwards);
+      expect([refused.statusCode, refused.json().errors[0].path]).toEqual([400, "closedAt"]);
       expect((await send(owner.signer, "ack", {})).statusCode).toBe(400);
       expect((await send(owner.signer, "ack", "{not json")).statusCode).toBe(400);
       expect(await rows("executions")).toEqual([]);

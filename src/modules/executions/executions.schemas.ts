@@ -31,19 +31,24 @@ export const ErrorBody = z.object({
   code: z.number().int().min(-2_147_483_648).max(2_147_483_647),
   message: z.string().max(500),
 });
-export const TradeBody = z.object({
-  ticket: z.string().min(1).max(64),
-  instrument: z.string().min(1).max(32),
-  side: z.enum(["buy", "sell"]),
-  volume: positive,
-  openPrice: positive,
-  closePrice: positive,
-  profitMinor: z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
-  currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code"),
-  openedAt: time,
-  closedAt: time,
-  signalId: signalId.nullish(),
-});
+export const TradeBody = z
+  .object({
+    ticket: z.string().min(1).max(64),
+    instrument: z.string().min(1).max(32),
+    side: z.enum(["buy", "sell"]),
+    volume: positive,
+    openPrice: positive,
+    closePrice: positive,
+    profitMinor: z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
+    currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code"),
+    openedAt: time,
+    closedAt: time,
+    signalId: signalId.nullish(),
+  })
+  .refine((t) => t.closedAt.getTime() >= t.openedAt.getTime(), {
+    path: ["closedAt"],
+    message: "must not be before openedAt",
+  });
 
 export const ExecutionSchema = z
   .object({
