@@ -131,6 +131,18 @@ describe("catalog", () => {
         expect(bad.statusCode).toBe(400);
       }
     });
+    it("answers 400 for a position outside the 32-bit range the database stores", async () => {
+      const admin = await createUser(ctx().deps, { admin: true });
+      for (const position of [2 ** 31, -(2 ** 31) - 1, 1e20]) {
+        const res = await ctx().app.inject({
+          method: "POST",
+          url: "/api/v1/admin/catalog/categories",
+          headers: admin.headers,
+          payload: { slug: "far-away", name: "Far", position },
+        });
+        expect([res.statusCode, res.json().code], String(position)).toEqual([400, "request.invalid"]);
+      }
+    });
   });
 
   describe("security", () => {

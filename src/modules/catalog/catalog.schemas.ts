@@ -6,6 +6,12 @@ const slug = z
   .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "lowercase letters, digits and dashes")
   .max(64);
 const name = z.string().trim().min(1).max(120);
+/** Stored in a PostgreSQL integer column: anything outside 32 bits is a validation error, not a 500. */
+const position = z
+  .number()
+  .int()
+  .min(-(2 ** 31))
+  .max(2 ** 31 - 1);
 
 export const FeaturesSchema = z
   .object({
@@ -44,14 +50,14 @@ export const CatalogSchema = z.object({
   ),
 });
 
-export const CreateCategoryBody = z.object({ slug, name, position: z.number().int().optional() });
+export const CreateCategoryBody = z.object({ slug, name, position: position.optional() });
 export const PatchCategoryBody = CreateCategoryBody.partial();
 export const CreateProductBody = z.object({
   categoryId: z.string().min(1),
   slug,
   name,
   description: z.string().max(2000).optional(),
-  position: z.number().int().optional(),
+  position: position.optional(),
 });
 export const PatchProductBody = CreateProductBody.omit({ categoryId: true }).partial();
 export const CreateTierBody = z.object({

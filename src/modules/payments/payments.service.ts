@@ -72,8 +72,9 @@ export function createPaymentsService(deps: {
       orderId,
       provider: "stripe",
       reference: idOf(session.payment_intent) ?? session.id,
-      amount: session.amount_total ?? -1,
-      currency: session.currency ?? "",
+      // The signature proves the sender, not the shape: a missing or odd field is a mismatch to review.
+      amount: typeof session.amount_total === "number" ? session.amount_total : -1,
+      currency: typeof session.currency === "string" ? session.currency : "",
       paidAt: new Date(event.created * 1000),
     });
     const result = outcome.result === "mismatch" ? "flagged" : outcome.result;

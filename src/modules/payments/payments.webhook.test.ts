@@ -248,6 +248,13 @@ describe("POST /api/v1/webhooks/stripe", () => {
       expect((await orderRow(order.id)).flaggedReason).toBe("currency GBP instead of USD");
     });
 
+    it("flags a signed event whose amount or currency is not of Stripe's type, instead of failing", async () => {
+      const { order, sessionId } = await checkedOut();
+      const res = await deliver(completed(sessionId, { currency: 826, amount_total: "2900" }));
+      expect([res.statusCode, res.json().result]).toEqual([200, "flagged"]);
+      expect((await orderRow(order.id)).status).toBe("pending");
+    });
+
     it("flags a payment for an order the buyer cancelled", async () => {
       const { buyer, order, sessionId } = await checkedOut();
       await ctx().deps.orders.cancel(buyer.user.id, order.id);
