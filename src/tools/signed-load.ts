@@ -48,47 +48,57 @@ interface CannonResult {
 
 const SELF = fileURLToPath(import.meta.url);
 
+const POLL_PATH = "/api/v1/device/poll?wait=0";
+const FILL_PATH = "/api/v1/device/fill";
+/** Enough pre-signed polls for the fastest rate this generator can drive, per second of load. */
+const POLLS_PER_SECOND = 20_000;
+
+/**
+ * Every request is signed before the load starts (fresh nonces, timestamps well within the
+ * skew window), so the generator spends its time sending, not hashing: a real fleet signs on
+ * a thousand machines, not in the process measuring the server.
+ */
+function signer(opts: SignedLoadOptions, devices: { id: string; secret: string }[]) {
+  const now = new Date();
+  const signals = opts.signalIds ?? [];
+  const pairs = signals.length * devices.length;
+  const poll = opts.mode === "poll";
+  const path = poll ? POLL_PATH : FILL_PATH;
+  const method = poll ? "GET" : "POST";
+  const make = (i: number) => {
+    const device = devices[i % devices.length]!;
+    const signalId = signals[Math.floor((i % Math.max(pairs, 1)) / devices.length)];
+    const body = poll
+      ? ""
+      : JSON.stringify({ signalId, price: 1.0851, volume: 0.1, brokerTicket: `T${i % pairs}` });
+    const headers = signedHeaders(device.secret, {
+      id: device.id,
+      idHeader: "x-device-id",
+      method,
+      pathWithQuery: path,
+      body,
+      now,
+    });
+    return body ? { body, headers: { ...headers, "content-type": "application/json" } } : { headers };
+  };
+  const count = poll ? Math.min(500_000, Math.ceil((opts.seconds ?? 10) * POLLS_PER_SECOND)) : pairs;
+  return { path, method, make, prepared: Array.from({ length: count }, (_, i) => make(i)) };
+}
+
 function requestsFor(opts: SignedLoadOptions, devices: { id: string; secret: string }[]) {
+  const { path, method, make, prepared } = signer(opts, devices);
   let next = 0;
   const statuses: Record<string, number> = {};
-  const sign = (req: CannonRequest, body: string) => ({
-    ...req,
-    body: body || undefined,
-    headers: {
-      ...signedHeaders(devices[next % devices.length]!.secret, {
-        id: devices[next % devices.length]!.id,
-        idHeader: "x-device-id",
-        method: req.method,
-        pathWithQuery: req.path,
-        body,
-        now: new Date(),
-      }),
-      ...(body ? { "content-type": "application/json" } : {}),
-    },
-  });
+  const setupRequest = (req: CannonRequest) => {
+    // Past the pre-signed supply, sign on the spot rather than replay a spent nonce.
+    const ready = prepared[next] ?? make(next);
+    next++;
+    return { ...req, ...ready };
+  };
   const onResponse = (status: number) => {
     statuses[status] = (statuses[status] ?? 0) + 1;
   };
-  if (opts.mode === "poll") {
-    const setupRequest = (req: CannonRequest) => {
-      next++;
-      return sign(req, "");
-    };
-    return {
-      statuses,
-      requests: [{ method: "GET", path: "/api/v1/device/poll?wait=0", setupRequest, onResponse }],
-    };
-  }
-  const signals = opts.signalIds ?? [];
-  const pairs = signals.length * devices.length;
-  const setupRequest = (req: CannonRequest) => {
-    const i = next % pairs;
-    const signalId = signals[Math.floor(i / devices.length)]!;
-    const signed = sign(req, JSON.stringify({ signalId, price: 1.0851, volume: 0.1, brokerTicket: `T${i}` }));
-    next++;
-    return signed;
-  };
-  return { statuses, requests: [{ method: "POST", path: "/api/v1/device/fill", setupRequest, onResponse }] };
+  return { statuses, requests: [{ method, path, setupRequest, onResponse }] };
 }
 
 /** Runs in the child: the load itself. */

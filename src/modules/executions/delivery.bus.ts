@@ -23,9 +23,13 @@ export interface DeliveryBus {
 /** NOTIFY payloads must stay under 8,000 bytes. */
 const MAX_PAYLOAD = 7_000;
 
+/** Messages published within this window travel together. */
+const COALESCE_MS = 5;
+
 /**
- * Messages published in one tick travel together, as few payloads as fit: a burst of fills
- * (each an ACK the other instances must learn) costs a handful of NOTIFYs, not thousands.
+ * Messages published close together travel together, as few payloads as fit: a burst of fills
+ * (each an ACK the other instances must learn) costs a few NOTIFYs a second, not thousands, for
+ * at most a few milliseconds of extra wake-up latency on the other instances.
  */
 function coalescing(instanceId: string, send: (payload: string) => void) {
   let pending: string[] = [];
@@ -47,7 +51,7 @@ function coalescing(instanceId: string, send: (payload: string) => void) {
     emit();
   };
   return (message: DeliveryMessage) => {
-    if (pending.length === 0) setImmediate(flush);
+    if (pending.length === 0) setTimeout(flush, COALESCE_MS);
     pending.push(JSON.stringify(message));
   };
 }
