@@ -26,7 +26,7 @@ describe("execution history and attribution", () => {
     closePrice: 1.09,
     profitMinor,
     currency: "USD",
-    openedAt: "2026-11-01T10:00:00Z",
+    openedAt: "2026-08-01T10:00:00Z",
     closedAt,
     signalId,
   });
