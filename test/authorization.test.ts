@@ -4,7 +4,7 @@ import { useTestApp } from "./support/app";
 import { TEST_BOT_TOKEN } from "./support/config";
 import { appRoutes, fillPath, openApiRoutes, type RouteKey, splitRoute } from "./support/routes";
 import { signRequestFor } from "./support/signed";
-import { buildWorld, rowCounts, type World } from "./support/world";
+import { buildWorld, tableDigests, type World } from "./support/world";
 
 type Owned = "order" | "device" | "signal" | "payout";
 
@@ -207,7 +207,7 @@ describe("the authorization matrix", () => {
 
     it("are 404 to every id route for another user, and 401 anonymously; nothing changes", async () => {
       const before = await readAsAlice();
-      const counts = await rowCounts(ctx());
+      const digests = await tableDigests(ctx());
       for (const { route, method, path, access } of routesOf("owned")) {
         if (access.kind !== "owned") continue;
         const url = fillPath(path, [world.ids[access.resource]]);
@@ -218,7 +218,7 @@ describe("the authorization matrix", () => {
         expectProblem(await call(method, url, {}, access.body), 401, "auth.unauthenticated");
       }
       expect(await readAsAlice()).toEqual(before);
-      expect(await rowCounts(ctx())).toEqual(counts);
+      expect(await tableDigests(ctx())).toEqual(digests);
     });
 
     it("never appear in another user's lists", async () => {
@@ -231,7 +231,7 @@ describe("the authorization matrix", () => {
     });
 
     it("admin routes refuse a plain user with 403 and an anonymous caller with 401; nothing changes", async () => {
-      const counts = await rowCounts(ctx());
+      const digests = await tableDigests(ctx());
       const adminRoutes = [...routesOf("admin"), ...routesOf("producer-or-admin")];
       for (const { route, method, path } of adminRoutes) {
         const url = fillPath(path, [idFor(path, world)]);
@@ -240,7 +240,7 @@ describe("the authorization matrix", () => {
         expect(asUser.statusCode, `${route} as a plain user: ${asUser.body}`).toBe(403);
         expect(asUser.json().code).toBe("auth.admin_required");
       }
-      expect(await rowCounts(ctx())).toEqual(counts);
+      expect(await tableDigests(ctx())).toEqual(digests);
       for (const { route, method, path } of adminRoutes.filter((r) => r.method === "GET")) {
         const asAdmin = await call(method, fillPath(path, [world.alice.userId]), world.admin.headers);
         expect(asAdmin.statusCode, `${route} as admin: ${asAdmin.body}`).toBe(200);
@@ -248,7 +248,7 @@ describe("the authorization matrix", () => {
     });
 
     it("signed routes refuse unsigned, bearer-only and forged calls with 401 device_auth.rejected", async () => {
-      const counts = await rowCounts(ctx());
+      const digests = await tableDigests(ctx());
       const cases = [
         ...routesOf("device-signed").map((r) => ({ ...r, signer: world.device })),
         ...routesOf("producer-or-admin").map((r) => ({ ...r, signer: world.producer })),
@@ -280,11 +280,11 @@ describe("the authorization matrix", () => {
           expectProblem(res, 401, "device_auth.rejected");
         }
       }
-      expect(await rowCounts(ctx())).toEqual(counts);
+      expect(await tableDigests(ctx())).toEqual(digests);
     });
 
     it("webhooks refuse callers without their secret or signature, and process nothing", async () => {
-      const counts = await rowCounts(ctx());
+      const digests = await tableDigests(ctx());
       const update = { update_id: 1, message: { message_id: 1, date: 1, chat: { id: 1, type: "private" } } };
       for (const secret of [undefined, "wrong", ""]) {
         const headers: Record<string, string> =
@@ -298,7 +298,7 @@ describe("the authorization matrix", () => {
         expect([400, 503]).toContain(res.statusCode);
         expect(res.headers["content-type"]).toContain("application/problem+json");
       }
-      expect(await rowCounts(ctx())).toEqual(counts);
+      expect(await tableDigests(ctx())).toEqual(digests);
     });
   });
 });

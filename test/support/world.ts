@@ -100,14 +100,40 @@ export async function buildWorld(ctx: TestApp): Promise<World> {
   };
 }
 
-/** Row counts of every application table, to prove a refused request changed nothing. */
-export async function rowCounts(ctx: TestApp): Promise<Record<string, number>> {
+/**
+ * Columns background loops write whatever request happens to be running: devices' last-seen
+ * (flushed in batches on a timer) and the Telegram outbox's delivery state (its sender loop).
+ * Rows themselves, and every other column, still count.
+ */
+const BACKGROUND_COLUMNS = [
+  "last_seen_at",
+  "status",
+  "attempts",
+  "next_attempt_at",
+  "locked_until",
+  "last_error",
+  "message_id",
+  "sent_at",
+];
+const rowText = (table: string) =>
+  table === "telegram_outbox"
+    ? `(to_jsonb(r) - array[${BACKGROUND_COLUMNS.map((c) => `'${c}'`).join(",")}])::text`
+    : "(to_jsonb(r) - 'last_seen_at')::text";
+
+/**
+ * A digest of every application table's full contents: stricter than row counts, it also
+ * catches a refused request that updated a row in place.
+ */
+export async function tableDigests(ctx: TestApp): Promise<Record<string, string>> {
   const tables = await ctx.database.query<{ tablename: string }>(
     "select tablename from pg_tables where schemaname = 'public' order by tablename",
   );
   const sql = tables
-    .map((t) => `select '${t.tablename}' as t, count(*)::int as n from "public"."${t.tablename}"`)
+    .map(
+      (t) =>
+        `select '${t.tablename}' as t, md5(coalesce(string_agg(${rowText(t.tablename)}, '|' order by ${rowText(t.tablename)}), '')) as d from "public"."${t.tablename}" r`,
+    )
     .join(" union all ");
-  const rows = await ctx.database.query<{ t: string; n: number }>(sql);
-  return Object.fromEntries(rows.map((r) => [r.t, Number(r.n)]));
+  const rows = await ctx.database.query<{ t: string; d: string }>(sql);
+  return Object.fromEntries(rows.map((r) => [r.t, r.d]));
 }

@@ -207,6 +207,8 @@ describe("device reports", () => {
       };
       const refused = await send(owner.signer, "trades", backwards);
       expect([refused.statusCode, refused.json().errors[0].path]).toEqual([400, "closedAt"]);
+      const unreadable = await send(owner.signer, "trades", { ...backwards, closedAt: "yesterday" });
+      expect([unreadable.statusCode, unreadable.json().errors[0].path]).toEqual([400, "closedAt"]);
       expect((await send(owner.signer, "ack", {})).statusCode).toBe(400);
       expect((await send(owner.signer, "ack", "{not json")).statusCode).toBe(400);
       expect(await rows("executions")).toEqual([]);

@@ -45,7 +45,8 @@ export const TradeBody = z
     closedAt: time,
     signalId: signalId.nullish(),
   })
-  .refine((t) => t.closedAt.getTime() >= t.openedAt.getTime(), {
+  // Zod runs this even when a time itself failed to parse; then that field's own error is the answer.
+  .refine((t) => !(t.closedAt instanceof Date && t.openedAt instanceof Date) || t.closedAt >= t.openedAt, {
     path: ["closedAt"],
     message: "must not be before openedAt",
   });
