@@ -52,7 +52,7 @@ export class Batcher<I, O> {
   private async run(batch: typeof this.queue): Promise<void> {
     try {
       const results = await this.write(batch.map((e) => e.item));
-      batch.forEach((e, i) => e.resolve(results[i]!));
+      for (const [i, e] of batch.entries()) e.resolve(results[i]!);
     } catch (err) {
       if (batch.length === 1) return batch[0]!.reject(err);
       // One bad report must not fail its neighbours: write each alone to find it.
