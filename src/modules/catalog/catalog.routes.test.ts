@@ -131,6 +131,7 @@ describe("catalog", () => {
         expect(bad.statusCode).toBe(400);
       }
     });
+
     it("answers 400 for a position outside the 32-bit range the database stores", async () => {
       const admin = await createUser(ctx().deps, { admin: true });
       for (const position of [2 ** 31, -(2 ** 31) - 1, 1e20]) {
