@@ -153,10 +153,12 @@ export async function fanoutOn(databaseUrl: string | undefined, devices: number)
 
 export async function run({ smoke }: { smoke: boolean }): Promise<Record<string, unknown>> {
   const devices = smoke ? 200 : 5_000;
-  const pglite = await fanoutOn(undefined, devices);
+  // PostgreSQL first: an embedded database's WebAssembly heap is never returned to the system,
+  // so after it this process's RSS would no longer describe a server on PostgreSQL.
   const databaseUrl = await freshBenchDatabase();
   const postgres = databaseUrl
     ? await fanoutOn(databaseUrl, devices)
     : { skipped: `no PostgreSQL server at ${BENCH_DATABASE_URL}` };
+  const pglite = await fanoutOn(undefined, devices);
   return { pglite, postgres };
 }
