@@ -89,6 +89,12 @@ export async function fanoutOn(databaseUrl: string | undefined, devices: number)
     const producer = await createBenchProducer(app.database, MASTER_KEY);
     await app.deps.delivery.rebuild();
     writeFileSync(devicesFile, JSON.stringify(seeded.map(({ id, secret }) => ({ id, secret }))));
+    // When each poll response was handed to the kernel, to tell the server's share of the
+    // latency from the simulator's.
+    const written: number[] = [];
+    app.app.server.prependListener("request", (req, res) => {
+      if (req.url?.startsWith("/api/v1/device/poll")) res.once("finish", () => written.push(Date.now()));
+    });
     let approvedAt = 0;
     app.deps.signals.observe({
       opened: () => {
@@ -131,6 +137,7 @@ export async function fanoutOn(databaseUrl: string | undefined, devices: number)
     clearInterval(sampler);
 
     const latency = [...received.values()].map((at) => at - approvedAt);
+    const serverLatency = written.filter((at) => at >= approvedAt).map((at) => at - approvedAt);
     return {
       devices,
       received: received.size,
@@ -138,6 +145,7 @@ export async function fanoutOn(databaseUrl: string | undefined, devices: number)
       p50Ms: percentile(latency, 50),
       p99Ms: percentile(latency, 99),
       maxMs: Math.max(...latency),
+      serverWrittenP99Ms: percentile(serverLatency, 99),
       publishToApprovalMs: approvedAt - publishedAt,
       rssIdleMb,
       rssParkedMb,
