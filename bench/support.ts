@@ -151,3 +151,30 @@ export function machineInfo() {
 }
 
 export const round = (n: number, places = 2): number => Math.round(n * 10 ** places) / 10 ** places;
+
+const mean = (xs: number[]): number => Math.round(xs.reduce((a, b) => a + b, 0) / xs.length);
+
+/**
+ * The figures of a route measured in rounds alternating with the bare baseline route: mean
+ * throughput of each, their ratio, and the worst percentiles of any round.
+ */
+export function versusBaseline(
+  label: string,
+  runs: Pick<LoadResult, "rps" | "p50Ms" | "p99Ms" | "requests">[],
+  bare: Pick<LoadResult, "rps" | "p99Ms">[],
+  secondsPerRound: number,
+) {
+  const rps = mean(runs.map((r) => r.rps));
+  const baselineRps = mean(bare.map((r) => r.rps));
+  return {
+    rps,
+    baselineRps,
+    ratio: round(rps / baselineRps, 3),
+    p50Ms: Math.max(...runs.map((r) => r.p50Ms)),
+    p99Ms: Math.max(...runs.map((r) => r.p99Ms)),
+    baselineP99Ms: Math.max(...bare.map((r) => r.p99Ms)),
+    seconds: runs.length * secondsPerRound,
+    requests: runs.reduce((n, r) => n + r.requests, 0),
+    roundsRps: runs.map((r, i) => ({ [label]: r.rps, baseline: bare[i]!.rps })),
+  };
+}

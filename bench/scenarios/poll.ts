@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { seedDeviceOwners } from "../../src/tools/relay-fixtures";
 import { measureSigned, type SignedLoadResult } from "../../src/tools/signed-load";
-import { type LoadResult, measure, round, startApp, startBaseline } from "../support";
+import { type LoadResult, measure, startApp, startBaseline, versusBaseline } from "../support";
 
 export const name = "poll";
 
@@ -41,25 +41,9 @@ export async function run({ smoke }: { smoke: boolean }): Promise<Record<string,
     if (refused.length > 0 || polls.some((p) => p.errors > 0)) {
       throw new Error(`signed polls failed: ${JSON.stringify(polls.map((p) => p.statuses))}`);
     }
-    const rps = mean(polls.map((r) => r.rps));
-    const baselineRps = mean(bare.map((r) => r.rps));
-    return {
-      rps,
-      baselineRps,
-      ratio: round(rps / baselineRps, 3),
-      p50Ms: Math.max(...polls.map((r) => r.p50Ms)),
-      p99Ms: Math.max(...polls.map((r) => r.p99Ms)),
-      baselineP99Ms: Math.max(...bare.map((r) => r.p99Ms)),
-      devices: devices.length,
-      connections,
-      seconds: rounds * seconds,
-      requests: polls.reduce((n, r) => n + r.requests, 0),
-      roundsRps: polls.map((r, i) => ({ poll: r.rps, baseline: bare[i]!.rps })),
-    };
+    return { ...versusBaseline("poll", polls, bare, seconds), devices: devices.length, connections };
   } finally {
     await baseline.close();
     await app.close();
   }
 }
-
-const mean = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / xs.length);

@@ -1,4 +1,4 @@
-import { type LoadResult, measure, round, startApp, startBaseline } from "../support";
+import { type LoadResult, measure, startApp, startBaseline, versusBaseline } from "../support";
 
 export const name = "quotes";
 
@@ -33,24 +33,9 @@ export async function run({ smoke }: { smoke: boolean }): Promise<Record<string,
     }
     const failures = quotes.reduce((n, r) => n + r.non2xx + r.errors, 0);
     if (failures > 0) throw new Error(`GET /quotes failed under load: ${failures} non-2xx or errors`);
-    const rps = mean(quotes.map((r) => r.rps));
-    const baselineRps = mean(bare.map((r) => r.rps));
-    return {
-      rps,
-      baselineRps,
-      ratio: round(rps / baselineRps, 3),
-      p50Ms: Math.max(...quotes.map((r) => r.p50Ms)),
-      p99Ms: Math.max(...quotes.map((r) => r.p99Ms)),
-      baselineP99Ms: Math.max(...bare.map((r) => r.p99Ms)),
-      connections,
-      seconds: rounds * seconds,
-      requests: quotes.reduce((n, r) => n + r.requests, 0),
-      roundsRps: quotes.map((r, i) => ({ quotes: r.rps, baseline: bare[i]!.rps })),
-    };
+    return { ...versusBaseline("quotes", quotes, bare, seconds), connections };
   } finally {
     await baseline.close();
     await app.close();
   }
 }
-
-const mean = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / xs.length);
