@@ -232,6 +232,8 @@ export async function createDeps(input: DepsInput) {
     sweeper,
     migrated: input.migrated ?? (() => true),
     async close() {
+      // Listeners of already-committed events still write (notifications); let them finish, bounded.
+      await Promise.race([events.settled(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
       await delivery.stop();
       await lastSeen.stop().catch((err) => logger.warn({ err }, "writing device last-seen times failed"));
       await redis?.quit().catch(() => redis.disconnect());

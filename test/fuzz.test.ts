@@ -341,8 +341,10 @@ describe("fuzzing every route in /openapi.json", () => {
         fc.asyncProperty(requestFor(route, op), async (req) => {
           const before = await tableDigests(t);
           const res = await t.app.inject(req);
-          // An accepted update is handled after the answer; wait, so its rows are not blamed on the next request.
+          // An accepted update is handled after the answer, and domain events run their listeners
+          // after commit; wait for both, so their rows are not blamed on the next request.
           await t.deps.telegram?.intake.settled();
+          await t.deps.events.settled();
           const id = String(res.headers["x-request-id"]);
           const cause =
             res.statusCode >= 500

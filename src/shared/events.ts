@@ -30,6 +30,7 @@ export type EventBus = ReturnType<typeof createEventBus>;
 
 export function createEventBus(onError: (err: unknown, event: string) => void = () => {}) {
   const listeners = new Map<keyof DomainEvents, Listener<never>[]>();
+  const running = new Set<Promise<void>>();
   return {
     on<K extends keyof DomainEvents>(event: K, listener: Listener<DomainEvents[K]>): void {
       listeners.set(event, [...(listeners.get(event) ?? []), listener as Listener<never>]);
@@ -37,10 +38,19 @@ export function createEventBus(onError: (err: unknown, event: string) => void = 
     /** Listeners run without blocking the emitter; a failing listener is reported, never thrown. */
     emit<K extends keyof DomainEvents>(event: K, payload: DomainEvents[K]): void {
       for (const listener of listeners.get(event) ?? []) {
-        Promise.resolve()
+        const run: Promise<void> = Promise.resolve()
           .then(() => (listener as Listener<DomainEvents[K]>)(payload))
-          .catch((err) => onError(err, event));
+          .catch((err) => onError(err, event))
+          .finally(() => running.delete(run));
+        running.add(run);
       }
+    },
+    /**
+     * Resolves once every listener started so far (and any they trigger) has finished: shutdown
+     * waits on it before closing the database, and tests before they look at the tables.
+     */
+    async settled(): Promise<void> {
+      while (running.size > 0) await Promise.allSettled([...running]);
     },
   };
 }
