@@ -1,8 +1,10 @@
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
+import { expect } from "vitest";
 import type { Deps } from "../../src/deps";
 import type { Level } from "../../src/modules/users/users.models";
 import type { Clock } from "../../src/shared/clock";
 import { type IdHeader, signedHeaders } from "../../src/shared/signing";
+import type { TestApp } from "./app";
 import { createUser } from "./factories";
 
 export interface Signer {
@@ -106,4 +108,37 @@ export async function createDeviceOwner(
   const owner = await createSubscriber(deps, level, opts);
   const { device, secret } = await deps.devices.register(owner.user.id, opts.deviceName ?? "terminal");
   return { ...owner, device, signer: { id: device.id, secret } satisfies Signer };
+}
+
+/** The device-delivery calls the relay tests make: signed polls and ACKs, admin publish, approval. */
+export function deliveryCalls(ctx: () => TestApp, defaultSignal: object) {
+  const poll = (signer: Signer, wait = 0) =>
+    signedInject(ctx().app, ctx().clock, signer, { method: "GET", url: `/api/v1/device/poll?wait=${wait}` });
+  return {
+    poll,
+    async signalsOf(signer: Signer, wait = 0) {
+      const res = await poll(signer, wait);
+      expect(res.statusCode).toBe(200);
+      return (res.json().signals as { signalId: string }[]).map((s) => s.signalId);
+    },
+    async publish(payload: object = defaultSignal) {
+      const { headers } = await createUser(ctx().deps, { admin: true });
+      const res = await ctx().app.inject({ method: "POST", url: "/api/v1/signals", headers, payload });
+      expect(res.statusCode).toBe(201);
+      return res.json() as { id: string };
+    },
+    approve: (headers: Record<string, string>, id: string) =>
+      ctx().app.inject({
+        method: "POST",
+        url: `/api/v1/signals/${id}/decision`,
+        headers,
+        payload: { decision: "approve" },
+      }),
+    ack: (signer: Signer, signalId: string) =>
+      signedInject(ctx().app, ctx().clock, signer, {
+        method: "POST",
+        url: "/api/v1/device/ack",
+        body: { signalId },
+      }),
+  };
 }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/support/app";
-import { createUser } from "../../../test/support/factories";
-import { createDeviceOwner, type Signer, signedInject, signRequestFor } from "../../../test/support/signed";
+import { createDeviceOwner, deliveryCalls, signedInject, signRequestFor } from "../../../test/support/signed";
 
 const BUY = { instrument: "EURUSD", side: "buy", orderType: "market", volume: 0.1 };
 
@@ -9,32 +8,7 @@ const BUY = { instrument: "EURUSD", side: "buy", orderType: "market", volume: 0.
 describe("GET /api/v1/device/poll signatures", () => {
   const ctx = useTestApp({ env: { RATE_LIMIT_IP_PER_MINUTE: "100000" } });
 
-  const poll = (signer: Signer, wait = 0) =>
-    signedInject(ctx().app, ctx().clock, signer, { method: "GET", url: `/api/v1/device/poll?wait=${wait}` });
-  const signalsOf = async (signer: Signer, wait = 0) => {
-    const res = await poll(signer, wait);
-    expect(res.statusCode).toBe(200);
-    return (res.json().signals as { signalId: string }[]).map((s) => s.signalId);
-  };
-  const publish = async (payload: object = BUY) => {
-    const { headers } = await createUser(ctx().deps, { admin: true });
-    const res = await ctx().app.inject({ method: "POST", url: "/api/v1/signals", headers, payload });
-    expect(res.statusCode).toBe(201);
-    return res.json() as { id: string };
-  };
-  const approve = (headers: Record<string, string>, id: string) =>
-    ctx().app.inject({
-      method: "POST",
-      url: `/api/v1/signals/${id}/decision`,
-      headers,
-      payload: { decision: "approve" },
-    });
-  const ack = (signer: Signer, signalId: string) =>
-    signedInject(ctx().app, ctx().clock, signer, {
-      method: "POST",
-      url: "/api/v1/device/ack",
-      body: { signalId },
-    });
+  const { poll, signalsOf, publish, approve, ack } = deliveryCalls(ctx, BUY);
 
   describe("security", () => {
     const rejected = (res: { statusCode: number; json(): { code: string } }) => {
