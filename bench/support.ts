@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import os, { tmpdir } from "node:os";
@@ -11,6 +10,7 @@ import { runMigrations } from "../src/db/migrate";
 import { createDeps, type Deps } from "../src/deps";
 import { systemClock } from "../src/shared/clock";
 import { createLogger } from "../src/shared/logger";
+import { runNodeForJson } from "../src/tools/child-json";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -90,7 +90,7 @@ export interface LoadResult {
  * Runs autocannon against `url` for `seconds` in a child process, so the load generator does not
  * share an event loop with the server it measures.
  */
-export function measure(
+export async function measure(
   url: string,
   opts: { seconds: number; connections?: number; headers?: Record<string, string> },
 ): Promise<LoadResult> {
@@ -104,35 +104,20 @@ export function measure(
   ];
   for (const [name, value] of Object.entries(opts.headers ?? {})) args.push("--headers", `${name}=${value}`);
   args.push(url);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-    });
-    child.stderr.on("data", (d) => {
-      err += d;
-    });
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      if (code !== 0) return reject(new Error(`autocannon exited with ${code}: ${err.slice(-500)}`));
-      const r = JSON.parse(out) as {
-        requests: { average: number; total: number };
-        latency: { p50: number; p99: number };
-        non2xx: number;
-        errors: number;
-      };
-      resolve({
-        rps: Math.round(r.requests.average),
-        p50Ms: r.latency.p50,
-        p99Ms: r.latency.p99,
-        requests: r.requests.total,
-        non2xx: r.non2xx,
-        errors: r.errors,
-      });
-    });
-  });
+  const r = await runNodeForJson<{
+    requests: { average: number; total: number };
+    latency: { p50: number; p99: number };
+    non2xx: number;
+    errors: number;
+  }>(args, "autocannon");
+  return {
+    rps: Math.round(r.requests.average),
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    requests: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors,
+  };
 }
 
 export function machineInfo() {

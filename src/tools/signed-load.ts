@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { signedHeaders } from "../shared/signing";
+import { runNodeForJson } from "./child-json";
 
 /**
  * Load for the signed device API: autocannon in a child process (so it does not share an event
@@ -130,22 +130,5 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
 }
 
 export function measureSigned(opts: SignedLoadOptions): Promise<SignedLoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", SELF, JSON.stringify(opts)], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-    });
-    child.stderr.on("data", (d) => {
-      err += d;
-    });
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      if (code !== 0) return reject(new Error(`signed load exited with ${code}: ${err.slice(-500)}`));
-      resolve(JSON.parse(out) as SignedLoadResult);
-    });
-  });
+  return runNodeForJson<SignedLoadResult>(["--import", "tsx", SELF, JSON.stringify(opts)], "signed load");
 }
