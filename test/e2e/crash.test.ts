@@ -1,0 +1,202 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FakeStripe } from "../fakes/stripe";
+import { FakeTelegramApi } from "../fakes/telegram-api";
+import { TEST_BOT_TOKEN } from "../support/config";
+import { type ServerProcess, startServerProcess } from "../support/process";
+import { prng } from "./support/crash-http";
+import { checkStored, readStored, retryAll, tally } from "./support/crash-verify";
+import { ADMIN_TELEGRAM_ID, buildCrashWorld, planLoad, runLoad } from "./support/crash-world";
+
+/**
+ * Crash safety (issue: "kill the server with SIGKILL in the middle of a load of signed fills,
+ * orders and webhooks, restart it on the same data, and prove every request that got a 2xx is
+ * present exactly once"). The real server process is killed mid-load, restarted on the same
+ * DATA_DIR or DATABASE_URL, and read back over HTTP (and SQL on PostgreSQL).
+ */
+
+interface Variant {
+  name: string;
+  /** The environment naming the database; `sql` reads it directly when the test can. */
+  prepare(): Promise<{
+    env: Record<string, string>;
+    sql?: (q: string, params?: unknown[]) => Promise<unknown[]>;
+  }>;
+  cleanup(): Promise<void>;
+}
+
+function postgresVariant(baseUrl: string): Variant {
+  const url = new URL(baseUrl);
+  const name = `${url.pathname.slice(1) || "test"}_e2e_crash`;
+  const maintenance = new URL(baseUrl);
+  maintenance.pathname = "/postgres";
+  const adminQuery = async (q: string) => {
+    const client = new pg.Client({ connectionString: maintenance.toString() });
+    await client.connect();
+    try {
+      await client.query(q);
+    } finally {
+      await client.end();
+    }
+  };
+  const dbUrl = new URL(baseUrl);
+  dbUrl.pathname = `/${name}`;
+  let pool: pg.Pool | undefined;
+  return {
+    name: "PostgreSQL",
+    async prepare() {
+      await adminQuery(`drop database if exists "${name}" with (force)`);
+      await adminQuery(`create database "${name}"`);
+      pool = new pg.Pool({ connectionString: dbUrl.toString(), max: 2 });
+      return {
+        env: { DATABASE_URL: dbUrl.toString() },
+        sql: async (q, params) => (await pool!.query(q, params as unknown[])).rows,
+      };
+    },
+    async cleanup() {
+      await pool?.end();
+      await adminQuery(`drop database if exists "${name}" with (force)`);
+    },
+  };
+}
+
+const variants: Variant[] = [
+  { name: "PGlite", prepare: async () => ({ env: { DATABASE_URL: "" } }), cleanup: async () => {} },
+  ...(process.env.TEST_DATABASE_URL ? [postgresVariant(process.env.TEST_DATABASE_URL)] : []),
+];
+
+const SIZE = { users: 8, devicesPerUser: 2, signals: 20, payablePerUser: 6 };
+const ORDERS_PER_USER = 20;
+const CONCURRENCY = 32;
+
+describe("crash safety: SIGKILL under load, restart on the same data", () => {
+  const telegram = new FakeTelegramApi();
+  const stripe = new FakeStripe();
+  const started: ServerProcess[] = [];
+  const dirs: string[] = [];
+
+  beforeAll(async () => {
+    await telegram.start();
+    await stripe.start();
+  });
+
+  afterAll(async () => {
+    for (const s of started)
+      if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill("SIGKILL");
+    await Promise.all(started.map((s) => s.exited));
+    await telegram.stop();
+    await stripe.stop();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const variant of variants) {
+    it(`${variant.name}: every 2xx survives exactly once, nothing is duplicated`, async () => {
+      const seed = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
+      const random = prng(seed);
+      const dataDir = mkdtempSync(path.join(tmpdir(), "sd-crash-"));
+      dirs.push(dataDir);
+      const db = await variant.prepare();
+      try {
+        const env = {
+          ...stripe.env(),
+          ...db.env,
+          DATA_DIR: dataDir,
+          REDIS_URL: "",
+          TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN,
+          TELEGRAM_API_ROOT: telegram.url,
+          TELEGRAM_MODE: "off",
+          ADMIN_TELEGRAM_IDS: String(ADMIN_TELEGRAM_ID),
+          RATE_LIMIT_IP_PER_MINUTE: "1000000",
+          RATE_LIMIT_USER_PER_MINUTE: "1000000",
+          LOG_LEVEL: "warn",
+        };
+        const first = await startServerProcess(env, 120_000);
+        started.push(first);
+        const world = await buildCrashWorld(first.url, SIZE);
+        const plan = planLoad(world, stripe, {
+          ordersPerUser: ORDERS_PER_USER,
+          random,
+          runId: `${variant.name}-${seed}`,
+        });
+        const killAfter = Math.floor(plan.length * (0.3 + random() * 0.2));
+        await runLoad(first.url, plan, {
+          concurrency: CONCURRENCY,
+          killAfter,
+          kill: () => first.child.kill("SIGKILL"),
+        });
+        expect(await first.exited).toBeNull();
+        expect(first.child.signalCode).toBe("SIGKILL");
+
+        const counts = tally(plan);
+        console.log(
+          `[crash ${variant.name}] seed ${seed}, kill after ${killAfter} answers:`,
+          JSON.stringify(counts),
+        );
+        // Before the kill the server refused nothing: every answer was the success of its kind.
+        const refused = plan.filter(
+          (r) => r.outcome.state === "answered" && ![200, 201].includes(r.outcome.status),
+        );
+        expect(
+          refused.map((r) => `${r.label}: ${JSON.stringify(r.outcome)}`),
+          "non-2xx answers during the load",
+        ).toEqual([]);
+        expect(counts.ok2xx).toBeGreaterThanOrEqual(killAfter);
+        expect(counts.unsent).toBeGreaterThan(0);
+
+        const second = await startServerProcess(env, 120_000);
+        started.push(second);
+        const before = await readStored(second.url, world);
+        checkStored(world, plan, before, false);
+
+        const retryFailures = await retryAll(second.url, plan, before);
+        expect(retryFailures, retryFailures.slice(0, 20).join("\n")).toEqual([]);
+        const after = await readStored(second.url, world);
+        checkStored(world, plan, after, true);
+
+        if (db.sql) {
+          const pairs = plan.filter((r) => r.kind === "fill").length;
+          const payable = world.users.flatMap((u) => u.payable.map((p) => p.orderId));
+          expect(
+            await db.sql(
+              "select signal_id, device_id, count(*)::int as n from executions group by 1, 2 having count(*) > 1",
+            ),
+          ).toEqual([]);
+          expect(await db.sql("select count(*)::int as n from executions where status = 'filled'")).toEqual([
+            { n: pairs },
+          ]);
+          expect(
+            await db.sql(
+              "select order_id, count(*)::int as n from entitlements where order_id is not null group by 1 having count(*) > 1",
+            ),
+          ).toEqual([]);
+          expect(
+            await db.sql("select count(*)::int as n from entitlements where order_id = any($1)", [payable]),
+          ).toEqual([{ n: payable.length }]);
+          expect(
+            await db.sql(
+              `select user_id, tier_id, months, region, count(*)::int as n from orders
+               where not (id = any($1)) group by 1, 2, 3, 4 having count(*) > 1`,
+              [payable],
+            ),
+          ).toEqual([]);
+          expect(
+            await db.sql("select count(*)::int as n from orders where not (id = any($1))", [payable]),
+          ).toEqual([{ n: world.users.length * ORDERS_PER_USER }]);
+          expect(
+            await db.sql("select count(*)::int as n from orders where id = any($1) and status = 'paid'", [
+              payable,
+            ]),
+          ).toEqual([{ n: payable.length }]);
+        }
+
+        second.child.kill("SIGTERM");
+        expect(await second.exited).toBe(0);
+      } finally {
+        await variant.cleanup();
+      }
+    });
+  }
+});
