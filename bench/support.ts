@@ -31,7 +31,8 @@ export interface BenchApp {
 /**
  * The service in this process on 127.0.0.1:<free port>, on a fresh in-memory PGlite (or the
  * PostgreSQL server `databaseUrl` names), migrated and seeded, with the per-IP limit out of
- * the way so the load generator measures the route and not the limiter.
+ * the way so the load generator measures the route and not the limiter. `env` adds settings
+ * (e.g. a bot token and TELEGRAM_MODE); a configured bot is started and stopped with the app.
  */
 export async function startApp(
   opts: { databaseUrl?: string; env?: Record<string, string> } = {},
@@ -53,6 +54,8 @@ export async function startApp(
   await deps.catalog.seedDefaultCatalog();
   const app = await buildApp(deps);
   await app.listen({ port: 0, host: "127.0.0.1" });
+  // The bot (when a token and a mode are configured) runs as under `signaldesk start`.
+  deps.telegram?.start();
   const { port } = app.server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
@@ -61,6 +64,8 @@ export async function startApp(
     database,
     async close() {
       await app.close();
+      // After HTTP, as in `signaldesk start`: acknowledged updates' handlers get to finish (bounded).
+      await deps.telegram?.stop();
       await deps.close();
       await database.close();
       rmSync(dataDir, { recursive: true, force: true });

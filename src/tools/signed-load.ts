@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { signedHeaders } from "../shared/signing";
+import { type CannonRequest, type CannonResult, type CannonSpec, cannon, isEntryPoint } from "./cannon";
 import { runNodeForJson } from "./child-json";
 
 /**
@@ -21,30 +21,7 @@ export interface SignedLoadOptions {
   signalIds?: string[];
 }
 
-export interface SignedLoadResult {
-  rps: number;
-  p50Ms: number;
-  p99Ms: number;
-  requests: number;
-  durationSeconds: number;
-  statuses: Record<string, number>;
-  errors: number;
-}
-
-interface CannonRequest {
-  method: string;
-  path: string;
-  headers?: Record<string, string>;
-  body?: string;
-}
-
-interface CannonResult {
-  duration: number;
-  requests: { total: number };
-  latency: { p50: number; p99: number };
-  errors: number;
-  timeouts: number;
-}
+export type SignedLoadResult = CannonResult;
 
 const SELF = fileURLToPath(import.meta.url);
 
@@ -85,46 +62,27 @@ function signer(opts: SignedLoadOptions, devices: { id: string; secret: string }
   return { path, method, make, prepared: Array.from({ length: count }, (_, i) => make(i)) };
 }
 
-function requestsFor(opts: SignedLoadOptions, devices: { id: string; secret: string }[]) {
+function requestFor(opts: SignedLoadOptions, devices: { id: string; secret: string }[]): CannonSpec {
   const { path, method, make, prepared } = signer(opts, devices);
   let next = 0;
-  const statuses: Record<string, number> = {};
   const setupRequest = (req: CannonRequest) => {
     // Past the pre-signed supply, sign on the spot rather than replay a spent nonce.
     const ready = prepared[next] ?? make(next);
     next++;
     return { ...req, ...ready };
   };
-  const onResponse = (status: number) => {
-    statuses[status] = (statuses[status] ?? 0) + 1;
-  };
-  return { statuses, requests: [{ method, path, setupRequest, onResponse }] };
+  return { method, path, setupRequest };
 }
 
 /** Runs in the child: the load itself. */
 async function loadMain(opts: SignedLoadOptions): Promise<SignedLoadResult> {
-  const autocannon = createRequire(import.meta.url)("autocannon") as (o: object) => Promise<CannonResult>;
   const devices = JSON.parse(readFileSync(opts.devicesFile, "utf8")) as { id: string; secret: string }[];
-  const { statuses, requests } = requestsFor(opts, devices);
   const pairs = (opts.signalIds?.length ?? 0) * devices.length;
-  const result = await autocannon({
-    url: opts.url,
-    connections: opts.connections,
-    ...(opts.mode === "fill" ? { amount: pairs } : { duration: opts.seconds }),
-    requests,
-  });
-  return {
-    rps: Math.round(result.requests.total / result.duration),
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    requests: result.requests.total,
-    durationSeconds: result.duration,
-    statuses,
-    errors: result.errors + result.timeouts,
-  };
+  const run = opts.mode === "fill" ? { amount: pairs } : { seconds: opts.seconds };
+  return cannon({ url: opts.url, connections: opts.connections, ...run }, requestFor(opts, devices));
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isEntryPoint(import.meta.url)) {
   const result = await loadMain(JSON.parse(process.argv[2]!) as SignedLoadOptions);
   process.stdout.write(JSON.stringify(result));
 }

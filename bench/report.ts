@@ -1,0 +1,222 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+
+/**
+ * The SPEC.md §Speed goals as checks over each scenario's figures, and the README's
+ * performance table rendered from bench/results/latest.json. bench/run.ts attaches the goals
+ * to every scenario and rewrites the table after a full run; `tsx bench/report.ts` rewrites
+ * the table from the committed latest.json without measuring anything.
+ */
+
+type Figures = Record<string, unknown>;
+
+export interface GoalCheck {
+  check: string;
+  met: boolean;
+}
+
+/** `met` is null when the scenario has no figures (it failed, was skipped, or never ran). */
+export interface GoalResult {
+  goal: string;
+  met: boolean | null;
+  checks: GoalCheck[];
+}
+
+interface ScenarioGoal {
+  key: string;
+  label: string;
+  goal: string;
+  checks(f: Figures): GoalCheck[];
+  measured(f: Figures): string;
+}
+
+export const README_START = "<!-- bench:table:start -->";
+export const README_END = "<!-- bench:table:end -->";
+
+const num = (f: Figures, key: string): number => {
+  const v = f[key];
+  return typeof v === "number" ? v : Number.NaN;
+};
+/** 1234.5 → "1,234.5": every figure in the table is written the same way. */
+const fmt = (n: number): string => (Number.isFinite(n) ? n.toLocaleString("en-US") : "?");
+const check = (text: string, met: boolean): GoalCheck => ({ check: text, met });
+
+const fanout = (key: string, label: string): ScenarioGoal => ({
+  key,
+  label,
+  goal: "p99 ≤ 500 ms, RSS ≤ 400 MB, every device served",
+  checks: (f) => [
+    check("p99 ≤ 500 ms", num(f, "p99Ms") <= 500),
+    check("RSS ≤ 400 MB", num(f, "rssPeakMb") <= 400),
+    check("every device received the signal", num(f, "received") === num(f, "devices")),
+  ],
+  measured: (f) =>
+    `${fmt(num(f, "received"))}/${fmt(num(f, "devices"))} received; p50 ${fmt(num(f, "p50Ms"))} ms, ` +
+    `p99 ${fmt(num(f, "p99Ms"))} ms; RSS ${fmt(num(f, "rssIdleMb"))} → ${fmt(num(f, "rssPeakMb"))} MB`,
+});
+
+const versusBare = (f: Figures, unit: string): string =>
+  `${fmt(num(f, "rps"))} ${unit} = ${fmt(num(f, "ratio"))} × bare route (${fmt(num(f, "baselineRps"))}); ` +
+  `p99 ${fmt(num(f, "p99Ms"))} ms`;
+
+/** SPEC.md §Speed and memory, in its order. */
+export const GOALS: ScenarioGoal[] = [
+  {
+    key: "poll",
+    label: "signed poll, nothing pending, 1,000 devices",
+    goal: "≥ 0.5 × bare route, p99 ≤ 25 ms",
+    checks: (f) => [
+      check("throughput ≥ 0.5 × bare route", num(f, "ratio") >= 0.5),
+      check("p99 ≤ 25 ms", num(f, "p99Ms") <= 25),
+    ],
+    measured: (f) => versusBare(f, "req/s"),
+  },
+  fanout("fanout_pglite", "fan-out to 5,000 long-polling devices, PGlite"),
+  fanout("fanout_postgres", "fan-out to 5,000 long-polling devices, PostgreSQL"),
+  {
+    key: "fills",
+    label: "signed fills on PostgreSQL",
+    goal: "≥ 2,000/s, none lost",
+    checks: (f) => [
+      check("≥ 2,000 fills/s", num(f, "rps") >= 2000),
+      check("none lost", num(f, "lost") === 0),
+    ],
+    measured: (f) =>
+      `${fmt(num(f, "rps"))}/s; ${fmt(num(f, "sent"))} sent, ${fmt(num(f, "stored"))} stored, ` +
+      `${fmt(num(f, "lost"))} lost; p99 ${fmt(num(f, "p99Ms"))} ms`,
+  },
+  {
+    key: "telegram",
+    label: "Telegram webhook updates, with redeliveries",
+    goal: "≥ 1,000 updates/s acknowledged, de-duplicated, none lost",
+    checks: (f) => [
+      check("≥ 1,000 updates/s acknowledged", num(f, "rps") >= 1000),
+      check("none lost", num(f, "lost") === 0),
+      // A redelivery handled again would answer again; each acknowledged one must be logged as a repeat.
+      check(
+        "redeliveries recognised and not handled again",
+        num(f, "repliesSent") <= num(f, "stored") &&
+          num(f, "redeliveriesLogged") >= num(f, "duplicatesAcknowledged"),
+      ),
+    ],
+    measured: (f) =>
+      `${fmt(num(f, "rps"))} updates/s acknowledged; ${fmt(num(f, "sent"))} sent ` +
+      `(${fmt(num(f, "duplicatesSent"))} redeliveries), ${fmt(num(f, "stored"))} stored, ` +
+      `${fmt(num(f, "lost"))} lost; p99 ${fmt(num(f, "p99Ms"))} ms`,
+  },
+  {
+    key: "quotes",
+    label: "`GET /quotes`",
+    goal: "≥ 0.5 × bare route",
+    checks: (f) => [check("throughput ≥ 0.5 × bare route", num(f, "ratio") >= 0.5)],
+    measured: (f) => versusBare(f, "req/s"),
+  },
+  {
+    key: "cold_start",
+    label: "cold start, fresh `DATA_DIR` to `/readyz` 200",
+    goal: "≤ 3 s",
+    checks: (f) => [check("≤ 3,000 ms", num(f, "ms") <= 3000)],
+    measured: (f) => {
+      const runs = Array.isArray(f.runsMs) ? f.runsMs.length : 1;
+      return `${fmt(num(f, "ms"))} ms${runs > 1 ? ` (median of ${runs})` : ""}`;
+    },
+  },
+];
+
+/** Why a scenario has no figures, or undefined when it has them. */
+function missing(f: Figures | undefined): string | undefined {
+  if (!f) return "not run";
+  if (typeof f.error === "string") return `failed: ${f.error}`;
+  if (typeof f.skipped === "string") return `skipped: ${f.skipped}`;
+  return undefined;
+}
+
+/** The goal of the scenario `key` judged on its figures; undefined for a scenario SPEC sets none for. */
+export function evaluate(key: string, figures: Figures | undefined): GoalResult | undefined {
+  const spec = GOALS.find((g) => g.key === key);
+  if (!spec) return undefined;
+  if (missing(figures)) return { goal: spec.goal, met: null, checks: [] };
+  const checks = spec.checks(figures!);
+  return { goal: spec.goal, met: checks.every((c) => c.met), checks };
+}
+
+/** Every scenario's figures with its `goals` (re)computed. */
+export function withGoals(scenarios: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(scenarios).map(([key, value]) => {
+      const { goals: _old, ...figures } = (value ?? {}) as Figures;
+      const goals = evaluate(key, figures);
+      return [key, goals ? { ...figures, goals } : figures];
+    }),
+  );
+}
+
+export interface BenchReport {
+  machine?: {
+    cpuModel?: string;
+    cpus?: number;
+    loadAvg?: number[];
+    loadAvgAtStart?: number[];
+    node?: string;
+  };
+  at?: string;
+  /** Set when only these scenarios were re-measured; the others' figures are from earlier runs. */
+  only?: string[];
+  tookSeconds?: number;
+  scenarios?: Record<string, unknown>;
+}
+
+const metText = (met: boolean | null): string => (met === null ? "not measured" : met ? "yes" : "**no**");
+
+/** The README's table (and the line saying where and when it was measured), from a report. */
+export function renderTable(report: BenchReport): string {
+  const scenarios = report.scenarios ?? {};
+  const m = report.machine ?? {};
+  const load = (l: number[] | undefined) => (l ? l.join(" / ") : "?");
+  const busy = m.loadAvgAtStart
+    ? `load average ${load(m.loadAvgAtStart)} at the start and ${load(m.loadAvg)} at the end`
+    : `load average ${load(m.loadAvg)} at the end`;
+  const lines = [
+    `Measured ${report.at ?? "?"} on ${m.cpus ?? "?"} × ${m.cpuModel ?? "?"}, Node ${m.node ?? "?"}, ` +
+      `${busy} (1 / 5 / 15 min); the run took ${fmt(report.tookSeconds ?? Number.NaN)} s` +
+      (report.only ? ` and re-measured only ${report.only.join(", ")} (the rest are earlier figures).` : "."),
+    "",
+    "| scenario | measured | SPEC goal | met |",
+    "|---|---|---|---|",
+  ];
+  for (const spec of GOALS) {
+    const figures = scenarios[spec.key] as Figures | undefined;
+    const why = missing(figures);
+    const result = evaluate(spec.key, figures)!;
+    const measured = why ?? spec.measured(figures!);
+    lines.push(
+      `| ${spec.label} | ${measured.replaceAll("|", "\\|")} | ${spec.goal} | ${metText(result.met)} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/** `readme` with everything between the table markers replaced by `table`. */
+export function replaceTable(readme: string, table: string): string {
+  const start = readme.indexOf(README_START);
+  const end = readme.indexOf(README_END);
+  if (start < 0 || end < start) {
+    throw new Error(`README has no ${README_START} … ${README_END} section to write the table into`);
+  }
+  return `${readme.slice(0, start + README_START.length)}\n${table}\n${readme.slice(end)}`;
+}
+
+export const README_PATH = path.resolve(import.meta.dirname, "../README.md");
+export const LATEST_PATH = path.resolve(import.meta.dirname, "results/latest.json");
+
+/** Rewrites the README's table from `report`. */
+export function writeReadmeTable(report: BenchReport, readmePath = README_PATH): void {
+  const readme = readFileSync(readmePath, "utf8");
+  writeFileSync(readmePath, replaceTable(readme, renderTable(report)));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  writeReadmeTable(JSON.parse(readFileSync(LATEST_PATH, "utf8")) as BenchReport);
+  process.stderr.write(`bench: README table rewritten from ${path.relative(process.cwd(), LATEST_PATH)}\n`);
+}

@@ -1,0 +1,113 @@
+import { describe, expect, it } from "vitest";
+import {
+  type BenchReport,
+  evaluate,
+  README_END,
+  README_START,
+  renderTable,
+  replaceTable,
+  withGoals,
+} from "../bench/report";
+
+const report: BenchReport = {
+  machine: {
+    cpuModel: "AMD EPYC",
+    cpus: 2,
+    node: "v20.20.2",
+    loadAvg: [2.5, 2, 1],
+    loadAvgAtStart: [1, 1, 1],
+  },
+  at: "2026-11-21T13:00:00.000Z",
+  tookSeconds: 412,
+  scenarios: {
+    poll: { rps: 6000, baselineRps: 10000, ratio: 0.6, p50Ms: 2, p99Ms: 30, devices: 1000 },
+    fanout_pglite: {
+      devices: 5000,
+      received: 5000,
+      p50Ms: 200,
+      p99Ms: 450,
+      maxMs: 460,
+      rssIdleMb: 300,
+      rssPeakMb: 390.5,
+    },
+    fanout_postgres: { skipped: "no PostgreSQL server at postgres://127.0.0.1/bench" },
+    fills: { rps: 2500, sent: 20000, stored: 20000, lost: 0, p99Ms: 40 },
+    telegram: {
+      rps: 1234,
+      sent: 13000,
+      stored: 11700,
+      lost: 0,
+      duplicatesSent: 1300,
+      duplicatesAcknowledged: 1290,
+      redeliveriesLogged: 1300,
+      repliesSent: 11700,
+      p99Ms: 80,
+    },
+    quotes: { error: "GET /quotes answered 500" },
+    cold_start: { ms: 2500, runsMs: [2400, 2500, 2600] },
+  },
+};
+
+describe("bench report", () => {
+  it("renders one row per SPEC scenario with measured figures, goal and whether it was met", () => {
+    const rows = renderTable(report).split("\n");
+    expect(rows[0]).toBe(
+      "Measured 2026-11-21T13:00:00.000Z on 2 × AMD EPYC, Node v20.20.2, load average 1 / 1 / 1 at the start " +
+        "and 2.5 / 2 / 1 at the end (1 / 5 / 15 min); the run took 412 s.",
+    );
+    expect(rows.slice(2)).toEqual([
+      "| scenario | measured | SPEC goal | met |",
+      "|---|---|---|---|",
+      "| signed poll, nothing pending, 1,000 devices | 6,000 req/s = 0.6 × bare route (10,000); p99 30 ms | ≥ 0.5 × bare route, p99 ≤ 25 ms | **no** |",
+      "| fan-out to 5,000 long-polling devices, PGlite | 5,000/5,000 received; p50 200 ms, p99 450 ms; RSS 300 → 390.5 MB | p99 ≤ 500 ms, RSS ≤ 400 MB, every device served | yes |",
+      "| fan-out to 5,000 long-polling devices, PostgreSQL | skipped: no PostgreSQL server at postgres://127.0.0.1/bench | p99 ≤ 500 ms, RSS ≤ 400 MB, every device served | not measured |",
+      "| signed fills on PostgreSQL | 2,500/s; 20,000 sent, 20,000 stored, 0 lost; p99 40 ms | ≥ 2,000/s, none lost | yes |",
+      "| Telegram webhook updates, with redeliveries | 1,234 updates/s acknowledged; 13,000 sent (1,300 redeliveries), 11,700 stored, 0 lost; p99 80 ms | ≥ 1,000 updates/s acknowledged, de-duplicated, none lost | yes |",
+      "| `GET /quotes` | failed: GET /quotes answered 500 | ≥ 0.5 × bare route | not measured |",
+      "| cold start, fresh `DATA_DIR` to `/readyz` 200 | 2,500 ms (median of 3) | ≤ 3 s | yes |",
+    ]);
+  });
+
+  it("says when only some scenarios were re-measured", () => {
+    const caption = renderTable({ ...report, only: ["telegram"] }).split("\n")[0];
+    expect(caption).toContain("re-measured only telegram (the rest are earlier figures).");
+  });
+
+  it("judges each goal from the figures, every check listed", () => {
+    expect(evaluate("poll", report.scenarios!.poll as Record<string, unknown>)).toEqual({
+      goal: "≥ 0.5 × bare route, p99 ≤ 25 ms",
+      met: false,
+      checks: [
+        { check: "throughput ≥ 0.5 × bare route", met: true },
+        { check: "p99 ≤ 25 ms", met: false },
+      ],
+    });
+    const lostOne = { ...(report.scenarios!.telegram as Record<string, unknown>), lost: 1 };
+    expect(evaluate("telegram", lostOne)?.met).toBe(false);
+    // A redelivery handled a second time answers twice: more replies than stored updates.
+    const answeredTwice = { ...(report.scenarios!.telegram as Record<string, unknown>), repliesSent: 11701 };
+    expect(evaluate("telegram", answeredTwice)?.met).toBe(false);
+    expect(evaluate("telegram", undefined)?.met).toBeNull();
+    expect(evaluate("not_in_spec", { rps: 1 })).toBeUndefined();
+  });
+
+  it("attaches goals to every scenario SPEC names, replacing stale ones, and leaves others alone", () => {
+    const out = withGoals({
+      cold_start: { ms: 4000, goals: { goal: "old", met: true, checks: [] } },
+      extra: { n: 1 },
+    });
+    expect(out.cold_start).toEqual({
+      ms: 4000,
+      goals: { goal: "≤ 3 s", met: false, checks: [{ check: "≤ 3,000 ms", met: false }] },
+    });
+    expect(out.extra).toEqual({ n: 1 });
+  });
+
+  it("replaces only what lies between the markers", () => {
+    const readme = `# x\n\nbefore\n\n${README_START}\nold table\n${README_END}\n\nafter\n`;
+    const once = replaceTable(readme, "NEW");
+    expect(once).toBe(`# x\n\nbefore\n\n${README_START}\nNEW\n${README_END}\n\nafter\n`);
+    expect(replaceTable(once, "NEW")).toBe(once);
+    expect(() => replaceTable("# no markers\n", "NEW")).toThrow(/bench:table:start/);
+  });
+});
