@@ -43,7 +43,7 @@ export interface RunningServer {
 /** Starts everything the service runs: database, services, HTTP, control socket. */
 export async function startServer(baseConfig: ResolvedConfig): Promise<RunningServer> {
   const logger = createLogger(baseConfig.logLevel);
-  const database = await openDatabase(baseConfig);
+  const database = await openDatabase(baseConfig, { logger });
   const config = await resolveBotUsername(baseConfig, logger);
   const deps = await createDeps({ config, database, clock: systemClock, logger });
   if (await deps.catalog.seedDefaultCatalog()) logger.info("default catalog seeded");

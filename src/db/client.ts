@@ -4,6 +4,7 @@ import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
+import { templateTarball } from "./template";
 
 type NoSchema = Record<string, never>;
 /** The database handle every repository takes: PGlite and node-postgres share this type. */
@@ -45,9 +46,27 @@ export async function openPostgres(url: string, max = 10): Promise<Database> {
   };
 }
 
-/** Embedded PostgreSQL; `dataDir` undefined means in memory (tests). */
+async function openMemory(): Promise<PGlite> {
+  const tarball = templateTarball();
+  if (tarball) {
+    try {
+      const client = new PGlite({ loadDataDir: tarball });
+      await client.waitReady;
+      return client;
+    } catch {
+      // A tarball PGlite cannot load: a fresh database, as without a template.
+    }
+  }
+  return new PGlite();
+}
+
+/**
+ * Embedded PostgreSQL; `dataDir` undefined means in memory (tests). An in-memory database starts
+ * from the migrated template when one is built (see template.ts), so its migrations find nothing
+ * to do; callers run them all the same.
+ */
 export async function openPglite(dataDir?: string): Promise<Database> {
-  const client = dataDir ? new PGlite(dataDir) : new PGlite();
+  const client = dataDir ? new PGlite(dataDir) : await openMemory();
   await client.waitReady;
   const db = drizzlePglite(client) as unknown as Db;
   return {

@@ -1,14 +1,39 @@
+import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { Config } from "../config";
 import { type Database, openPglite, openPostgres } from "./client";
 import { lockDataDir } from "./lock";
 import { runMigrations } from "./migrate";
+import { createFromTemplate, type TemplateLogger } from "./template";
+
+export interface OpenOptions {
+  logger?: TemplateLogger;
+  /** Where the pre-initialised PGlite template is looked for (tests point it elsewhere). */
+  templateRoot?: string;
+}
+
+/** Opens PGlite in `pgdata` and migrates it; closes it again when migrating fails. */
+async function openMigratedPglite(pgdata: string): Promise<Database> {
+  const database = await openPglite(pgdata);
+  try {
+    await runMigrations(database);
+    return database;
+  } catch (err) {
+    await database.close().catch(() => {});
+    throw err;
+  }
+}
 
 /**
  * Opens the database the config names (server PostgreSQL or embedded PGlite in DATA_DIR) and
- * applies migrations. The embedded database is locked to this process until close().
+ * applies migrations. The embedded database is locked to this process until close(). A new
+ * embedded database starts as a copy of the migrated template when there is a valid one (initdb
+ * takes seconds); if that copy cannot be opened it is removed and initdb runs as it always did.
  */
-export async function openDatabase(config: Pick<Config, "databaseUrl" | "dataDir">): Promise<Database> {
+export async function openDatabase(
+  config: Pick<Config, "databaseUrl" | "dataDir">,
+  options: OpenOptions = {},
+): Promise<Database> {
   if (config.databaseUrl) {
     const database = await openPostgres(config.databaseUrl);
     await runMigrations(database);
@@ -16,8 +41,20 @@ export async function openDatabase(config: Pick<Config, "databaseUrl" | "dataDir
   }
   const unlock = lockDataDir(config.dataDir);
   try {
-    const database = await openPglite(path.join(config.dataDir, "pgdata"));
-    await runMigrations(database);
+    const pgdata = path.join(config.dataDir, "pgdata");
+    let database: Database | undefined;
+    if (!existsSync(pgdata) && createFromTemplate(pgdata, options.logger, options.templateRoot)) {
+      database = await openMigratedPglite(pgdata).catch((err: Error) => {
+        options.logger?.info(
+          { err: err.message },
+          "database from the PGlite template unusable: running initdb",
+        );
+        // Only ever a copy made a moment ago by this process, under the DATA_DIR lock.
+        rmSync(pgdata, { recursive: true, force: true });
+        return undefined;
+      });
+    }
+    database ??= await openMigratedPglite(pgdata);
     const close = database.close;
     return {
       ...database,

@@ -1,0 +1,221 @@
+import { createHash, randomBytes } from "node:crypto";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
+import { MIGRATIONS_FOLDER, runMigrations } from "./migrate";
+
+/**
+ * A pre-initialised PGlite data directory: initdb done and every committed migration applied,
+ * nothing else (the default catalog is seeded by the normal start path, as on any database).
+ * A fresh DATA_DIR starts as a copy of it instead of running initdb (~4 s on two cores).
+ *
+ * It lives under node_modules/.cache (built by `npm ci` / `npm install` through the `prepare`
+ * script), one directory per key: the PGlite version and the content of drizzle/. A template
+ * that is missing, stale or fails its checksums is never used; the caller runs initdb as before.
+ */
+
+/** Bump when the layout below changes, so older templates are ignored. */
+const FORMAT = 1;
+const MANIFEST = "manifest.json";
+const PGDATA = "pgdata";
+const TARBALL = "pgdata.tar.gz";
+
+export const DEFAULT_TEMPLATE_ROOT = fileURLToPath(
+  new URL("../../node_modules/.cache/signaldesk/pglite-template", import.meta.url),
+);
+
+export interface TemplateLogger {
+  info(obj: object, msg: string): void;
+  debug(obj: object, msg: string): void;
+}
+
+interface Manifest {
+  format: number;
+  key: string;
+  /** Directories of pgdata (relative, parents first) with their modes; empty ones matter to PostgreSQL. */
+  dirs: [string, number][];
+  /** Files of pgdata: relative path, mode, sha256. */
+  files: [string, number, string][];
+  /** sha256 of the tarball PGlite loads for in-memory databases. */
+  tarball: string;
+}
+
+const sha256 = (data: Buffer | string) => createHash("sha256").update(data).digest("hex");
+
+function pgliteVersion(): string {
+  const require = createRequire(import.meta.url);
+  // The package's exports map does not list package.json; its entry point sits in dist/.
+  const pkg = path.join(path.dirname(require.resolve("@electric-sql/pglite")), "..", "package.json");
+  return (JSON.parse(readFileSync(pkg, "utf8")) as { version: string }).version;
+}
+
+function listFiles(root: string, dir = ""): string[] {
+  return readdirSync(path.join(root, dir), { withFileTypes: true })
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .flatMap((entry) => {
+      const rel = path.join(dir, entry.name);
+      return entry.isDirectory() ? listFiles(root, rel) : [rel];
+    });
+}
+
+/** What a template must match: the format, the PGlite version and every file under drizzle/. */
+export function templateKey(migrationsFolder = MIGRATIONS_FOLDER): string {
+  const migrations = listFiles(migrationsFolder).map((rel) => [
+    rel.split(path.sep).join("/"),
+    sha256(readFileSync(path.join(migrationsFolder, rel))),
+  ]);
+  return sha256(JSON.stringify({ format: FORMAT, pglite: pgliteVersion(), migrations })).slice(0, 24);
+}
+
+function readManifest(dir: string, key: string): Manifest | undefined {
+  try {
+    const manifest = JSON.parse(readFileSync(path.join(dir, MANIFEST), "utf8")) as Manifest;
+    return manifest.format === FORMAT && manifest.key === key ? manifest : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function walk(root: string, dir: string, manifest: Pick<Manifest, "dirs" | "files">): void {
+  for (const entry of readdirSync(path.join(root, dir), { withFileTypes: true })) {
+    const rel = path.join(dir, entry.name);
+    const full = path.join(root, rel);
+    const mode = statSync(full).mode & 0o777;
+    if (entry.isDirectory()) {
+      manifest.dirs.push([rel, mode]);
+      walk(root, rel, manifest);
+    } else if (entry.isFile()) {
+      manifest.files.push([rel, mode, sha256(readFileSync(full))]);
+    } else {
+      throw new Error(`unexpected entry in the PGlite data directory: ${rel}`);
+    }
+  }
+}
+
+/**
+ * Builds the template for the current key under `root` (unless a valid one is there) and removes
+ * templates of other keys. Safe to run concurrently: each build writes to its own temporary
+ * directory and the first rename wins. Returns the template directory.
+ */
+export async function buildTemplate(root = DEFAULT_TEMPLATE_ROOT): Promise<string> {
+  const key = templateKey();
+  const target = path.join(root, key);
+  if (readManifest(target, key)) return target;
+  mkdirSync(root, { recursive: true });
+  const work = path.join(root, `.tmp-${key}-${process.pid}-${randomBytes(4).toString("hex")}`);
+  try {
+    mkdirSync(work);
+    const client = new PGlite(path.join(work, PGDATA));
+    try {
+      await client.waitReady;
+      await runMigrations({ kind: "pglite", pglite: client } as Parameters<typeof runMigrations>[0]);
+      writeFileSync(
+        path.join(work, TARBALL),
+        Buffer.from(await (await client.dumpDataDir("gzip")).arrayBuffer()),
+      );
+    } finally {
+      await client.close();
+    }
+    const manifest: Manifest = { format: FORMAT, key, dirs: [], files: [], tarball: "" };
+    walk(path.join(work, PGDATA), "", manifest);
+    manifest.tarball = sha256(readFileSync(path.join(work, TARBALL)));
+    // Written last: a directory without a manifest is never used.
+    writeFileSync(path.join(work, MANIFEST), JSON.stringify(manifest));
+    if (existsSync(target)) rmSync(target, { recursive: true, force: true });
+    try {
+      renameSync(work, target);
+    } catch (err) {
+      // Another build finished first; keep its template when it is valid.
+      if (!readManifest(target, key)) throw err;
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  for (const name of readdirSync(root)) {
+    if (name !== key && !name.startsWith(".tmp-"))
+      rmSync(path.join(root, name), { recursive: true, force: true });
+  }
+  return target;
+}
+
+/** The valid template for the current migrations, if one was built. */
+export function findTemplate(root = DEFAULT_TEMPLATE_ROOT): { dir: string; manifest: Manifest } | undefined {
+  let key: string;
+  try {
+    key = templateKey();
+  } catch {
+    return undefined;
+  }
+  const dir = path.join(root, key);
+  const manifest = readManifest(dir, key);
+  return manifest ? { dir, manifest } : undefined;
+}
+
+/**
+ * Creates `pgdata` (which must not exist) as a verified copy of the template. Returns false, and
+ * leaves nothing behind, when there is no valid template; the caller then lets PGlite run initdb.
+ * The copy is made beside the target and renamed into place, so a crash never leaves a partial
+ * `pgdata`; stale copies from such a crash are removed here (the caller holds the DATA_DIR lock).
+ */
+export function createFromTemplate(
+  pgdata: string,
+  logger?: TemplateLogger,
+  root = DEFAULT_TEMPLATE_ROOT,
+): boolean {
+  const parent = path.dirname(pgdata);
+  const base = path.basename(pgdata);
+  for (const name of readdirSync(parent)) {
+    if (name.startsWith(`${base}.template-`))
+      rmSync(path.join(parent, name), { recursive: true, force: true });
+  }
+  const template = findTemplate(root);
+  if (!template) {
+    logger?.info({ root }, "no PGlite template for these migrations: running initdb");
+    return false;
+  }
+  const work = path.join(parent, `${base}.template-${process.pid}`);
+  try {
+    const source = path.join(template.dir, PGDATA);
+    mkdirSync(work, { mode: 0o700 });
+    for (const [rel, mode] of template.manifest.dirs) mkdirSync(path.join(work, rel), { mode });
+    for (const [rel, mode, hash] of template.manifest.files) {
+      const data = readFileSync(path.join(source, rel));
+      if (sha256(data) !== hash) throw new Error(`checksum mismatch: ${rel}`);
+      writeFileSync(path.join(work, rel), data, { mode });
+    }
+    renameSync(work, pgdata);
+    logger?.debug({ template: template.dir }, "PGlite data directory created from the template");
+    return true;
+  } catch (err) {
+    rmSync(work, { recursive: true, force: true });
+    logger?.info(
+      { err: (err as Error).message, template: template.dir },
+      "PGlite template unusable: running initdb",
+    );
+    return false;
+  }
+}
+
+/** The template as a tarball for an in-memory PGlite (`loadDataDir`), when one is valid. */
+export function templateTarball(root = DEFAULT_TEMPLATE_ROOT): Blob | undefined {
+  const template = findTemplate(root);
+  if (!template) return undefined;
+  try {
+    const data = readFileSync(path.join(template.dir, TARBALL));
+    if (sha256(data) !== template.manifest.tarball) return undefined;
+    return new Blob([data], { type: "application/x-gzip" });
+  } catch {
+    return undefined;
+  }
+}
