@@ -1,0 +1,558 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { person, updates } from "../../src/modules/telegram/telegram.test-kit";
+import {
+  FakeStripe,
+  signedWebhook,
+  TEST_STRIPE_SECRET_KEY,
+  TEST_STRIPE_WEBHOOK_SECRET,
+} from "../fakes/stripe";
+import { FakeTelegramApi, type RecordedCall } from "../fakes/telegram-api";
+import { TEST_BOT_TOKEN } from "../support/config";
+import { freePort, type GroupServerProcess, startServerProcess } from "../support/process";
+import {
+  buttonsOf,
+  eventually,
+  freshPostgresDatabase,
+  http,
+  initDataFor,
+  type PythonRun,
+  roundDiv,
+  runPythonDevice,
+  signedHttp,
+} from "./support/journey-http";
+
+/**
+ * The whole business in one pass, against the service as an operator runs it (`npm start`),
+ * driven over HTTP only: the catalog edited by an admin, an affiliate's referral arriving through
+ * the bot, a Stripe purchase, a device, a producer's signal approved in the bot, executed by the
+ * Python reference client, and everything still there after a graceful restart.
+ */
+
+const EXIT_RECORDER = path.join(import.meta.dirname, "support/journey-exit-recorder.mjs");
+const WEBHOOK_SECRET = "e2e-journey-webhook-secret-0123456789";
+const BOT_USERNAME = "signaldesk_journey_bot";
+const ADMIN = { id: 7_700_001, first_name: "Olga", username: "olga_admin" };
+
+/** The edited Premium price (GBP minor units) and the order the journey buys with it. */
+const PREMIUM_PRICE = 3450;
+const ORDER = { months: 1, region: "EU" as const };
+
+/** SPEC §Pricing for one month in the EU, referred: FX 1.17, markup 2 %, affiliate 10 %. */
+function expectedEuTotal(priceGbp: number): number {
+  const base = roundDiv(BigInt(priceGbp) * 117n, 100n);
+  const markup = roundDiv(base * 2n, 100n);
+  const s1 = base + markup;
+  const affiliate = roundDiv(s1 * 10n, 100n);
+  return Number(s1 - affiliate);
+}
+/** SPEC §Affiliates: the total back in GBP at the locked rate (1.17), then bronze 10 %. */
+function expectedCommission(totalEur: number): number {
+  const baseGbp = roundDiv(BigInt(totalEur) * 100n, 117n);
+  return Number(roundDiv(baseGbp * 1000n, 10_000n));
+}
+
+interface Variant {
+  name: string;
+  embedded: boolean;
+  /** Environment for the server and a clean-up once the variant is done. */
+  setup: () => Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }>;
+}
+
+const variants: Variant[] = [
+  { name: "embedded PGlite", embedded: true, setup: async () => ({ env: {}, cleanup: async () => {} }) },
+];
+const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
+if (TEST_DATABASE_URL) {
+  variants.push({
+    name: "PostgreSQL",
+    embedded: false,
+    setup: async () => {
+      const db = await freshPostgresDatabase(TEST_DATABASE_URL, "e2e_journey");
+      return { env: { DATABASE_URL: db.url }, cleanup: db.drop };
+    },
+  });
+}
+
+for (const variant of variants) {
+  describe(`the journey through npm start (${variant.name})`, () => {
+    const telegram = new FakeTelegramApi();
+    const stripe = new FakeStripe();
+    const dataDir = mkdtempSync(path.join(tmpdir(), "sd-e2e-journey-"));
+    const exitLog = path.join(mkdtempSync(path.join(tmpdir(), "sd-e2e-journey-exits-")), "exits.jsonl");
+    /** Every server process this variant started: each is killed (group) in afterAll. */
+    const servers: GroupServerProcess[] = [];
+    const pythonPids: number[] = [];
+    let server: GroupServerProcess;
+    let env: Record<string, string>;
+    let port: number;
+    let cleanup = async () => {};
+    let base = "";
+
+    // What the journey learns along the way, checked again after the restart.
+    const secrets: Record<string, string> = {};
+    const affiliatePerson = person({ first_name: "Aff" });
+    const buyer = person({ first_name: "Bea" });
+    let adminToken = "";
+    let affiliateToken = "";
+    let buyerToken = "";
+    let premiumTierId = "";
+    let affiliateCode = "";
+    let buyerUserId = "";
+    let orderId = "";
+    let orderTotal = 0;
+    let device = { id: "", secret: "" };
+    let producer = { id: "", secret: "" };
+    let signalId = "";
+    let commission = 0;
+
+    const start = async () => {
+      server = await startServerProcess(env, 120_000, { command: ["npm", "start"], detached: true, port });
+      servers.push(server);
+      base = server.url;
+    };
+    /**
+     * Ctrl-C in a terminal: the signal goes to the whole process group (npm, sh, node). npm's own
+     * status is the shell's (dash dies of the signal, npm re-raises it), so the server's exit code
+     * comes from the exit recorder; the server must exit 0 and leave no process behind.
+     */
+    const stopGracefully = async () => {
+      const before = serverExits().length;
+      server.stop("SIGTERM");
+      const npm = await server.exitedWith;
+      await server.groupGone(60_000);
+      expect(npm.code === 0 || (npm.code === null && npm.signal === "SIGTERM"), JSON.stringify(npm)).toBe(
+        true,
+      );
+      const exits = serverExits();
+      expect(exits).toHaveLength(before + 1);
+      expect(exits.at(-1)!.code).toBe(0);
+      const lines = server.output().split("\n");
+      expect(lines.some((l) => l.includes('"msg":"signaldesk stopped"'))).toBe(true);
+      expect(lines.some((l) => l.includes("shutdown failed"))).toBe(false);
+      // The embedded database's DATA_DIR lock is released (PostgreSQL takes none).
+      if (variant.embedded) expect(existsSync(path.join(dataDir, "signaldesk.lock"))).toBe(false);
+    };
+    /** Exits of the server process itself (node bin/signaldesk.js start), oldest first. */
+    const serverExits = (): { pid: number; code: number }[] =>
+      (existsSync(exitLog) ? readFileSync(exitLog, "utf8") : "")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { pid: number; argv: string[]; code: number })
+        .filter((e) => e.argv.some((a) => a.endsWith("bin/signaldesk.js")) && e.argv.includes("start"));
+    const sendUpdate = async (update: unknown) => {
+      const res = await http(base, "POST", "/telegram/webhook", {
+        body: update,
+        headers: { "x-telegram-bot-api-secret-token": WEBHOOK_SECRET },
+      });
+      expect(res.status).toBe(200);
+    };
+    const sentTo = (chatId: number, method = "sendMessage"): RecordedCall[] =>
+      telegram.calls.filter((c) => c.method === method && Number(c.params.chat_id) === chatId);
+    const messageTo = (chatId: number, what: string, match: (text: string) => boolean) =>
+      eventually(what, () => sentTo(chatId).find((c) => match(String(c.params.text ?? ""))), 60_000);
+    const signIn = async (who: { id: number; first_name: string; username?: string }) => {
+      const res = await http(base, "POST", "/api/v1/auth/telegram", {
+        body: { initData: initDataFor(who, TEST_BOT_TOKEN) },
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.tokenType).toBe("Bearer");
+      return res.body as {
+        accessToken: string;
+        user: { id: string; role: string; referredBy: string | null };
+      };
+    };
+
+    beforeAll(async () => {
+      await telegram.start();
+      telegram.botUsername = BOT_USERNAME;
+      await stripe.start();
+      const prepared = await variant.setup();
+      cleanup = prepared.cleanup;
+      port = await freePort();
+      env = {
+        ...prepared.env,
+        DATA_DIR: dataDir,
+        HOST: "127.0.0.1",
+        PORT: String(port),
+        PUBLIC_URL: `http://127.0.0.1:${port}`,
+        LOG_LEVEL: "info",
+        ADMIN_TELEGRAM_IDS: String(ADMIN.id),
+        TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN,
+        TELEGRAM_BOT_USERNAME: BOT_USERNAME,
+        TELEGRAM_MODE: "webhook",
+        TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        TELEGRAM_API_ROOT: telegram.url,
+        ...stripe.env(),
+        RATE_LIMIT_IP_PER_MINUTE: "100000",
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import=${EXIT_RECORDER}`.trim(),
+        SIGNALDESK_E2E_EXIT_LOG: exitLog,
+      };
+      await start();
+    });
+
+    afterAll(async () => {
+      for (const pid of pythonPids) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+      for (const s of servers) {
+        s.stop("SIGKILL");
+        if (s.child.exitCode === null && s.child.signalCode === null) await s.exited;
+      }
+      await telegram.stop();
+      await stripe.stop();
+      await cleanup();
+      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(path.dirname(exitLog), { recursive: true, force: true });
+    });
+
+    it("the admin signs in with Mini App initData and edits a price; the catalog shows it", async () => {
+      const admin = await signIn(ADMIN);
+      expect(admin.user.role).toBe("admin");
+      adminToken = admin.accessToken;
+
+      const before = await http(base, "GET", "/api/v1/catalog");
+      expect(before.status).toBe(200);
+      const premium = before.body.categories[0].products[0].tiers.find(
+        (t: { level: string }) => t.level === "premium",
+      );
+      expect(premium.monthlyPriceMinor).toBe(2900);
+      premiumTierId = premium.id;
+
+      const patched = await http(base, "PATCH", `/api/v1/admin/catalog/tiers/${premiumTierId}`, {
+        token: adminToken,
+        body: { monthlyPriceMinor: PREMIUM_PRICE },
+      });
+      expect(patched.status).toBe(200);
+      const after = await http(base, "GET", "/api/v1/catalog");
+      const tiers = after.body.categories[0].products[0].tiers;
+      expect(tiers.find((t: { id: string }) => t.id === premiumTierId).monthlyPriceMinor).toBe(PREMIUM_PRICE);
+
+      // Someone else cannot do the same.
+      const stranger = await signIn(person({ first_name: "Eve" }));
+      const refused = await http(base, "PATCH", `/api/v1/admin/catalog/tiers/${premiumTierId}`, {
+        token: stranger.accessToken,
+        body: { monthlyPriceMinor: 1 },
+      });
+      expect(refused.status).toBe(403);
+    });
+
+    it("an affiliate signs in and registers, and gets a code and a bot link", async () => {
+      const signed = await signIn(affiliatePerson);
+      affiliateToken = signed.accessToken;
+      const res = await http(base, "POST", "/api/v1/affiliates", { token: affiliateToken });
+      expect(res.status).toBe(201);
+      affiliateCode = res.body.code;
+      expect(affiliateCode).toMatch(/\S+/);
+      expect(res.body).toMatchObject({ tier: "bronze", rateBps: 1000 });
+      expect(res.body.links.telegram).toBe(`https://t.me/${BOT_USERNAME}?start=ref_${affiliateCode}`);
+    });
+
+    it("a user arrives through the bot with /start ref_<code>: created, attributed, greeted", async () => {
+      await sendUpdate(updates.message(buyer, `/start ref_${affiliateCode}`));
+      const greeting = await messageTo(buyer.id, "the /start reply", (t) => t.includes("Welcome"));
+      expect(String(greeting.params.text)).toContain(buyer.first_name);
+      expect(greeting.token).toBe(TEST_BOT_TOKEN);
+
+      const signed = await signIn(buyer);
+      buyerToken = signed.accessToken;
+      buyerUserId = signed.user.id;
+      expect(signed.user.referredBy).toBe(affiliateCode);
+      const me = await http(base, "GET", "/api/v1/me", { token: buyerToken });
+      expect(me.status).toBe(200);
+      expect(me.body).toMatchObject({ telegramId: buyer.id, referredBy: affiliateCode, tier: "free" });
+      const stats = await http(base, "GET", "/api/v1/affiliates/me", { token: affiliateToken });
+      expect(stats.body.stats).toMatchObject({ referrals: 1, conversions: 0 });
+    });
+
+    it("the user buys the edited tier through Stripe; the webhook pays it and the bot says so", async () => {
+      const order = await http(base, "POST", "/api/v1/orders", {
+        token: buyerToken,
+        body: { tierId: premiumTierId, ...ORDER },
+      });
+      expect(order.status).toBe(201);
+      orderId = order.body.id;
+      orderTotal = expectedEuTotal(PREMIUM_PRICE);
+      expect(order.body).toMatchObject({ status: "pending", currency: "EUR", totalMinor: orderTotal });
+      expect(order.body.quote.lines.map((l: { code: string }) => l.code)).toContain("affiliate_discount");
+
+      const checkout = await http(base, "POST", `/api/v1/orders/${orderId}/checkout`, {
+        token: buyerToken,
+        body: { provider: "stripe" },
+      });
+      expect(checkout.status).toBe(200);
+      expect(checkout.body.provider).toBe("stripe");
+      const sessionId = checkout.body.sessionId as string;
+      const created = stripe.callsTo("/v1/checkout/sessions");
+      expect(created).toHaveLength(1);
+      expect(created[0]!.authorization).toBe(`Bearer ${TEST_STRIPE_SECRET_KEY}`);
+      expect(created[0]!.params).toMatchObject({
+        mode: "payment",
+        client_reference_id: orderId,
+        "metadata[orderId]": orderId,
+        "line_items[0][price_data][currency]": "eur",
+        "line_items[0][price_data][unit_amount]": String(orderTotal),
+      });
+      expect(checkout.body.url).toBe(stripe.sessions.get(sessionId)!.url);
+
+      const { payload, headers } = signedWebhook(
+        stripe.sessionEvent("checkout.session.completed", sessionId),
+      );
+      const forged = await http(base, "POST", "/api/v1/webhooks/stripe", {
+        raw: payload,
+        headers: { ...headers, "stripe-signature": "t=1,v1=00" },
+      });
+      expect(forged.status).toBe(400);
+      const hook = await http(base, "POST", "/api/v1/webhooks/stripe", { raw: payload, headers });
+      expect(hook.status).toBe(200);
+
+      const paid = await http(base, "GET", `/api/v1/orders/${orderId}`, { token: buyerToken });
+      expect(paid.body).toMatchObject({ status: "paid", provider: "stripe" });
+      const ent = await http(base, "GET", "/api/v1/me/entitlements", { token: buyerToken });
+      expect(ent.body.tier).toBe("premium");
+      expect(ent.body.features).toMatchObject({ signals: true, maxDevices: 1 });
+      expect(ent.body.items).toEqual([
+        expect.objectContaining({ tierId: premiumTierId, source: { orderId }, active: true }),
+      ]);
+      const note = await messageTo(buyer.id, "the payment notification", (t) =>
+        t.includes("Payment received"),
+      );
+      expect(String(note.params.text)).toContain(orderId);
+    });
+
+    it("the user registers a device; its secret is shown once", async () => {
+      const res = await http(base, "POST", "/api/v1/devices", {
+        token: buyerToken,
+        body: { name: "mt5-main" },
+      });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ name: "mt5-main", online: false, lastSeenAt: null });
+      device = { id: res.body.id, secret: res.body.secret };
+      expect(device.secret.length).toBeGreaterThanOrEqual(32);
+      secrets.device = device.secret;
+      const listed = await http(base, "GET", "/api/v1/devices", { token: buyerToken });
+      expect(listed.body.items).toHaveLength(1);
+      expect(JSON.stringify(listed.body)).not.toContain(device.secret);
+    });
+
+    it("the admin creates a producer, which publishes a signed signal; the user is asked in the bot", async () => {
+      const created = await http(base, "POST", "/api/v1/admin/producers", {
+        token: adminToken,
+        body: { name: "journey-strategy" },
+      });
+      expect(created.status).toBe(201);
+      producer = { id: created.body.id, secret: created.body.secret };
+      secrets.producer = producer.secret;
+
+      const signal = {
+        externalId: "journey-1",
+        instrument: "EURUSD",
+        side: "buy",
+        orderType: "limit",
+        entryPrice: 1.085,
+        stopLoss: 1.08,
+        takeProfit: 1.1,
+        volume: 0.2,
+        ttlSeconds: 3600,
+      };
+      const forged = await signedHttp(
+        base,
+        { ...producer, secret: `${producer.secret}x`, idHeader: "x-producer-id" },
+        "POST",
+        "/api/v1/signals",
+        signal,
+      );
+      expect(forged.status).toBe(401);
+      const published = await signedHttp(
+        base,
+        { ...producer, idHeader: "x-producer-id" },
+        "POST",
+        "/api/v1/signals",
+        signal,
+      );
+      expect(published.status).toBe(201);
+      expect(published.body).toMatchObject({ status: "open", recipients: 1, instrument: "EURUSD" });
+      signalId = published.body.id;
+
+      const asked = await messageTo(buyer.id, "the new-signal message", (t) => t.includes("New signal"));
+      const labels = buttonsOf(asked).map((b) => b.text);
+      expect(labels.some((l) => l.includes("Approve"))).toBe(true);
+      expect(labels.some((l) => l.includes("Reject"))).toBe(true);
+      // Nobody else was addressed: not the admin, not the affiliate.
+      expect(sentTo(ADMIN.id).some((c) => String(c.params.text).includes("New signal"))).toBe(false);
+      expect(sentTo(affiliatePerson.id).some((c) => String(c.params.text).includes("New signal"))).toBe(
+        false,
+      );
+      const listed = await http(base, "GET", "/api/v1/signals", { token: buyerToken });
+      expect(listed.body.items[0]).toMatchObject({ id: signalId, decision: "pending" });
+    });
+
+    it("the user approves in the bot; the Python client is woken, ACKs and fills; the bot reports the fill", async () => {
+      const asked = sentTo(buyer.id).find((c) => String(c.params.text).includes("New signal"))!;
+      const approve = buttonsOf(asked).find((b) => b.text.includes("Approve"))!;
+      expect(approve.callback_data).toContain(signalId);
+
+      // The device long-polls first, so the approval has to wake it.
+      const python = runPythonDevice(
+        ["--url", base, "--device-id", device.id, "--secret", device.secret, "--wait", "30", "--once"],
+        (pid) => pythonPids.push(pid),
+      );
+      await eventually("the device's first signed poll", async () => {
+        const d = await http(base, "GET", `/api/v1/devices/${device.id}`, { token: buyerToken });
+        return d.body.lastSeenAt ? d.body : undefined;
+      });
+
+      // The fake numbers the messages it sends 1, 2, 3…: this is the id Telegram gave the question.
+      const messageId =
+        1 +
+        telegram.calls
+          .slice(0, telegram.calls.indexOf(asked))
+          .filter((c) => c.method === "sendMessage" || c.method === "sendInvoice").length;
+      await sendUpdate(updates.callback(buyer, approve.callback_data!, messageId));
+      const answered = await eventually("the callback answer", () =>
+        telegram.callsOf("answerCallbackQuery").find((c) => String(c.params.text ?? "").includes("Approved")),
+      );
+      expect(answered.token).toBe(TEST_BOT_TOKEN);
+
+      const run: PythonRun = await python;
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      expect(run.lines.map((l) => l.event)).toEqual(["poll", "ack", "fill"]);
+      expect(run.lines[0]).toMatchObject({ count: 1 });
+      expect(run.lines[2]).toMatchObject({
+        signalId,
+        execution: { status: "filled", price: 1.085, volume: 0.2, deviceId: device.id },
+      });
+
+      const filled = await messageTo(buyer.id, "the fill notification", (t) => t.includes("filled"));
+      expect(String(filled.params.text)).toContain("mt5-main");
+      expect(String(filled.params.text)).toContain("EURUSD BUY");
+
+      const decided = await http(base, "GET", "/api/v1/signals", { token: buyerToken });
+      expect(decided.body.items[0]).toMatchObject({ id: signalId, decision: "approved" });
+    });
+
+    it("executions and the affiliate's commission add up", async () => {
+      const report = await http(base, "GET", `/api/v1/signals/${signalId}/executions`, { token: adminToken });
+      expect(report.status).toBe(200);
+      expect(report.body.summary).toEqual({ recipients: 1, approved: 1, acked: 1, filled: 1, failed: 0 });
+      expect(report.body.items).toHaveLength(1);
+      expect(report.body.items[0]).toMatchObject({
+        deviceId: device.id,
+        deviceName: "mt5-main",
+        status: "filled",
+        price: 1.085,
+        volume: 0.2,
+      });
+      expect(report.body.items[0].events.map((e: { type: string }) => e.type)).toEqual(["ack", "fill"]);
+      const own = await http(base, "GET", `/api/v1/signals/${signalId}/executions`, { token: buyerToken });
+      expect(own.body.summary).toMatchObject({ filled: 1 });
+
+      commission = expectedCommission(orderTotal);
+      const me = await http(base, "GET", "/api/v1/affiliates/me", { token: affiliateToken });
+      expect(me.status).toBe(200);
+      expect(me.body.stats).toMatchObject({
+        referrals: 1,
+        conversions: 1,
+        pendingMinor: commission,
+        availableMinor: 0,
+        paidMinor: 0,
+        currency: "GBP",
+      });
+      const list = await http(base, "GET", "/api/v1/affiliates/me/commissions", { token: affiliateToken });
+      expect(list.body.items).toHaveLength(1);
+      expect(list.body.items[0]).toMatchObject({
+        orderId,
+        amountMinor: commission,
+        rateBps: 1000,
+        status: "pending",
+      });
+      const availableAt = Date.parse(list.body.items[0].availableAt);
+      const paidAt = Date.parse(
+        (await http(base, "GET", `/api/v1/orders/${orderId}`, { token: buyerToken })).body.paidAt,
+      );
+      expect(availableAt - paidAt).toBe(30 * 24 * 3600 * 1000);
+    });
+
+    it("stops gracefully on SIGTERM to its process group and keeps everything across a restart", async () => {
+      await stopGracefully();
+      expect(
+        await fetch(`${base}/healthz`).then(
+          () => "answered",
+          () => "refused",
+        ),
+      ).toBe("refused");
+      await start();
+
+      const catalog = await http(base, "GET", "/api/v1/catalog");
+      const tiers = catalog.body.categories[0].products[0].tiers;
+      expect(tiers.find((t: { id: string }) => t.id === premiumTierId).monthlyPriceMinor).toBe(PREMIUM_PRICE);
+
+      // Tokens issued before the restart stay valid (the JWT secret lives in DATA_DIR).
+      const me = await http(base, "GET", "/api/v1/me", { token: buyerToken });
+      expect(me.body).toMatchObject({ id: buyerUserId, referredBy: affiliateCode, tier: "premium" });
+      const order = await http(base, "GET", `/api/v1/orders/${orderId}`, { token: buyerToken });
+      expect(order.body).toMatchObject({ status: "paid", totalMinor: orderTotal });
+      const ent = await http(base, "GET", "/api/v1/me/entitlements", { token: buyerToken });
+      expect(ent.body.items).toEqual([expect.objectContaining({ source: { orderId }, active: true })]);
+      const devices = await http(base, "GET", "/api/v1/devices", { token: buyerToken });
+      expect(devices.body.items.map((d: { id: string }) => d.id)).toEqual([device.id]);
+      const signal = await http(base, "GET", `/api/v1/signals/${signalId}`, { token: buyerToken });
+      expect(signal.body).toMatchObject({ id: signalId, instrument: "EURUSD", status: "open" });
+      const report = await http(base, "GET", `/api/v1/signals/${signalId}/executions`, { token: adminToken });
+      expect(report.body.summary).toEqual({ recipients: 1, approved: 1, acked: 1, filled: 1, failed: 0 });
+      expect(report.body.items[0]).toMatchObject({ status: "filled", deviceId: device.id });
+      const aff = await http(base, "GET", "/api/v1/affiliates/me", { token: affiliateToken });
+      expect(aff.body.stats).toMatchObject({ conversions: 1, pendingMinor: commission });
+      const list = await http(base, "GET", "/api/v1/affiliates/me/commissions", { token: affiliateToken });
+      expect(list.body.items).toEqual([expect.objectContaining({ orderId, amountMinor: commission })]);
+
+      // The device still authenticates (its secret is derived from the stored MASTER_KEY),
+      // and has nothing left to receive; a wrong secret is still refused.
+      const poll = await signedHttp(
+        base,
+        { ...device, idHeader: "x-device-id" },
+        "GET",
+        "/api/v1/device/poll?wait=0",
+      );
+      expect(poll.status).toBe(200);
+      expect(poll.body.signals).toEqual([]);
+      const wrong = await signedHttp(
+        base,
+        { ...device, secret: producer.secret, idHeader: "x-device-id" },
+        "GET",
+        "/api/v1/device/poll?wait=0",
+      );
+      expect(wrong.status).toBe(401);
+
+      await stopGracefully();
+    });
+
+    it("never writes a secret, a token or a signature into its output", () => {
+      const output = servers.map((s) => s.output()).join("\n");
+      expect(output).toContain("signaldesk");
+      const forbidden = {
+        botToken: TEST_BOT_TOKEN,
+        stripeKey: TEST_STRIPE_SECRET_KEY,
+        stripeWebhookSecret: TEST_STRIPE_WEBHOOK_SECRET,
+        telegramWebhookSecret: WEBHOOK_SECRET,
+        adminJwt: adminToken,
+        affiliateJwt: affiliateToken,
+        buyerJwt: buyerToken,
+        deviceSecret: secrets.device!,
+        producerSecret: secrets.producer!,
+      };
+      for (const [name, value] of Object.entries(forbidden)) {
+        expect(value.length, name).toBeGreaterThan(10);
+        const leaked = output.split("\n").filter((line) => line.includes(value));
+        expect(leaked, `${name} in the server output`).toEqual([]);
+      }
+    });
+  });
+}

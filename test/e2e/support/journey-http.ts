@@ -1,0 +1,150 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import pg from "pg";
+import { signInitData } from "../../../src/modules/auth/auth.models";
+import { type IdHeader, signedHeaders } from "../../../src/shared/signing";
+import type { RecordedCall } from "../../fakes/telegram-api";
+import { ROOT } from "../../support/process";
+
+export const PYTHON_CLIENT = path.join(ROOT, "clients/python/signaldesk_device.py");
+
+/** What JSON.parse gives: response bodies are checked by expect(), field by field, not by types. */
+export type Json = ReturnType<typeof JSON.parse>;
+
+export interface HttpResult<T = Json> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** One JSON request to the running server; the body is parsed when there is one. */
+export async function http<T = Json>(
+  baseUrl: string,
+  method: string,
+  pathWithQuery: string,
+  opts: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {},
+): Promise<HttpResult<T>> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let body: string | undefined = opts.raw;
+  if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    headers["content-type"] ??= "application/json";
+  }
+  const res = await fetch(`${baseUrl}${pathWithQuery}`, { method, headers, body });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T, headers: res.headers };
+}
+
+/** A signed device or producer request (API.md §7.1), the body sent byte for byte as signed. */
+export function signedHttp<T = Json>(
+  baseUrl: string,
+  signer: { id: string; secret: string; idHeader: IdHeader },
+  method: "GET" | "POST",
+  pathWithQuery: string,
+  payload?: unknown,
+): Promise<HttpResult<T>> {
+  const raw = payload === undefined ? "" : JSON.stringify(payload);
+  const headers = signedHeaders(signer.secret, {
+    id: signer.id,
+    idHeader: signer.idHeader,
+    method,
+    pathWithQuery,
+    body: raw,
+    now: new Date(),
+  });
+  if (payload !== undefined) headers["content-type"] = "application/json; charset=utf-8";
+  return http<T>(baseUrl, method, pathWithQuery, payload === undefined ? { headers } : { headers, raw });
+}
+
+/** Mini App initData for a Telegram user, signed with the bot token as Telegram does. */
+export function initDataFor(user: { id: number; first_name: string; username?: string }, botToken: string) {
+  return signInitData(
+    { user: JSON.stringify(user), auth_date: String(Math.floor(Date.now() / 1000)) },
+    botToken,
+  );
+}
+
+/** Polls `probe` until it returns something other than undefined, or throws after `timeoutMs`. */
+export async function eventually<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The inline buttons of a recorded sendMessage / editMessageText (JSON or form-encoded). */
+export function buttonsOf(call: RecordedCall): { text: string; callback_data?: string; url?: string }[] {
+  const raw = call.params.reply_markup;
+  const markup = (typeof raw === "string" ? JSON.parse(raw) : raw) as
+    | { inline_keyboard?: { text: string; callback_data?: string; url?: string }[][] }
+    | undefined;
+  return markup?.inline_keyboard?.flat() ?? [];
+}
+
+export interface PythonRun {
+  code: number | null;
+  lines: Record<string, unknown>[];
+  stderr: string;
+}
+
+/** The reference Python device client (stdlib only), run to completion. */
+export function runPythonDevice(args: string[], onSpawn?: (pid: number) => void): Promise<PythonRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("python3", [PYTHON_CLIENT, ...args], { cwd: ROOT });
+    if (child.pid !== undefined) onSpawn?.(child.pid);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    child.on("error", reject);
+    child.on("exit", (code) =>
+      resolve({
+        code,
+        stderr,
+        lines: stdout
+          .trim()
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as Record<string, unknown>),
+      }),
+    );
+  });
+}
+
+/** Round half away from zero of n / d, for non-negative integers: SPEC's `round`, exactly. */
+export function roundDiv(n: bigint, d: bigint): bigint {
+  return (2n * n + d) / (2n * d);
+}
+
+/** A fresh PostgreSQL database next to the one TEST_DATABASE_URL names; `drop` removes it. */
+export async function freshPostgresDatabase(baseUrl: string, suffix: string) {
+  const url = new URL(baseUrl);
+  const name = `${url.pathname.slice(1) || "test"}_${suffix}`;
+  const adminUrl = new URL(baseUrl);
+  adminUrl.pathname = "/postgres";
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: adminUrl.toString() });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`drop database if exists "${name}" with (force)`);
+  await admin(`create database "${name}"`);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`drop database if exists "${name}" with (force)`) };
+}
