@@ -47,10 +47,11 @@ export async function run({ smoke }: { smoke: boolean }): Promise<Record<string,
     // Handling runs after the acknowledgement; give the backlog a bounded while to finish.
     const drainStarted = Date.now();
     const backlog = telegram.intake.pending;
-    await Promise.race([
-      telegram.intake.settled(),
-      new Promise((r) => setTimeout(r, smoke ? 10_000 : 30_000)),
-    ]);
+    let timer: NodeJS.Timeout | undefined;
+    const drainCap = new Promise((r) => {
+      timer = setTimeout(r, smoke ? 2_000 : 20_000);
+    });
+    await Promise.race([telegram.intake.settled(), drainCap]).finally(() => clearTimeout(timer));
     const drainMs = Date.now() - drainStarted;
 
     const rows = await app.database.query<{ update_id: string | number; deliveries: number; status: string }>(
