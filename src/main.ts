@@ -77,18 +77,53 @@ export async function startServer(baseConfig: ResolvedConfig): Promise<RunningSe
   return { app, deps, stop };
 }
 
+/** A repeat of the stop signal within this time is the same request delivered twice. */
+const REPEATED_SIGNAL_MS = 3_000;
+
+interface SignalTarget {
+  on(signal: NodeJS.Signals, listener: (signal: NodeJS.Signals) => void): unknown;
+  exit(code: number): unknown;
+}
+
+/**
+ * SIGTERM and SIGINT stop the server gracefully, then exit 0 (1 if the shutdown fails). The
+ * signal often arrives twice: Ctrl-C reaches the whole process group and `npm start` forwards it
+ * to the server again. The handlers therefore stay installed: a repeat within a few seconds is
+ * ignored instead of falling to Node's default action, which would kill the process in the
+ * middle of its shutdown (database not closed, DATA_DIR lock left). A later one forces the exit.
+ */
+export function stopOnSignals(
+  server: Pick<RunningServer, "stop">,
+  logger: Logger,
+  options: { proc?: SignalTarget; now?: () => number } = {},
+): void {
+  const proc = options.proc ?? process;
+  const now = options.now ?? Date.now;
+  let firstAt: number | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (firstAt !== undefined) {
+      if (now() - firstAt < REPEATED_SIGNAL_MS) {
+        logger.info({ signal }, "already shutting down");
+        return;
+      }
+      logger.warn({ signal }, "signal repeated: exiting before the shutdown has finished");
+      proc.exit(1);
+      return;
+    }
+    firstAt = now();
+    logger.info({ signal }, "shutting down");
+    server.stop().then(
+      () => proc.exit(0),
+      (err) => {
+        logger.error({ err }, "shutdown failed");
+        proc.exit(1);
+      },
+    );
+  };
+  for (const signal of ["SIGTERM", "SIGINT"] as const) proc.on(signal, onSignal);
+}
+
 export async function runUntilSignalled(config: ResolvedConfig): Promise<void> {
   const server = await startServer(config);
-  for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    process.once(signal, () => {
-      server.deps.logger.info({ signal }, "shutting down");
-      server.stop().then(
-        () => process.exit(0),
-        (err) => {
-          server.deps.logger.error({ err }, "shutdown failed");
-          process.exit(1);
-        },
-      );
-    });
-  }
+  stopOnSignals(server, server.deps.logger);
 }
