@@ -6,6 +6,7 @@ import { signInitData } from "../src/modules/auth/auth.models";
 import { FakeTelegramApi } from "./fakes/telegram-api";
 import { TEST_BOT_TOKEN } from "./support/config";
 import { runCli, type ServerProcess, startServerProcess } from "./support/process";
+import { describeLeaks, leaksInProcessOutput } from "./support/secrets";
 
 /** The service as an operator runs it: a real process, real HTTP, the embedded database on disk. */
 describe("signaldesk server process", () => {
@@ -13,6 +14,10 @@ describe("signaldesk server process", () => {
   const telegram = new FakeTelegramApi();
   let server: ServerProcess;
   let env: Record<string, string>;
+  /** Output of every server process this file started, for the secret-hygiene check. */
+  const outputs: (() => string)[] = [];
+  /** Tokens and initData this file was given; none may reach a log line. */
+  const issued: string[] = [];
 
   beforeAll(async () => {
     await telegram.start();
@@ -24,6 +29,7 @@ describe("signaldesk server process", () => {
       LOG_LEVEL: "info",
     };
     server = await startServerProcess(env);
+    outputs.push(server.output);
   }, 120_000);
 
   afterAll(async () => {
@@ -54,6 +60,7 @@ describe("signaldesk server process", () => {
     expect(auth.status).toBe(200);
     expect(auth.headers.get("x-request-id")).toBe("e2e-auth-1");
     const { accessToken } = (await auth.json()) as { accessToken: string };
+    issued.push(accessToken, initData);
     const me = await fetch(`${server.url}/api/v1/me`, {
       headers: { authorization: `Bearer ${accessToken}` },
     });
@@ -109,6 +116,8 @@ describe("signaldesk server process", () => {
     expect(await server.exited).toBe(0);
     expect(existsSync(path.join(dataDir, "signaldesk.lock"))).toBe(false);
     server = await startServerProcess(env);
+    outputs.push(server.output);
+    issued.push(stdout.trim());
     const me = await fetch(`${server.url}/api/v1/me`, {
       headers: { authorization: `Bearer ${stdout.trim()}` },
     });
@@ -116,4 +125,11 @@ describe("signaldesk server process", () => {
     server.child.kill("SIGTERM");
     expect(await server.exited).toBe(0);
   }, 120_000);
+
+  it("never writes a token, key, secret or initData to its output", () => {
+    const output = outputs.map((o) => o()).join("\n");
+    expect(output).toContain("signaldesk ready");
+    const leaks = leaksInProcessOutput(output, { dataDir, env, extra: issued });
+    expect(leaks, describeLeaks(leaks)).toEqual([]);
+  });
 });

@@ -8,6 +8,7 @@ import { ManualClock } from "../../src/shared/clock";
 import { createLogger } from "../../src/shared/logger";
 import { testConfig } from "./config";
 import { resetDatabase, testDatabase } from "./db";
+import { describeLeaks, SecretWatch, watchInject } from "./secrets";
 
 export interface TestApp {
   app: FastifyInstance;
@@ -16,6 +17,8 @@ export interface TestApp {
   clock: ManualClock;
   /** Every log line the app wrote, for assertions (and the secret-hygiene checks). */
   logs: string[];
+  /** The secrets that crossed this app; checked against its logs and error bodies on close. */
+  secrets: SecretWatch;
   close(): Promise<void>;
 }
 
@@ -35,15 +38,23 @@ export async function createTestApp(
   const deps = await createDeps({ config, database, clock, logger: createLogger(config.logLevel, sink) });
   const app = await buildApp(deps);
   await app.ready();
+  const secrets = new SecretWatch();
+  secrets.addConfig(config);
+  watchInject(app, secrets);
   return {
     app,
     deps,
     database,
     clock,
     logs,
+    secrets,
     async close() {
+      // Keys derived before closing: the tables are emptied before the next test, not after.
+      await secrets.addDerivedKeys(database, config.masterKey);
       await app.close();
       await deps.close();
+      const leaks = secrets.leaks(logs);
+      if (leaks.length > 0) throw new Error(describeLeaks(leaks));
     },
   };
 }
