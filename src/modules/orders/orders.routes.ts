@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Clock } from "../../shared/clock";
-import { IdempotencyHeaders, replyIdempotently } from "../../shared/idempotency/idempotency.http";
+import { IdempotencyHeaders, replyIdempotentWrite } from "../../shared/idempotency/idempotency.http";
 import type { IdempotencyService } from "../../shared/idempotency/idempotency.service";
 import { currentUser, type Guards } from "../auth/auth.guards";
 import {
@@ -36,13 +36,17 @@ export function ordersRoutes(deps: {
       },
       async (req, reply) => {
         const buyer = currentUser(req);
-        return replyIdempotently(
+        const who = { id: buyer.id, region: buyer.row.region };
+        // The order and the stored response commit together: a crash cannot leave an order whose
+        // Idempotency-Key a retry would not find (and so create it again).
+        return replyIdempotentWrite(
           deps.idempotency,
           req,
           reply,
           { userId: buyer.id, scope: "orders.create", request: req.body },
-          async () => {
-            const row = await orders.create({ id: buyer.id, region: buyer.row.region }, req.body);
+          () => orders.quoteFor(who, req.body),
+          async (tx, quote) => {
+            const row = await orders.insertQuoted(tx, who, quote);
             return { status: 201, body: orderView(row, clock.now()) };
           },
         );

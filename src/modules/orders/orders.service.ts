@@ -7,7 +7,7 @@ import { newId } from "../../shared/ids";
 import type { Metrics } from "../../shared/metrics";
 import type { AuditService } from "../audit/audit.service";
 import type { EntitlementsService } from "../entitlements/entitlements.service";
-import type { QuoteMonths, RegionCode } from "../pricing/pricing.models";
+import type { Quote, QuoteMonths, RegionCode } from "../pricing/pricing.models";
 import type { PricingService } from "../pricing/pricing.service";
 import { OrderErrors } from "./orders.errors";
 import { decodeCursor, effectiveStatus, encodeCursor, ORDER_TTL_MS } from "./orders.models";
@@ -66,6 +66,35 @@ export function createOrdersService(deps: {
     return row;
   }
 
+  async function quoteFor(buyer: { id: string; region: RegionCode | null }, input: NewOrder): Promise<Quote> {
+    return deps.pricing.quote({
+      tierId: input.tierId,
+      months: input.months,
+      region: input.region ?? buyer.region ?? "GB",
+      userId: buyer.id,
+    });
+  }
+
+  async function insertQuoted(executor: Executor, buyer: { id: string }, quote: Quote): Promise<OrderRow> {
+    const now = clock.now();
+    const row = await ordersRepository(executor).insert({
+      id: newId("ord", now.getTime()),
+      userId: buyer.id,
+      tierId: quote.tierId,
+      months: quote.months,
+      region: quote.region,
+      status: "pending",
+      quote,
+      totalMinor: quote.totalMinor,
+      currency: quote.currency,
+      fxRate: quote.fxRateDecimal,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + ORDER_TTL_MS),
+    });
+    ordersTotal.inc({ status: "pending" });
+    return row;
+  }
+
   return {
     ...settlement,
     getOwn,
@@ -76,30 +105,13 @@ export function createOrdersService(deps: {
 
     /** Prices the order now and locks that quote, FX rate included, into it for good. */
     async create(buyer: { id: string; region: RegionCode | null }, input: NewOrder): Promise<OrderRow> {
-      const quote = await deps.pricing.quote({
-        tierId: input.tierId,
-        months: input.months,
-        region: input.region ?? buyer.region ?? "GB",
-        userId: buyer.id,
-      });
-      const now = clock.now();
-      const row = await repo.insert({
-        id: newId("ord", now.getTime()),
-        userId: buyer.id,
-        tierId: quote.tierId,
-        months: quote.months,
-        region: quote.region,
-        status: "pending",
-        quote,
-        totalMinor: quote.totalMinor,
-        currency: quote.currency,
-        fxRate: quote.fxRateDecimal,
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + ORDER_TTL_MS),
-      });
-      ordersTotal.inc({ status: "pending" });
-      return row;
+      return insertQuoted(db, buyer, await quoteFor(buyer, input));
     },
+
+    /** `create` in two steps, for callers that insert inside their own transaction: price (reads only)… */
+    quoteFor,
+    /** …then insert over the executor given (the quote is locked into the order). */
+    insertQuoted,
 
     async listOwn(userId: string, req: ListRequest) {
       return paged(await repo.listByUser(userId, toPage(req)), req.limit);

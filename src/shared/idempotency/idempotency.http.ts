@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
+import type { Executor } from "../../db/client";
 import { PROBLEM_CONTENT_TYPE } from "../http/problem";
-import type { IdempotencyService } from "./idempotency.service";
+import type { IdempotencyService, IdempotentResponse } from "./idempotency.service";
 
 /** Route `headers` schema for the optional Idempotency-Key (1..255 chars); other headers pass. */
 export const IdempotencyHeaders = z.looseObject({
@@ -30,6 +31,38 @@ export async function replyIdempotently(
     },
     handler,
   );
+  return send(reply, result);
+}
+
+/**
+ * `replyIdempotently` for a handler that only writes to the database: its writes and the stored
+ * response commit together (IdempotencyService.runAtomic), so a crash never leaves one without
+ * the other.
+ */
+export async function replyIdempotentWrite<P>(
+  idempotency: IdempotencyService,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  opts: { userId: string; scope: string; request: unknown },
+  prepare: () => Promise<P>,
+  write: (tx: Executor, prepared: P) => Promise<{ status: number; body: unknown }>,
+): Promise<FastifyReply> {
+  const header = request.headers["idempotency-key"];
+  const result = await idempotency.runAtomic(
+    {
+      userId: opts.userId,
+      scope: opts.scope,
+      key: typeof header === "string" ? header : undefined,
+      request: opts.request,
+      requestId: String(request.id),
+    },
+    prepare,
+    write,
+  );
+  return send(reply, result);
+}
+
+function send(reply: FastifyReply, result: IdempotentResponse): FastifyReply {
   if (!result.replayed) return reply.code(result.status).send(result.body);
   return reply
     .code(result.status)

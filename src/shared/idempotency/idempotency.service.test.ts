@@ -1,5 +1,7 @@
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/support/app";
+import type { Executor } from "../../db/client";
 import { AppError, defineErrors } from "../errors";
 import { canonicalJson, createIdempotencyService, requestHash } from "./idempotency.service";
 import { idempotencyKeys } from "./idempotency.table";
@@ -137,5 +139,180 @@ describe("idempotency keys", () => {
     ctx().clock.advance(86_400_001);
     expect(await idem.purgeExpired()).toBe(1);
     expect(await ctx().deps.db.select().from(idempotencyKeys)).toEqual([]);
+  });
+});
+
+describe("idempotency keys over writes (runAtomic)", () => {
+  const ctx = useTestApp();
+  const service = (opts: Partial<Parameters<typeof createIdempotencyService>[0]> = {}) =>
+    createIdempotencyService({ db: ctx().deps.db, clock: ctx().clock, ...opts });
+  const call = (key: string | undefined, request: unknown = { a: 1 }) => ({
+    userId: "usr_1",
+    scope: "test.scope",
+    key,
+    request,
+    requestId: "req-1",
+  });
+
+  /** The handler's effect: a row of its own (a different scope), written over the executor given. */
+  const effect = (tx: Executor, name: string) =>
+    tx.insert(idempotencyKeys).values({
+      userId: "usr_1",
+      scope: "test.effect",
+      key: name,
+      requestHash: "-",
+      createdAt: ctx().clock.now(),
+      lockedAt: ctx().clock.now(),
+    });
+  const rows = (scope: string) =>
+    ctx().deps.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.scope, scope));
+
+  it("commits the writes and the stored response together, and replays without running again", async () => {
+    const idem = service();
+    let writes = 0;
+    const write = async (tx: Executor, n: number) => {
+      writes++;
+      await effect(tx, `e${n}`);
+      return { status: 201, body: { n } };
+    };
+    const first = await idem.runAtomic(call("a1"), async () => 7, write);
+    const second = await idem.runAtomic(call("a1"), async () => 8, write);
+    expect(first).toMatchObject({ status: 201, body: { n: 7 }, replayed: false });
+    expect(second).toMatchObject({ status: 201, body: { n: 7 }, bodyText: '{"n":7}', replayed: true });
+    expect(writes).toBe(1);
+    expect((await rows("test.effect")).map((r) => r.key)).toEqual(["e7"]);
+    expect(await rows("test.scope")).toMatchObject([{ key: "a1", responseStatus: 201 }]);
+  });
+
+  it("leaves neither the writes nor the claim when the request dies after writing, so a retry runs once", async () => {
+    // What a crash between the handler's commit and storing its response did with `run`:
+    // here the writes are not visible until the response is, so nothing half-done remains.
+    const idem = service();
+    const dying = idem.runAtomic(
+      call("a2"),
+      async () => 1,
+      async (tx) => {
+        await effect(tx, "lost");
+        throw new Error("process killed");
+      },
+    );
+    await expect(dying).rejects.toThrow("process killed");
+    expect(await rows("test.effect")).toEqual([]);
+    expect(await rows("test.scope")).toEqual([]);
+    const retried = await idem.runAtomic(
+      call("a2"),
+      async () => 1,
+      async (tx) => {
+        await effect(tx, "kept");
+        return { status: 201, body: { ok: true } };
+      },
+    );
+    expect(retried).toMatchObject({ status: 201, replayed: false });
+    expect((await rows("test.effect")).map((r) => r.key)).toEqual(["kept"]);
+  });
+
+  it("stores a client error from prepare or write for replay, undoing the writes", async () => {
+    const idem = service();
+    await expect(
+      idem.runAtomic(
+        call("a3"),
+        () => Promise.reject(TestErrors.gone()),
+        async () => ({ status: 201, body: {} }),
+      ),
+    ).rejects.toThrow();
+    await expect(
+      idem.runAtomic(
+        call("a4"),
+        async () => 1,
+        async (tx) => {
+          await effect(tx, "undone");
+          throw TestErrors.gone();
+        },
+      ),
+    ).rejects.toThrow();
+    expect(await rows("test.effect")).toEqual([]);
+    for (const key of ["a3", "a4"]) {
+      const replay = await idem.runAtomic(
+        call(key),
+        async () => 1,
+        async () => ({ status: 201, body: {} }),
+      );
+      expect(replay).toMatchObject({ status: 410, replayed: true, body: { code: "test.gone" } });
+    }
+    await expect(
+      idem.runAtomic(
+        call("a5"),
+        () => Promise.reject(TestErrors.broken()),
+        async () => ({ status: 201, body: {} }),
+      ),
+    ).rejects.toThrow();
+    expect(
+      await idem.runAtomic(
+        call("a5"),
+        async () => 1,
+        async () => ({ status: 200, body: 1 }),
+      ),
+    ).toMatchObject({
+      status: 200,
+      replayed: false,
+    });
+  });
+
+  it("runs concurrent repeats of one key once, and every repeat gets the first response", async () => {
+    const idem = service();
+    let writes = 0;
+    const results = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        idem.runAtomic(
+          call("a6"),
+          async () => i,
+          async (tx, n) => {
+            writes++;
+            await effect(tx, `c${n}`);
+            return { status: 201, body: { n } };
+          },
+        ),
+      ),
+    );
+    expect(writes).toBe(1);
+    expect(await rows("test.effect")).toHaveLength(1);
+    expect(new Set(results.map((r) => JSON.stringify(r.body))).size).toBe(1);
+    expect(results.filter((r) => !r.replayed)).toHaveLength(1);
+  });
+
+  it("refuses the key with a different request, and takes over a dead process's claim left by run", async () => {
+    const idem = service({ lockTimeoutMs: 60_000 });
+    await idem.runAtomic(
+      call("a7", { a: 1 }),
+      async () => 1,
+      async () => ({ status: 201, body: {} }),
+    );
+    const reused = await idem
+      .runAtomic(
+        call("a7", { a: 2 }),
+        async () => 1,
+        async () => ({ status: 201, body: {} }),
+      )
+      .catch((e) => e);
+    expect(reused.code).toBe("request.idempotency_key_reused");
+
+    const now = ctx().clock.now();
+    await ctx()
+      .deps.db.insert(idempotencyKeys)
+      .values({
+        userId: "usr_1",
+        scope: "test.scope",
+        key: "a8",
+        requestHash: requestHash({ a: 1 }),
+        createdAt: now,
+        lockedAt: now,
+      });
+    ctx().clock.advance(60_000);
+    const result = await idem.runAtomic(
+      call("a8"),
+      async () => 1,
+      async () => ({ status: 201, body: { took: "over" } }),
+    );
+    expect(result).toMatchObject({ status: 201, body: { took: "over" }, replayed: false });
   });
 });

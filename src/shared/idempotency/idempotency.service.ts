@@ -127,6 +127,65 @@ export function createIdempotencyService(deps: {
     return bodyText;
   }
 
+  type Attempt = "taken" | { error: unknown } | { response: IdempotentResponse };
+
+  /** One try at claiming `key` and running prepare + write with it; "taken" if another request won it. */
+  async function attempt<P>(
+    call: IdempotentCall,
+    key: string,
+    hash: string,
+    prepare: () => Promise<P>,
+    write: (tx: Executor, prepared: P) => Promise<{ status: number; body: unknown }>,
+  ): Promise<Attempt> {
+    let prepared: { value: P } | { error: AppError };
+    try {
+      prepared = { value: await prepare() };
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status >= 500 || err.status === 429) throw err;
+      prepared = { error: err };
+    }
+    return db.transaction(async (tx): Promise<Attempt> => {
+      const now = clock.now();
+      const claimed = await tx
+        .insert(idempotencyKeys)
+        .values({
+          userId: call.userId,
+          scope: call.scope,
+          key,
+          requestHash: hash,
+          createdAt: now,
+          lockedAt: now,
+        })
+        .onConflictDoNothing()
+        .returning({ key: idempotencyKeys.key });
+      if (claimed.length === 0) return "taken";
+      const stored = async (status: number, body: unknown) => {
+        const bodyText = JSON.stringify(body);
+        await tx
+          .update(idempotencyKeys)
+          .set({ responseStatus: status, responseBody: bodyText, completedAt: clock.now() })
+          .where(where(call, key));
+        return bodyText;
+      };
+      if ("error" in prepared) {
+        await stored(prepared.error.status, problemOf(prepared.error, call.requestId));
+        return { error: prepared.error };
+      }
+      const value = prepared.value;
+      let result: { status: number; body: unknown };
+      try {
+        // A savepoint: a client error undoes the writes but keeps the claim, to store the refusal.
+        result = await tx.transaction((sp) => write(sp, value));
+      } catch (err) {
+        if (!(err instanceof AppError) || err.status >= 500 || err.status === 429) throw err;
+        await stored(err.status, problemOf(err, call.requestId));
+        return { error: err };
+      }
+      const bodyText = await stored(result.status, result.body);
+      return { response: { status: result.status, body: result.body, bodyText, replayed: false } };
+    });
+  }
+
   return {
     async run(
       call: IdempotentCall,
@@ -178,6 +237,73 @@ export function createIdempotencyService(deps: {
           if (taken) return execute(call, key, handler);
         }
         await sleep(pause);
+      }
+    },
+
+    /**
+     * Like `run`, for a handler whose effect is database writes: the claim, the writes and the
+     * stored response commit in one transaction, so a process killed mid-request leaves either
+     * all of them or none. (With `run`, a crash between the handler's commit and `store` leaves
+     * a claim with no response; once its lock times out the retry runs the handler again and
+     * the effect happens twice.) `prepare` reads what the writes need outside the transaction;
+     * `write` must use only the executor it is given. A concurrent repeat blocks on the claim's
+     * key until the first commits, then replays its response.
+     */
+    async runAtomic<P>(
+      call: IdempotentCall,
+      prepare: () => Promise<P>,
+      write: (tx: Executor, prepared: P) => Promise<{ status: number; body: unknown }>,
+    ): Promise<IdempotentResponse> {
+      const key = call.key;
+      if (key === undefined) {
+        const prepared = await prepare();
+        const { status, body } = await db.transaction((tx) => write(tx, prepared));
+        return { status, body, bodyText: JSON.stringify(body), replayed: false };
+      }
+      const hash = requestHash(call.request);
+      const deadline = performance.now() + waitMs;
+      for (let pause = 10; ; pause = Math.min(pause * 2, 200)) {
+        if (performance.now() >= deadline) throw IdempotencyErrors.inProgress();
+        const [row] = await db.select().from(idempotencyKeys).where(where(call, key));
+        if (row) {
+          const now = clock.now().getTime();
+          if (row.createdAt.getTime() <= now - retentionMs) {
+            await db
+              .delete(idempotencyKeys)
+              .where(and(where(call, key), eq(idempotencyKeys.createdAt, row.createdAt)));
+            continue;
+          }
+          if (row.requestHash !== hash) {
+            throw CommonErrors.idempotencyKeyReused("This Idempotency-Key was used with a different request");
+          }
+          if (row.responseStatus !== null && row.responseBody !== null) {
+            return {
+              status: row.responseStatus,
+              bodyText: row.responseBody,
+              body: JSON.parse(row.responseBody),
+              replayed: true,
+            };
+          }
+          // A claim with no response is `run`'s, still running or left by a dead process.
+          if (row.lockedAt.getTime() <= now - lockTimeoutMs) {
+            await db
+              .delete(idempotencyKeys)
+              .where(
+                and(
+                  where(call, key),
+                  isNull(idempotencyKeys.responseStatus),
+                  eq(idempotencyKeys.lockedAt, row.lockedAt),
+                ),
+              );
+            continue;
+          }
+          await sleep(pause);
+          continue;
+        }
+        const outcome = await attempt(call, key, hash, prepare, write);
+        if (outcome === "taken") continue;
+        if ("error" in outcome) throw outcome.error;
+        return outcome.response;
       }
     },
 

@@ -26,7 +26,8 @@ export interface Tally {
 export function tally(plan: LoadRequest[]): Tally {
   const t: Tally = { sent: 0, ok2xx: 0, refused: 0, unknown: 0, unsent: 0, byKind: {} };
   for (const r of plan) {
-    const k = (t.byKind[r.kind] ??= { ok2xx: 0, unknown: 0, unsent: 0 });
+    t.byKind[r.kind] ??= { ok2xx: 0, unknown: 0, unsent: 0 };
+    const k = t.byKind[r.kind]!;
     if (r.outcome.state === "unsent") {
       t.unsent++;
       k.unsent++;
