@@ -255,7 +255,13 @@ for (const variant of variants) {
     });
 
     it("a user arrives through the bot with /start ref_<code>: created, attributed, greeted", async () => {
-      await sendUpdate(updates.message(buyer, `/start ref_${affiliateCode}`));
+      const start = updates.message(buyer, `/start ref_${affiliateCode}`);
+      const forged = await http(base, "POST", "/telegram/webhook", {
+        body: start,
+        headers: { "x-telegram-bot-api-secret-token": `${WEBHOOK_SECRET}x` },
+      });
+      expect(forged.status).toBe(401);
+      await sendUpdate(start);
       const greeting = await messageTo(buyer.id, "the /start reply", (t) => t.includes("Welcome"));
       expect(String(greeting.params.text)).toContain(buyer.first_name);
       expect(greeting.token).toBe(TEST_BOT_TOKEN);
