@@ -1,0 +1,154 @@
+import { connect, type Socket } from "node:net";
+import type { CannonResult } from "./cannon";
+
+/**
+ * The cheapest HTTP/1.1 load generator we could write: every request is bytes built before
+ * the run, written on keep-alive sockets one at a time per connection, and an answer is read
+ * only as far as its status line and length. On a two-core machine the generator shares the
+ * CPU with the server it measures, so its own cost per request must be small and, above all,
+ * the same for the route measured and the bare route it is compared with.
+ */
+
+export interface RawLoadOptions {
+  url: string;
+  connections: number;
+  /** Stop sending after this many seconds… */
+  seconds?: number;
+  /** …or after this many requests (whichever comes first). */
+  amount?: number;
+  /** An answer later than this after the deadline counts as an error. */
+  drainMs?: number;
+}
+
+/** The request line and headers (and body) of one request, Host added by the generator. */
+export interface RawRequest {
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/** Serialises one request to the bytes sent on the wire. */
+export function rawRequestBytes(host: string, req: RawRequest): Buffer {
+  const body = req.body ?? "";
+  let head = `${req.method} ${req.path} HTTP/1.1\r\nhost: ${host}\r\n`;
+  for (const [name, value] of Object.entries(req.headers ?? {})) head += `${name}: ${value}\r\n`;
+  if (body !== "" || req.method !== "GET") head += `content-length: ${Buffer.byteLength(body)}\r\n`;
+  return Buffer.from(`${head}\r\n${body}`);
+}
+
+const HEADER_END = Buffer.from("\r\n\r\n");
+const CHUNKED_END = Buffer.from("\r\n0\r\n\r\n");
+
+/**
+ * Where the answer at the start of `buf` ends and its status, or undefined while incomplete.
+ * Answers carry content-length (Fastify's JSON) or are chunked.
+ */
+export function parseAnswer(buf: Buffer): { status: number; length: number } | undefined {
+  const headerEnd = buf.indexOf(HEADER_END);
+  if (headerEnd < 0) return undefined;
+  const head = buf.toString("latin1", 0, headerEnd).toLowerCase();
+  const status = Number(head.slice(9, 12));
+  const match = /\r\ncontent-length:\s*(\d+)/.exec(head);
+  if (match) {
+    const length = headerEnd + 4 + Number(match[1]);
+    return buf.length >= length ? { status, length } : undefined;
+  }
+  if (head.includes("transfer-encoding: chunked")) {
+    const end = buf.indexOf(CHUNKED_END, headerEnd);
+    return end < 0 ? undefined : { status, length: end + CHUNKED_END.length };
+  }
+  return { status, length: headerEnd + 4 };
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
+}
+
+/**
+ * Runs the load: `next(i)` gives the bytes of the i-th request (undefined ends the supply).
+ * Latencies are from the write of a request to the last byte of its answer.
+ */
+export async function rawLoad(
+  opts: RawLoadOptions,
+  next: (i: number) => Buffer | undefined,
+): Promise<CannonResult> {
+  const { hostname, port } = new URL(opts.url);
+  const statuses: Record<string, number> = {};
+  const latencies: number[] = [];
+  let sent = 0;
+  let answered = 0;
+  let errors = 0;
+  const started = performance.now();
+  const deadline = opts.seconds === undefined ? Number.POSITIVE_INFINITY : started + opts.seconds * 1000;
+  const amount = opts.amount ?? Number.POSITIVE_INFINITY;
+
+  const take = (): Buffer | undefined => {
+    if (sent >= amount || performance.now() >= deadline) return undefined;
+    const bytes = next(sent);
+    if (bytes) sent++;
+    return bytes;
+  };
+
+  const runConnection = () =>
+    new Promise<void>((resolve) => {
+      const socket: Socket = connect({ host: hostname, port: Number(port), noDelay: true });
+      let pending = Buffer.alloc(0);
+      let sentAt = 0;
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        socket.destroy();
+        resolve();
+      };
+      const send = () => {
+        const bytes = take();
+        if (!bytes) return finish();
+        sentAt = performance.now();
+        socket.write(bytes);
+      };
+      socket.on("connect", send);
+      socket.on("data", (chunk: Buffer) => {
+        pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+        const answer = parseAnswer(pending);
+        if (!answer) return;
+        latencies.push(performance.now() - sentAt);
+        answered++;
+        statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
+        pending = pending.subarray(answer.length);
+        send();
+      });
+      socket.on("error", () => {
+        errors++;
+        finish();
+      });
+      socket.on("close", finish);
+      // An answer that never comes must not hang the run.
+      const drain = opts.drainMs ?? 10_000;
+      if (Number.isFinite(deadline)) {
+        setTimeout(
+          () => {
+            if (!done) errors++;
+            finish();
+          },
+          deadline - started + drain,
+        ).unref();
+      }
+    });
+
+  await Promise.all(Array.from({ length: opts.connections }, runConnection));
+  const durationSeconds = (performance.now() - started) / 1000;
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    rps: Math.round(answered / durationSeconds),
+    p50Ms: Math.round(percentile(sorted, 50) * 100) / 100,
+    p99Ms: Math.round(percentile(sorted, 99) * 100) / 100,
+    requests: answered,
+    sent,
+    durationSeconds: Math.round(durationSeconds * 100) / 100,
+    statuses,
+    errors,
+  };
+}
