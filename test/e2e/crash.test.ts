@@ -3,13 +3,21 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../../src/db/open";
 import { FakeStripe } from "../fakes/stripe";
 import { FakeTelegramApi } from "../fakes/telegram-api";
 import { TEST_BOT_TOKEN } from "../support/config";
 import { type ServerProcess, startServerProcess } from "../support/process";
 import { prng } from "./support/crash-http";
 import { checkStored, readStored, retryAll, tally } from "./support/crash-verify";
-import { ADMIN_TELEGRAM_ID, buildCrashWorld, planLoad, runLoad } from "./support/crash-world";
+import {
+  ADMIN_TELEGRAM_ID,
+  buildCrashWorld,
+  type CrashWorld,
+  type LoadRequest,
+  planLoad,
+  runLoad,
+} from "./support/crash-world";
 
 /**
  * Crash safety (issue: "kill the server with SIGKILL in the middle of a load of signed fills,
@@ -71,6 +79,53 @@ const variants: Variant[] = [
 const SIZE = { users: 8, devicesPerUser: 2, signals: 20, payablePerUser: 6 };
 const ORDERS_PER_USER = 20;
 const CONCURRENCY = 32;
+
+/** No duplicate and nothing missing, straight from the tables (after the retries, so everything is in). */
+async function checkRows(
+  sql: (q: string, params?: unknown[]) => Promise<unknown[]>,
+  world: CrashWorld,
+  plan: LoadRequest[],
+): Promise<void> {
+  const pairs = plan.filter((r) => r.kind === "fill").length;
+  const payable = world.users.flatMap((u) => u.payable.map((p) => p.orderId));
+  expect(
+    await sql(
+      "select signal_id, device_id, count(*)::int as n from executions group by 1, 2 having count(*) > 1",
+    ),
+  ).toEqual([]);
+  expect(await sql("select count(*)::int as n from executions where status = 'filled'")).toEqual([
+    { n: pairs },
+  ]);
+  expect(
+    await sql(
+      "select order_id, count(*)::int as n from entitlements where order_id is not null group by 1 having count(*) > 1",
+    ),
+  ).toEqual([]);
+  expect(
+    await sql("select count(*)::int as n from entitlements where order_id = any($1)", [payable]),
+  ).toEqual([{ n: payable.length }]);
+  expect(
+    await sql(
+      `select user_id, tier_id, months, region, count(*)::int as n from orders
+       where not (id = any($1)) group by 1, 2, 3, 4 having count(*) > 1`,
+      [payable],
+    ),
+  ).toEqual([]);
+  expect(await sql("select count(*)::int as n from orders where not (id = any($1))", [payable])).toEqual([
+    { n: world.users.length * ORDERS_PER_USER },
+  ]);
+  expect(
+    await sql("select count(*)::int as n from orders where id = any($1) and status = 'paid'", [payable]),
+  ).toEqual([{ n: payable.length }]);
+  const webhooks = plan.filter((r) => r.kind === "webhook").map((r) => (r as { eventId: string }).eventId);
+  expect(await sql("select count(*)::int as n from stripe_events where id = any($1)", [webhooks])).toEqual([
+    { n: webhooks.length },
+  ]);
+  // Every Idempotency-Key of the load holds its response: none is left claimed and unanswered.
+  expect(
+    await sql("select key from idempotency_keys where scope = 'orders.create' and response_status is null"),
+  ).toEqual([]);
+}
 
 describe("crash safety: SIGKILL under load, restart on the same data", () => {
   const telegram = new FakeTelegramApi();
@@ -156,44 +211,19 @@ describe("crash safety: SIGKILL under load, restart on the same data", () => {
         const after = await readStored(second.url, world);
         checkStored(world, plan, after, true);
 
-        if (db.sql) {
-          const pairs = plan.filter((r) => r.kind === "fill").length;
-          const payable = world.users.flatMap((u) => u.payable.map((p) => p.orderId));
-          expect(
-            await db.sql(
-              "select signal_id, device_id, count(*)::int as n from executions group by 1, 2 having count(*) > 1",
-            ),
-          ).toEqual([]);
-          expect(await db.sql("select count(*)::int as n from executions where status = 'filled'")).toEqual([
-            { n: pairs },
-          ]);
-          expect(
-            await db.sql(
-              "select order_id, count(*)::int as n from entitlements where order_id is not null group by 1 having count(*) > 1",
-            ),
-          ).toEqual([]);
-          expect(
-            await db.sql("select count(*)::int as n from entitlements where order_id = any($1)", [payable]),
-          ).toEqual([{ n: payable.length }]);
-          expect(
-            await db.sql(
-              `select user_id, tier_id, months, region, count(*)::int as n from orders
-               where not (id = any($1)) group by 1, 2, 3, 4 having count(*) > 1`,
-              [payable],
-            ),
-          ).toEqual([]);
-          expect(
-            await db.sql("select count(*)::int as n from orders where not (id = any($1))", [payable]),
-          ).toEqual([{ n: world.users.length * ORDERS_PER_USER }]);
-          expect(
-            await db.sql("select count(*)::int as n from orders where id = any($1) and status = 'paid'", [
-              payable,
-            ]),
-          ).toEqual([{ n: payable.length }]);
-        }
-
         second.child.kill("SIGTERM");
         expect(await second.exited).toBe(0);
+
+        // The rows themselves, read with SQL: the server's database, or the PGlite directory it left.
+        if (db.sql) await checkRows(db.sql, world, plan);
+        else {
+          const database = await openDatabase({ databaseUrl: undefined, dataDir });
+          try {
+            await checkRows((q, params) => database.query(q, params), world, plan);
+          } finally {
+            await database.close();
+          }
+        }
       } finally {
         await variant.cleanup();
       }
