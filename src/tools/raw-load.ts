@@ -94,7 +94,7 @@ export async function rawLoad(
   const runConnection = () =>
     new Promise<void>((resolve) => {
       const socket: Socket = connect({ host: hostname, port: Number(port), noDelay: true });
-      let pending = Buffer.alloc(0);
+      let pending: Buffer = Buffer.alloc(0);
       let sentAt = 0;
       let done = false;
       const finish = () => {
