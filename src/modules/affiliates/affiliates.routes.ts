@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { IdempotencyHeaders, replyIdempotently } from "../../shared/idempotency/idempotency.http";
+import { IdempotencyHeaders, replyIdempotentWrite } from "../../shared/idempotency/idempotency.http";
 import type { IdempotencyService } from "../../shared/idempotency/idempotency.service";
 import { currentUser, type Guards } from "../auth/auth.guards";
 import {
@@ -56,14 +56,17 @@ export function affiliatesRoutes(deps: {
       },
       async (req, reply) => {
         const caller = currentUser(req);
-        return replyIdempotently(
+        // The payout and the stored response commit together: a crash cannot leave a payout that
+        // a retry with the same key would request again.
+        return replyIdempotentWrite(
           deps.idempotency,
           req,
           reply,
           { userId: caller.id, scope: "affiliates.payout", request: req.body },
-          async () => ({
+          async () => undefined,
+          async (tx) => ({
             status: 201,
-            body: payoutView(await affiliates.requestPayout(caller.id, req.body.amountMinor)),
+            body: payoutView(await affiliates.requestPayout(caller.id, req.body.amountMinor, tx)),
           }),
         );
       },

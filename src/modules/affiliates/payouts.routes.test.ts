@@ -42,6 +42,21 @@ describe("POST /api/v1/affiliates/me/payouts", () => {
       expect((await stats(ctx().deps, user.id)).requestedMinor).toBe(5000);
     });
 
+    it("requests inside the caller's transaction, so the payout commits with the key's stored response", async () => {
+      // The route runs it in the Idempotency-Key's transaction: a crash before the response is
+      // stored must leave no payout for the retry to request again.
+      const { deps } = ctx();
+      const { user } = await readyToCashOut(ctx());
+      const undone = await deps.db
+        .transaction(async (tx) => {
+          await affiliatesService(deps).requestPayout(user.id, 5000, tx);
+          throw new Error("process killed before the response was stored");
+        })
+        .catch((e: Error) => e.message);
+      expect(undone).toBe("process killed before the response was stored");
+      expect((await stats(deps, user.id)).requestedMinor).toBe(0);
+    });
+
     it("lists the caller's payouts newest first and shows one by id", async () => {
       const { headers } = await readyToCashOut(ctx(), 4);
       const first = await requestPayout(ctx(), headers, { amountMinor: 5000 });

@@ -47,7 +47,7 @@ export function createPayoutsService(ctx: AffiliateContext, commissions: Commiss
    * lock, so of any number of simultaneous requests only the first can pass, and no request can
    * promise money another one already claimed.
    */
-  async function request(userId: string, amountMinor: number): Promise<PayoutRow> {
+  async function request(userId: string, amountMinor: number, executor: Executor = db): Promise<PayoutRow> {
     if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0) {
       throw CommonErrors.invalid("amountMinor must be a positive whole number of pence", {
         errors: [{ path: "amountMinor", message: "must be a positive integer" }],
@@ -58,7 +58,9 @@ export function createPayoutsService(ctx: AffiliateContext, commissions: Commiss
         `The minimum payout is ${settings.payoutMinimumMinor} GBP minor units`,
       );
     }
-    return db.transaction(async (tx) => {
+    // Inside the caller's transaction when given one (a savepoint), so the payout can commit with
+    // the Idempotency-Key's stored response.
+    return executor.transaction(async (tx) => {
       const repo = affiliatesRepository(tx);
       const affiliate = await repo.lockOfUser(userId);
       if (!affiliate) throw AffiliateErrors.notRegistered();
