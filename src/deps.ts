@@ -1,4 +1,3 @@
-import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { ResolvedConfig } from "./config";
 import type { Database } from "./db/client";
@@ -47,7 +46,10 @@ export type Deps = Awaited<ReturnType<typeof createDeps>>;
 export async function createDeps(input: DepsInput) {
   const { config, database, clock, logger } = input;
   const db = database.db;
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
+  // ioredis is loaded only when Redis is configured.
+  const redis = config.redisUrl
+    ? new (await import("ioredis")).Redis(config.redisUrl, { maxRetriesPerRequest: 2 })
+    : undefined;
   const rateLimiter = redis ? redisRateLimiter(redis) : memoryRateLimiter();
   const metrics = createMetrics({ defaultMetrics: true });
 
@@ -159,7 +161,7 @@ export async function createDeps(input: DepsInput) {
     clock,
     orders,
     catalog,
-    stripe: createStripeGateway(config.stripe, clock),
+    stripe: await createStripeGateway(config.stripe, clock),
     publicUrl: config.publicUrl,
     events,
     metrics,

@@ -1,4 +1,4 @@
-import Stripe from "stripe";
+import type Stripe from "stripe";
 import type { Config } from "../../config";
 import type { Clock } from "../../shared/clock";
 import { PaymentErrors } from "./payments.errors";
@@ -35,10 +35,17 @@ export function apiAddress(
   return { host: url.hostname, port: Number(url.port || (protocol === "http" ? 80 : 443)), protocol };
 }
 
-/** Undefined when Stripe is not configured: checkout answers 503 and the service still runs. */
-export function createStripeGateway(config: Config["stripe"], clock: Clock): StripeGateway | undefined {
+/**
+ * Undefined when Stripe is not configured: checkout answers 503 and the service still runs. The
+ * SDK, the largest import of a start, is loaded only when it is configured.
+ */
+export async function createStripeGateway(
+  config: Config["stripe"],
+  clock: Clock,
+): Promise<StripeGateway | undefined> {
   const { secretKey, webhookSecret } = config;
   if (!secretKey || !webhookSecret) return undefined;
+  const { default: Stripe } = await import("stripe");
   const stripe = new Stripe(secretKey, {
     ...apiAddress(config.apiBase),
     maxNetworkRetries: 2,
