@@ -101,7 +101,11 @@ export const GOALS: ScenarioGoal[] = [
       ),
     ],
     measured: (f) =>
-      `${fmt(num(f, "rps"))} updates/s acknowledged; ${fmt(num(f, "sent"))} sent ` +
+      `${fmt(num(f, "rps"))} updates/s acknowledged` +
+      (typeof f.baselineRps === "number"
+        ? ` = ${fmt(num(f, "ratio"))} × bare route (${fmt(f.baselineRps)})`
+        : "") +
+      `; ${fmt(num(f, "sent"))} sent ` +
       `(${fmt(num(f, "duplicatesSent"))} redeliveries), ${fmt(num(f, "stored"))} stored, ` +
       `${fmt(num(f, "lost"))} lost; p99 ${fmt(num(f, "p99Ms"))} ms`,
   },

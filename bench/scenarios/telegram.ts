@@ -1,6 +1,6 @@
 import { measureTelegram } from "../../src/tools/telegram-load";
 import { FakeTelegramApi } from "../../test/fakes/telegram-api";
-import { startApp } from "../support";
+import { measure, round, startApp, startBaseline } from "../support";
 
 export const name = "telegram";
 
@@ -15,7 +15,8 @@ const FIRST_UPDATE_ID = 500_000_000;
  * shortly before. The bot runs in webhook mode against a fake Bot API on 127.0.0.1, handling
  * each update after acknowledging it, so the handlers share the CPU with intake as in service.
  * A 200 means the update is in the log (the write commits before the answer), so afterwards
- * every acknowledged update_id must be a row of telegram_updates: none lost.
+ * every acknowledged update_id must be a row of telegram_updates: none lost. The bare route is
+ * measured first with the same connections, for the ratio.
  */
 export async function run({ smoke }: { smoke: boolean }): Promise<Record<string, unknown>> {
   const seconds = smoke ? 1 : 10;
@@ -32,9 +33,13 @@ export async function run({ smoke }: { smoke: boolean }): Promise<Record<string,
       TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
     },
   });
+  const baseline = await startBaseline();
   try {
     const telegram = app.deps.telegram;
     if (telegram?.mode !== "webhook") throw new Error("the bot did not start in webhook mode");
+    // The goal is absolute; the bare route with the same connections says what this machine
+    // could do at that moment.
+    const bare = await measure(baseline.url, { seconds: smoke ? 1 : 5, connections });
     const load = await measureTelegram({
       url: app.url,
       secret: WEBHOOK_SECRET,
@@ -63,8 +68,11 @@ export async function run({ smoke }: { smoke: boolean }): Promise<Record<string,
     for (const r of rows) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
     const deliveriesLogged = rows.reduce((n, r) => n + Number(r.deliveries), 0);
     const lost = load.acknowledgedIds.filter((id) => !stored.has(id)).length;
+    const rps = Math.round(load.acknowledged / load.durationSeconds);
     return {
-      rps: Math.round(load.acknowledged / load.durationSeconds),
+      rps,
+      baselineRps: bare.rps,
+      ratio: round(rps / bare.rps, 3),
       sent: load.sent,
       acknowledged: load.acknowledged,
       distinctSent: load.distinctSent,
@@ -89,6 +97,7 @@ export async function run({ smoke }: { smoke: boolean }): Promise<Record<string,
       seconds: load.durationSeconds,
     };
   } finally {
+    await baseline.close();
     await app.close();
     await api.stop();
   }
