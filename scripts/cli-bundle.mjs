@@ -24,7 +24,7 @@ const sha256 = (data) => createHash("sha256").update(data).digest("hex");
 export function freshBundle() {
   try {
     const manifest = JSON.parse(readFileSync(MANIFEST, "utf8"));
-    if (manifest.format !== FORMAT || manifest.entry !== ENTRY) return undefined;
+    if (manifest.format !== FORMAT || manifest.entry !== ENTRY || manifest.root !== ROOT) return undefined;
     if (sha256(readFileSync(BUNDLE)) !== manifest.bundle) return undefined;
     for (const [file, hash] of Object.entries(manifest.inputs)) {
       if (sha256(readFileSync(path.join(ROOT, file))) !== hash) return undefined;
@@ -46,7 +46,6 @@ export async function buildBundle() {
   const { build } = await import("esbuild");
   const inputs = {};
   for (const file of SETTINGS) inputs[file] = sha256(readFileSync(path.join(ROOT, file)));
-  const bundleDir = path.relative(ROOT, BUNDLE_DIR);
   const sources = {
     name: "signaldesk-sources",
     setup(b) {
@@ -58,16 +57,12 @@ export async function buildBundle() {
         const contents = readFileSync(args.path, "utf8");
         inputs[rel.split(path.sep).join("/")] = sha256(contents);
         // import.meta.url keeps naming the source file (migrations folder, template cache,
-        // createRequire), relative to wherever the bundle is.
+        // createRequire): the bundle is only ever run from this checkout (manifest.root).
         if (/import\.meta(?!\.url\b)/.test(contents)) {
           throw new Error(`${rel}: only import.meta.url is supported in a bundle`);
         }
-        const fromBundle = path.relative(bundleDir, rel).split(path.sep).join("/");
         return {
-          contents: contents.replaceAll(
-            "import.meta.url",
-            `new URL(${JSON.stringify(fromBundle)}, import.meta.url).href`,
-          ),
+          contents: contents.replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href)),
           loader: "ts",
         };
       });
@@ -103,7 +98,11 @@ export async function buildBundle() {
   // Last: the manifest names the bundle's hash, so a bundle replaced meanwhile is never run.
   writeAtomically(
     MANIFEST,
-    JSON.stringify({ format: FORMAT, entry: ENTRY, bundle: sha256(code.contents), inputs }, null, 1),
+    JSON.stringify(
+      { format: FORMAT, entry: ENTRY, root: ROOT, bundle: sha256(code.contents), inputs },
+      null,
+      1,
+    ),
   );
   return pathToFileURL(BUNDLE).href;
 }

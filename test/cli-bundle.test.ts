@@ -75,6 +75,16 @@ describe("CLI bundle", () => {
     expect(res.out.split("\n")[0]).toBe(`ok tsx ${path.join(project.root, "src", "cli.ts")}`);
   });
 
+  it("is rebuilt for a checkout moved elsewhere, so import.meta.url names the new place", () => {
+    const project = fakeProject(CLI);
+    writeFileSync(path.join(project.root, "src", "where.ts"), WHERE("one"));
+    project.run();
+    const moved = `${project.root}-moved`;
+    cpSync(project.root, moved, { recursive: true });
+    const res = spawnSync(process.execPath, [path.join(moved, "bin", "signaldesk.js")], { encoding: "utf8" });
+    expect(res.stdout.trim()).toBe(`ok one ${path.join(moved, "src", "cli.ts")}`);
+  });
+
   it("is not run when its own file was changed after the manifest", () => {
     const project = fakeProject(CLI);
     writeFileSync(path.join(project.root, "src", "where.ts"), WHERE("one"));
