@@ -201,7 +201,7 @@ export async function retryAll(base: string, plan: LoadRequest[], before: Stored
           comboKey({ tierId: o.tierId, months: o.months, region: o.quote.region }) === comboKey(r.body) &&
           !r.user.payable.some((p) => p.orderId === o.id),
       );
-      if (existing && body.id !== existing.id)
+      if (reply.status === 201 && existing && body.id !== existing.id)
         failures.push(`retry ${describeOutcome(r)}: a new order ${String(body.id)} beside ${existing.id}`);
     } else {
       const paidBefore = (before.periods.get(r.orderId) ?? 0) > 0;
