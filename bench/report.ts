@@ -26,6 +26,8 @@ export interface GoalResult {
 interface ScenarioGoal {
   key: string;
   label: string;
+  /** The figures SPEC.md's latest.json shape names for this scenario. */
+  fields: string[];
   goal: string;
   checks(f: Figures): GoalCheck[];
   measured(f: Figures): string;
@@ -45,6 +47,7 @@ const check = (text: string, met: boolean): GoalCheck => ({ check: text, met });
 const fanout = (key: string, label: string): ScenarioGoal => ({
   key,
   label,
+  fields: ["devices", "p50Ms", "p99Ms", "maxMs", "received", "rssIdleMb", "rssPeakMb"],
   goal: "p99 ≤ 500 ms, RSS ≤ 400 MB, every device served",
   checks: (f) => [
     check("p99 ≤ 500 ms", num(f, "p99Ms") <= 500),
@@ -65,6 +68,7 @@ export const GOALS: ScenarioGoal[] = [
   {
     key: "poll",
     label: "signed poll, nothing pending, 1,000 devices",
+    fields: ["rps", "baselineRps", "ratio", "p50Ms", "p99Ms", "devices"],
     goal: "≥ 0.5 × bare route, p99 ≤ 25 ms",
     checks: (f) => [
       check("throughput ≥ 0.5 × bare route", num(f, "ratio") >= 0.5),
@@ -77,6 +81,7 @@ export const GOALS: ScenarioGoal[] = [
   {
     key: "fills",
     label: "signed fills on PostgreSQL",
+    fields: ["rps", "sent", "stored", "p99Ms"],
     goal: "≥ 2,000/s, none lost",
     checks: (f) => [
       check("≥ 2,000 fills/s", num(f, "rps") >= 2000),
@@ -89,6 +94,7 @@ export const GOALS: ScenarioGoal[] = [
   {
     key: "telegram",
     label: "Telegram webhook updates, with redeliveries",
+    fields: ["rps", "sent", "stored"],
     goal: "≥ 1,000 updates/s acknowledged, de-duplicated, none lost",
     checks: (f) => [
       check("≥ 1,000 updates/s acknowledged", num(f, "rps") >= 1000),
@@ -112,6 +118,7 @@ export const GOALS: ScenarioGoal[] = [
   {
     key: "quotes",
     label: "`GET /quotes`",
+    fields: ["rps", "baselineRps", "ratio", "p99Ms"],
     goal: "≥ 0.5 × bare route",
     checks: (f) => [check("throughput ≥ 0.5 × bare route", num(f, "ratio") >= 0.5)],
     measured: (f) => versusBare(f, "req/s"),
@@ -119,6 +126,7 @@ export const GOALS: ScenarioGoal[] = [
   {
     key: "cold_start",
     label: "cold start, fresh `DATA_DIR` to `/readyz` 200",
+    fields: ["ms"],
     goal: "≤ 3 s",
     checks: (f) => [check("≤ 3,000 ms", num(f, "ms") <= 3000)],
     measured: (f) => {
@@ -145,13 +153,27 @@ export function evaluate(key: string, figures: Figures | undefined): GoalResult 
   return { goal: spec.goal, met: checks.every((c) => c.met), checks };
 }
 
-/** Every scenario's figures with its `goals` (re)computed. */
+/** Figures SPEC.md's shape asks of scenario `key` that `figures` lacks (none when it has no figures). */
+export function missingFields(key: string, figures: Figures | undefined): string[] {
+  const spec = GOALS.find((g) => g.key === key);
+  if (!spec || missing(figures)) return [];
+  return spec.fields.filter((f) => typeof figures![f] !== "number");
+}
+
+/**
+ * Every scenario's figures with its `goals` (re)computed, and `missingFields` listing what
+ * SPEC.md's shape asks for and the scenario did not report, if anything.
+ */
 export function withGoals(scenarios: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(scenarios).map(([key, value]) => {
-      const { goals: _old, ...figures } = (value ?? {}) as Figures;
+      const { goals: _old, missingFields: _stale, ...figures } = (value ?? {}) as Figures;
       const goals = evaluate(key, figures);
-      return [key, goals ? { ...figures, goals } : figures];
+      const lacking = missingFields(key, figures);
+      return [
+        key,
+        { ...figures, ...(goals ? { goals } : {}), ...(lacking.length ? { missingFields: lacking } : {}) },
+      ];
     }),
   );
 }

@@ -101,6 +101,10 @@ mkdirSync(path.dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 process.stderr.write(`bench: wrote ${path.relative(ROOT, out)} in ${report.tookSeconds} s\n`);
+for (const [key, figures] of Object.entries(report.scenarios)) {
+  const lacking = (figures as { missingFields?: string[] }).missingFields;
+  if (lacking) process.stderr.write(`bench: ${key} lacks figures SPEC.md asks for: ${lacking.join(", ")}\n`);
+}
 if (writeReadme) {
   writeReadmeTable(report);
   process.stderr.write("bench: README performance table rewritten\n");

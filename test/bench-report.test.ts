@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   type BenchReport,
   evaluate,
+  missingFields,
   README_END,
   README_START,
   renderTable,
@@ -103,6 +104,16 @@ describe("bench report", () => {
       goals: { goal: "≤ 3 s", met: false, checks: [{ check: "≤ 3,000 ms", met: false }] },
     });
     expect(out.extra).toEqual({ n: 1 });
+  });
+
+  it("lists the figures SPEC.md's shape asks for that a scenario did not report", () => {
+    const out = withGoals({ telegram: { rps: 1500, lost: 0 }, fills: { skipped: "no PostgreSQL" } });
+    expect(out.telegram).toMatchObject({ missingFields: ["sent", "stored"] });
+    expect(out.fills).not.toHaveProperty("missingFields");
+    // The fixture above reports everything the shape asks for.
+    for (const [key, figures] of Object.entries(report.scenarios!)) {
+      expect(missingFields(key, figures as Record<string, unknown>), key).toEqual([]);
+    }
   });
 
   it("replaces only what lies between the markers", () => {
