@@ -6,7 +6,7 @@ import { newId } from "../../shared/ids";
 import type { SignalsService, Viewer } from "../signals/signals.service";
 import type { UsersService } from "../users/users.service";
 import type { DeliveryService } from "./delivery.service";
-import { Batcher } from "./executions.batcher";
+import { Batcher } from "../../shared/batcher";
 import { ExecutionErrors } from "./executions.errors";
 import {
   attribution,

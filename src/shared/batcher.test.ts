@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Batcher } from "./executions.batcher";
+import { Batcher } from "./batcher";
 
 function recorder(fail: (item: string) => boolean = () => false) {
   const batches: string[][] = [];
@@ -12,27 +12,39 @@ function recorder(fail: (item: string) => boolean = () => false) {
   return { batches, write };
 }
 
-describe("group commit of device reports", () => {
-  it("writes a lone report at once, and groups those arriving while a batch is in flight", async () => {
+const nextTurn = () => new Promise((r) => setImmediate(r));
+
+describe("group commit", () => {
+  it("writes a lone item within a turn, and groups those arriving while a batch is in flight", async () => {
     const { batches, write } = recorder();
     const batcher = new Batcher(write, (i: string) => i, { maxBatch: 10, maxInFlight: 1 });
-    const results = await Promise.all(["a", "b", "c", "d"].map((i) => batcher.submit(i)));
-    expect(results).toEqual(["A", "B", "C", "D"]);
+    const first = batcher.submit("a");
+    await nextTurn();
+    expect(batches).toEqual([["a"]]);
+    const rest = ["b", "c", "d"].map((i) => batcher.submit(i));
+    expect(await Promise.all([first, ...rest])).toEqual(["A", "B", "C", "D"]);
     expect(batches).toEqual([["a"], ["b", "c", "d"]]);
   });
 
-  it("never puts two reports for the same key in one batch, keeping their order", async () => {
+  it("groups items submitted in the same turn even with nothing in flight (a synchronous engine)", async () => {
+    const { batches, write } = recorder();
+    const batcher = new Batcher(write, (i: string) => i, { maxBatch: 10, maxInFlight: 4 });
+    await Promise.all(["a", "b", "c"].map((i) => batcher.submit(i)));
+    expect(batches).toEqual([["a", "b", "c"]]);
+  });
+
+  it("never puts two items with the same key in one batch, keeping their order", async () => {
     const { batches, write } = recorder();
     const batcher = new Batcher(write, (i: string) => i[0]!, { maxBatch: 10, maxInFlight: 1 });
     await Promise.all(["x1", "y1", "x2", "x3", "y2"].map((i) => batcher.submit(i)));
-    expect(batches).toEqual([["x1"], ["y1", "x2"], ["x3", "y2"]]);
+    expect(batches).toEqual([["x1", "y1"], ["x2", "y2"], ["x3"]]);
   });
 
   it("caps a batch at maxBatch", async () => {
     const { batches, write } = recorder();
     const batcher = new Batcher(write, (i: string) => i, { maxBatch: 2, maxInFlight: 1 });
     await Promise.all(["a", "b", "c", "d", "e"].map((i) => batcher.submit(i)));
-    expect(batches.map((b) => b.length)).toEqual([1, 2, 2]);
+    expect(batches.map((b) => b.length)).toEqual([2, 2, 1]);
   });
 
   it("fails only the report that failed, writing its neighbours alone", async () => {

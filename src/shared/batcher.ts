@@ -1,12 +1,18 @@
 /**
- * Group commit for device reports. Reports that arrive while earlier batches are in flight
- * are written together in one statement, so under load the database sees a few statements per
- * hundred reports instead of one each, while a lone report still goes out at once. Every
- * caller is answered only after its batch has committed.
+ * Group commit (device reports, the Telegram update log). Writes submitted in the same turn of
+ * the event loop, or while earlier batches are in flight, go out together as one statement, so
+ * under load the database sees a few statements per hundred writes instead of one each, while
+ * a lone write still goes out within a turn. Every caller is answered only after its batch has
+ * committed.
+ *
+ * Why a turn and not "at once": embedded PGlite runs each statement synchronously on this
+ * thread, so nothing else arrives while a batch is "in flight". Waiting for the event loop's
+ * check phase lets every request already readable on a socket join the batch first.
  */
 export class Batcher<I, O> {
   private readonly queue: { item: I; resolve(o: O): void; reject(e: unknown): void }[] = [];
   private inFlight = 0;
+  private scheduled = false;
 
   constructor(
     private readonly write: (items: I[]) => Promise<O[]>,
@@ -18,6 +24,15 @@ export class Batcher<I, O> {
   submit(item: I): Promise<O> {
     return new Promise((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
       this.pump();
     });
   }
@@ -28,7 +43,7 @@ export class Batcher<I, O> {
       this.inFlight++;
       this.run(batch).finally(() => {
         this.inFlight--;
-        this.pump();
+        this.schedule();
       });
     }
   }
