@@ -10,7 +10,7 @@ import { runMigrations } from "../src/db/migrate";
 import { createDeps, type Deps } from "../src/deps";
 import { systemClock } from "../src/shared/clock";
 import { createLogger } from "../src/shared/logger";
-import { runNodeForJson } from "../src/tools/child-json";
+import { measureRoute } from "../src/tools/raw-load";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -92,35 +92,28 @@ export interface LoadResult {
 }
 
 /**
- * Runs autocannon against `url` for `seconds` in a child process, so the load generator does not
- * share an event loop with the server it measures.
+ * One GET route under load for `seconds` (see src/tools/raw-load.ts): the same generator, in its
+ * own process, as the signed device load, so a route and the bare route pay the same client cost.
  */
 export async function measure(
   url: string,
   opts: { seconds: number; connections?: number; headers?: Record<string, string> },
 ): Promise<LoadResult> {
-  const args = [
-    path.join(ROOT, "node_modules/autocannon/autocannon.js"),
-    "--json",
-    "--connections",
-    String(opts.connections ?? 10),
-    "--duration",
-    String(opts.seconds),
-  ];
-  for (const [name, value] of Object.entries(opts.headers ?? {})) args.push("--headers", `${name}=${value}`);
-  args.push(url);
-  const r = await runNodeForJson<{
-    requests: { average: number; total: number };
-    latency: { p50: number; p99: number };
-    non2xx: number;
-    errors: number;
-  }>(args, "autocannon");
+  const r = await measureRoute({
+    url,
+    seconds: opts.seconds,
+    connections: opts.connections ?? 10,
+    headers: opts.headers,
+  });
+  const ok = Object.entries(r.statuses)
+    .filter(([status]) => status.startsWith("2"))
+    .reduce((n, [, count]) => n + count, 0);
   return {
-    rps: Math.round(r.requests.average),
-    p50Ms: r.latency.p50,
-    p99Ms: r.latency.p99,
-    requests: r.requests.total,
-    non2xx: r.non2xx,
+    rps: r.rps,
+    p50Ms: r.p50Ms,
+    p99Ms: r.p99Ms,
+    requests: r.requests,
+    non2xx: r.requests - ok,
     errors: r.errors,
   };
 }

@@ -1,5 +1,7 @@
 import { connect, type Socket } from "node:net";
-import type { CannonResult } from "./cannon";
+import { fileURLToPath } from "node:url";
+import { type CannonResult, isEntryPoint } from "./cannon";
+import { runNodeForJson } from "./child-json";
 
 /**
  * The cheapest HTTP/1.1 load generator we could write: every request is bytes built before
@@ -151,4 +153,35 @@ export async function rawLoad(
     statuses,
     errors,
   };
+}
+
+export interface RouteLoadOptions {
+  /** The route, query included; every request is the same GET. */
+  url: string;
+  seconds: number;
+  connections: number;
+  headers?: Record<string, string>;
+}
+
+/** One GET route under load for `seconds`, the generator in its own process. */
+export function measureRoute(opts: RouteLoadOptions): Promise<CannonResult> {
+  return runNodeForJson<CannonResult>(
+    ["--import", "tsx", fileURLToPath(import.meta.url), JSON.stringify(opts)],
+    "route load",
+  );
+}
+
+if (isEntryPoint(import.meta.url)) {
+  const opts = JSON.parse(process.argv[2]!) as RouteLoadOptions;
+  const url = new URL(opts.url);
+  const bytes = rawRequestBytes(url.host, {
+    method: "GET",
+    path: `${url.pathname}${url.search}`,
+    headers: opts.headers,
+  });
+  const result = await rawLoad(
+    { url: opts.url, connections: opts.connections, seconds: opts.seconds },
+    () => bytes,
+  );
+  process.stdout.write(JSON.stringify(result));
 }

@@ -1,12 +1,14 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { signedHeaders } from "../shared/signing";
-import { type CannonRequest, type CannonResult, type CannonSpec, cannon, isEntryPoint } from "./cannon";
+import { type CannonResult, isEntryPoint } from "./cannon";
 import { runNodeForJson } from "./child-json";
+import { rawLoad, rawRequestBytes } from "./raw-load";
 
 /**
- * Load for the signed device API: autocannon in a child process (so it does not share an event
- * loop with the server it measures), signing every request with a fresh nonce as a device must.
+ * Load for the signed device API: the raw generator (raw-load.ts) in a child process (so it
+ * does not share an event loop with the server it measures), every request signed with a fresh
+ * nonce as a device must. The bare route it is compared with goes through the same generator.
  */
 
 export interface SignedLoadOptions {
@@ -36,6 +38,7 @@ const POLLS_PER_SECOND = 20_000;
  * a thousand machines, not in the process measuring the server.
  */
 function signer(opts: SignedLoadOptions, devices: { id: string; secret: string }[]) {
+  const host = new URL(opts.url).host;
   const now = new Date();
   const signals = opts.signalIds ?? [];
   const pairs = signals.length * devices.length;
@@ -56,30 +59,24 @@ function signer(opts: SignedLoadOptions, devices: { id: string; secret: string }
       body,
       now,
     });
-    return body ? { body, headers: { ...headers, "content-type": "application/json" } } : { headers };
+    return rawRequestBytes(host, {
+      method,
+      path,
+      headers: body ? { ...headers, "content-type": "application/json" } : headers,
+      body,
+    });
   };
   const count = poll ? Math.min(500_000, Math.ceil((opts.seconds ?? 10) * POLLS_PER_SECOND)) : pairs;
-  return { path, method, make, prepared: Array.from({ length: count }, (_, i) => make(i)) };
-}
-
-function requestFor(opts: SignedLoadOptions, devices: { id: string; secret: string }[]): CannonSpec {
-  const { path, method, make, prepared } = signer(opts, devices);
-  let next = 0;
-  const setupRequest = (req: CannonRequest) => {
-    // Past the pre-signed supply, sign on the spot rather than replay a spent nonce.
-    const ready = prepared[next] ?? make(next);
-    next++;
-    return { ...req, ...ready };
-  };
-  return { method, path, setupRequest };
+  return { make, prepared: Array.from({ length: count }, (_, i) => make(i)), pairs };
 }
 
 /** Runs in the child: the load itself. */
 async function loadMain(opts: SignedLoadOptions): Promise<SignedLoadResult> {
   const devices = JSON.parse(readFileSync(opts.devicesFile, "utf8")) as { id: string; secret: string }[];
-  const pairs = (opts.signalIds?.length ?? 0) * devices.length;
+  const { make, prepared, pairs } = signer(opts, devices);
   const run = opts.mode === "fill" ? { amount: pairs } : { seconds: opts.seconds };
-  return cannon({ url: opts.url, connections: opts.connections, ...run }, requestFor(opts, devices));
+  // Past the pre-signed supply, sign on the spot rather than replay a spent nonce.
+  return rawLoad({ url: opts.url, connections: opts.connections, ...run }, (i) => prepared[i] ?? make(i));
 }
 
 if (isEntryPoint(import.meta.url)) {
