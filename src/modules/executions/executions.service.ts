@@ -1,12 +1,12 @@
 import type { Counter, Histogram } from "prom-client";
 import type { Executor } from "../../db/client";
+import { Batcher } from "../../shared/batcher";
 import type { Clock } from "../../shared/clock";
 import type { EventBus } from "../../shared/events";
 import { newId } from "../../shared/ids";
 import type { SignalsService, Viewer } from "../signals/signals.service";
 import type { UsersService } from "../users/users.service";
 import type { DeliveryService } from "./delivery.service";
-import { Batcher } from "../../shared/batcher";
 import { ExecutionErrors } from "./executions.errors";
 import {
   attribution,
