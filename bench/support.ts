@@ -5,8 +5,8 @@ import path from "node:path";
 import Fastify, { type FastifyInstance } from "fastify";
 import { buildApp } from "../src/app";
 import { parseConfig, type ResolvedConfig } from "../src/config";
-import { type Database, openPglite, openPostgres } from "../src/db/client";
-import { runMigrations } from "../src/db/migrate";
+import type { Database } from "../src/db/client";
+import { openDatabase } from "../src/db/open";
 import { createDeps, type Deps } from "../src/deps";
 import { systemClock } from "../src/shared/clock";
 import { createLogger } from "../src/shared/logger";
@@ -29,8 +29,8 @@ export interface BenchApp {
 }
 
 /**
- * The service in this process on 127.0.0.1:<free port>, on a fresh in-memory PGlite (or the
- * PostgreSQL server `databaseUrl` names), migrated and seeded, with the per-IP limit out of
+ * The service in this process on 127.0.0.1:<free port>, on a fresh PGlite in a temporary
+ * DATA_DIR (or the PostgreSQL server `databaseUrl` names), migrated and seeded, with the per-IP limit out of
  * the way so the load generator measures the route and not the limiter. `env` adds settings
  * (e.g. a bot token and TELEGRAM_MODE); a configured bot is started and stopped with the app.
  */
@@ -48,8 +48,9 @@ export async function startApp(
     RATE_LIMIT_USER_PER_MINUTE: "1000000",
     ...opts.env,
   }) as ResolvedConfig;
-  const database = opts.databaseUrl ? await openPostgres(opts.databaseUrl) : await openPglite();
-  await runMigrations(database);
+  // Opened as `signaldesk start` opens it: PGlite in DATA_DIR on disk (from the template), or
+  // the server. An in-memory PGlite would hold every table in the WebAssembly heap and inflate RSS.
+  const database = await openDatabase({ databaseUrl: opts.databaseUrl, dataDir });
   const deps = await createDeps({ config, database, clock: systemClock, logger: createLogger("silent") });
   await deps.catalog.seedDefaultCatalog();
   const app = await buildApp(deps);

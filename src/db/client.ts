@@ -46,18 +46,26 @@ export async function openPostgres(url: string, max = 10): Promise<Database> {
   };
 }
 
+/**
+ * PostgreSQL's default 128 MB buffer pool lives inside PGlite's WebAssembly heap, which never
+ * shrinks. 32 MB holds the working set of a signal business of this size and keeps ~100 MB of
+ * RSS off a small VPS (measured: 488 → 424 MB right after opening, 579 → 468 MB after 100k
+ * rows); the data itself stays in files and the OS page cache.
+ */
+const PGLITE_SETTINGS = { postgresqlconf: ["shared_buffers = 32MB", "wal_buffers = 1MB"] };
+
 async function openMemory(): Promise<PGlite> {
   const tarball = templateTarball();
   if (tarball) {
     try {
-      const client = new PGlite({ loadDataDir: tarball });
+      const client = new PGlite({ loadDataDir: tarball, ...PGLITE_SETTINGS });
       await client.waitReady;
       return client;
     } catch {
       // A tarball PGlite cannot load: a fresh database, as without a template.
     }
   }
-  return new PGlite();
+  return new PGlite(PGLITE_SETTINGS);
 }
 
 /**
@@ -66,7 +74,7 @@ async function openMemory(): Promise<PGlite> {
  * to do; callers run them all the same.
  */
 export async function openPglite(dataDir?: string): Promise<Database> {
-  const client = dataDir ? new PGlite(dataDir) : await openMemory();
+  const client = dataDir ? new PGlite(dataDir, PGLITE_SETTINGS) : await openMemory();
   await client.waitReady;
   const db = drizzlePglite(client) as unknown as Db;
   return {
