@@ -2,7 +2,10 @@ import { spawn } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { isEntryPoint } from "../../src/tools/cannon";
+import { runNodeForJson } from "../../src/tools/child-json";
 import { createBenchProducer, percentile, seedDeviceOwners } from "../../src/tools/relay-fixtures";
 import { ROOT, round, startApp } from "../support";
 
@@ -159,15 +162,32 @@ export async function fanoutOn(databaseUrl: string | undefined, devices: number)
   }
 }
 
+/**
+ * Each variant runs in a process of its own, so the RSS reported is one server's: an embedded
+ * database's WebAssembly heap is never returned to the system, and nothing of one variant
+ * stays in the other's figures.
+ */
+function fanoutInChild(databaseUrl: string | undefined, devices: number) {
+  const self = fileURLToPath(import.meta.url);
+  return runNodeForJson<Awaited<ReturnType<typeof fanoutOn>>>(
+    ["--expose-gc", "--import", "tsx", self, JSON.stringify({ databaseUrl, devices })],
+    "fanout",
+  );
+}
+
+if (isEntryPoint(import.meta.url)) {
+  const { databaseUrl, devices } = JSON.parse(process.argv[2]!) as { databaseUrl?: string; devices: number };
+  process.stdout.write(JSON.stringify(await fanoutOn(databaseUrl, devices)));
+  process.exit(0);
+}
+
 export async function run({ smoke }: { smoke: boolean }): Promise<Record<string, unknown>> {
   const devices = smoke ? 200 : 5_000;
-  // PostgreSQL first: an embedded database's WebAssembly heap is never returned to the system,
-  // so after it this process's RSS would no longer describe a server on PostgreSQL.
   const databaseUrl = await freshBenchDatabase();
   const postgres = databaseUrl
-    ? await fanoutOn(databaseUrl, devices)
+    ? await fanoutInChild(databaseUrl, devices)
     : { skipped: `no PostgreSQL server at ${BENCH_DATABASE_URL}` };
-  const pglite = await fanoutOn(undefined, devices);
+  const pglite = await fanoutInChild(undefined, devices);
   // Reported as two scenarios, the keys SPEC.md §Speed names.
   return { scenarios: { fanout_pglite: pglite, fanout_postgres: postgres } };
 }
