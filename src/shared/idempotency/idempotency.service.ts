@@ -186,6 +186,42 @@ export function createIdempotencyService(deps: {
     });
   }
 
+  type Seen =
+    | { state: "free" }
+    | { state: "answered"; response: IdempotentResponse }
+    | { state: "running" | "abandoned"; row: typeof idempotencyKeys.$inferSelect };
+
+  /**
+   * What an existing key row means for a request: free (none, or forgotten past retention and
+   * deleted here), answered (replay it), or claimed with no answer, still running or abandoned
+   * past the lock timeout. A different request under the same key is refused.
+   */
+  async function existing(call: IdempotentCall, key: string, hash: string): Promise<Seen> {
+    const [row] = await db.select().from(idempotencyKeys).where(where(call, key));
+    if (!row) return { state: "free" };
+    const now = clock.now().getTime();
+    if (row.createdAt.getTime() <= now - retentionMs) {
+      // A forgotten key is free again; deleting exactly that row keeps a racing claim safe.
+      await db
+        .delete(idempotencyKeys)
+        .where(and(where(call, key), eq(idempotencyKeys.createdAt, row.createdAt)));
+      return { state: "free" };
+    }
+    if (row.requestHash !== hash) {
+      throw CommonErrors.idempotencyKeyReused("This Idempotency-Key was used with a different request");
+    }
+    if (row.responseStatus !== null && row.responseBody !== null) {
+      const response = {
+        status: row.responseStatus,
+        bodyText: row.responseBody,
+        body: JSON.parse(row.responseBody),
+        replayed: true,
+      };
+      return { state: "answered", response };
+    }
+    return { state: row.lockedAt.getTime() <= now - lockTimeoutMs ? "abandoned" : "running", row };
+  }
+
   return {
     async run(
       call: IdempotentCall,
@@ -201,28 +237,11 @@ export function createIdempotencyService(deps: {
       for (let pause = 10; ; pause = Math.min(pause * 2, 200)) {
         if (performance.now() >= deadline) throw IdempotencyErrors.inProgress();
         if (await claim(call, key, hash)) return execute(call, key, handler);
-        const [row] = await db.select().from(idempotencyKeys).where(where(call, key));
-        if (!row) continue;
-        const now = clock.now().getTime();
-        if (row.createdAt.getTime() <= now - retentionMs) {
-          // A forgotten key is free again; deleting exactly that row keeps a racing claim safe.
-          await db
-            .delete(idempotencyKeys)
-            .where(and(where(call, key), eq(idempotencyKeys.createdAt, row.createdAt)));
-          continue;
-        }
-        if (row.requestHash !== hash) {
-          throw CommonErrors.idempotencyKeyReused("This Idempotency-Key was used with a different request");
-        }
-        if (row.responseStatus !== null && row.responseBody !== null) {
-          return {
-            status: row.responseStatus,
-            bodyText: row.responseBody,
-            body: JSON.parse(row.responseBody),
-            replayed: true,
-          };
-        }
-        if (row.lockedAt.getTime() <= now - lockTimeoutMs) {
+        const seen = await existing(call, key, hash);
+        if (seen.state === "free") continue;
+        if (seen.state === "answered") return seen.response;
+        const row = seen.row;
+        if (seen.state === "abandoned") {
           const [taken] = await db
             .update(idempotencyKeys)
             .set({ lockedAt: clock.now() })
@@ -264,28 +283,12 @@ export function createIdempotencyService(deps: {
       const deadline = performance.now() + waitMs;
       for (let pause = 10; ; pause = Math.min(pause * 2, 200)) {
         if (performance.now() >= deadline) throw IdempotencyErrors.inProgress();
-        const [row] = await db.select().from(idempotencyKeys).where(where(call, key));
-        if (row) {
-          const now = clock.now().getTime();
-          if (row.createdAt.getTime() <= now - retentionMs) {
-            await db
-              .delete(idempotencyKeys)
-              .where(and(where(call, key), eq(idempotencyKeys.createdAt, row.createdAt)));
-            continue;
-          }
-          if (row.requestHash !== hash) {
-            throw CommonErrors.idempotencyKeyReused("This Idempotency-Key was used with a different request");
-          }
-          if (row.responseStatus !== null && row.responseBody !== null) {
-            return {
-              status: row.responseStatus,
-              bodyText: row.responseBody,
-              body: JSON.parse(row.responseBody),
-              replayed: true,
-            };
-          }
+        const seen = await existing(call, key, hash);
+        if (seen.state === "answered") return seen.response;
+        if (seen.state !== "free") {
+          const row = seen.row;
           // A claim with no response is `run`'s, still running or left by a dead process.
-          if (row.lockedAt.getTime() <= now - lockTimeoutMs) {
+          if (seen.state === "abandoned") {
             await db
               .delete(idempotencyKeys)
               .where(
