@@ -1,43 +1,12 @@
-import { spawn } from "node:child_process";
 import type { AddressInfo } from "node:net";
-import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../test/support/app";
 import { resetDatabase, testDatabase } from "../../test/support/db";
 import { createUser } from "../../test/support/factories";
+import { runPythonDevice } from "../../test/support/python";
 import { createDeviceOwner } from "../../test/support/signed";
 import { DeviceSim, type SimEvent } from "./device-sim";
 import { runPublish } from "./publish";
-
-const PYTHON_CLIENT = fileURLToPath(new URL("../../clients/python/signaldesk_device.py", import.meta.url));
-
-function runPython(
-  args: string[],
-): Promise<{ code: number | null; lines: Record<string, unknown>[]; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("python3", [PYTHON_CLIENT, ...args]);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("exit", (code) =>
-      resolve({
-        code,
-        stderr,
-        lines: stdout
-          .trim()
-          .split("\n")
-          .filter(Boolean)
-          .map((l) => JSON.parse(l)),
-      }),
-    );
-  });
-}
 
 /** The reference clients against a real listening server: the protocol works outside app.inject. */
 describe("device clients against a live server", () => {
@@ -73,7 +42,7 @@ describe("device clients against a live server", () => {
   it("the Python client long-polls, is woken by the approval, ACKs and reports a fill", async () => {
     const owner = await createDeviceOwner(test.deps, "vip");
     const signalId = await publishAsAdmin();
-    const python = runPython([
+    const python = runPythonDevice([
       "--url",
       url,
       "--device-id",
@@ -98,7 +67,7 @@ describe("device clients against a live server", () => {
 
   it("the Python client reports a rejected signature as an error and exits non-zero", async () => {
     const owner = await createDeviceOwner(test.deps, "vip");
-    const { code, lines } = await runPython([
+    const { code, lines } = await runPythonDevice([
       "--url",
       url,
       "--device-id",

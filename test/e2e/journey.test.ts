@@ -12,15 +12,14 @@ import {
 import { FakeTelegramApi, type RecordedCall } from "../fakes/telegram-api";
 import { TEST_BOT_TOKEN } from "../support/config";
 import { freePort, type GroupServerProcess, startServerProcess } from "../support/process";
+import { type PythonRun, runPythonDevice } from "../support/python";
 import {
   buttonsOf,
   eventually,
   freshPostgresDatabase,
   http,
   initDataFor,
-  type PythonRun,
   roundDiv,
-  runPythonDevice,
   signedHttp,
 } from "./support/journey-http";
 

@@ -1,12 +1,7 @@
-import { spawn } from "node:child_process";
-import path from "node:path";
 import pg from "pg";
 import { signInitData } from "../../../src/modules/auth/auth.models";
 import { type IdHeader, signedHeaders } from "../../../src/shared/signing";
 import type { RecordedCall } from "../../fakes/telegram-api";
-import { ROOT } from "../../support/process";
-
-export const PYTHON_CLIENT = path.join(ROOT, "clients/python/signaldesk_device.py");
 
 /** What JSON.parse gives: response bodies are checked by expect(), field by field, not by types. */
 export type Json = ReturnType<typeof JSON.parse>;
@@ -87,40 +82,6 @@ export function buttonsOf(call: RecordedCall): { text: string; callback_data?: s
     | { inline_keyboard?: { text: string; callback_data?: string; url?: string }[][] }
     | undefined;
   return markup?.inline_keyboard?.flat() ?? [];
-}
-
-export interface PythonRun {
-  code: number | null;
-  lines: Record<string, unknown>[];
-  stderr: string;
-}
-
-/** The reference Python device client (stdlib only), run to completion. */
-export function runPythonDevice(args: string[], onSpawn?: (pid: number) => void): Promise<PythonRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("python3", [PYTHON_CLIENT, ...args], { cwd: ROOT });
-    if (child.pid !== undefined) onSpawn?.(child.pid);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("exit", (code) =>
-      resolve({
-        code,
-        stderr,
-        lines: stdout
-          .trim()
-          .split("\n")
-          .filter(Boolean)
-          .map((l) => JSON.parse(l) as Record<string, unknown>),
-      }),
-    );
-  });
 }
 
 /** Round half away from zero of n / d, for non-negative integers: SPEC's `round`, exactly. */
