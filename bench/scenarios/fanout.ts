@@ -4,8 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { isEntryPoint } from "../../src/tools/cannon";
-import { runNodeForJson } from "../../src/tools/child-json";
+import { isEntryPoint, runNodeForJson } from "../../src/tools/child-json";
 import { createBenchProducer, percentile, seedDeviceOwners } from "../../src/tools/relay-fixtures";
 import { ROOT, round, startApp } from "../support";
 

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { pathToFileURL } from "node:url";
 
 /**
  * Runs `node <args>` in its own process (a load generator must not share the measured server's
@@ -22,3 +23,7 @@ export function runNodeForJson<T>(args: string[], label: string): Promise<T> {
     });
   });
 }
+
+/** True when the module at `moduleUrl` is the script node was started with. */
+export const isEntryPoint = (moduleUrl: string): boolean =>
+  Boolean(process.argv[1]) && moduleUrl === pathToFileURL(process.argv[1]!).href;

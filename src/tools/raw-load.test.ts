@@ -37,7 +37,15 @@ describe("raw load generator", () => {
         body: '{"n":"é"}',
       }),
     ];
-    const result = await rawLoad({ url, connections: 3, amount: 40 }, (i) => requests[i % 4]);
+    const answers = new Map<number, number>();
+    const result = await rawLoad(
+      { url, connections: 3, amount: 40 },
+      (i) => requests[i % 4],
+      (i, status) => answers.set(i, status),
+    );
+    // Each answer is matched to the request it answers.
+    expect([...answers.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect([...answers].filter(([, status]) => status === 404).every(([i]) => i % 4 === 1)).toBe(true);
     expect(result.sent).toBe(40);
     expect(result.requests).toBe(40);
     expect(result.errors).toBe(0);

@@ -1,7 +1,6 @@
 import { connect, type Socket } from "node:net";
 import { fileURLToPath } from "node:url";
-import { type CannonResult, isEntryPoint } from "./cannon";
-import { runNodeForJson } from "./child-json";
+import { isEntryPoint, runNodeForJson } from "./child-json";
 
 /**
  * The cheapest HTTP/1.1 load generator we could write: every request is bytes built before
@@ -10,6 +9,21 @@ import { runNodeForJson } from "./child-json";
  * CPU with the server it measures, so its own cost per request must be small and, above all,
  * the same for the route measured and the bare route it is compared with.
  */
+
+export interface LoadResult {
+  /** Answered requests per second of the run. */
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Answered requests. */
+  requests: number;
+  /** Written requests, answered or not. */
+  sent: number;
+  durationSeconds: number;
+  statuses: Record<string, number>;
+  /** Connections that failed or answers that never came. */
+  errors: number;
+}
 
 export interface RawLoadOptions {
   url: string;
@@ -75,7 +89,9 @@ function percentile(sorted: Float64Array, p: number): number {
 export async function rawLoad(
   opts: RawLoadOptions,
   next: (i: number) => Buffer | undefined,
-): Promise<CannonResult> {
+  /** Told of each answer: the index `next` was called with, and the status. */
+  onAnswer?: (i: number, status: number) => void,
+): Promise<LoadResult> {
   const { hostname, port } = new URL(opts.url);
   const statuses: Record<string, number> = {};
   const latencies: number[] = [];
@@ -86,11 +102,11 @@ export async function rawLoad(
   const deadline = opts.seconds === undefined ? Number.POSITIVE_INFINITY : started + opts.seconds * 1000;
   const amount = opts.amount ?? Number.POSITIVE_INFINITY;
 
-  const take = (): Buffer | undefined => {
+  const take = (): { i: number; bytes: Buffer } | undefined => {
     if (sent >= amount || performance.now() >= deadline) return undefined;
     const bytes = next(sent);
-    if (bytes) sent++;
-    return bytes;
+    if (!bytes) return undefined;
+    return { i: sent++, bytes };
   };
 
   const runConnection = () =>
@@ -98,6 +114,7 @@ export async function rawLoad(
       const socket: Socket = connect({ host: hostname, port: Number(port), noDelay: true });
       let pending: Buffer = Buffer.alloc(0);
       let sentAt = 0;
+      let inFlight = -1;
       let done = false;
       const finish = () => {
         if (done) return;
@@ -106,10 +123,11 @@ export async function rawLoad(
         resolve();
       };
       const send = () => {
-        const bytes = take();
-        if (!bytes) return finish();
+        const request = take();
+        if (!request) return finish();
+        inFlight = request.i;
         sentAt = performance.now();
-        socket.write(bytes);
+        socket.write(request.bytes);
       };
       socket.on("connect", send);
       socket.on("data", (chunk: Buffer) => {
@@ -119,6 +137,7 @@ export async function rawLoad(
         latencies.push(performance.now() - sentAt);
         answered++;
         statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
+        onAnswer?.(inFlight, answer.status);
         pending = pending.subarray(answer.length);
         send();
       });
@@ -164,8 +183,8 @@ export interface RouteLoadOptions {
 }
 
 /** One GET route under load for `seconds`, the generator in its own process. */
-export function measureRoute(opts: RouteLoadOptions): Promise<CannonResult> {
-  return runNodeForJson<CannonResult>(
+export function measureRoute(opts: RouteLoadOptions): Promise<LoadResult> {
+  return runNodeForJson<LoadResult>(
     ["--import", "tsx", fileURLToPath(import.meta.url), JSON.stringify(opts)],
     "route load",
   );

@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { signedHeaders } from "../shared/signing";
-import { type CannonResult, isEntryPoint } from "./cannon";
-import { runNodeForJson } from "./child-json";
-import { rawLoad, rawRequestBytes } from "./raw-load";
+import { isEntryPoint, runNodeForJson } from "./child-json";
+import { type LoadResult, rawLoad, rawRequestBytes } from "./raw-load";
 
 /**
  * Load for the signed device API: the raw generator (raw-load.ts) in a child process (so it
@@ -23,7 +22,7 @@ export interface SignedLoadOptions {
   signalIds?: string[];
 }
 
-export type SignedLoadResult = CannonResult;
+export type SignedLoadResult = LoadResult;
 
 const SELF = fileURLToPath(import.meta.url);
 

@@ -1,9 +1,10 @@
 import { fileURLToPath } from "node:url";
-import { type CannonContext, type CannonRequest, type CannonResult, cannon, isEntryPoint } from "./cannon";
-import { runNodeForJson } from "./child-json";
+import { isEntryPoint, runNodeForJson } from "./child-json";
+import { type LoadResult, rawLoad, rawRequestBytes } from "./raw-load";
 
 /**
- * Load for the Telegram webhook: autocannon in a child process posting updates as Telegram
+ * Load for the Telegram webhook: the raw generator (raw-load.ts) in a child process posting
+ * updates as Telegram
  * does, each with its own update_id from one of `users` people in turn, and every
  * `duplicateEvery`-th request a redelivery of an update sent shortly before (some still in
  * flight, most already acknowledged), to exercise de-duplication.
@@ -23,7 +24,7 @@ export interface TelegramLoadOptions {
   path?: string;
 }
 
-export interface TelegramLoadResult extends CannonResult {
+export interface TelegramLoadResult extends LoadResult {
   /** Distinct update_ids sent, and requests that repeated one. */
   distinctSent: number;
   duplicatesSent: number;
@@ -68,14 +69,17 @@ export function updateBody(
 async function loadMain(opts: TelegramLoadOptions): Promise<TelegramLoadResult> {
   const date = Math.floor(Date.now() / 1000);
   const headers = { "content-type": "application/json", "x-telegram-bot-api-secret-token": opts.secret };
-  let built = 0;
+  const host = new URL(opts.url).host;
+  const path = opts.path ?? WEBHOOK_PATH;
+  /** Which update request i carried, and whether it was a redelivery. */
+  const plan: { updateId: number; repeat: boolean }[] = [];
   let distinct = 0;
   let duplicatesSent = 0;
   let acknowledged = 0;
   let duplicatesAcknowledged = 0;
   const acked = new Set<number>();
-  const setupRequest = (req: CannonRequest, context: CannonContext) => {
-    built++;
+  const next = (i: number) => {
+    const built = i + 1;
     const repeat = opts.duplicateEvery > 0 && built % opts.duplicateEvery === 0 && distinct > 0;
     let d: number;
     if (repeat) {
@@ -85,19 +89,25 @@ async function loadMain(opts: TelegramLoadOptions): Promise<TelegramLoadResult> 
     } else {
       d = distinct++;
     }
-    context.updateId = opts.firstUpdateId + d;
-    context.repeat = repeat;
-    return { ...req, headers, body: JSON.stringify(updateBody(opts, d, date)) };
+    plan[i] = { updateId: opts.firstUpdateId + d, repeat };
+    return rawRequestBytes(host, {
+      method: "POST",
+      path,
+      headers,
+      body: JSON.stringify(updateBody(opts, d, date)),
+    });
   };
-  const onResponse = (status: number, _body: string, context: CannonContext) => {
+  const onAnswer = (i: number, status: number) => {
     if (status < 200 || status > 299) return;
+    const { updateId, repeat } = plan[i]!;
     acknowledged++;
-    if (context.repeat) duplicatesAcknowledged++;
-    acked.add(context.updateId as number);
+    if (repeat) duplicatesAcknowledged++;
+    acked.add(updateId);
   };
-  const result = await cannon(
+  const result = await rawLoad(
     { url: opts.url, connections: opts.connections, seconds: opts.seconds },
-    { method: "POST", path: opts.path ?? WEBHOOK_PATH, setupRequest, onResponse },
+    next,
+    onAnswer,
   );
   return {
     ...result,
