@@ -20,8 +20,12 @@ export interface CanonicalParts {
   body: Buffer | string;
 }
 
+const sha256Hex = (data: Buffer | string) => createHash("sha256").update(data).digest("hex");
+/** Every poll has an empty body: its hash is computed once, not per request. */
+const EMPTY_BODY_HASH = sha256Hex("");
+
 export function canonicalString(parts: CanonicalParts): string {
-  const bodyHash = createHash("sha256").update(parts.body).digest("hex");
+  const bodyHash = parts.body.length === 0 ? EMPTY_BODY_HASH : sha256Hex(parts.body);
   return [
     parts.method.toUpperCase(),
     parts.pathWithQuery,
