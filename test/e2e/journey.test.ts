@@ -13,6 +13,7 @@ import { FakeTelegramApi, type RecordedCall } from "../fakes/telegram-api";
 import { TEST_BOT_TOKEN } from "../support/config";
 import { freePort, type GroupServerProcess, startServerProcess } from "../support/process";
 import { type PythonRun, runPythonDevice } from "../support/python";
+import { describeLeaks, leaksInProcessOutput } from "../support/secrets";
 import {
   buttonsOf,
   eventually,
@@ -558,6 +559,9 @@ for (const variant of variants) {
         const leaked = output.split("\n").filter((line) => line.includes(value));
         expect(leaked, `${name} in the server output`).toEqual([]);
       }
+      // The suite-wide check too: any JWT, and the secrets the server generated into DATA_DIR.
+      const leaks = leaksInProcessOutput(output, { dataDir, env, extra: Object.values(forbidden) });
+      expect(leaks, describeLeaks(leaks)).toEqual([]);
     });
   });
 }
