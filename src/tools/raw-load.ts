@@ -23,6 +23,8 @@ export interface LoadResult {
   statuses: Record<string, number>;
   /** Connections that failed or answers that never came. */
   errors: number;
+  /** The generator's own CPU over the run, in % of one core: near 100 means it, not the server, was the limit. */
+  clientCpuPct: number;
 }
 
 export interface RawLoadOptions {
@@ -99,6 +101,7 @@ export async function rawLoad(
   let answered = 0;
   let errors = 0;
   const started = performance.now();
+  const cpuAtStart = process.cpuUsage();
   const deadline = opts.seconds === undefined ? Number.POSITIVE_INFINITY : started + opts.seconds * 1000;
   const amount = opts.amount ?? Number.POSITIVE_INFINITY;
 
@@ -161,6 +164,8 @@ export async function rawLoad(
 
   await Promise.all(Array.from({ length: opts.connections }, runConnection));
   const durationSeconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuAtStart);
+  const clientCpuPct = Math.round((cpu.user + cpu.system) / 1e4 / durationSeconds);
   const sorted = Float64Array.from(latencies).sort();
   return {
     rps: Math.round(answered / durationSeconds),
@@ -171,6 +176,7 @@ export async function rawLoad(
     durationSeconds: Math.round(durationSeconds * 100) / 100,
     statuses,
     errors,
+    clientCpuPct,
   };
 }
 
