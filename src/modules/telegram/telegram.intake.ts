@@ -14,6 +14,17 @@ export const USER_UPDATE_RULE: BucketRule = { capacity: 5, refillPerSecond: 1 };
 /** At most one "slow down" reply per person per 10 s. */
 export const SLOW_DOWN_RULE: BucketRule = { capacity: 1, refillPerSecond: 0.1 };
 
+/**
+ * Resuming after a crash: an acknowledged update still unclaimed this long after it arrived,
+ * and not waiting in this process's queue, was accepted by a process that is gone. A claim
+ * older than the handler timeout plus this margin was held by one that died mid-handling.
+ * Telegram stops redelivering within a day, so older updates are not worth a late answer.
+ */
+export const RESUME_AFTER_MS = 30_000;
+const STALE_CLAIM_MARGIN_MS = 60_000;
+const RESUME_WINDOW_MS = 86_400_000;
+const RESUME_BATCH = 500;
+
 export type IntakeResult = "accepted" | "duplicate" | "dropped";
 export type UpdateIntake = ReturnType<typeof createUpdateIntake>;
 
@@ -56,6 +67,8 @@ export function createUpdateIntake(deps: IntakeDeps) {
   const queue = createKeyedQueue(deps.concurrency ?? 8);
   const log = createUpdateLog(deps.db);
   const timeoutMs = deps.handlerTimeoutMs ?? 30_000;
+  /** Update ids waiting in or running from this process's queue. */
+  const queued = new Set<number>();
 
   async function admit(update: Update): Promise<{ status: UpdateStatus; error: string | null }> {
     const sender = updateSender(update);
@@ -84,10 +97,29 @@ export function createUpdateIntake(deps: IntakeDeps) {
       error,
       receivedAt: now,
       handledAt: status === "dropped" ? now : null,
+      // Kept until handled, so a crash after the acknowledgement loses nothing.
+      payload: status === "received" ? update : null,
     });
   }
 
+  function schedule(update: Update): void {
+    // Payments get their own lane: a slow command of the same person must not delay the
+    // pre-checkout answer Telegram wants within 10 s.
+    const sender = updateSender(update)?.id;
+    const lane = isPaymentUpdate(update) ? "payment" : "update";
+    const key = sender === undefined ? `update:${update.update_id}` : `${lane}:${sender}`;
+    queued.add(update.update_id);
+    queue.push(key, () => run(update).finally(() => queued.delete(update.update_id)));
+  }
+
   async function run(update: Update): Promise<void> {
+    const now = deps.clock.now();
+    const staleBefore = new Date(now.getTime() - timeoutMs - STALE_CLAIM_MARGIN_MS);
+    if (!(await log.claim(update.update_id, now, staleBefore))) {
+      // Another process resumed it, or it was handled already: never twice.
+      deps.logger.debug({ updateId: update.update_id }, "telegram update claimed elsewhere");
+      return;
+    }
     const started = performance.now();
     let status: UpdateStatus = "handled";
     let error: string | null = null;
@@ -143,13 +175,30 @@ export function createUpdateIntake(deps: IntakeDeps) {
         if (error === "rate_limited") await maybeSlowDown(update);
         return "dropped";
       }
-      // Payments get their own lane: a slow command of the same person must not delay the
-      // pre-checkout answer Telegram wants within 10 s.
-      const sender = updateSender(update)?.id;
-      const lane = isPaymentUpdate(update) ? "payment" : "update";
-      const key = sender === undefined ? `update:${update.update_id}` : `${lane}:${sender}`;
-      queue.push(key, () => run(update));
+      schedule(update);
       return "accepted";
+    },
+    /**
+     * Queues acknowledged updates that no live handler has: those a crashed process accepted
+     * (or was handling) before it died. Run at start and on a timer; returns how many.
+     */
+    async resume(): Promise<number> {
+      const now = deps.clock.now().getTime();
+      const updates = await log.unfinished({
+        receivedBefore: new Date(now - RESUME_AFTER_MS),
+        receivedAfter: new Date(now - RESUME_WINDOW_MS),
+        staleBefore: new Date(now - timeoutMs - STALE_CLAIM_MARGIN_MS),
+        limit: RESUME_BATCH,
+      });
+      const orphans = updates.filter((u) => !queued.has(u.update_id));
+      for (const update of orphans) schedule(update);
+      if (orphans.length > 0) {
+        deps.logger.warn(
+          { updates: orphans.length },
+          "resuming acknowledged telegram updates left unhandled",
+        );
+      }
+      return orphans.length;
     },
     /** In-flight handlers; resolves when all have finished (tests, graceful shutdown). */
     settled: () => queue.settled(),

@@ -114,6 +114,8 @@ export function createTelegramBot(deps: {
       { name: "relay", everyMs: 1_000, run: async () => (await relay.runOnce()) > 0 && poke() },
       { name: "reminders", everyMs: HOUR_MS, run: async () => (await reminders.runOnce()) > 0 && poke() },
       { name: "prune", everyMs: HOUR_MS, run: () => pruneTelegramTables(services.db) },
+      // Acknowledged updates a crashed process (this one before a restart, or another instance) left.
+      { name: "resume", everyMs: 60_000, run: () => intake.resume() },
     ],
     logger,
   );
@@ -187,6 +189,7 @@ export function createTelegramBot(deps: {
       poller?.start();
       sender.start();
       jobs.start();
+      void jobs.runNow("resume");
     },
     /** Stops taking updates, lets running handlers finish (bounded), then stops sending. */
     async stop(timeoutMs = 5_000): Promise<void> {

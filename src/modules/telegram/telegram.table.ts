@@ -10,9 +10,10 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import type { Update } from "grammy/types";
 import { tstz } from "../../db/columns";
 
-export const UPDATE_STATUSES = ["received", "handled", "failed", "dropped", "duplicate"] as const;
+export const UPDATE_STATUSES = ["received", "handling", "handled", "failed", "dropped", "duplicate"] as const;
 export type UpdateStatus = (typeof UPDATE_STATUSES)[number];
 
 /**
@@ -33,8 +34,18 @@ export const telegramUpdates = pgTable(
     receivedAt: tstz("received_at").notNull(),
     handledAt: tstz("handled_at"),
     durationMs: integer("duration_ms"),
+    /**
+     * The update itself, kept from acknowledgement until its handler has finished: an update
+     * Telegram will never send again must survive a crash in between (see telegram.resume.ts).
+     */
+    payload: jsonb("payload").$type<Update>(),
+    /** When a handler took it (status "handling"); a stale claim means its process died. */
+    claimedAt: tstz("claimed_at"),
   },
-  (t) => [index("telegram_updates_received_idx").on(t.receivedAt)],
+  (t) => [
+    index("telegram_updates_received_idx").on(t.receivedAt),
+    index("telegram_updates_unfinished_idx").on(t.updateId).where(sql`${t.payload} is not null`),
+  ],
 );
 
 /**

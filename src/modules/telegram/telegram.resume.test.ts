@@ -1,0 +1,106 @@
+import { eq } from "drizzle-orm";
+import type { Update } from "grammy/types";
+import { describe, expect, it } from "vitest";
+import { RESUME_AFTER_MS } from "./telegram.intake";
+import { telegramUpdates } from "./telegram.table";
+import { person, updates, useTelegramApp } from "./telegram.test-kit";
+import { createUpdateLog } from "./telegram.update-log";
+
+const MINUTE = 60_000;
+
+/**
+ * Telegram never redelivers an update it got a 200 for, so one acknowledged and then lost to a
+ * crash (SIGKILL between the answer and the handler) would be lost for good. These tests put the
+ * log in the state such a crash leaves and check that a (re)started bot finishes the work, once.
+ */
+describe("acknowledged updates survive a crash", () => {
+  const t = useTelegramApp();
+  const db = () => t.ctx().deps.db;
+  const now = () => t.ctx().clock.now().getTime();
+  const rowOf = async (updateId: number) =>
+    (await db().select().from(telegramUpdates).where(eq(telegramUpdates.updateId, updateId)))[0];
+
+  /** The row a process leaves when it dies after acknowledging `update` (and maybe claiming it). */
+  async function leftByDeadProcess(update: Update, at: { receivedAgoMs: number; claimedAgoMs?: number }) {
+    await db()
+      .insert(telegramUpdates)
+      .values({
+        updateId: update.update_id,
+        telegramUserId: update.message?.from.id ?? null,
+        kind: "message",
+        command: null,
+        status: at.claimedAgoMs === undefined ? "received" : "handling",
+        error: null,
+        receivedAt: new Date(now() - at.receivedAgoMs),
+        claimedAt: at.claimedAgoMs === undefined ? null : new Date(now() - at.claimedAgoMs),
+        payload: update,
+      });
+  }
+
+  it("keeps the update from acknowledgement until handled, then drops the copy", async () => {
+    const ada = person();
+    const update = updates.message(ada, "/help");
+    await t.send(update);
+    expect(await rowOf(update.update_id)).toMatchObject({ status: "handled", payload: null });
+  });
+
+  it("handles, after a restart, an update the dead process had acknowledged but not handled", async () => {
+    const ada = person();
+    const update = updates.message(ada, "/start");
+    await leftByDeadProcess(update, { receivedAgoMs: 5 * MINUTE });
+    expect(await t.telegram().intake.resume()).toBe(1);
+    await t.telegram().intake.settled();
+    expect(t.lastText(ada.id)).toContain("Welcome");
+    expect(await rowOf(update.update_id)).toMatchObject({ status: "handled", payload: null });
+    // Nothing left: a second pass finds no work and sends nothing more.
+    expect(await t.telegram().intake.resume()).toBe(0);
+    await t.telegram().intake.settled();
+    expect(t.callsTo(ada.id, "sendMessage")).toHaveLength(1);
+  });
+
+  it("leaves a fresh update to the process that acknowledged it", async () => {
+    const ada = person();
+    await leftByDeadProcess(updates.message(ada, "/help"), { receivedAgoMs: RESUME_AFTER_MS / 2 });
+    expect(await t.telegram().intake.resume()).toBe(0);
+  });
+
+  it("takes over a claim held by a process that died mid-handling, not a live one", async () => {
+    const ada = person();
+    const bob = person();
+    const stale = updates.message(ada, "/help");
+    const live = updates.message(bob, "/help");
+    await leftByDeadProcess(stale, { receivedAgoMs: 10 * MINUTE, claimedAgoMs: 10 * MINUTE });
+    await leftByDeadProcess(live, { receivedAgoMs: 10 * MINUTE, claimedAgoMs: 5_000 });
+    expect(await t.telegram().intake.resume()).toBe(1);
+    await t.telegram().intake.settled();
+    expect(t.callsTo(ada.id, "sendMessage")).toHaveLength(1);
+    expect(t.callsTo(bob.id, "sendMessage")).toHaveLength(0);
+    expect(await rowOf(live.update_id)).toMatchObject({ status: "handling" });
+  });
+
+  it("lets one process claim an update, however many try at once", async () => {
+    const update = updates.message(person(), "/help");
+    await leftByDeadProcess(update, { receivedAgoMs: 5 * MINUTE });
+    // Two processes' logs over one database.
+    const [a, b] = [createUpdateLog(db()), createUpdateLog(db())];
+    const at = new Date(now());
+    const staleBefore = new Date(now() - 2 * MINUTE);
+    const claims = await Promise.all([
+      a.claim(update.update_id, at, staleBefore),
+      b.claim(update.update_id, at, staleBefore),
+      a.claim(update.update_id, at, staleBefore),
+    ]);
+    expect(claims.filter(Boolean)).toHaveLength(1);
+  });
+
+  it("keeps no copy of an update it dropped", async () => {
+    const ada = person();
+    // Burst 5, then one a second: the sixth at once is dropped.
+    for (let i = 0; i < 6; i++) await t.post(updates.message(ada, "hello"));
+    await t.telegram().intake.settled();
+    const rows = await db().select().from(telegramUpdates).where(eq(telegramUpdates.telegramUserId, ada.id));
+    const dropped = rows.filter((r) => r.status === "dropped");
+    expect(dropped.length).toBeGreaterThan(0);
+    expect(dropped.every((r) => r.payload === null)).toBe(true);
+  });
+});
