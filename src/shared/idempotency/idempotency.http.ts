@@ -2,12 +2,27 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Executor } from "../../db/client";
 import { PROBLEM_CONTENT_TYPE } from "../http/problem";
-import type { IdempotencyService, IdempotentResponse } from "./idempotency.service";
+import type { IdempotencyService, IdempotentCall, IdempotentResponse } from "./idempotency.service";
 
 /** Route `headers` schema for the optional Idempotency-Key (1..255 chars); other headers pass. */
 export const IdempotencyHeaders = z.looseObject({
   "idempotency-key": z.string().min(1).max(255).optional(),
 });
+
+/** The call an Idempotency-Key header (if any) makes of this request. */
+function callOf(
+  request: FastifyRequest,
+  opts: { userId: string; scope: string; request: unknown },
+): IdempotentCall {
+  const header = request.headers["idempotency-key"];
+  return {
+    userId: opts.userId,
+    scope: opts.scope,
+    key: typeof header === "string" ? header : undefined,
+    request: opts.request,
+    requestId: String(request.id),
+  };
+}
 
 /**
  * Runs a route handler under the request's Idempotency-Key and sends its response; a repeat
@@ -20,17 +35,7 @@ export async function replyIdempotently(
   opts: { userId: string; scope: string; request: unknown },
   handler: () => Promise<{ status: number; body: unknown }>,
 ): Promise<FastifyReply> {
-  const header = request.headers["idempotency-key"];
-  const result = await idempotency.run(
-    {
-      userId: opts.userId,
-      scope: opts.scope,
-      key: typeof header === "string" ? header : undefined,
-      request: opts.request,
-      requestId: String(request.id),
-    },
-    handler,
-  );
+  const result = await idempotency.run(callOf(request, opts), handler);
   return send(reply, result);
 }
 
@@ -47,18 +52,7 @@ export async function replyIdempotentWrite<P>(
   prepare: () => Promise<P>,
   write: (tx: Executor, prepared: P) => Promise<{ status: number; body: unknown }>,
 ): Promise<FastifyReply> {
-  const header = request.headers["idempotency-key"];
-  const result = await idempotency.runAtomic(
-    {
-      userId: opts.userId,
-      scope: opts.scope,
-      key: typeof header === "string" ? header : undefined,
-      request: opts.request,
-      requestId: String(request.id),
-    },
-    prepare,
-    write,
-  );
+  const result = await idempotency.runAtomic(callOf(request, opts), prepare, write);
   return send(reply, result);
 }
 

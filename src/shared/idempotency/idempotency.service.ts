@@ -80,9 +80,15 @@ export function createIdempotencyService(deps: {
       eq(idempotencyKeys.key, key),
     );
 
-  async function claim(call: IdempotentCall, key: string, hash: string): Promise<boolean> {
+  /** Takes the key for this request; false when a row for it exists already. */
+  async function claim(
+    call: IdempotentCall,
+    key: string,
+    hash: string,
+    executor: Executor = db,
+  ): Promise<boolean> {
     const now = clock.now();
-    const rows = await db
+    const rows = await executor
       .insert(idempotencyKeys)
       .values({
         userId: call.userId,
@@ -145,20 +151,7 @@ export function createIdempotencyService(deps: {
       prepared = { error: err };
     }
     return db.transaction(async (tx): Promise<Attempt> => {
-      const now = clock.now();
-      const claimed = await tx
-        .insert(idempotencyKeys)
-        .values({
-          userId: call.userId,
-          scope: call.scope,
-          key,
-          requestHash: hash,
-          createdAt: now,
-          lockedAt: now,
-        })
-        .onConflictDoNothing()
-        .returning({ key: idempotencyKeys.key });
-      if (claimed.length === 0) return "taken";
+      if (!(await claim(call, key, hash, tx))) return "taken";
       const stored = async (status: number, body: unknown) => {
         const bodyText = JSON.stringify(body);
         await tx
