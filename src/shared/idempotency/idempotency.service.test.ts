@@ -11,12 +11,11 @@ const TestErrors = defineErrors({
   broken: { code: "test.broken", status: 503, title: "Broken" },
 });
 
-describe("idempotency keys", () => {
+/** A test app and what both suites use on it. */
+function useIdempotency() {
   const ctx = useTestApp();
-
   const service = (opts: Partial<Parameters<typeof createIdempotencyService>[0]> = {}) =>
     createIdempotencyService({ db: ctx().deps.db, clock: ctx().clock, ...opts });
-
   const call = (key: string | undefined, request: unknown = { a: 1 }) => ({
     userId: "usr_1",
     scope: "test.scope",
@@ -24,6 +23,25 @@ describe("idempotency keys", () => {
     request,
     requestId: "req-1",
   });
+  /** The claim a process leaves when it dies between taking a key and storing the answer. */
+  const claimLeftByDeadProcess = async (key: string) => {
+    const now = ctx().clock.now();
+    await ctx()
+      .deps.db.insert(idempotencyKeys)
+      .values({
+        userId: "usr_1",
+        scope: "test.scope",
+        key,
+        requestHash: requestHash({ a: 1 }),
+        createdAt: now,
+        lockedAt: now,
+      });
+  };
+  return { ctx, service, call, claimLeftByDeadProcess };
+}
+
+describe("idempotency keys", () => {
+  const { ctx, service, call, claimLeftByDeadProcess } = useIdempotency();
 
   it("hashes requests by content, whatever the key order", () => {
     expect(canonicalJson({ b: [1, { d: 2, c: 3 }], a: "x" })).toBe('{"a":"x","b":[1,{"c":3,"d":2}]}');
@@ -114,17 +132,7 @@ describe("idempotency keys", () => {
 
   it("lets a later request take over a claim whose process died mid-request", async () => {
     const idem = service({ lockTimeoutMs: 60_000 });
-    const now = ctx().clock.now();
-    await ctx()
-      .deps.db.insert(idempotencyKeys)
-      .values({
-        userId: "usr_1",
-        scope: "test.scope",
-        key: "k8",
-        requestHash: requestHash({ a: 1 }),
-        createdAt: now,
-        lockedAt: now,
-      });
+    await claimLeftByDeadProcess("k8");
     ctx().clock.advance(60_000);
     const result = await idem.run(call("k8"), async () => ({ status: 201, body: { took: "over" } }));
     expect(result).toMatchObject({ status: 201, replayed: false });
@@ -143,16 +151,7 @@ describe("idempotency keys", () => {
 });
 
 describe("idempotency keys over writes (runAtomic)", () => {
-  const ctx = useTestApp();
-  const service = (opts: Partial<Parameters<typeof createIdempotencyService>[0]> = {}) =>
-    createIdempotencyService({ db: ctx().deps.db, clock: ctx().clock, ...opts });
-  const call = (key: string | undefined, request: unknown = { a: 1 }) => ({
-    userId: "usr_1",
-    scope: "test.scope",
-    key,
-    request,
-    requestId: "req-1",
-  });
+  const { ctx, service, call, claimLeftByDeadProcess } = useIdempotency();
 
   /** The handler's effect: a row of its own (a different scope), written over the executor given. */
   const effect = (tx: Executor, name: string) =>
@@ -296,17 +295,7 @@ describe("idempotency keys over writes (runAtomic)", () => {
       .catch((e) => e);
     expect(reused.code).toBe("request.idempotency_key_reused");
 
-    const now = ctx().clock.now();
-    await ctx()
-      .deps.db.insert(idempotencyKeys)
-      .values({
-        userId: "usr_1",
-        scope: "test.scope",
-        key: "a8",
-        requestHash: requestHash({ a: 1 }),
-        createdAt: now,
-        lockedAt: now,
-      });
+    await claimLeftByDeadProcess("a8");
     ctx().clock.advance(60_000);
     const result = await idem.runAtomic(
       call("a8"),
