@@ -43,20 +43,16 @@ async function until(check: () => boolean, timeoutMs: number, what: string): Pro
 }
 
 /**
- * `signaldesk device-sim` in its own process, long-polling for every device, recording when
- * each poll response arrived. Reports wait 3 s so that ACK traffic does not slow the reading of
- * neighbouring devices' responses in this one simulator process.
+ * The devices (src/tools/poll-listeners.ts) in their own process, each long-polling on its own
+ * socket and recording when its answer arrived.
  */
-function startDeviceSim(url: string, devicesFile: string) {
-  const args = ["bin/signaldesk.js", "device-sim", "--url", url, "--devices-file", devicesFile];
-  const child = spawn(
-    process.execPath,
-    [...args, "--wait", "30", "--ack-only", "--report-delay-ms", "3000"],
-    {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
+function startDevices(url: string, devicesFile: string) {
+  const listeners = path.join(ROOT, "src/tools/poll-listeners.ts");
+  const options = JSON.stringify({ url, devicesFile, waitSeconds: 30 });
+  const child = spawn(process.execPath, ["--import", "tsx", listeners, options], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const received = new Map<string, number>();
   let pending = "";
   child.stdout.on("data", (chunk: Buffer) => {
@@ -85,7 +81,7 @@ function startDeviceSim(url: string, devicesFile: string) {
 export async function fanoutOn(databaseUrl: string | undefined, devices: number) {
   const app = await startApp({ databaseUrl });
   const devicesFile = path.join(tmpdir(), `sd-bench-fanout-${process.pid}.json`);
-  let sim: ReturnType<typeof startDeviceSim> | undefined;
+  let sim: ReturnType<typeof startDevices> | undefined;
   try {
     const seeded = await seedDeviceOwners(app.database, { count: devices, masterKey: MASTER_KEY });
     const producer = await createBenchProducer(app.database, MASTER_KEY);
@@ -113,7 +109,7 @@ export async function fanoutOn(databaseUrl: string | undefined, devices: number)
     const sampler = setInterval(() => {
       rssPeakMb = Math.max(rssPeakMb, rssMb());
     }, 20);
-    sim = startDeviceSim(app.url, devicesFile);
+    sim = startDevices(app.url, devicesFile);
     await until(() => app.deps.delivery.stats().waiting >= devices, 120_000, "every device to park a poll");
     const rssParkedMb = rssMb();
 
