@@ -112,14 +112,26 @@ export function createUpdateIntake(deps: IntakeDeps) {
     queue.push(key, () => run(update).finally(() => queued.delete(update.update_id)));
   }
 
-  async function run(update: Update): Promise<void> {
+  /** A claim taken before this was held by a process that died mid-handling. */
+  const staleClaimBefore = (nowMs: number) => new Date(nowMs - timeoutMs - STALE_CLAIM_MARGIN_MS);
+
+  /** Takes the update for this process; false when another has it or the claim cannot be written. */
+  async function claim(update: Update): Promise<boolean> {
     const now = deps.clock.now();
-    const staleBefore = new Date(now.getTime() - timeoutMs - STALE_CLAIM_MARGIN_MS);
-    if (!(await log.claim(update.update_id, now, staleBefore))) {
+    try {
+      if (await log.claim(update.update_id, now, staleClaimBefore(now.getTime()))) return true;
       // Another process resumed it, or it was handled already: never twice.
       deps.logger.debug({ updateId: update.update_id }, "telegram update claimed elsewhere");
-      return;
+    } catch (err) {
+      // Still "received" in the log: the resume job hands it out again once the database answers.
+      deps.logger.error({ err, updateId: update.update_id }, "could not claim a telegram update");
     }
+    return false;
+  }
+
+  /** Never rejects (the queue's rule): every failure is logged or recorded on the update. */
+  async function run(update: Update): Promise<void> {
+    if (!(await claim(update))) return;
     const started = performance.now();
     let status: UpdateStatus = "handled";
     let error: string | null = null;
@@ -187,7 +199,7 @@ export function createUpdateIntake(deps: IntakeDeps) {
       const updates = await log.unfinished({
         receivedBefore: new Date(now - RESUME_AFTER_MS),
         receivedAfter: new Date(now - RESUME_WINDOW_MS),
-        staleBefore: new Date(now - timeoutMs - STALE_CLAIM_MARGIN_MS),
+        staleBefore: staleClaimBefore(now),
         limit: RESUME_BATCH,
       });
       const orphans = updates.filter((u) => !queued.has(u.update_id));

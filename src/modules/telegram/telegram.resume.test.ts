@@ -1,7 +1,9 @@
 import { eq } from "drizzle-orm";
 import type { Update } from "grammy/types";
+import { Counter } from "prom-client";
 import { describe, expect, it } from "vitest";
-import { RESUME_AFTER_MS } from "./telegram.intake";
+import type { Executor } from "../../db/client";
+import { createUpdateIntake, RESUME_AFTER_MS } from "./telegram.intake";
 import { telegramUpdates } from "./telegram.table";
 import { person, updates, useTelegramApp } from "./telegram.test-kit";
 import { createUpdateLog } from "./telegram.update-log";
@@ -102,5 +104,59 @@ describe("acknowledged updates survive a crash", () => {
     const dropped = rows.filter((r) => r.status === "dropped");
     expect(dropped.length).toBeGreaterThan(0);
     expect(dropped.every((r) => r.payload === null)).toBe(true);
+  });
+
+  it("a claim the database refused neither rejects (an unhandled rejection ends the process) nor loses the update", async () => {
+    const base = db();
+    let failNextExecute = false;
+    // The claim is the intake's first `execute`: make exactly that one fail.
+    const flaky = new Proxy(base, {
+      get(target, prop, receiver) {
+        if (prop === "execute") {
+          return (...args: unknown[]) => {
+            if (failNextExecute) {
+              failNextExecute = false;
+              return Promise.reject(new Error("connection lost"));
+            }
+            return (target.execute as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        }
+        return Reflect.get(target, prop, receiver);
+      },
+    }) as Executor;
+    const handled: number[] = [];
+    const deps = t.ctx().deps;
+    const intake = createUpdateIntake({
+      db: flaky,
+      clock: t.ctx().clock,
+      logger: deps.logger,
+      rateLimiter: deps.rateLimiter,
+      updatesTotal: new Counter({
+        name: "resume_test_updates",
+        help: "-",
+        labelNames: ["kind", "status"],
+        registers: [],
+      }),
+      botUsername: "bot",
+      handle: async (update) => {
+        handled.push(update.update_id);
+      },
+      slowDown: async () => {},
+    });
+    const ada = person();
+    const first = updates.message(ada, "one");
+    const second = updates.message(ada, "two");
+    failNextExecute = true;
+    expect(await intake.accept(first)).toBe("accepted");
+    await intake.settled();
+    expect(await intake.accept(second)).toBe("accepted");
+    await intake.settled();
+    expect(handled).toEqual([second.update_id]);
+    expect(await rowOf(first.update_id)).toMatchObject({ status: "received", payload: first });
+    // Once old enough to be resumed, it is handled after all.
+    t.ctx().clock.advance(RESUME_AFTER_MS + 1_000);
+    expect(await intake.resume()).toBe(1);
+    await intake.settled();
+    expect(handled).toEqual([second.update_id, first.update_id]);
   });
 });
