@@ -1,7 +1,5 @@
-import type { AddressInfo } from "node:net";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestApp, type TestApp } from "../../test/support/app";
-import { resetDatabase, testDatabase } from "../../test/support/db";
+import { describe, expect, it } from "vitest";
+import { useListeningTestApp } from "../../test/support/app";
 import { createUser } from "../../test/support/factories";
 import { runPythonDevice } from "../../test/support/python";
 import { createDeviceOwner } from "../../test/support/signed";
@@ -10,20 +8,11 @@ import { runPublish } from "./publish";
 
 /** The reference clients against a real listening server: the protocol works outside app.inject. */
 describe("device clients against a live server", () => {
-  let test: TestApp;
-  let url: string;
-
-  beforeEach(async () => {
-    await resetDatabase(await testDatabase());
-    test = await createTestApp({ env: { RATE_LIMIT_IP_PER_MINUTE: "100000" } });
-    await test.app.listen({ port: 0, host: "127.0.0.1" });
-    url = `http://127.0.0.1:${(test.app.server.address() as AddressInfo).port}`;
-  });
-  afterEach(() => test.close());
+  const live = useListeningTestApp({ env: { RATE_LIMIT_IP_PER_MINUTE: "100000" } });
 
   const publishAsAdmin = async () => {
-    const { headers } = await createUser(test.deps, { admin: true });
-    const res = await test.app.inject({
+    const { headers } = await createUser(live().deps, { admin: true });
+    const res = await live().app.inject({
       method: "POST",
       url: "/api/v1/signals",
       headers,
@@ -33,18 +22,18 @@ describe("device clients against a live server", () => {
   };
   const executionOf = async (signalId: string) =>
     (
-      await test.database.query<{ status: string; price: number }>(
+      await live().database.query<{ status: string; price: number }>(
         "select * from executions where signal_id = $1",
         [signalId],
       )
     )[0];
 
   it("the Python client long-polls, is woken by the approval, ACKs and reports a fill", async () => {
-    const owner = await createDeviceOwner(test.deps, "vip");
+    const owner = await createDeviceOwner(live().deps, "vip");
     const signalId = await publishAsAdmin();
     const python = runPythonDevice([
       "--url",
-      url,
+      live().url,
       "--device-id",
       owner.device.id,
       "--secret",
@@ -54,9 +43,9 @@ describe("device clients against a live server", () => {
       "--once",
     ]);
     const until = Date.now() + 10_000;
-    while (test.deps.delivery.stats().waiting === 0 && Date.now() < until)
+    while (live().deps.delivery.stats().waiting === 0 && Date.now() < until)
       await new Promise((r) => setTimeout(r, 20));
-    await test.deps.signals.decide(owner.user.id, signalId, "approve");
+    await live().deps.signals.decide(owner.user.id, signalId, "approve");
     const { code, lines, stderr } = await python;
     expect(stderr).toBe("");
     expect(code).toBe(0);
@@ -66,10 +55,10 @@ describe("device clients against a live server", () => {
   });
 
   it("the Python client reports a rejected signature as an error and exits non-zero", async () => {
-    const owner = await createDeviceOwner(test.deps, "vip");
+    const owner = await createDeviceOwner(live().deps, "vip");
     const { code, lines } = await runPythonDevice([
       "--url",
-      url,
+      live().url,
       "--device-id",
       owner.device.id,
       "--secret",
@@ -88,23 +77,23 @@ describe("device clients against a live server", () => {
 
   it("the TypeScript device simulator runs many devices: each receives, ACKs and fills", async () => {
     const owners = await Promise.all(
-      [1, 2, 3].map(() => createDeviceOwner(test.deps, "vip", { autoApprove: true })),
+      [1, 2, 3].map(() => createDeviceOwner(live().deps, "vip", { autoApprove: true })),
     );
     const events: SimEvent[] = [];
     const sim = new DeviceSim({
-      url,
+      url: live().url,
       devices: owners.map((o) => o.signer),
       wait: 20,
       count: 3,
       onEvent: (e) => events.push(e),
     }).start();
     const until = Date.now() + 10_000;
-    while (test.deps.delivery.stats().waiting < 3 && Date.now() < until)
+    while (live().deps.delivery.stats().waiting < 3 && Date.now() < until)
       await new Promise((r) => setTimeout(r, 20));
     const signalId = await publishAsAdmin();
     await sim.done;
     expect(events.filter((e) => e.event === "fill" && e.status === 201)).toHaveLength(3);
-    const rows = await test.database.query<{ status: string }>(
+    const rows = await live().database.query<{ status: string }>(
       "select status from executions where signal_id = $1",
       [signalId],
     );
@@ -112,9 +101,9 @@ describe("device clients against a live server", () => {
   });
 
   it("signaldesk publish signs as a producer, and reports a refusal clearly", async () => {
-    const producer = await test.deps.producers.create({ kind: "cli" }, "cli-test");
+    const producer = await live().deps.producers.create({ kind: "cli" }, "cli-test");
     const args = {
-      url,
+      url: live().url,
       "producer-id": producer.id,
       secret: producer.secret,
       instrument: "EURUSD",

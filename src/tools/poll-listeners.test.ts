@@ -1,33 +1,22 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestApp, type TestApp } from "../../test/support/app";
-import { resetDatabase, testDatabase } from "../../test/support/db";
+import { describe, expect, it } from "vitest";
+import { useListeningTestApp } from "../../test/support/app";
 import { createUser } from "../../test/support/factories";
 import { createDeviceOwner } from "../../test/support/signed";
 
 const LISTENERS = fileURLToPath(new URL("./poll-listeners.ts", import.meta.url));
 
 describe("poll listeners (the fan-out benchmark's devices)", () => {
-  let test: TestApp;
-  let url: string;
-
-  beforeEach(async () => {
-    await resetDatabase(await testDatabase());
-    test = await createTestApp({ env: { RATE_LIMIT_IP_PER_MINUTE: "100000" } });
-    await test.app.listen({ port: 0, host: "127.0.0.1" });
-    url = `http://127.0.0.1:${(test.app.server.address() as AddressInfo).port}`;
-  });
-  afterEach(() => test.close());
+  const live = useListeningTestApp({ env: { RATE_LIMIT_IP_PER_MINUTE: "100000" } });
 
   it("poll again when a wait runs out empty, and report each device once it gets its signal", async () => {
     // The listeners sign with the wall clock; keep the app's clock on it.
-    test.clock.set(new Date());
-    const owners = await Promise.all([1, 2, 3].map(() => createDeviceOwner(test.deps, "vip")));
+    live().clock.set(new Date());
+    const owners = await Promise.all([1, 2, 3].map(() => createDeviceOwner(live().deps, "vip")));
     const devicesFile = path.join(mkdtempSync(path.join(tmpdir(), "sd-listeners-")), "devices.json");
     writeFileSync(
       devicesFile,
@@ -35,7 +24,7 @@ describe("poll listeners (the fan-out benchmark's devices)", () => {
     );
     const child = spawn(
       process.execPath,
-      ["--import", "tsx", LISTENERS, JSON.stringify({ url, devicesFile, waitSeconds: 1 })],
+      ["--import", "tsx", LISTENERS, JSON.stringify({ url: live().url, devicesFile, waitSeconds: 1 })],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     let out = "";
@@ -54,12 +43,12 @@ describe("poll listeners (the fan-out benchmark's devices)", () => {
           await new Promise((r) => setTimeout(r, 20));
         }
       };
-      await until(() => test.deps.delivery.stats().waiting === 3);
+      await until(() => live().deps.delivery.stats().waiting === 3);
       // Past the first 1 s wait: every device has had an empty answer and polled again.
       await new Promise((r) => setTimeout(r, 1_500));
-      await until(() => test.deps.delivery.stats().waiting === 3);
-      const { headers } = await createUser(test.deps, { admin: true });
-      const published = await test.app.inject({
+      await until(() => live().deps.delivery.stats().waiting === 3);
+      const { headers } = await createUser(live().deps, { admin: true });
+      const published = await live().app.inject({
         method: "POST",
         url: "/api/v1/signals",
         headers,
@@ -67,7 +56,7 @@ describe("poll listeners (the fan-out benchmark's devices)", () => {
       });
       const signalId = published.json().id as string;
       const approvedAt = Date.now();
-      for (const owner of owners) await test.deps.signals.decide(owner.user.id, signalId, "approve");
+      for (const owner of owners) await live().deps.signals.decide(owner.user.id, signalId, "approve");
       await until(() => out.trim().split("\n").filter(Boolean).length === 3);
       const lines = out
         .trim()

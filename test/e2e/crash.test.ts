@@ -7,6 +7,7 @@ import { openDatabase } from "../../src/db/open";
 import { FakeStripe } from "../fakes/stripe";
 import { FakeTelegramApi } from "../fakes/telegram-api";
 import { TEST_BOT_TOKEN } from "../support/config";
+import { freshServerDatabase } from "../support/db";
 import { type ServerProcess, startServerProcess } from "../support/process";
 import { prng } from "./support/crash-http";
 import { checkStored, readStored, retryAll, tally } from "./support/crash-verify";
@@ -37,36 +38,21 @@ interface Variant {
 }
 
 function postgresVariant(baseUrl: string): Variant {
-  const url = new URL(baseUrl);
-  const name = `${url.pathname.slice(1) || "test"}_e2e_crash`;
-  const maintenance = new URL(baseUrl);
-  maintenance.pathname = "/postgres";
-  const adminQuery = async (q: string) => {
-    const client = new pg.Client({ connectionString: maintenance.toString() });
-    await client.connect();
-    try {
-      await client.query(q);
-    } finally {
-      await client.end();
-    }
-  };
-  const dbUrl = new URL(baseUrl);
-  dbUrl.pathname = `/${name}`;
+  let database: { url: string; drop(): Promise<void> } | undefined;
   let pool: pg.Pool | undefined;
   return {
     name: "PostgreSQL",
     async prepare() {
-      await adminQuery(`drop database if exists "${name}" with (force)`);
-      await adminQuery(`create database "${name}"`);
-      pool = new pg.Pool({ connectionString: dbUrl.toString(), max: 2 });
+      database = await freshServerDatabase(baseUrl, "e2e_crash");
+      pool = new pg.Pool({ connectionString: database.url, max: 2 });
       return {
-        env: { DATABASE_URL: dbUrl.toString() },
+        env: { DATABASE_URL: database.url },
         sql: async (q, params) => (await pool!.query(q, params as unknown[])).rows,
       };
     },
     async cleanup() {
       await pool?.end();
-      await adminQuery(`drop database if exists "${name}" with (force)`);
+      await database?.drop();
     },
   };
 }

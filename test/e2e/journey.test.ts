@@ -11,18 +11,11 @@ import {
 } from "../fakes/stripe";
 import { FakeTelegramApi, type RecordedCall } from "../fakes/telegram-api";
 import { TEST_BOT_TOKEN } from "../support/config";
+import { freshServerDatabase } from "../support/db";
 import { freePort, type GroupServerProcess, startServerProcess } from "../support/process";
 import { type PythonRun, runPythonDevice } from "../support/python";
 import { describeLeaks, leaksInProcessOutput } from "../support/secrets";
-import {
-  buttonsOf,
-  eventually,
-  freshPostgresDatabase,
-  http,
-  initDataFor,
-  roundDiv,
-  signedHttp,
-} from "./support/journey-http";
+import { buttonsOf, eventually, http, initDataFor, roundDiv, signedHttp } from "./support/journey-http";
 
 /**
  * The whole business in one pass, against the service as an operator runs it (`npm start`),
@@ -70,7 +63,7 @@ if (TEST_DATABASE_URL) {
     name: "PostgreSQL",
     embedded: false,
     setup: async () => {
-      const db = await freshPostgresDatabase(TEST_DATABASE_URL, "e2e_journey");
+      const db = await freshServerDatabase(TEST_DATABASE_URL, "e2e_journey");
       return { env: { DATABASE_URL: db.url }, cleanup: db.drop };
     },
   });

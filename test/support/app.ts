@@ -1,3 +1,4 @@
+import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import { afterEach, beforeEach } from "vitest";
@@ -77,4 +78,20 @@ export function useTestApp(opts: Parameters<typeof createTestApp>[0] = {}): () =
     if (!current) throw new Error("useTestApp: the app is built in beforeEach");
     return current;
   };
+}
+
+/**
+ * `useTestApp`, also listening on 127.0.0.1 for clients in other processes (the Python device,
+ * the benchmark's tools); `url` is its address.
+ */
+export function useListeningTestApp(
+  opts: Parameters<typeof createTestApp>[0] = {},
+): () => TestApp & { url: string } {
+  const ctx = useTestApp(opts);
+  let url = "";
+  beforeEach(async () => {
+    await ctx().app.listen({ port: 0, host: "127.0.0.1" });
+    url = `http://127.0.0.1:${(ctx().app.server.address() as AddressInfo).port}`;
+  });
+  return () => ({ ...ctx(), url });
 }

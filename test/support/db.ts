@@ -4,22 +4,31 @@ import { runMigrations } from "../../src/db/migrate";
 
 const holder = globalThis as { __signaldeskTestDb?: Promise<Database> };
 
-async function freshPostgresDatabase(baseUrl: string): Promise<Database> {
+/**
+ * An empty database `<base>_<suffix>` on the server `baseUrl` names, created through the
+ * maintenance database (so the base database itself need not exist), and a way to drop it.
+ */
+export async function freshServerDatabase(
+  baseUrl: string,
+  suffix: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
   const url = new URL(baseUrl);
-  const name = `${url.pathname.slice(1) || "test"}_sd_w${process.env.VITEST_POOL_ID ?? "0"}`;
-  // Connect to the maintenance database, so the base database named in the URL need not exist.
+  const name = `${url.pathname.slice(1) || "test"}_${suffix}`;
   const adminUrl = new URL(baseUrl);
   adminUrl.pathname = "/postgres";
-  const admin = new pg.Client({ connectionString: adminUrl.toString() });
-  await admin.connect();
-  try {
-    await admin.query(`drop database if exists "${name}" with (force)`);
-    await admin.query(`create database "${name}"`);
-  } finally {
-    await admin.end();
-  }
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: adminUrl.toString() });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`drop database if exists "${name}" with (force)`);
+  await admin(`create database "${name}"`);
   url.pathname = `/${name}`;
-  return openPostgres(url.toString(), 20);
+  return { url: url.toString(), drop: () => admin(`drop database if exists "${name}" with (force)`) };
 }
 
 /**
@@ -29,7 +38,12 @@ async function freshPostgresDatabase(baseUrl: string): Promise<Database> {
 export function testDatabase(): Promise<Database> {
   holder.__signaldeskTestDb ??= (async () => {
     const url = process.env.TEST_DATABASE_URL;
-    const database = url ? await freshPostgresDatabase(url) : await openPglite();
+    const database = url
+      ? await openPostgres(
+          (await freshServerDatabase(url, `sd_w${process.env.VITEST_POOL_ID ?? "0"}`)).url,
+          20,
+        )
+      : await openPglite();
     await runMigrations(database);
     return database;
   })();

@@ -1,4 +1,3 @@
-import pg from "pg";
 import { signInitData } from "../../../src/modules/auth/auth.models";
 import { type IdHeader, signedHeaders } from "../../../src/shared/signing";
 import type { RecordedCall } from "../../fakes/telegram-api";
@@ -87,25 +86,4 @@ export function buttonsOf(call: RecordedCall): { text: string; callback_data?: s
 /** Round half away from zero of n / d, for non-negative integers: SPEC's `round`, exactly. */
 export function roundDiv(n: bigint, d: bigint): bigint {
   return (2n * n + d) / (2n * d);
-}
-
-/** A fresh PostgreSQL database next to the one TEST_DATABASE_URL names; `drop` removes it. */
-export async function freshPostgresDatabase(baseUrl: string, suffix: string) {
-  const url = new URL(baseUrl);
-  const name = `${url.pathname.slice(1) || "test"}_${suffix}`;
-  const adminUrl = new URL(baseUrl);
-  adminUrl.pathname = "/postgres";
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: adminUrl.toString() });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`drop database if exists "${name}" with (force)`);
-  await admin(`create database "${name}"`);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`drop database if exists "${name}" with (force)`) };
 }
