@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { connect } from "node:net";
-import { signedHeaders } from "../shared/signing";
 import { isEntryPoint } from "./child-json";
-import { parseAnswer, rawRequestBytes } from "./raw-load";
+import { parseAnswer } from "./raw-load";
+import { signedRequestBytes } from "./signed-load";
 
 /**
  * Thousands of devices long-polling, each on its own keep-alive socket, recording when a poll
@@ -27,18 +27,7 @@ function listen(opts: ListenOptions): void {
   const devices = JSON.parse(readFileSync(opts.devicesFile, "utf8")) as { id: string; secret: string }[];
   const path = `/api/v1/device/poll?wait=${opts.waitSeconds}`;
   const pollBytes = (device: { id: string; secret: string }) =>
-    rawRequestBytes(host, {
-      method: "GET",
-      path,
-      headers: signedHeaders(device.secret, {
-        id: device.id,
-        idHeader: "x-device-id",
-        method: "GET",
-        pathWithQuery: path,
-        body: "",
-        now: new Date(),
-      }),
-    });
+    signedRequestBytes(host, device, { method: "GET", path, body: "" }, new Date());
   // Signed up front, so the first polls go out together.
   const first = devices.map(pollBytes);
   devices.forEach((device, i) => {

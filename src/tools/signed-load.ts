@@ -31,6 +31,27 @@ const FILL_PATH = "/api/v1/device/fill";
 /** Enough pre-signed polls for the fastest rate this generator can drive, per second of load. */
 const POLLS_PER_SECOND = 20_000;
 
+/** The bytes of one request signed as `device` would sign it (a fresh nonce each time). */
+export function signedRequestBytes(
+  host: string,
+  device: { id: string; secret: string },
+  req: { method: "GET" | "POST"; path: string; body: string },
+  now: Date,
+): Buffer {
+  const headers = signedHeaders(device.secret, {
+    id: device.id,
+    idHeader: "x-device-id",
+    method: req.method,
+    pathWithQuery: req.path,
+    body: req.body,
+    now,
+  });
+  return rawRequestBytes(host, {
+    ...req,
+    headers: req.body ? { ...headers, "content-type": "application/json" } : headers,
+  });
+}
+
 /**
  * Every request is signed before the load starts (fresh nonces, timestamps well within the
  * skew window), so the generator spends its time sending, not hashing: a real fleet signs on
@@ -50,20 +71,7 @@ function signer(opts: SignedLoadOptions, devices: { id: string; secret: string }
     const body = poll
       ? ""
       : JSON.stringify({ signalId, price: 1.0851, volume: 0.1, brokerTicket: `T${i % pairs}` });
-    const headers = signedHeaders(device.secret, {
-      id: device.id,
-      idHeader: "x-device-id",
-      method,
-      pathWithQuery: path,
-      body,
-      now,
-    });
-    return rawRequestBytes(host, {
-      method,
-      path,
-      headers: body ? { ...headers, "content-type": "application/json" } : headers,
-      body,
-    });
+    return signedRequestBytes(host, device, { method, path, body }, now);
   };
   const count = poll ? Math.min(500_000, Math.ceil((opts.seconds ?? 10) * POLLS_PER_SECOND)) : pairs;
   return { make, prepared: Array.from({ length: count }, (_, i) => make(i)), pairs };
