@@ -10,7 +10,7 @@ import { openDatabase } from "../src/db/open";
 import { createDeps, type Deps } from "../src/deps";
 import { systemClock } from "../src/shared/clock";
 import { createLogger } from "../src/shared/logger";
-import { measureRoute } from "../src/tools/raw-load";
+import { type LoadResult, measureRoute } from "../src/tools/raw-load";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -83,40 +83,32 @@ export async function startBaseline(): Promise<{ url: string; close(): Promise<v
   return { url: `http://127.0.0.1:${port}/baseline`, close: () => app.close() };
 }
 
-export interface LoadResult {
-  rps: number;
-  p50Ms: number;
-  p99Ms: number;
-  requests: number;
-  non2xx: number;
-  errors: number;
-}
+export type { LoadResult } from "../src/tools/raw-load";
 
 /**
  * One GET route under load for `seconds` (see src/tools/raw-load.ts): the same generator, in its
  * own process, as the signed device load, so a route and the bare route pay the same client cost.
  */
-export async function measure(
+export function measure(
   url: string,
   opts: { seconds: number; connections?: number; headers?: Record<string, string> },
 ): Promise<LoadResult> {
-  const r = await measureRoute({
+  return measureRoute({
     url,
     seconds: opts.seconds,
     connections: opts.connections ?? 10,
     headers: opts.headers,
   });
-  const ok = Object.entries(r.statuses)
-    .filter(([status]) => status.startsWith("2"))
-    .reduce((n, [, count]) => n + count, 0);
-  return {
-    rps: r.rps,
-    p50Ms: r.p50Ms,
-    p99Ms: r.p99Ms,
-    requests: r.requests,
-    non2xx: r.requests - ok,
-    errors: r.errors,
-  };
+}
+
+/** Answers not `ok` (2xx unless said), plus failed connections: what makes a throughput figure void. */
+export function failuresOf(runs: LoadResult[], ok = (status: string) => status.startsWith("2")): number {
+  let failures = 0;
+  for (const r of runs) {
+    failures += r.errors;
+    for (const [status, count] of Object.entries(r.statuses)) if (!ok(status)) failures += count;
+  }
+  return failures;
 }
 
 export function machineInfo() {

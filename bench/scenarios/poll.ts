@@ -2,8 +2,8 @@ import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { seedDeviceOwners } from "../../src/tools/relay-fixtures";
-import { measureSigned, type SignedLoadResult } from "../../src/tools/signed-load";
-import { type LoadResult, measure, startApp, startBaseline, versusBaseline } from "../support";
+import { measureSigned } from "../../src/tools/signed-load";
+import { failuresOf, type LoadResult, measure, startApp, startBaseline, versusBaseline } from "../support";
 
 export const name = "poll";
 
@@ -32,13 +32,12 @@ export async function run({ smoke }: { smoke: boolean }): Promise<Record<string,
       await measure(baseline.url, { seconds: 2, connections });
     }
     const bare: LoadResult[] = [];
-    const polls: SignedLoadResult[] = [];
+    const polls: LoadResult[] = [];
     for (let i = 0; i < rounds; i++) {
       bare.push(await measure(baseline.url, { seconds, connections }));
       polls.push(await measureSigned({ ...load, seconds }));
     }
-    const refused = polls.flatMap((p) => Object.entries(p.statuses).filter(([status]) => status !== "200"));
-    if (refused.length > 0 || polls.some((p) => p.errors > 0)) {
+    if (failuresOf(polls, (status) => status === "200") > 0) {
       throw new Error(`signed polls failed: ${JSON.stringify(polls.map((p) => p.statuses))}`);
     }
     return { ...versusBaseline("poll", polls, bare, seconds), devices: devices.length, connections };

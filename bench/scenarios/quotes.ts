@@ -1,4 +1,4 @@
-import { type LoadResult, measure, startApp, startBaseline, versusBaseline } from "../support";
+import { failuresOf, type LoadResult, measure, startApp, startBaseline, versusBaseline } from "../support";
 
 export const name = "quotes";
 
@@ -31,7 +31,7 @@ export async function run({ smoke }: { smoke: boolean }): Promise<Record<string,
       bare.push(await measure(baseline.url, { seconds, connections }));
       quotes.push(await measure(url, { seconds, connections }));
     }
-    const failures = quotes.reduce((n, r) => n + r.non2xx + r.errors, 0);
+    const failures = failuresOf(quotes);
     if (failures > 0) throw new Error(`GET /quotes failed under load: ${failures} non-2xx or errors`);
     return { ...versusBaseline("quotes", quotes, bare, seconds), connections };
   } finally {
