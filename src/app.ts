@@ -15,9 +15,9 @@ import { affiliatesAdminRoutes } from "./modules/affiliates/affiliates.admin.rou
 import { affiliatesRoutes } from "./modules/affiliates/affiliates.routes";
 import { authRoutes } from "./modules/auth/auth.routes";
 import { catalogRoutes } from "./modules/catalog/catalog.routes";
+import { deliveryRoutes } from "./modules/delivery/delivery.routes";
 import { devicesRoutes } from "./modules/devices/devices.routes";
 import { entitlementsRoutes } from "./modules/entitlements/entitlements.routes";
-import { deliveryRoutes } from "./modules/executions/delivery.routes";
 import { executionsRoutes } from "./modules/executions/executions.routes";
 import { ordersRoutes } from "./modules/orders/orders.routes";
 import { checkoutRoutes, stripeWebhookRoutes } from "./modules/payments/payments.routes";

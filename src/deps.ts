@@ -7,11 +7,11 @@ import { createAuditService } from "./modules/audit/audit.service";
 import { createGuards } from "./modules/auth/auth.guards";
 import { createTokenService } from "./modules/auth/auth.tokens";
 import { createCatalogService } from "./modules/catalog/catalog.service";
+import { deliveryBusFor } from "./modules/delivery/delivery.bus";
+import { createDeliveryService } from "./modules/delivery/delivery.service";
 import { createLastSeenBuffer } from "./modules/devices/devices.last-seen";
 import { createDevicesService } from "./modules/devices/devices.service";
 import { createEntitlementsService } from "./modules/entitlements/entitlements.service";
-import { deliveryBusFor } from "./modules/executions/delivery.bus";
-import { createDeliveryService } from "./modules/executions/delivery.service";
 import { createExecutionsService } from "./modules/executions/executions.service";
 import { createOrdersService } from "./modules/orders/orders.service";
 import { createSweeper } from "./modules/orders/orders.sweeper";
@@ -24,8 +24,9 @@ import { createProducersService } from "./modules/producers/producers.service";
 import { createSignalsService } from "./modules/signals/signals.service";
 import { createTelegramBot } from "./modules/telegram/telegram.module";
 import { createUsersService } from "./modules/users/users.service";
+import { registerReactions } from "./reactions";
 import type { Clock } from "./shared/clock";
-import { createEventBus } from "./shared/events";
+import { createEvents } from "./shared/events";
 import { createIdempotencyService } from "./shared/idempotency/idempotency.service";
 import { createMetrics } from "./shared/metrics";
 import { memoryRateLimiter, perMinute, redisRateLimiter } from "./shared/rate-limit";
@@ -53,7 +54,7 @@ export async function createDeps(input: DepsInput) {
   const rateLimiter = redis ? redisRateLimiter(redis) : memoryRateLimiter();
   const metrics = createMetrics({ defaultMetrics: true });
 
-  const events = createEventBus((err, event) => logger.error({ err, event }, "event listener failed"));
+  const events = createEvents((err, event) => logger.error({ err, event }, "event reaction failed"));
   const audit = createAuditService({ db, clock });
   const catalog = createCatalogService({ db, clock, audit });
   const entitlements = createEntitlementsService({ db, clock, catalog, audit, events });
@@ -89,11 +90,11 @@ export async function createDeps(input: DepsInput) {
   const users = createUsersService({
     db,
     clock,
+    events,
     adminTelegramIds: config.adminTelegramIds,
     access: () => entitlements,
     referrals: () => affiliates,
   });
-  users.onUserCreated(affiliates.attributeSignup);
   const tokens = createTokenService({ secret: config.jwtSecret, clock });
   const guards = createGuards({
     tokens,
@@ -108,7 +109,6 @@ export async function createDeps(input: DepsInput) {
     ? redisNonceStore(redis, `${config.redisKeyPrefix}nonce:`)
     : memoryNonceStore({ clock });
   const lastSeen = createLastSeenBuffer({ db, logger });
-  lastSeen.start();
   const devices = createDevicesService({
     db,
     clock,
@@ -116,15 +116,15 @@ export async function createDeps(input: DepsInput) {
     access: entitlements,
     audit,
     lastSeen,
+    events,
   });
   const producers = createProducersService({ db, clock, masterKey: config.masterKey, audit });
-  const signalsPublished = metrics.counter("signals_published_total", "Signals published");
   const signals = createSignalsService({
     db,
     clock,
     audit,
     events,
-    onPublished: () => signalsPublished.inc(),
+    publishedTotal: metrics.counter("signals_published_total", "Signals published"),
   });
   const delivery = createDeliveryService({
     db,
@@ -154,14 +154,13 @@ export async function createDeps(input: DepsInput) {
   });
   const idempotency = createIdempotencyService({ db, clock });
   const orders = createOrdersService({ db, clock, pricing, entitlements, audit, events, metrics });
-  orders.onOrderPaid(affiliates.recordCommission);
-  orders.onOrderRefunded(affiliates.reverseForRefund);
+  const stripe = await createStripeGateway(config.stripe, clock);
   const payments = createPaymentsService({
     db,
     clock,
     orders,
     catalog,
-    stripe: await createStripeGateway(config.stripe, clock),
+    stripe,
     publicUrl: config.publicUrl,
     events,
     metrics,
@@ -196,11 +195,11 @@ export async function createDeps(input: DepsInput) {
             executions,
             affiliates,
           },
-          events,
           rateLimiter,
           metrics,
         })
       : undefined;
+  registerReactions({ events, affiliates, delivery, orders, payments, telegram, logger, stripe });
 
   return {
     config,
@@ -221,6 +220,7 @@ export async function createDeps(input: DepsInput) {
     tokens,
     guards,
     nonces,
+    lastSeen,
     devices,
     producers,
     signals,
@@ -233,11 +233,10 @@ export async function createDeps(input: DepsInput) {
     payments,
     sweeper,
     migrated: input.migrated ?? (() => true),
+    /** Releases what the services hold; the background work has been stopped first (main.ts). */
     async close() {
-      // Listeners of already-committed events still write (notifications); let them finish, bounded.
+      // Reactions to already-committed changes still write (notifications); let them finish, bounded.
       await Promise.race([events.settled(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
-      await delivery.stop();
-      await lastSeen.stop().catch((err) => logger.warn({ err }, "writing device last-seen times failed"));
       await redis?.quit().catch(() => redis.disconnect());
     },
   };

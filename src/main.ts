@@ -34,6 +34,40 @@ async function resolveBotUsername(config: ResolvedConfig, logger: Logger): Promi
   }
 }
 
+/** Work that runs beside the HTTP server: started in this order, stopped in reverse. */
+interface BackgroundWork {
+  name: string;
+  /** Started before the server listens: requests need it (device polls are served from its index). */
+  beforeListen: boolean;
+  start(): unknown;
+  stop(): Promise<unknown>;
+}
+
+/** Every piece of background work the service runs, listed once. */
+export function backgroundWork(deps: Deps): BackgroundWork[] {
+  const { lastSeen, delivery, sweeper, telegram } = deps;
+  return [
+    {
+      name: "device last-seen flusher",
+      beforeListen: true,
+      start: () => lastSeen.start(),
+      stop: () => lastSeen.stop(),
+    },
+    { name: "delivery", beforeListen: true, start: () => delivery.start(), stop: () => delivery.stop() },
+    { name: "order sweeper", beforeListen: false, start: () => sweeper.start(), stop: () => sweeper.stop() },
+    ...(telegram
+      ? [
+          {
+            name: "telegram bot",
+            beforeListen: false,
+            start: () => telegram.start(),
+            stop: () => telegram.stop(),
+          },
+        ]
+      : []),
+  ];
+}
+
 export interface RunningServer {
   app: FastifyInstance;
   deps: Deps;
@@ -48,9 +82,10 @@ export async function startServer(baseConfig: ResolvedConfig): Promise<RunningSe
   const deps = await createDeps({ config, database, clock: systemClock, logger });
   if (await deps.catalog.seedDefaultCatalog()) logger.info("default catalog seeded");
   const app = await buildApp(deps);
+  const background = backgroundWork(deps);
+  for (const work of background.filter((w) => w.beforeListen)) await work.start();
   await app.listen({ port: config.port, host: config.host });
-  deps.sweeper.start();
-  deps.telegram?.start();
+  for (const work of background.filter((w) => !w.beforeListen)) await work.start();
   const control = database.kind === "pglite" ? await startControlSocket(deps) : undefined;
   logger.info({ database: database.kind, publicUrl: config.publicUrl }, "signaldesk ready");
 
@@ -64,9 +99,12 @@ export async function startServer(baseConfig: ResolvedConfig): Promise<RunningSe
       }, config.shutdownTimeoutMs);
       await app.close();
       clearTimeout(timer);
-      await deps.sweeper.stop();
       // After HTTP: webhook handlers acknowledged before the close still get to finish.
-      await deps.telegram?.stop();
+      for (const work of [...background].reverse()) {
+        await Promise.resolve(work.stop()).catch((err) =>
+          logger.warn({ err }, `stopping the ${work.name} failed`),
+        );
+      }
       await control?.close();
       await deps.close();
       await database.close();

@@ -94,12 +94,8 @@ export async function fanoutOn(databaseUrl: string | undefined, devices: number)
       if (req.url?.startsWith("/api/v1/device/poll")) res.once("finish", () => written.push(Date.now()));
     });
     let approvedAt = 0;
-    app.deps.signals.observe({
-      opened: () => {
-        approvedAt = Date.now();
-      },
-      approved: () => {},
-      cancelled: () => {},
+    app.deps.events.afterCommit("signals.published", () => {
+      approvedAt = Date.now();
     });
 
     global.gc?.();

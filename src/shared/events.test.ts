@@ -1,38 +1,50 @@
 import { describe, expect, it } from "vitest";
-import { createEventBus } from "./events";
+import { createEvents } from "./events";
+
+const offline = { deviceId: "dev_1", userId: "usr_1", deviceName: "vps", pending: 1 };
 
 describe("domain events", () => {
-  it("run listeners after the emitter returns and report a failing one without throwing", async () => {
+  it("start after-commit reactions in order and report a failing one without throwing", async () => {
     const errors: string[] = [];
-    const bus = createEventBus((_err, event) => errors.push(event));
+    const events = createEvents((_err, event) => errors.push(event));
     const seen: string[] = [];
-    bus.on("orders.paid", ({ orderId }) => {
-      seen.push(orderId);
+    events.afterCommit("devices.offline_with_pending", ({ deviceId }) => {
+      seen.push(deviceId);
     });
-    bus.on("orders.paid", () => {
-      throw new Error("listener broke");
+    events.afterCommit("devices.offline_with_pending", () => {
+      throw new Error("reaction broke");
     });
-    bus.emit("orders.paid", { orderId: "ord_1", userId: "usr_1" });
-    expect(seen).toEqual([]);
-    await bus.settled();
-    expect(seen).toEqual(["ord_1"]);
-    expect(errors).toEqual(["orders.paid"]);
+    events.afterCommit("devices.offline_with_pending", async () => {
+      throw new Error("async reaction broke");
+    });
+    events.committed("devices.offline_with_pending", offline);
+    expect(seen).toEqual(["dev_1"]);
+    await events.settled();
+    expect(errors).toEqual(["devices.offline_with_pending", "devices.offline_with_pending"]);
   });
 
-  it("settles only once every running listener, and those they start, has finished", async () => {
-    const bus = createEventBus();
+  it("settles only once every running reaction, and those they start, has finished", async () => {
+    const events = createEvents();
     const done: string[] = [];
-    bus.on("orders.paid", async ({ userId }) => {
+    events.afterCommit("devices.offline_with_pending", async ({ userId }) => {
       await new Promise((r) => setTimeout(r, 30));
-      bus.emit("entitlements.changed", { userId });
-      done.push("paid");
+      events.committed("entitlements.changed", { userId });
+      done.push("offline");
     });
-    bus.on("entitlements.changed", async () => {
+    events.afterCommit("entitlements.changed", async () => {
       await new Promise((r) => setTimeout(r, 30));
       done.push("changed");
     });
-    bus.emit("orders.paid", { orderId: "ord_1", userId: "usr_1" });
-    await bus.settled();
-    expect(done).toEqual(["paid", "changed"]);
+    events.committed("devices.offline_with_pending", offline);
+    await events.settled();
+    expect(done).toEqual(["offline", "changed"]);
+  });
+
+  it("refuses to announce outside a transaction an event that has in-transaction reactions", () => {
+    const events = createEvents();
+    events.inTransaction("entitlements.changed", async () => {});
+    expect(() => events.committed("entitlements.changed", { userId: "usr_1" })).toThrow(
+      /in-transaction reactions/,
+    );
   });
 });

@@ -1,17 +1,51 @@
+import type { Executor } from "../db/client";
+import type { DeviceRow } from "../modules/devices/devices.table";
+import type { EntitlementRow } from "../modules/entitlements/entitlements.table";
+import type { OrderRow } from "../modules/orders/orders.table";
+import type { SignalRow } from "../modules/signals/signals.table";
+import type { UserRow } from "../modules/users/users.table";
+
+/** A recipient's approval of a signal (auto-approve or a decision). */
+export interface Approval {
+  userId: string;
+  decidedAt: Date;
+}
+
 /**
- * In-process domain events, emitted after the transaction that caused them commits. Modules
- * that must react on other instances too (device delivery) add their own cross-instance channel.
+ * Every domain event, with its payload. The module that owns the change announces it; the
+ * modules that react declare how in their `<module>.reactions.ts`. To learn what an event sets
+ * off, search its name.
  */
 export interface DomainEvents {
+  /** A user row was created (the affiliate program attributes the signup in the same transaction). */
+  "users.created": { user: UserRow };
+  /** Access may have changed: a period granted, revoked or refunded. */
   "entitlements.changed": { userId: string };
-  "orders.paid": { orderId: string; userId: string };
-  "orders.refunded": { orderId: string; userId: string };
+  /** An order became paid; its entitlement is already granted in the same transaction. */
+  "orders.paid": { order: OrderRow; entitlement: EntitlementRow };
+  /** A paid order was refunded; its period (if any) is already revoked in the same transaction. */
+  "orders.refunded": { order: OrderRow; revoked: EntitlementRow | undefined };
   /** The buyer cancelled a pending order; payments closes any open checkout for it. */
   "orders.cancelled": { orderId: string; userId: string };
-  /** Each recipient, and whether auto-approve already approved it for them. */
-  "signals.published": { signalId: string; recipients: { userId: string; autoApproved: boolean }[] };
-  "signals.decided": { signalId: string; userId: string; decision: "approved" | "rejected" };
+  /** A new signal and the approvals it already has (auto-approve), for the delivery index. */
+  "signals.published": {
+    signal: SignalRow;
+    /** Each recipient, and whether auto-approve already approved it for them. */
+    recipients: { userId: string; autoApproved: boolean }[];
+    approvals: Approval[];
+  };
+  "signals.decided": {
+    signal: SignalRow;
+    userId: string;
+    decision: "approved" | "rejected";
+    decidedAt: Date;
+  };
   "signals.cancelled": { signalId: string };
+  /** Who may sign changed: a device registered, rotated its key or was removed. */
+  "devices.changed": {
+    kind: "registered" | "revoked" | "rotated";
+    device: Pick<DeviceRow, "id" | "userId" | "keyVersion">;
+  };
   /** A device reported an ACK, a fill or an error (not repeats of one already stored). */
   "executions.reported": {
     executionId: string;
@@ -24,30 +58,96 @@ export interface DomainEvents {
   "devices.offline_with_pending": { deviceId: string; userId: string; deviceName: string; pending: number };
 }
 
-type Listener<T> = (payload: T) => void | Promise<void>;
+export type EventName = keyof DomainEvents;
 
-export type EventBus = ReturnType<typeof createEventBus>;
+/**
+ * The transaction a change runs in, and its announcements. `emit` runs the in-transaction
+ * reactions at once (a throw rolls everything back) and the after-commit ones once the
+ * transaction has committed; `afterCommit` queues any other work for that moment.
+ */
+export interface UnitOfWork {
+  readonly tx: Executor;
+  afterCommit(work: () => unknown): void;
+  emit<K extends EventName>(event: K, payload: DomainEvents[K]): Promise<void>;
+}
 
-export function createEventBus(onError: (err: unknown, event: string) => void = () => {}) {
-  const listeners = new Map<keyof DomainEvents, Listener<never>[]>();
-  const running = new Set<Promise<void>>();
+/** Runs inside the announcing transaction: what must never be missing when the change commits. */
+export type InTransactionReaction<K extends EventName> = (
+  payload: DomainEvents[K],
+  uow: UnitOfWork,
+) => Promise<void>;
+/** Runs once the change has committed: notifications, caches, wake-ups. Failures are logged. */
+export type AfterCommitReaction<K extends EventName> = (payload: DomainEvents[K]) => unknown;
+
+export type Events = ReturnType<typeof createEvents>;
+
+/**
+ * The registry of reactions, and the only way events travel in-process. Modules register in
+ * their `*.reactions.ts`, called once from `src/reactions.ts`; services announce through a
+ * `UnitOfWork` (see `src/shared/unit-of-work.ts`).
+ */
+export function createEvents(onError: (err: unknown, event: string) => void = () => {}) {
+  const inTx = new Map<EventName, InTransactionReaction<never>[]>();
+  const after = new Map<EventName, AfterCommitReaction<never>[]>();
+  const running = new Set<Promise<unknown>>();
+
+  const track = (event: string, work: () => unknown) => {
+    let result: unknown;
+    try {
+      result = work();
+    } catch (err) {
+      onError(err, event);
+      return;
+    }
+    if (!(result instanceof Promise)) return;
+    const run: Promise<unknown> = result
+      .catch((err) => onError(err, event))
+      .finally(() => running.delete(run));
+    running.add(run);
+  };
+
   return {
-    on<K extends keyof DomainEvents>(event: K, listener: Listener<DomainEvents[K]>): void {
-      listeners.set(event, [...(listeners.get(event) ?? []), listener as Listener<never>]);
+    inTransaction<K extends EventName>(event: K, reaction: InTransactionReaction<K>): void {
+      inTx.set(event, [...(inTx.get(event) ?? []), reaction as InTransactionReaction<never>]);
     },
-    /** Listeners run without blocking the emitter; a failing listener is reported, never thrown. */
-    emit<K extends keyof DomainEvents>(event: K, payload: DomainEvents[K]): void {
-      for (const listener of listeners.get(event) ?? []) {
-        const run: Promise<void> = Promise.resolve()
-          .then(() => (listener as Listener<DomainEvents[K]>)(payload))
-          .catch((err) => onError(err, event))
-          .finally(() => running.delete(run));
-        running.add(run);
+    afterCommit<K extends EventName>(event: K, reaction: AfterCommitReaction<K>): void {
+      after.set(event, [...(after.get(event) ?? []), reaction as AfterCommitReaction<never>]);
+    },
+
+    /** The in-transaction reactions of `event`, in registration order; the unit of work runs them. */
+    async runInTransaction<K extends EventName>(event: K, payload: DomainEvents[K], uow: UnitOfWork) {
+      for (const reaction of inTx.get(event) ?? []) {
+        await (reaction as InTransactionReaction<K>)(payload, uow);
       }
     },
+
     /**
-     * Resolves once every listener started so far (and any they trigger) has finished: shutdown
-     * waits on it before closing the database, and tests before they look at the tables.
+     * Runs the after-commit reactions of a change that has committed: called by the unit of
+     * work, or directly for a change committed by a single statement or a group-commit batch
+     * (which has no in-transaction reactions to run). Reactions start synchronously, in order;
+     * their async parts run on, and a failure is reported, never thrown.
+     */
+    committed<K extends EventName>(event: K, payload: DomainEvents[K]): void {
+      if (inTx.has(event))
+        throw new Error(`${event} has in-transaction reactions: announce it in a unit of work`);
+      this.dispatch(event, payload);
+    },
+
+    /** The after-commit reactions of `event`; the unit of work calls this once it has committed. */
+    dispatch<K extends EventName>(event: K, payload: DomainEvents[K]): void {
+      for (const reaction of after.get(event) ?? []) {
+        track(event, () => (reaction as AfterCommitReaction<K>)(payload));
+      }
+    },
+
+    /** Runs work queued by a unit of work after its commit, with the same error reporting. */
+    run(label: string, work: () => unknown): void {
+      track(label, work);
+    },
+
+    /**
+     * Resolves once every after-commit reaction started so far (and any they trigger) has
+     * finished: shutdown waits on it before closing the database, and tests before they look.
      */
     async settled(): Promise<void> {
       while (running.size > 0) await Promise.allSettled([...running]);

@@ -38,6 +38,9 @@ export async function createTestApp(
   const config = testConfig(opts.env);
   const deps = await createDeps({ config, database, clock, logger: createLogger(config.logLevel, sink) });
   const app = await buildApp(deps);
+  // The background work requests need (main.ts starts these before listening, and the rest after).
+  deps.lastSeen.start();
+  await deps.delivery.start();
   await app.ready();
   const secrets = new SecretWatch();
   secrets.addConfig(config);
@@ -53,6 +56,8 @@ export async function createTestApp(
       // Keys derived before closing: the tables are emptied before the next test, not after.
       await secrets.addDerivedKeys(database, config.masterKey);
       await app.close();
+      await deps.delivery.stop();
+      await deps.lastSeen.stop();
       await deps.close();
       const leaks = secrets.leaks(logs);
       if (leaks.length > 0) throw new Error(describeLeaks(leaks));

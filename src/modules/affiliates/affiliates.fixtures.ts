@@ -44,7 +44,7 @@ export async function buy(
     { id: userId, region: null },
     { tierId: await premiumTierId(deps), months: opts.months ?? 1, region: opts.region ?? "GB" },
   );
-  const outcome = await deps.orders.markOrderPaid(deps.db, {
+  const outcome = await deps.orders.markOrderPaid({
     orderId: order.id,
     provider: "manual",
     reference: `test-${order.id}`,
@@ -54,7 +54,7 @@ export async function buy(
 }
 
 export async function refund(deps: Deps, orderId: string) {
-  const outcome = await deps.orders.markOrderRefunded(deps.db, {
+  const outcome = await deps.orders.markOrderRefunded({
     orderId,
     provider: "manual",
     reference: `refund-${orderId}`,

@@ -50,7 +50,7 @@ describe("commissions on paid orders", () => {
     const { deps } = ctx();
     const { code, user } = await newAffiliate(deps);
     const buyer = await signUpWith(deps, code);
-    deps.orders.onOrderPaid(async () => {
+    deps.events.inTransaction("orders.paid", async () => {
       throw new Error("a later step of the payment failed");
     });
     await expect(buy(deps, buyer.user.id)).rejects.toThrow("a later step of the payment failed");

@@ -28,7 +28,7 @@ export function createCommissionsService(ctx: AffiliateContext) {
   const { clock, settings } = ctx;
 
   /**
-   * Runs in the transaction that marks the order paid (orders.onOrderPaid). The tier is the one
+   * Runs in the transaction that marks the order paid (an `orders.paid` reaction). The tier is the one
    * the affiliate holds as the order is paid, counted before this order: the rate an affiliate
    * sees in their stats is the rate their next sale earns.
    */
@@ -154,7 +154,7 @@ export function createCommissionsService(ctx: AffiliateContext) {
     }
   }
 
-  /** Runs in the transaction that marks the order refunded (orders.onOrderRefunded). */
+  /** Runs in the transaction that marks the order refunded (an `orders.refunded` reaction). */
   async function reverseForRefund(tx: Executor, order: Pick<AffiliateOrder, "id">): Promise<void> {
     const ro = affiliateReferralOrders;
     const [noted] = await tx

@@ -57,7 +57,7 @@ export function createReferralsService(ctx: AffiliateContext) {
   }
 
   /**
-   * Runs in the transaction that creates the user (users.onUserCreated), so a user and their
+   * Runs in the transaction that creates the user (a `users.created` reaction), so a user and their
    * attribution commit together and first touch is all there is. A code that is malformed or
    * unknown is ignored without a word to the user. A brand-new user owns no code and has
    * referred nobody, so self-referral and loops cannot arise on this path today; they are

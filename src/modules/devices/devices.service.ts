@@ -1,8 +1,10 @@
 import type { Executor } from "../../db/client";
 import { isUniqueViolation } from "../../db/errors";
 import type { Clock } from "../../shared/clock";
+import type { Events } from "../../shared/events";
 import { newId } from "../../shared/ids";
 import { deriveSecret } from "../../shared/signing";
+import { withTransaction } from "../../shared/unit-of-work";
 import type { AuditService } from "../audit/audit.service";
 import type { AccessResolver } from "../users/users.models";
 import { DeviceErrors } from "./devices.errors";
@@ -10,12 +12,6 @@ import type { LastSeenBuffer } from "./devices.last-seen";
 import { type DeviceView, latestSeen, toDeviceView } from "./devices.models";
 import { devicesRepository } from "./devices.repository";
 import type { DeviceRow } from "./devices.table";
-
-/** What the delivery index must learn at once: who may sign, with which key version. */
-export interface DeviceChange {
-  kind: "registered" | "revoked" | "rotated";
-  device: Pick<DeviceRow, "id" | "userId" | "keyVersion">;
-}
 
 export type DevicesService = ReturnType<typeof createDevicesService>;
 
@@ -26,13 +22,10 @@ export function createDevicesService(deps: {
   access: Pick<AccessResolver, "featuresOf">;
   audit: AuditService;
   lastSeen: LastSeenBuffer;
+  events: Events;
 }) {
   const { db, clock } = deps;
   const repo = devicesRepository(db);
-  const observers: ((change: DeviceChange) => void)[] = [];
-  const notify = (change: DeviceChange) => {
-    for (const observer of observers) observer(change);
-  };
 
   const secretOf = (device: Pick<DeviceRow, "id" | "keyVersion">) =>
     deriveSecret(deps.masterKey, "device", device.id, device.keyVersion);
@@ -59,10 +52,6 @@ export function createDevicesService(deps: {
   return {
     secretOf,
     view,
-    /** Called synchronously after each committed change (the delivery index subscribes). */
-    observe(observer: (change: DeviceChange) => void): void {
-      observers.push(observer);
-    },
     touch(deviceId: string): void {
       deps.lastSeen.touch(deviceId, clock.now());
     },
@@ -75,7 +64,8 @@ export function createDevicesService(deps: {
       const features = await deps.access.featuresOf(userId);
       let row: DeviceRow;
       try {
-        row = await db.transaction(async (tx) => {
+        row = await withTransaction(deps, async (uow) => {
+          const { tx } = uow;
           const txRepo = devicesRepository(tx);
           if (!(await txRepo.lockUser(userId))) throw DeviceErrors.notFound("No such user");
           if ((await txRepo.countActive(userId)) >= features.maxDevices) {
@@ -90,13 +80,13 @@ export function createDevicesService(deps: {
             updatedAt: now,
           });
           await audited(userId, "devices.registered", inserted.id, tx);
+          await uow.emit("devices.changed", { kind: "registered", device: inserted });
           return inserted;
         });
       } catch (err) {
         if (isUniqueViolation(err, "devices_user_name_key")) throw DeviceErrors.nameTaken();
         throw err;
       }
-      notify({ kind: "registered", device: row });
       return { device: view(row), secret: secretOf(row) };
     },
 
@@ -122,24 +112,29 @@ export function createDevicesService(deps: {
 
     /** Revoked at once on every instance; revoking a removed device again changes nothing. */
     async revoke(userId: string, id: string): Promise<void> {
-      const row = await db.transaction(async (tx) => {
-        const revoked = await devicesRepository(tx).revoke(userId, id, clock.now());
-        if (revoked) await audited(userId, "devices.revoked", id, tx);
+      const row = await withTransaction(deps, async (uow) => {
+        const revoked = await devicesRepository(uow.tx).revoke(userId, id, clock.now());
+        if (revoked) {
+          await audited(userId, "devices.revoked", id, uow.tx);
+          await uow.emit("devices.changed", { kind: "revoked", device: revoked });
+        }
         return revoked;
       });
-      if (row) return notify({ kind: "revoked", device: row });
+      if (row) return;
       const existing = await repo.findOwned(userId, id);
       if (!existing) throw DeviceErrors.notFound();
     },
 
     async rotateSecret(userId: string, id: string): Promise<{ id: string; secret: string }> {
-      const row = await db.transaction(async (tx) => {
-        const rotated = await devicesRepository(tx).rotate(userId, id, clock.now());
-        if (rotated) await audited(userId, "devices.secret_rotated", id, tx);
+      const row = await withTransaction(deps, async (uow) => {
+        const rotated = await devicesRepository(uow.tx).rotate(userId, id, clock.now());
+        if (rotated) {
+          await audited(userId, "devices.secret_rotated", id, uow.tx);
+          await uow.emit("devices.changed", { kind: "rotated", device: rotated });
+        }
         return rotated;
       });
       if (!row) return explainMiss(userId, id);
-      notify({ kind: "rotated", device: row });
       return { id: row.id, secret: secretOf(row) };
     },
   };

@@ -1,8 +1,9 @@
 import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import type { Clock } from "../../shared/clock";
-import type { EventBus } from "../../shared/events";
+import type { Events } from "../../shared/events";
 import { newId } from "../../shared/ids";
+import { type UnitOfWork, withTransaction } from "../../shared/unit-of-work";
 import type { AuditService } from "../audit/audit.service";
 import type { CatalogService } from "../catalog/catalog.service";
 import type { TierRow } from "../catalog/catalog.table";
@@ -26,7 +27,7 @@ export function createEntitlementsService(deps: {
   clock: Clock;
   catalog: Pick<CatalogService, "findTier">;
   audit: AuditService;
-  events: EventBus;
+  events: Events;
 }) {
   const { db, clock } = deps;
 
@@ -52,7 +53,8 @@ export function createEntitlementsService(deps: {
    * Adds a period inside the caller's transaction. The user's row is locked first, so two
    * grants for one user (a webhook and an admin, say) chain instead of overlapping.
    */
-  async function grantPeriod(tx: Executor, input: GrantInput): Promise<EntitlementRow> {
+  async function grantPeriod(uow: UnitOfWork, input: GrantInput): Promise<EntitlementRow> {
+    const { tx } = uow;
     await tx.execute(sql`select 1 from ${users} where ${users.id} = ${input.userId} for update`);
     const now = clock.now();
     const sameTier = await tx
@@ -82,20 +84,22 @@ export function createEntitlementsService(deps: {
         createdAt: now,
       })
       .returning();
+    await uow.emit("entitlements.changed", { userId: input.userId });
     return row!;
   }
 
   /** Revokes the period an order created (refunds); returns it, or undefined if none was active. */
   async function revokeForOrder(
-    tx: Executor,
+    uow: UnitOfWork,
     orderId: string,
     by: string,
   ): Promise<EntitlementRow | undefined> {
-    const [row] = await tx
+    const [row] = await uow.tx
       .update(entitlements)
       .set({ revokedAt: clock.now(), revokedBy: by })
       .where(and(eq(entitlements.orderId, orderId), isNull(entitlements.revokedAt)))
       .returning();
+    if (row) await uow.emit("entitlements.changed", { userId: row.userId });
     return row;
   }
 
@@ -122,10 +126,11 @@ export function createEntitlementsService(deps: {
     ): Promise<EntitlementRow> {
       const tier = await deps.catalog.findTier(tierId);
       if (!tier) throw EntitlementErrors.tierNotFound();
-      const row = await db.transaction(async (tx) => {
+      return withTransaction(deps, async (uow) => {
+        const { tx } = uow;
         const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.id, userId));
         if (!user) throw EntitlementErrors.userNotFound();
-        const period = await grantPeriod(tx, { userId, tier, days, source: { grantedBy: actor.id } });
+        const period = await grantPeriod(uow, { userId, tier, days, source: { grantedBy: actor.id } });
         await deps.audit.record(
           {
             actorId: actor.id,
@@ -139,12 +144,11 @@ export function createEntitlementsService(deps: {
         );
         return period;
       });
-      deps.events.emit("entitlements.changed", { userId });
-      return row;
     },
 
     async adminRevoke(actor: { id: string }, entitlementId: string): Promise<void> {
-      const row = await db.transaction(async (tx) => {
+      await withTransaction(deps, async (uow) => {
+        const { tx } = uow;
         const [revoked] = await tx
           .update(entitlements)
           .set({ revokedAt: clock.now(), revokedBy: actor.id })
@@ -162,9 +166,8 @@ export function createEntitlementsService(deps: {
           },
           tx,
         );
-        return revoked;
+        await uow.emit("entitlements.changed", { userId: revoked.userId });
       });
-      deps.events.emit("entitlements.changed", { userId: row.userId });
     },
 
     async view(userId: string) {

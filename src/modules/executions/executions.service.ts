@@ -2,11 +2,11 @@ import type { Counter, Histogram } from "prom-client";
 import type { Executor } from "../../db/client";
 import { Batcher } from "../../shared/batcher";
 import type { Clock } from "../../shared/clock";
-import type { EventBus } from "../../shared/events";
+import type { Events } from "../../shared/events";
 import { newId } from "../../shared/ids";
+import type { DeliveryService } from "../delivery/delivery.service";
 import type { SignalsService, Viewer } from "../signals/signals.service";
 import type { UsersService } from "../users/users.service";
-import type { DeliveryService } from "./delivery.service";
 import { ExecutionErrors } from "./executions.errors";
 import {
   attribution,
@@ -53,7 +53,7 @@ export type ExecutionsService = ReturnType<typeof createExecutionsService>;
 export function createExecutionsService(deps: {
   db: Executor;
   clock: Clock;
-  events: EventBus;
+  events: Events;
   delivery: Pick<DeliveryService, "approvedAt" | "markAcked">;
   signals: Pick<SignalsService, "approvalOf" | "get">;
   users: Pick<UsersService, "findById">;
@@ -86,7 +86,8 @@ export function createExecutionsService(deps: {
       deps.metrics.deliverySeconds.observe(Math.max(0, e.ackedAt.getTime() - approvedAtMs) / 1000);
     }
     deps.metrics.executions.inc({ status: e.status });
-    deps.events.emit("executions.reported", {
+    // Written by a group-commit batch (or one statement) that has committed by now.
+    deps.events.committed("executions.reported", {
       executionId: e.id,
       signalId: e.signalId,
       deviceId: e.deviceId,

@@ -2,9 +2,10 @@ import { and, eq, gt } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import type { Clock } from "../../shared/clock";
 import { CommonErrors } from "../../shared/errors";
-import type { EventBus } from "../../shared/events";
+import type { Events } from "../../shared/events";
 import { newId } from "../../shared/ids";
 import type { Metrics } from "../../shared/metrics";
+import { withTransaction } from "../../shared/unit-of-work";
 import type { AuditService } from "../audit/audit.service";
 import type { EntitlementsService } from "../entitlements/entitlements.service";
 import type { Quote, QuoteMonths, RegionCode } from "../pricing/pricing.models";
@@ -52,7 +53,7 @@ export function createOrdersService(deps: {
   pricing: Pick<PricingService, "quote">;
   entitlements: Pick<EntitlementsService, "grantPeriod" | "revokeForOrder">;
   audit: Pick<AuditService, "record">;
-  events: EventBus;
+  events: Events;
   metrics: Pick<Metrics, "counter">;
 }) {
   const { db, clock } = deps;
@@ -124,16 +125,20 @@ export function createOrdersService(deps: {
     async cancel(userId: string, orderId: string): Promise<OrderRow> {
       await getOwn(userId, orderId);
       const now = clock.now();
-      const row = await repo.transition(
-        orderId,
-        "cancelled",
-        { cancelledAt: now },
-        and(eq(orders.userId, userId), gt(orders.expiresAt, now)),
-      );
+      const row = await withTransaction(deps, async (uow) => {
+        const cancelled = await ordersRepository(uow.tx).transition(
+          orderId,
+          "cancelled",
+          { cancelledAt: now },
+          and(eq(orders.userId, userId), gt(orders.expiresAt, now)),
+        );
+        if (cancelled)
+          await uow.emit("orders.cancelled", { orderId: cancelled.id, userId: cancelled.userId });
+        return cancelled;
+      });
       if (!row)
         throw OrderErrors.notPending(`The order is ${effectiveStatus(await getOwn(userId, orderId), now)}`);
       ordersTotal.inc({ status: "cancelled" });
-      deps.events.emit("orders.cancelled", { orderId: row.id, userId: row.userId });
       return row;
     },
 
@@ -175,7 +180,7 @@ export function createOrdersService(deps: {
 
     /** An admin records a payment taken outside any provider (bank transfer, cash, a test). */
     async markPaidManually(actor: { id: string }, orderId: string, reference: string): Promise<OrderRow> {
-      const outcome = await settlement.markOrderPaid(db, { orderId, provider: "manual", reference, actor });
+      const outcome = await settlement.markOrderPaid({ orderId, provider: "manual", reference, actor });
       switch (outcome.result) {
         case "paid":
         case "already_paid":

@@ -2,10 +2,10 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/support/app";
 import { createUser } from "../../../test/support/factories";
-import type { Executor } from "../../db/client";
 import { outbox } from "../../shared/outbox/outbox.table";
+import { withTransaction } from "../../shared/unit-of-work";
 import { ORDER_TTL_MS } from "./orders.models";
-import { type OrderRow, orders } from "./orders.table";
+import { orders } from "./orders.table";
 
 describe("paid means granted", () => {
   const ctx = useTestApp();
@@ -24,7 +24,7 @@ describe("paid means granted", () => {
 
   it("marks the order paid, grants months × 30 days and queues the notification, all at once", async () => {
     const { user, order } = await pendingOrder(6);
-    const outcome = await ctx().deps.orders.markOrderPaid(ctx().deps.db, {
+    const outcome = await ctx().deps.orders.markOrderPaid({
       orderId: order.id,
       provider: "stripe",
       reference: "pi_1",
@@ -40,15 +40,15 @@ describe("paid means granted", () => {
     expect(message!.payload).toMatchObject({ orderId: order.id, userId: user.id, entitlementId: period!.id });
   });
 
-  it("runs every onOrderPaid hook inside the payment transaction with the paid order", async () => {
+  it("runs every in-transaction orders.paid reaction inside the payment transaction with the paid order", async () => {
     const { order } = await pendingOrder();
     const seen: { status: string; inTx: boolean }[] = [];
-    ctx().deps.orders.onOrderPaid(async (tx: Executor, paid: OrderRow) => {
+    ctx().deps.events.inTransaction("orders.paid", async ({ order: paid }, { tx }) => {
       // Through the transaction it was given, the hook already sees the order as paid.
       const [row] = await tx.select({ status: orders.status }).from(orders).where(eq(orders.id, paid.id));
       seen.push({ status: paid.status, inTx: row?.status === "paid" });
     });
-    await ctx().deps.orders.markOrderPaid(ctx().deps.db, {
+    await ctx().deps.orders.markOrderPaid({
       orderId: order.id,
       provider: "manual",
       reference: "r",
@@ -56,13 +56,13 @@ describe("paid means granted", () => {
     expect(seen).toEqual([{ status: "paid", inTx: true }]);
   });
 
-  it("rolls the whole payment back when a hook fails: still pending, nothing granted, nothing queued", async () => {
+  it("rolls the whole payment back when a reaction fails: still pending, nothing granted, nothing queued", async () => {
     const { user, order } = await pendingOrder();
-    ctx().deps.orders.onOrderPaid(async () => {
+    ctx().deps.events.inTransaction("orders.paid", async () => {
       throw new Error("commission ledger unavailable");
     });
     await expect(
-      ctx().deps.orders.markOrderPaid(ctx().deps.db, {
+      ctx().deps.orders.markOrderPaid({
         orderId: order.id,
         provider: "manual",
         reference: "r",
@@ -73,35 +73,51 @@ describe("paid means granted", () => {
     expect(await outboxRows()).toEqual([]);
   });
 
-  it("emits orders.paid and entitlements.changed only after the commit", async () => {
+  it("runs the after-commit reactions of orders.paid and entitlements.changed once, after the caller's commit", async () => {
     const { user, order } = await pendingOrder();
     const emitted: string[] = [];
-    ctx().deps.events.on("orders.paid", (e) => {
-      emitted.push(`paid:${e.orderId}`);
+    ctx().deps.events.afterCommit("orders.paid", (e) => {
+      emitted.push(`paid:${e.order.id}`);
     });
-    ctx().deps.events.on("entitlements.changed", (e) => {
+    ctx().deps.events.afterCommit("entitlements.changed", (e) => {
       emitted.push(`changed:${e.userId}`);
     });
-    const outcome = await ctx().deps.db.transaction(async (tx) => {
-      const inner = await ctx().deps.orders.markOrderPaid(tx, {
-        orderId: order.id,
-        provider: "manual",
-        reference: "r",
-      });
+    const outcome = await withTransaction(ctx().deps, async (uow) => {
+      const inner = await ctx().deps.orders.markOrderPaid(
+        { orderId: order.id, provider: "manual", reference: "r" },
+        uow,
+      );
       await new Promise((r) => setTimeout(r, 5));
       expect(emitted).toEqual([]);
       return inner;
     });
-    outcome.publish();
-    outcome.publish();
+    expect(outcome.result).toBe("paid");
     await new Promise((r) => setTimeout(r, 5));
-    expect(emitted).toEqual([`paid:${order.id}`, `changed:${user.id}`]);
+    expect(emitted).toEqual([`changed:${user.id}`, `paid:${order.id}`]);
+  });
+
+  it("runs no after-commit reaction when the caller's transaction rolls back", async () => {
+    const { user, order } = await pendingOrder();
+    const emitted: string[] = [];
+    ctx().deps.events.afterCommit("orders.paid", (e) => {
+      emitted.push(`paid:${e.order.id}`);
+    });
+    await expect(
+      withTransaction(ctx().deps, async (uow) => {
+        await ctx().deps.orders.markOrderPaid({ orderId: order.id, provider: "manual", reference: "r" }, uow);
+        throw new Error("the caller's next step failed");
+      }),
+    ).rejects.toThrow("the caller's next step failed");
+    await new Promise((r) => setTimeout(r, 5));
+    expect(emitted).toEqual([]);
+    expect((await ctx().deps.orders.findById(order.id))!.status).toBe("pending");
+    expect(await periods(user.id)).toEqual([]);
   });
 
   it("flags an amount or currency mismatch and does not pay", async () => {
     const { user, order } = await pendingOrder();
     const orders = ctx().deps.orders;
-    const short = await orders.markOrderPaid(ctx().deps.db, {
+    const short = await orders.markOrderPaid({
       orderId: order.id,
       provider: "stripe",
       reference: "pi_short",
@@ -112,7 +128,7 @@ describe("paid means granted", () => {
       result: "mismatch",
       reason: `amount ${order.totalMinor - 1} instead of 2900 GBP`,
     });
-    const euros = await orders.markOrderPaid(ctx().deps.db, {
+    const euros = await orders.markOrderPaid({
       orderId: order.id,
       provider: "stripe",
       reference: "pi_eur",
@@ -130,15 +146,15 @@ describe("paid means granted", () => {
     const { user, order } = await pendingOrder();
     const { deps } = ctx();
     deps.catalog.invalidate();
-    const outcome = await deps.db.transaction((tx) =>
-      deps.orders.markOrderPaid(tx, { orderId: order.id, provider: "manual", reference: "r" }),
+    const outcome = await withTransaction(deps, (uow) =>
+      deps.orders.markOrderPaid({ orderId: order.id, provider: "manual", reference: "r" }, uow),
     );
     expect(outcome.result).toBe("paid");
     expect(await periods(user.id)).toHaveLength(1);
   });
 
   it("answers not_found for an unknown order", async () => {
-    const outcome = await ctx().deps.orders.markOrderPaid(ctx().deps.db, {
+    const outcome = await ctx().deps.orders.markOrderPaid({
       orderId: "ord_NOPE",
       provider: "manual",
       reference: "r",
@@ -150,7 +166,7 @@ describe("paid means granted", () => {
     const { user, order } = await pendingOrder();
     const outcomes = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        ctx().deps.orders.markOrderPaid(ctx().deps.db, {
+        ctx().deps.orders.markOrderPaid({
           orderId: order.id,
           provider: i % 2 ? "stripe" : "manual",
           reference: `ref-${i}`,
@@ -167,7 +183,7 @@ describe("paid means granted", () => {
     const { user, order } = await pendingOrder();
     const paidAt = new Date(order.expiresAt.getTime() - 60_000);
     ctx().clock.advance(ORDER_TTL_MS + 3_600_000);
-    const late = await ctx().deps.orders.markOrderPaid(ctx().deps.db, {
+    const late = await ctx().deps.orders.markOrderPaid({
       orderId: order.id,
       provider: "stripe",
       reference: "pi_late",
@@ -180,7 +196,7 @@ describe("paid means granted", () => {
   it("refuses a payment taken after expiry and flags it for a manual refund", async () => {
     const { order } = await pendingOrder();
     ctx().clock.advance(ORDER_TTL_MS);
-    const outcome = await ctx().deps.orders.markOrderPaid(ctx().deps.db, {
+    const outcome = await ctx().deps.orders.markOrderPaid({
       orderId: order.id,
       provider: "stripe",
       reference: "pi_after",
@@ -194,26 +210,26 @@ describe("paid means granted", () => {
   it("chains a renewal after the period the first order granted", async () => {
     const first = await pendingOrder();
     const { deps } = ctx();
-    await deps.orders.markOrderPaid(deps.db, { orderId: first.order.id, provider: "manual", reference: "a" });
+    await deps.orders.markOrderPaid({ orderId: first.order.id, provider: "manual", reference: "a" });
     const second = await deps.orders.create(
       { id: first.user.id, region: null },
       { tierId: first.order.tierId, months: 1 },
     );
-    await deps.orders.markOrderPaid(deps.db, { orderId: second.id, provider: "manual", reference: "b" });
+    await deps.orders.markOrderPaid({ orderId: second.id, provider: "manual", reference: "b" });
     const [later, earlier] = await periods(first.user.id);
     expect(later!.startsAt).toEqual(earlier!.expiresAt);
   });
 
   describe("refunds", () => {
-    it("revokes exactly the refunded order's period, runs onOrderRefunded hooks and queues a message", async () => {
+    it("revokes exactly the refunded order's period, runs orders.refunded reactions and queues a message", async () => {
       const { user, order } = await pendingOrder();
       const { deps } = ctx();
       const refundedSeen: string[] = [];
-      deps.orders.onOrderRefunded(async (_tx, refunded) => {
+      deps.events.inTransaction("orders.refunded", async ({ order: refunded }) => {
         refundedSeen.push(`${refunded.id}:${refunded.status}`);
       });
-      await deps.orders.markOrderPaid(deps.db, { orderId: order.id, provider: "stripe", reference: "pi_1" });
-      const outcome = await deps.orders.markOrderRefunded(deps.db, {
+      await deps.orders.markOrderPaid({ orderId: order.id, provider: "stripe", reference: "pi_1" });
+      const outcome = await deps.orders.markOrderRefunded({
         orderId: order.id,
         provider: "stripe",
         reference: "ch_1",
@@ -224,7 +240,7 @@ describe("paid means granted", () => {
       expect(period!.revokedAt).not.toBeNull();
       expect(await deps.entitlements.tierOf(user.id)).toBe("free");
       expect((await outboxRows()).map((m) => m.topic).sort()).toEqual(["orders.paid", "orders.refunded"]);
-      const again = await deps.orders.markOrderRefunded(deps.db, {
+      const again = await deps.orders.markOrderRefunded({
         orderId: order.id,
         provider: "stripe",
         reference: "ch_1",
@@ -234,7 +250,7 @@ describe("paid means granted", () => {
 
     it("refuses to refund an order that was never paid", async () => {
       const { order } = await pendingOrder();
-      const outcome = await ctx().deps.orders.markOrderRefunded(ctx().deps.db, {
+      const outcome = await ctx().deps.orders.markOrderRefunded({
         orderId: order.id,
         provider: "stripe",
         reference: "ch_1",

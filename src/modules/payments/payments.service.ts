@@ -3,8 +3,9 @@ import type { Logger } from "pino";
 import type Stripe from "stripe";
 import type { Executor } from "../../db/client";
 import type { Clock } from "../../shared/clock";
-import type { EventBus } from "../../shared/events";
+import type { Events } from "../../shared/events";
 import type { Metrics } from "../../shared/metrics";
+import { type UnitOfWork, withTransaction } from "../../shared/unit-of-work";
 import type { CatalogService } from "../catalog/catalog.service";
 import { OrderErrors } from "../orders/orders.errors";
 import { effectiveStatus, MIN_CHECKOUT_WINDOW_MS } from "../orders/orders.models";
@@ -24,7 +25,6 @@ export interface CheckoutResult {
 interface Applied {
   result: string;
   orderId?: string;
-  publish?: () => void;
 }
 
 const idOf = (ref: string | { id: string } | null | undefined): string | undefined =>
@@ -41,11 +41,11 @@ export function createPaymentsService(deps: {
   catalog: Pick<CatalogService, "findTier">;
   stripe: StripeGateway | undefined;
   publicUrl: string;
-  events: EventBus;
+  events: Events;
   metrics: Pick<Metrics, "counter">;
   logger: Pick<Logger, "info" | "warn" | "error">;
 }) {
-  const { db, clock, orders, logger } = deps;
+  const { clock, orders, logger } = deps;
   const stripeEventsTotal = deps.metrics.counter("stripe_events_total", "Stripe webhook events by outcome", [
     "type",
     "result",
@@ -56,32 +56,30 @@ export function createPaymentsService(deps: {
     return deps.stripe;
   }
 
-  // A cancelled order must not stay payable at Stripe; failing here only means a later payment is flagged.
-  deps.events.on("orders.cancelled", async ({ orderId }) => {
-    const order = await orders.findById(orderId);
-    if (!deps.stripe || !order?.stripeSessionId) return;
-    await deps.stripe.expireSession(order.stripeSessionId).catch((err) => {
-      logger.warn({ err, orderId }, "could not expire the Stripe session of a cancelled order");
-    });
-  });
-
-  async function pay(tx: Executor, event: Stripe.Event, session: Stripe.Checkout.Session): Promise<Applied> {
+  async function pay(
+    uow: UnitOfWork,
+    event: Stripe.Event,
+    session: Stripe.Checkout.Session,
+  ): Promise<Applied> {
     const orderId = sessionOrderId(session);
     if (!orderId) return { result: "order_not_found" };
-    const outcome = await orders.markOrderPaid(tx, {
-      orderId,
-      provider: "stripe",
-      reference: idOf(session.payment_intent) ?? session.id,
-      // The signature proves the sender, not the shape: a missing or odd field is a mismatch to review.
-      amount: typeof session.amount_total === "number" ? session.amount_total : -1,
-      currency: typeof session.currency === "string" ? session.currency : "",
-      paidAt: new Date(event.created * 1000),
-    });
+    const outcome = await orders.markOrderPaid(
+      {
+        orderId,
+        provider: "stripe",
+        reference: idOf(session.payment_intent) ?? session.id,
+        // The signature proves the sender, not the shape: a missing or odd field is a mismatch to review.
+        amount: typeof session.amount_total === "number" ? session.amount_total : -1,
+        currency: typeof session.currency === "string" ? session.currency : "",
+        paidAt: new Date(event.created * 1000),
+      },
+      uow,
+    );
     const result = outcome.result === "mismatch" ? "flagged" : outcome.result;
     const reason = outcome.result === "mismatch" ? outcome.reason : undefined;
     if (result !== "paid")
       logger.warn({ eventId: event.id, orderId, result, reason }, "stripe payment not applied");
-    return { result: result === "not_found" ? "order_not_found" : result, orderId, publish: outcome.publish };
+    return { result: result === "not_found" ? "order_not_found" : result, orderId };
   }
 
   async function expire(tx: Executor, session: Stripe.Checkout.Session): Promise<Applied> {
@@ -91,7 +89,8 @@ export function createPaymentsService(deps: {
     return { result: row ? "expired" : "not_pending", orderId };
   }
 
-  async function refund(tx: Executor, event: Stripe.Event, charge: Stripe.Charge): Promise<Applied> {
+  async function refund(uow: UnitOfWork, event: Stripe.Event, charge: Stripe.Charge): Promise<Applied> {
+    const { tx } = uow;
     // Stripe sets `refunded` only once the whole amount is back; a partial refund keeps the plan.
     if (!charge.refunded || charge.amount_refunded < charge.amount) return { result: "partial_refund" };
     const paymentIntent = idOf(charge.payment_intent);
@@ -99,31 +98,30 @@ export function createPaymentsService(deps: {
       (paymentIntent && (await orders.findByProviderReference(tx, "stripe", paymentIntent))) ||
       (charge.metadata?.orderId ? await orders.findById(charge.metadata.orderId, tx) : undefined);
     if (!order) return { result: "order_not_found" };
-    const outcome = await orders.markOrderRefunded(tx, {
-      orderId: order.id,
-      provider: "stripe",
-      reference: charge.id,
-    });
+    const outcome = await orders.markOrderRefunded(
+      { orderId: order.id, provider: "stripe", reference: charge.id },
+      uow,
+    );
     if (outcome.result !== "refunded") {
       logger.warn(
         { eventId: event.id, orderId: order.id, result: outcome.result },
         "stripe refund not applied",
       );
     }
-    return { result: outcome.result, orderId: order.id, publish: outcome.publish };
+    return { result: outcome.result, orderId: order.id };
   }
 
-  async function apply(tx: Executor, event: Stripe.Event): Promise<Applied> {
+  async function apply(uow: UnitOfWork, event: Stripe.Event): Promise<Applied> {
     switch (event.type) {
       case "checkout.session.completed":
         if (event.data.object.payment_status !== "paid") return { result: "awaiting_payment" };
-        return pay(tx, event, event.data.object);
+        return pay(uow, event, event.data.object);
       case "checkout.session.async_payment_succeeded":
-        return pay(tx, event, event.data.object);
+        return pay(uow, event, event.data.object);
       case "checkout.session.expired":
-        return expire(tx, event.data.object);
+        return expire(uow.tx, event.data.object);
       case "charge.refunded":
-        return refund(tx, event, event.data.object);
+        return refund(uow, event, event.data.object);
       default:
         return { result: "ignored" };
     }
@@ -172,23 +170,21 @@ export function createPaymentsService(deps: {
     async handleStripeWebhook(rawBody: Buffer, signature: string | undefined): Promise<string> {
       const stripe = requireStripe();
       const event = stripe.verifyEvent(rawBody, signature);
-      let publish: (() => void) | undefined;
-      const result = await db.transaction(async (tx) => {
+      const result = await withTransaction(deps, async (uow) => {
+        const { tx } = uow;
         const [claimed] = await tx
           .insert(stripeEvents)
           .values({ id: event.id, type: event.type, result: "processing", receivedAt: clock.now() })
           .onConflictDoNothing()
           .returning({ id: stripeEvents.id });
         if (!claimed) return "duplicate";
-        const applied = await apply(tx, event);
+        const applied = await apply(uow, event);
         await tx
           .update(stripeEvents)
           .set({ result: applied.result, orderId: applied.orderId ?? null })
           .where(eq(stripeEvents.id, event.id));
-        publish = applied.publish;
         return applied.result;
       });
-      publish?.();
       stripeEventsTotal.inc({ type: event.type, result });
       if (result === "order_not_found") {
         logger.warn({ eventId: event.id, type: event.type }, "stripe event for an unknown order");

@@ -1,7 +1,8 @@
 import type { Executor } from "../../db/client";
 import type { Clock } from "../../shared/clock";
-import type { EventBus } from "../../shared/events";
+import type { Approval, Events } from "../../shared/events";
 import { newId } from "../../shared/ids";
+import { withTransaction } from "../../shared/unit-of-work";
 import type { AuditService } from "../audit/audit.service";
 import { SignalErrors } from "./signals.errors";
 import {
@@ -22,17 +23,7 @@ export interface Viewer {
   id: string;
   role: "user" | "admin";
 }
-export interface Approval {
-  userId: string;
-  decidedAt: Date;
-}
-
-/** Told synchronously after commit whenever a signal becomes deliverable or stops being so. */
-export interface SignalObserver {
-  opened(signal: SignalRow, approvals: Approval[]): void;
-  approved(signal: SignalRow, approval: Approval): void;
-  cancelled(signalId: string): void;
-}
+export type { Approval } from "../../shared/events";
 
 export type SignalsService = ReturnType<typeof createSignalsService>;
 
@@ -43,12 +34,12 @@ export function createSignalsService(deps: {
   db: Executor;
   clock: Clock;
   audit: AuditService;
-  events: EventBus;
-  onPublished?: () => void;
+  events: Events;
+  /** Counts signals published (a metric). */
+  publishedTotal?: { inc(): void };
 }) {
   const { db, clock } = deps;
   const repo = signalsRepository(db);
-  const observers: SignalObserver[] = [];
   const scopeOf = (p: Publisher) => (p.kind === "producer" ? p.producerId : "admin");
 
   /** A repeat of an idempotent publish: the first signal when the body matches, else 409. */
@@ -60,7 +51,8 @@ export function createSignalsService(deps: {
   async function insertWithRecipients(publisher: Publisher, input: SignalInput, hash: string) {
     const now = clock.now();
     const entitled = (await repo.entitledUsers(now)).filter((u) => isAddressed(u, input.minTier));
-    return db.transaction(async (tx) => {
+    return withTransaction(deps, async (uow) => {
+      const { tx } = uow;
       const txRepo = signalsRepository(tx);
       const signal = await txRepo.insertUnlessDuplicate({
         id: newId("sig", now.getTime()),
@@ -90,15 +82,17 @@ export function createSignalsService(deps: {
         },
         tx,
       );
+      await uow.emit("signals.published", {
+        signal,
+        recipients: recipients.map((r) => ({ userId: r.userId, autoApproved: r.auto })),
+        approvals: recipients.filter((r) => r.auto).map((r) => ({ userId: r.userId, decidedAt: now })),
+      });
+      if (deps.publishedTotal) uow.afterCommit(() => deps.publishedTotal?.inc());
       return { signal, recipients };
     });
   }
 
   return {
-    observe(observer: SignalObserver): void {
-      observers.push(observer);
-    },
-
     /**
      * Publishes and addresses a signal to the users entitled to it right now. The same
      * externalId again returns the first signal (created false) or, with another body, 409.
@@ -116,24 +110,15 @@ export function createSignalsService(deps: {
       const result = await insertWithRecipients(publisher, input, hash);
       if (!result) return replay((await repo.findByExternalId(scope, input.externalId!))!, hash);
 
-      const { signal, recipients } = result;
-      const approvals = recipients
-        .filter((r) => r.auto)
-        .map((r) => ({ userId: r.userId, decidedAt: signal.createdAt }));
-      for (const observer of observers) observer.opened(signal, approvals);
-      deps.onPublished?.();
-      deps.events.emit("signals.published", {
-        signalId: signal.id,
-        recipients: recipients.map((r) => ({ userId: r.userId, autoApproved: r.auto })),
-      });
-      return { signal: toSignalView(signal, clock.now()), created: true };
+      return { signal: toSignalView(result.signal, clock.now()), created: true };
     },
 
     /** One decision per recipient, while the signal is open; audited. */
     async decide(userId: string, signalId: string, choice: "approve" | "reject") {
       const decision = choice === "approve" ? ("approved" as const) : ("rejected" as const);
       const now = clock.now();
-      const decided = await db.transaction(async (tx) => {
+      const decided = await withTransaction(deps, async (uow) => {
+        const { tx } = uow;
         const row = await signalsRepository(tx).decide(signalId, userId, decision, now);
         if (row) {
           await deps.audit.record(
@@ -146,6 +131,8 @@ export function createSignalsService(deps: {
             },
             tx,
           );
+          const signal = (await signalsRepository(tx).findById(signalId))!;
+          await uow.emit("signals.decided", { signal, userId, decision, decidedAt: now });
         }
         return row;
       });
@@ -158,18 +145,14 @@ export function createSignalsService(deps: {
         if (recipient.decision !== "pending") throw SignalErrors.alreadyDecided();
         throw signalStatus(signal, now) === "cancelled" ? SignalErrors.cancelled() : SignalErrors.expired();
       }
-      if (decision === "approved") {
-        const signal = (await repo.findById(signalId))!;
-        for (const observer of observers) observer.approved(signal, { userId, decidedAt: now });
-      }
-      deps.events.emit("signals.decided", { signalId, userId, decision });
       return { signalId, decision, decidedAt: now.toISOString() };
     },
 
     /** Cancels an open signal: devices that have not ACKed it stop seeing it. Repeats are no-ops. */
     async cancel(adminId: string, signalId: string): Promise<SignalView> {
       const now = clock.now();
-      const cancelled = await db.transaction(async (tx) => {
+      const cancelled = await withTransaction(deps, async (uow) => {
+        const { tx } = uow;
         const row = await signalsRepository(tx).cancel(signalId, adminId, now);
         if (row) {
           await deps.audit.record(
@@ -182,12 +165,11 @@ export function createSignalsService(deps: {
             },
             tx,
           );
+          await uow.emit("signals.cancelled", { signalId });
         }
         return row;
       });
       if (cancelled) {
-        for (const observer of observers) observer.cancelled(signalId);
-        deps.events.emit("signals.cancelled", { signalId });
         return toSignalView(cancelled, now);
       }
       const existing = await repo.findById(signalId);

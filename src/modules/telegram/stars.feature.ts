@@ -50,7 +50,7 @@ export function starsFeature(
 
   async function recordPayment(ctx: BotContext) {
     const payment = ctx.message!.successful_payment!;
-    const outcome = await services.orders.markOrderPaid(services.db, {
+    const outcome = await services.orders.markOrderPaid({
       orderId: payment.invoice_payload,
       provider: "stars",
       reference: payment.telegram_payment_charge_id,
@@ -86,7 +86,7 @@ export function starsFeature(
       // Refunded at Telegram earlier (then our side failed): finish our side now.
       if (!(err instanceof GrammyError && /CHARGE_ALREADY_REFUNDED/i.test(err.description))) throw err;
     }
-    const outcome = await services.orders.markOrderRefunded(services.db, {
+    const outcome = await services.orders.markOrderRefunded({
       orderId: order.id,
       provider: "stars",
       reference: order.providerReference,

@@ -1,5 +1,4 @@
 import { Api } from "grammy";
-import type { EventBus } from "../../shared/events";
 import type { Metrics } from "../../shared/metrics";
 import type { RateLimiter } from "../../shared/rate-limit";
 import { adminFeature } from "./admin.feature";
@@ -41,7 +40,6 @@ export type TelegramBot = ReturnType<typeof createTelegramBot>;
  */
 export function createTelegramBot(deps: {
   services: BotServices;
-  events: EventBus;
   rateLimiter: RateLimiter;
   metrics: Pick<Metrics, "counter">;
 }) {
@@ -104,8 +102,7 @@ export function createTelegramBot(deps: {
     },
   });
 
-  const notifications = createNotifications({ events: deps.events, services, outbox, poke, logger });
-  notifications.listen();
+  const notifications = createNotifications({ services, outbox, poke, logger });
   const now = () => services.clock.now();
   const relay = createOrdersRelay({ db: services.db, now });
   const reminders = createExpiryReminders({ db: services.db, now });
@@ -119,12 +116,6 @@ export function createTelegramBot(deps: {
     ],
     logger,
   );
-  // The paid transaction has committed when this fires: relay at once instead of on the next tick.
-  const relayNow = async () => {
-    await jobs.runNow("relay");
-  };
-  deps.events.on("orders.paid", relayNow);
-  deps.events.on("orders.refunded", relayNow);
 
   const poller =
     mode === "polling"
@@ -174,6 +165,11 @@ export function createTelegramBot(deps: {
     sender,
     outbox,
     botUsername: botInfo.username,
+    notifications,
+    /** Moves order events from the outbox to the bot's queue now instead of on the next tick. */
+    relayNow: async () => {
+      await jobs.runNow("relay");
+    },
     /** Everything queued so far reaches the outbox (events composed, order events relayed). */
     async flushNotifications(): Promise<void> {
       await notifications.settled();

@@ -84,7 +84,7 @@ describe("notifications", () => {
 
     it("a device that went offline with approved signals waiting is reported", async () => {
       const { p, user } = await subscriber();
-      t.ctx().deps.events.emit("devices.offline_with_pending", {
+      t.ctx().deps.events.committed("devices.offline_with_pending", {
         deviceId: "dev_x",
         userId: user.id,
         deviceName: "Home <PC>",
@@ -122,7 +122,7 @@ describe("notifications", () => {
     });
 
     it("an event about a user who never used the bot queues nothing", async () => {
-      t.ctx().deps.events.emit("devices.offline_with_pending", {
+      t.ctx().deps.events.committed("devices.offline_with_pending", {
         deviceId: "dev_x",
         userId: "usr_unknown",
         deviceName: "Ghost",

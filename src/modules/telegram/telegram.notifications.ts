@@ -1,6 +1,6 @@
 import { and, eq, inArray, like } from "drizzle-orm";
 import type { Logger } from "pino";
-import type { DomainEvents, EventBus } from "../../shared/events";
+import type { DomainEvents } from "../../shared/events";
 import { decidedText, decisionKeyboard, signalText } from "./signals.views";
 import type { BotServices } from "./telegram.context";
 import { escapeHtml } from "./telegram.format";
@@ -13,12 +13,11 @@ const SYSTEM_VIEWER = { id: "system", role: "admin" as const };
 export const signalMessageKey = (signalId: string, userId: string) => `signal:${signalId}:${userId}`;
 
 /**
- * Turns other modules' domain events into queued messages. No service imports the bot: it
- * listens. Every message has a dedupe key derived from the event, so an event seen twice
- * queues once.
+ * Turns other modules' domain events into queued messages (registered in
+ * `telegram.reactions.ts`). No service imports the bot. Every message has a dedupe key derived
+ * from the event, so an event seen twice queues once.
  */
 export function createNotifications(deps: {
-  events: EventBus;
   services: Pick<BotServices, "db" | "signals" | "executions" | "logger">;
   outbox: ReturnType<typeof outboxRepository>;
   poke(): void;
@@ -30,7 +29,10 @@ export function createNotifications(deps: {
     if ((await outbox.enqueue(messages)) > 0) deps.poke();
   }
 
-  async function signalPublished({ signalId, recipients }: DomainEvents["signals.published"]) {
+  async function signalPublished({
+    signal: { id: signalId },
+    recipients,
+  }: DomainEvents["signals.published"]) {
     const signal = await services.signals.get(SYSTEM_VIEWER, signalId);
     const chats = await chatIdsOf(
       services.db,
@@ -55,7 +57,11 @@ export function createNotifications(deps: {
   }
 
   /** The signal's message loses its buttons and says what was decided (wherever it was decided). */
-  async function signalDecided({ signalId, userId, decision }: DomainEvents["signals.decided"]) {
+  async function signalDecided({
+    signal: { id: signalId },
+    userId,
+    decision,
+  }: DomainEvents["signals.decided"]) {
     const chatId = (await chatIdsOf(services.db, [userId])).get(userId);
     if (chatId === undefined) return;
     const signal = await services.signals.get(SYSTEM_VIEWER, signalId);
@@ -145,16 +151,12 @@ export function createNotifications(deps: {
   return {
     /** Resolves when every notification being composed has been queued (tests, shutdown). */
     async settled(): Promise<void> {
-      // The event bus calls listeners on a later tick; let any just-emitted event reach us first.
-      await new Promise((resolve) => setImmediate(resolve));
       while (running.size > 0) await Promise.allSettled([...running]);
     },
-    listen(): void {
-      deps.events.on("signals.published", guard("signals.published", signalPublished));
-      deps.events.on("signals.decided", guard("signals.decided", signalDecided));
-      deps.events.on("signals.cancelled", guard("signals.cancelled", signalCancelled));
-      deps.events.on("executions.reported", guard("executions.reported", executionReported));
-      deps.events.on("devices.offline_with_pending", guard("devices.offline_with_pending", deviceOffline));
-    },
+    signalPublished: guard("signals.published", signalPublished),
+    signalDecided: guard("signals.decided", signalDecided),
+    signalCancelled: guard("signals.cancelled", signalCancelled),
+    executionReported: guard("executions.reported", executionReported),
+    deviceOffline: guard("devices.offline_with_pending", deviceOffline),
   };
 }

@@ -1,6 +1,8 @@
-import type { Executor, Tx } from "../../db/client";
+import type { Executor } from "../../db/client";
 import type { Clock } from "../../shared/clock";
+import type { Events } from "../../shared/events";
 import { newId } from "../../shared/ids";
+import { withTransaction } from "../../shared/unit-of-work";
 import { UserErrors } from "./users.errors";
 import { type AccessResolver, effectiveRole, type Region, type UserView } from "./users.models";
 import { usersRepository } from "./users.repository";
@@ -13,20 +15,17 @@ export interface TelegramProfile {
   languageCode?: string | null;
 }
 
-/** Runs inside the transaction that creates a user (the affiliate program attributes here). */
-export type UserCreatedHook = (user: UserRow, tx: Tx) => Promise<void>;
-
 export type UsersService = ReturnType<typeof createUsersService>;
 
 export function createUsersService(deps: {
   db: Executor;
   clock: Clock;
+  events: Events;
   adminTelegramIds: ReadonlySet<number>;
   access: () => AccessResolver;
   /** The affiliate code a user was attributed to (the affiliates module answers). */
   referrals: () => { referredBy(userId: string): Promise<string | null> };
 }) {
-  const createdHooks: UserCreatedHook[] = [];
   const repo = usersRepository(deps.db);
 
   async function toView(row: UserRow): Promise<UserView> {
@@ -46,9 +45,6 @@ export function createUsersService(deps: {
 
   return {
     toView,
-    onUserCreated(hook: UserCreatedHook): void {
-      createdHooks.push(hook);
-    },
     findById: (id: string) => repo.findById(id),
     findByTelegramId: (telegramId: number) => repo.findByTelegramId(telegramId),
 
@@ -74,8 +70,8 @@ export function createUsersService(deps: {
         });
         return { user: updated ?? existing, created: false };
       }
-      return deps.db.transaction(async (tx) => {
-        const { row, created } = await usersRepository(tx).insertOrGet({
+      return withTransaction(deps, async (uow) => {
+        const { row, created } = await usersRepository(uow.tx).insertOrGet({
           id: newId("usr", now.getTime()),
           telegramId: profile.telegramId,
           username: profile.username ?? null,
@@ -85,7 +81,7 @@ export function createUsersService(deps: {
           createdAt: now,
           updatedAt: now,
         });
-        if (created) for (const hook of createdHooks) await hook(row, tx);
+        if (created) await uow.emit("users.created", { user: row });
         return { user: row, created };
       });
     },

@@ -1,10 +1,11 @@
 import type { Logger } from "pino";
 import type { Executor } from "../../db/client";
 import type { Clock } from "../../shared/clock";
-import type { EventBus } from "../../shared/events";
+import type { Approval, DomainEvents, Events } from "../../shared/events";
 import type { DevicesService } from "../devices/devices.service";
 import type { DeviceRow } from "../devices/devices.table";
 import type { SignalsService } from "../signals/signals.service";
+import type { SignalRow } from "../signals/signals.table";
 import type { DeliveryBus, DeliveryMessage } from "./delivery.bus";
 import { DeliveryIndex, type PollItem } from "./delivery.index";
 import { claimOfflineWithPending } from "./delivery.offline";
@@ -29,9 +30,9 @@ export function createDeliveryService(deps: {
   db: Executor;
   clock: Clock;
   logger: Logger;
-  devices: Pick<DevicesService, "observe" | "listActive" | "findActive" | "secretOf">;
-  signals: Pick<SignalsService, "observe" | "openApprovals">;
-  events: EventBus;
+  devices: Pick<DevicesService, "listActive" | "findActive" | "secretOf">;
+  signals: Pick<SignalsService, "openApprovals">;
+  events: Events;
   bus: DeliveryBus;
 }) {
   const { clock, bus, logger } = deps;
@@ -121,41 +122,6 @@ export function createDeliveryService(deps: {
     else background("refreshing access", refreshAccess([m.u]));
   }
 
-  deps.signals.observe({
-    opened(signal, approvals) {
-      index.openSignal(signal);
-      const woken: string[] = [];
-      for (const a of approvals) woken.push(...index.approve(signal.id, a.userId, a.decidedAt.getTime()));
-      wake(woken);
-      bus.publish({ k: "open", s: signal.id });
-    },
-    approved(signal, a) {
-      index.openSignal(signal);
-      wake(index.approve(signal.id, a.userId, a.decidedAt.getTime()));
-      bus.publish({ k: "approve", s: signal.id, u: a.userId, at: a.decidedAt.getTime() });
-    },
-    cancelled(signalId) {
-      index.closeSignal(signalId);
-      bus.publish({ k: "close", s: signalId });
-    },
-  });
-
-  deps.devices.observe(({ kind, device }) => {
-    if (kind === "revoked") {
-      index.removeDevice(device.id);
-      waiters.release(device.id);
-    } else {
-      putDevice(device);
-      if (!index.accessOf(device.userId)) background("loading access", refreshAccess([device.userId]));
-    }
-    bus.publish({ k: "device", d: device.id });
-  });
-
-  deps.events.on("entitlements.changed", async ({ userId }) => {
-    await refreshAccess([userId]);
-    bus.publish({ k: "user", u: userId });
-  });
-
   function sweepAccess(): void {
     const soon = nowMs() + ACCESS_SWEEP_MS * 1.5;
     const stale = index.usersWithDevices().filter((u) => (index.accessOf(u)?.until ?? 0) <= soon);
@@ -164,7 +130,45 @@ export function createDeliveryService(deps: {
 
   const sweepOffline = () => claimOfflineWithPending({ db: deps.db, clock, events: deps.events });
 
+  /**
+   * What this instance learns from its own commits (see `delivery.reactions.ts`): applied to the
+   * index at once, so the next poll here sees it, then told to the other instances.
+   */
+  const changes = {
+    signalOpened(signal: SignalRow, approvals: Approval[]): void {
+      index.openSignal(signal);
+      const woken: string[] = [];
+      for (const a of approvals) woken.push(...index.approve(signal.id, a.userId, a.decidedAt.getTime()));
+      wake(woken);
+      bus.publish({ k: "open", s: signal.id });
+    },
+    signalApproved(signal: SignalRow, approval: Approval): void {
+      index.openSignal(signal);
+      wake(index.approve(signal.id, approval.userId, approval.decidedAt.getTime()));
+      bus.publish({ k: "approve", s: signal.id, u: approval.userId, at: approval.decidedAt.getTime() });
+    },
+    signalClosed(signalId: string): void {
+      index.closeSignal(signalId);
+      bus.publish({ k: "close", s: signalId });
+    },
+    deviceChanged({ kind, device }: DomainEvents["devices.changed"]): void {
+      if (kind === "revoked") {
+        index.removeDevice(device.id);
+        waiters.release(device.id);
+      } else {
+        putDevice(device);
+        if (!index.accessOf(device.userId)) background("loading access", refreshAccess([device.userId]));
+      }
+      bus.publish({ k: "device", d: device.id });
+    },
+    async accessChanged(userId: string): Promise<void> {
+      await refreshAccess([userId]);
+      bus.publish({ k: "user", u: userId });
+    },
+  };
+
   return {
+    ...changes,
     /** Tells owners (once per offline spell) about offline devices with signals waiting. */
     sweepOffline,
     async start(): Promise<void> {
@@ -195,14 +199,14 @@ export function createDeliveryService(deps: {
     async lookupSecret(deviceId: string): Promise<string | null> {
       const known = index.device(deviceId);
       if (known) return known.secret;
-      if ((unknown.get(deviceId) ?? 0) > Date.now()) return null;
+      if ((unknown.get(deviceId) ?? 0) > nowMs()) return null;
       const row = await deps.devices.findActive(deviceId);
       if (row) {
         putDevice(row);
         return index.device(deviceId)!.secret;
       }
       if (unknown.size >= UNKNOWN_MAX) unknown.clear();
-      unknown.set(deviceId, Date.now() + UNKNOWN_TTL_MS);
+      unknown.set(deviceId, nowMs() + UNKNOWN_TTL_MS);
       return null;
     },
 

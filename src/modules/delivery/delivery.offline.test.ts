@@ -9,7 +9,7 @@ describe("devices that go offline with signals waiting", () => {
   it("tell their owner once per offline spell, and only while something is un-ACKed", async () => {
     const { app, clock, deps } = ctx();
     const notices: unknown[] = [];
-    deps.events.on("devices.offline_with_pending", (e) => {
+    deps.events.afterCommit("devices.offline_with_pending", (e) => {
       notices.push(e);
     });
     const owner = await createDeviceOwner(deps, "vip", { autoApprove: true, deviceName: "vps-1" });

@@ -2,9 +2,9 @@ import { and, eq, gt, inArray, isNull } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { catalogTiers, type TierRow } from "../catalog/catalog.table";
 import { entitlements } from "../entitlements/entitlements.table";
+import { executions } from "../executions/executions.table";
 import type { UserAccess } from "./delivery.index";
 import { accessFrom } from "./delivery.models";
-import { executions } from "./executions.table";
 
 /** Reads (never writes) what the delivery index is rebuilt from. */
 export function deliveryRepository(db: Executor) {

@@ -1,18 +1,18 @@
 import { sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import type { Clock } from "../../shared/clock";
-import type { EventBus } from "../../shared/events";
+import type { Events } from "../../shared/events";
 import { ONLINE_WINDOW_MS } from "../devices/devices.models";
 import { devices } from "../devices/devices.table";
+import { executions } from "../executions/executions.table";
 import { signalRecipients, signals } from "../signals/signals.table";
-import { executions } from "./executions.table";
 
 /**
  * SPEC.md: when a device with approved but un-ACKed signals goes offline, its owner is told
  * once. The claim is one conditional UPDATE, so with several instances sweeping, exactly one
  * of them emits the notification for each offline spell.
  */
-export async function claimOfflineWithPending(deps: { db: Executor; clock: Clock; events: EventBus }) {
+export async function claimOfflineWithPending(deps: { db: Executor; clock: Clock; events: Events }) {
   const now = deps.clock.now();
   const cutoff = new Date(now.getTime() - ONLINE_WINDOW_MS);
   const pending = sql`
@@ -31,8 +31,9 @@ export async function claimOfflineWithPending(deps: { db: Executor; clock: Clock
   const rows = (
     result as unknown as { rows: { id: string; user_id: string; name: string; pending: number }[] }
   ).rows;
+  // The claim is a single statement that has committed: its reactions may run now.
   for (const row of rows) {
-    deps.events.emit("devices.offline_with_pending", {
+    deps.events.committed("devices.offline_with_pending", {
       deviceId: row.id,
       userId: row.user_id,
       deviceName: row.name,

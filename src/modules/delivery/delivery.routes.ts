@@ -7,8 +7,6 @@ import type { NonceStore } from "../../shared/signing";
 import { SignedRequestErrors } from "../devices/devices.errors";
 import type { DevicesService } from "../devices/devices.service";
 import { createSignatureGuard, keepSignedBodies, requireSigningHeaders } from "../devices/devices.signing";
-import type { PollItem } from "./delivery.index";
-import type { DeliveryService } from "./delivery.service";
 import {
   AckBody,
   ErrorBody,
@@ -19,8 +17,10 @@ import {
   PollResponse,
   TradeBody,
   TradeSchema,
-} from "./executions.schemas";
-import type { DeviceIdentity, ExecutionsService } from "./executions.service";
+} from "../executions/executions.schemas";
+import type { DeviceIdentity, ExecutionsService } from "../executions/executions.service";
+import type { PollItem } from "./delivery.index";
+import type { DeliveryService } from "./delivery.service";
 
 const POLL_URL = "/api/v1/device/poll";
 
@@ -71,7 +71,6 @@ export function deliveryRoutes(deps: {
       await verify(req);
       deps.devices.touch(req.signerId!);
     });
-    await delivery.start();
     new Gauge({
       name: "device_polls_waiting",
       help: "Long polls parked on this instance",
@@ -81,8 +80,8 @@ export function deliveryRoutes(deps: {
       },
     });
     // Parked polls answer at once when the server starts closing, so shutdown never waits 30 s.
+    // (The delivery module itself is started and stopped by main.ts, with the other background work.)
     app.addHook("preClose", async () => delivery.releaseWaiters());
-    app.addHook("onClose", async () => delivery.stop());
 
     app.get(
       POLL_URL,

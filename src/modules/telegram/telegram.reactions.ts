@@ -1,0 +1,18 @@
+import type { Events } from "../../shared/events";
+import type { TelegramBot } from "./telegram.module";
+
+/**
+ * What the bot tells people, after the change that causes it has committed. Payments reach the
+ * buyer through the durable outbox row the settlement writes (`telegram.relay.ts`); these
+ * reactions only relay it at once instead of on the relay's next tick.
+ */
+export function registerTelegramReactions(events: Events, telegram: TelegramBot): void {
+  const { notifications } = telegram;
+  events.afterCommit("orders.paid", telegram.relayNow);
+  events.afterCommit("orders.refunded", telegram.relayNow);
+  events.afterCommit("signals.published", notifications.signalPublished);
+  events.afterCommit("signals.decided", notifications.signalDecided);
+  events.afterCommit("signals.cancelled", notifications.signalCancelled);
+  events.afterCommit("executions.reported", notifications.executionReported);
+  events.afterCommit("devices.offline_with_pending", notifications.deviceOffline);
+}
