@@ -3,6 +3,7 @@
 // docs/device-protocol.md. `signing_test sign ...` prints the headers for one request so the
 // vitest file can send it to a live server.
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include "check.h"
@@ -119,8 +120,31 @@ static int signOne(int argc, char **argv) {
   return 0;
 }
 
+// "-" stands for an empty field.
+static string unhex(const std::string &hex) {
+  string out;
+  if (hex == "-") return out;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back((char)std::stoi(hex.substr(i, 2), nullptr, 16));
+  return out;
+}
+
+// batch: stdin lines "hex(secret) hex(method) hex(path) timestamp hex(nonce) hex(body)" ("-" for an
+// empty field); prints one signature per line, which the vitest file compares with the server's.
+static int signBatch() {
+  std::string secret, method, path, nonce, body;
+  long timestamp;
+  while (std::cin >> secret >> method >> path >> timestamp >> nonce >> body) {
+    MqlArray<uchar> bytes;
+    for (char c : unhex(body)) bytes.v.push_back((uchar)c);
+    string canonical = SdCanonicalString(unhex(method), unhex(path), IntegerToString(timestamp), unhex(nonce), bytes);
+    std::printf("%s\n", SdHmacSha256Hex(unhex(secret), canonical).c_str());
+  }
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc > 1 && string(argv[1]) == "sign") return signOne(argc, argv);
+  if (argc > 1 && string(argv[1]) == "batch") return signBatch();
   sha256();
   rfc4231();
   pinnedVector();
