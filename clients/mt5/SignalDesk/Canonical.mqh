@@ -21,9 +21,10 @@ string SdTrimBaseUrl(const string baseUrl)
    string url = baseUrl;
    StringTrimLeft(url);
    StringTrimRight(url);
-   while(StringLen(url) > 0 && StringGetCharacter(url, StringLen(url) - 1) == '/')
-      url = StringSubstr(url, 0, StringLen(url) - 1);
-   return url;
+   int end = StringLen(url);
+   while(end > 0 && StringGetCharacter(url, end - 1) == '/')
+      end--;
+   return end > 0 ? StringSubstr(url, 0, end) : "";
   }
 
 // The request target the server sees: the base URL's own path (if any) followed by the API

@@ -536,7 +536,8 @@ string SdJsonQuote(const string text)
       ushort c = StringGetCharacter(text, i);
       if(c != '"' && c != '\\' && c >= 0x20)
          continue;
-      out += StringSubstr(text, runStart, i - runStart);
+      if(i > runStart)
+         out += StringSubstr(text, runStart, i - runStart);
       if(c == '"') out += "\\\"";
       else if(c == '\\') out += "\\\\";
       else if(c == 10) out += "\\n";
@@ -545,7 +546,8 @@ string SdJsonQuote(const string text)
       else out += StringFormat("\\u%04x", (int)c);
       runStart = i + 1;
      }
-   out += StringSubstr(text, runStart, n - runStart);
+   if(n > runStart)
+      out += StringSubstr(text, runStart, n - runStart);
    return out + "\"";
   }
 

@@ -70,4 +70,37 @@ void SdPanelLines(const SdPanelState &p, SD_ARR_REF(string, lines))
    lines[5] = "Last: " + (p.lastEvent == "" ? "-" : p.lastEvent);
   }
 
+// Splits the panel lines into pieces of at most `width` characters, at spaces where possible
+// (a chart label shows at most 63 characters); continuation pieces are indented.
+void SdWrapLines(SD_ARR_CREF(string, lines), const int width, SD_ARR_REF(string, out))
+  {
+   ArrayResize(out, 0);
+   for(int i = 0; i < ArraySize(lines); i++)
+     {
+      string rest = lines[i];
+      bool first = true;
+      while(true)
+        {
+         string piece = first ? rest : "   " + rest;
+         int limit = first ? width : width - 3;
+         int n = ArraySize(out);
+         ArrayResize(out, n + 1);
+         if(StringLen(piece) <= width)
+           {
+            out[n] = piece;
+            break;
+           }
+         int cut = limit;
+         while(cut > limit / 2 && StringGetCharacter(rest, cut) != ' ')
+            cut--;
+         if(cut <= limit / 2)
+            cut = limit;
+         out[n] = (first ? "" : "   ") + StringSubstr(rest, 0, cut);
+         rest = StringSubstr(rest, cut);
+         StringTrimLeft(rest);
+         first = false;
+        }
+     }
+  }
+
 #endif

@@ -411,6 +411,21 @@ static void panel() {
   p.lastError = 5203;
   p.retryIn = 8;
   check_str("panel offline", SdConnectionText(p), "no connection (error 5203); retry in 8 s");
+  MqlArray<string> in, wrapped;
+  ArrayResize(in, 2);
+  in[0] = "SignalDesk: WebRequest NOT ALLOWED: add https://signals.example.com in Tools > Options > Expert Advisors";
+  in[1] = "short";
+  SdWrapLines(in, 63, wrapped);
+  check_int("a long panel line is wrapped for a 63-character label", ArraySize(wrapped), 4);
+  check_str("a short one is kept", wrapped[3], "short");
+  check_str("wrapped at a space", wrapped[0], "SignalDesk: WebRequest NOT ALLOWED: add");
+  check_str("continuations are indented", wrapped[1], "   https://signals.example.com in Tools > Options > Expert");
+  bool fits = true;
+  for (int i = 0; i < ArraySize(wrapped); i++) fits = fits && StringLen(wrapped[i]) <= 63;
+  check_true("every piece fits", fits);
+  in[0] = string(150, 'x');
+  SdWrapLines(in, 63, wrapped);
+  check_true("a line without spaces is cut hard", ArraySize(wrapped) == 4 && StringLen(wrapped[0]) == 63 && StringLen(wrapped[1]) == 63);
 }
 
 int main() {
