@@ -88,6 +88,10 @@ int Http(const string method, const string apiPath, const string body, const int
    int status = WebRequest(method, SdTrimBaseUrl(InpServerUrl) + apiPath, headers, timeoutMs, data, result,
                            responseHeaders);
    g_lastError = status == -1 ? GetLastError() : 0;
+   // The server's Date header corrects a PC clock that is off, even when it answered 401.
+   long serverDate = 0;
+   if(status > 0 && SdParseHttpDate(SdHeaderValue(responseHeaders, "Date"), serverDate))
+      g_offset = serverDate - (long)TimeGMT();
    ArrayResize(response, ArraySize(result));
    for(int i = 0; i < ArraySize(result); i++)
       response[i] = (uchar)result[i];

@@ -69,31 +69,47 @@ int SdJitterMs(const int delaySeconds, const int randomValue)
    return (int)((long)delaySeconds * 200 * (r % 32768) / 32768);
   }
 
-// The integer value of header `name` in WebRequest's response headers ("Name: value\r\n..."),
-// or -1. Names compare case-insensitively.
+// The value of header `name` in WebRequest's response headers ("Name: value\r\n..."), or "".
+// Names compare case-insensitively.
+string SdHeaderValue(const string headers, const string name)
+  {
+   string upperHeaders = headers;
+   string upperName = name + ":";
+   StringToUpper(upperHeaders);
+   StringToUpper(upperName);
+   int at = StringFind(upperHeaders, upperName);
+   while(at > 0 && StringGetCharacter(upperHeaders, at - 1) != '\n')
+      at = StringFind(upperHeaders, upperName, at + 1);
+   if(at < 0)
+      return "";
+   int start = at + StringLen(upperName);
+   int end = StringFind(headers, "\r\n", start);
+   if(end < 0)
+      end = StringFind(headers, "\n", start);
+   if(end < 0)
+      end = StringLen(headers);
+   string value = end > start ? StringSubstr(headers, start, end - start) : "";
+   StringTrimLeft(value);
+   StringTrimRight(value);
+   return value;
+  }
+
+// The non-negative integer value of a header, or -1.
 int SdHeaderInt(const string headers, const string name)
   {
-   string lowerHeaders = headers;
-   string lowerName = name;
-   StringToUpper(lowerHeaders);
-   StringToUpper(lowerName);
-   int at = StringFind(lowerHeaders, lowerName + ":");
-   while(at > 0 && StringGetCharacter(lowerHeaders, at - 1) != '\n')
-      at = StringFind(lowerHeaders, lowerName + ":", at + 1);
-   if(at < 0)
+   string value = SdHeaderValue(headers, name);
+   int n = StringLen(value);
+   if(n == 0 || n > 9)
       return -1;
-   int i = at + StringLen(lowerName) + 1;
-   while(i < StringLen(headers) && StringGetCharacter(headers, i) == ' ')
-      i++;
-   int v = 0, digits = 0;
-   while(i < StringLen(headers) && StringGetCharacter(headers, i) >= '0' && StringGetCharacter(headers, i) <= '9' &&
-         digits < 9)
+   int v = 0;
+   for(int i = 0; i < n; i++)
      {
-      v = v * 10 + (StringGetCharacter(headers, i) - '0');
-      i++;
-      digits++;
+      ushort c = StringGetCharacter(value, i);
+      if(c < '0' || c > '9')
+         return -1;
+      v = v * 10 + (c - '0');
      }
-   return digits > 0 ? v : -1;
+   return v;
   }
 
 #endif

@@ -113,6 +113,23 @@ bool SdParseIso(const string text, long &unixSeconds)
    return true;
   }
 
+// Parses an HTTP Date header ("Sat, 21 Nov 2026 10:00:00 GMT", RFC 9110 IMF-fixdate) into
+// Unix seconds, so a terminal whose clock is off can still sign with the server's time.
+bool SdParseHttpDate(const string text, long &unixSeconds)
+  {
+   unixSeconds = 0;
+   if(StringLen(text) != 29 || StringSubstr(text, 26, 3) != "GMT")
+      return false;
+   string months = "JanFebMarAprMayJunJulAugSepOctNovDec";
+   int month = StringFind(months, StringSubstr(text, 8, 3));
+   int day = SdDigitsAt(text, 5, 2), year = SdDigitsAt(text, 12, 4);
+   int hour = SdDigitsAt(text, 17, 2), minute = SdDigitsAt(text, 20, 2), second = SdDigitsAt(text, 23, 2);
+   if(month < 0 || month % 3 != 0 || day < 1 || year < 0 || hour < 0 || minute < 0 || second < 0)
+      return false;
+   unixSeconds = SdDaysFromCivil(year, month / 3 + 1, day) * 86400 + hour * 3600 + minute * 60 + second;
+   return true;
+  }
+
 // The trade server's zone offset from UTC, from TimeTradeServer() - TimeGMT(), rounded to the
 // quarter hour (every real zone is a multiple of 15 minutes; the raw difference carries jitter).
 long SdRoundZoneOffset(const long rawSeconds)

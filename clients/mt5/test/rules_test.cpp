@@ -280,6 +280,9 @@ static void backoff() {
   check_true("jitter is at most 20%", SdJitterMs(60, 32767) <= 12000 && SdJitterMs(60, 0) == 0);
   check_int("Retry-After is read from the headers", SdHeaderInt("Content-Type: x\r\nretry-after: 42\r\n", "Retry-After"), 42);
   check_int("a header that is absent reads -1", SdHeaderInt("X-Retry-After: 5\r\n", "Retry-After"), -1);
+  check_str("a header value", SdHeaderValue("Date: Sat, 21 Nov 2026 10:00:00 GMT\r\nX: y\r\n", "date"),
+            "Sat, 21 Nov 2026 10:00:00 GMT");
+  check_int("a date is not a number", SdHeaderInt("Retry-After: Sat, 21 Nov 2026\r\n", "Retry-After"), -1);
 }
 
 static void times() {
@@ -295,6 +298,10 @@ static void times() {
   check_true("a date alone is refused", !SdParseIso("2026-11-21", t));
   check_true("garbage is refused", !SdParseIso("yesterday at noon, roughly", t));
   check_true("a month 13 is refused", !SdParseIso("2026-13-21T10:00:00Z", t));
+  check_true("parse an HTTP Date header", SdParseHttpDate("Sat, 21 Nov 2026 10:00:00 GMT", t) && t == 1795255200);
+  check_true("parse an HTTP date in March", SdParseHttpDate("Sun, 01 Mar 2026 00:00:01 GMT", t) && t == 1772323201);
+  check_true("a date in another zone is refused", !SdParseHttpDate("Sat, 21 Nov 2026 10:00:00 CET", t));
+  check_true("a bad month is refused", !SdParseHttpDate("Sat, 21 Nox 2026 10:00:00 GMT", t));
   check_int("zone offset rounds to the quarter hour", SdRoundZoneOffset(7199), 7200);
   check_int("negative zone offsets round too", SdRoundZoneOffset(-18001), -18000);
 }
