@@ -135,6 +135,9 @@ describe("the MT5 EA's shared code, compiled with g++", () => {
         "ok an out-of-range value is reported once over three polls",
         "ok backoff after timeouts: 1 s doubling to 60 s",
         "ok a 401 waits at least 60 s",
+        "ok a 429 waits Retry-After",
+        "ok parse an HTTP Date header",
+        "ok a long panel line is wrapped for a 63-character label",
         "ok a reversal ends the first trade",
       ]),
     );
