@@ -21,6 +21,7 @@ import { entitlementsRoutes } from "./modules/entitlements/entitlements.routes";
 import { executionsRoutes } from "./modules/executions/executions.routes";
 import { ordersRoutes } from "./modules/orders/orders.routes";
 import { checkoutRoutes, stripeWebhookRoutes } from "./modules/payments/payments.routes";
+import { couponsRoutes } from "./modules/pricing/coupons.routes";
 import { pricingRoutes } from "./modules/pricing/pricing.routes";
 import { producersRoutes } from "./modules/producers/producers.routes";
 import { signalsRoutes } from "./modules/signals/signals.routes";
@@ -123,6 +124,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(catalogRoutes(deps));
   await app.register(entitlementsRoutes(deps));
   await app.register(pricingRoutes(deps));
+  await app.register(couponsRoutes(deps));
   await app.register(devicesRoutes(deps));
   await app.register(producersRoutes(deps));
   await app.register(signalsRoutes(deps));

@@ -17,6 +17,7 @@ import { createOrdersService } from "./modules/orders/orders.service";
 import { createSweeper } from "./modules/orders/orders.sweeper";
 import { createPaymentsService } from "./modules/payments/payments.service";
 import { createStripeGateway } from "./modules/payments/payments.stripe";
+import { createCouponsService } from "./modules/pricing/coupons.service";
 import { DEFAULT_PRICING } from "./modules/pricing/pricing.models";
 import { createRateProvider, withFxRates } from "./modules/pricing/pricing.rates";
 import { createPricingService } from "./modules/pricing/pricing.service";
@@ -81,11 +82,13 @@ export async function createDeps(input: DepsInput) {
       "status",
     ]),
   });
+  const coupons = createCouponsService({ db, clock, audit });
   const pricing = createPricingService({
     catalog,
     rates: fxRates,
     settings: pricingSettings,
     referrals: affiliates,
+    coupons,
   });
   const users = createUsersService({
     db,
@@ -153,7 +156,16 @@ export async function createDeps(input: DepsInput) {
     },
   });
   const idempotency = createIdempotencyService({ db, clock });
-  const orders = createOrdersService({ db, clock, pricing, entitlements, audit, events, metrics });
+  const orders = createOrdersService({
+    db,
+    clock,
+    pricing,
+    coupons,
+    entitlements,
+    audit,
+    events,
+    metrics,
+  });
   const stripe = await createStripeGateway(config.stripe, clock);
   const payments = createPaymentsService({
     db,
@@ -188,6 +200,7 @@ export async function createDeps(input: DepsInput) {
             catalog,
             entitlements,
             pricing,
+            coupons,
             orders,
             payments,
             devices,
@@ -216,6 +229,7 @@ export async function createDeps(input: DepsInput) {
     catalog,
     entitlements,
     pricing,
+    coupons,
     affiliates,
     tokens,
     guards,

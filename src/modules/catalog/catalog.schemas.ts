@@ -28,6 +28,8 @@ export const TierSchema = z.object({
   name: z.string(),
   monthlyPriceMinor: z.number().int(),
   features: FeaturesSchema,
+  /** Days of free trial (once per account, never after a paid order); 0 = none. */
+  trialDays: z.number().int(),
 });
 
 export const CatalogSchema = z.object({
@@ -66,6 +68,7 @@ export const CreateTierBody = z.object({
   name,
   monthlyPriceMinor: z.number().int().min(1).max(100_000_000),
   features: FeaturesSchema,
+  trialDays: z.number().int().min(0).max(90).optional(),
 });
 export const PatchTierBody = CreateTierBody.omit({ productId: true, level: true }).partial();
 export const IdParams = z.object({ id: z.string().min(1).max(64) });

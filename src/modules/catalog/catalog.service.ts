@@ -226,7 +226,7 @@ export function createCatalogService(deps: { db: Executor; clock: Clock; audit: 
     updateTier: (
       actor: Actor,
       id: string,
-      patch: Partial<Pick<TierRow, "name" | "monthlyPriceMinor" | "features">>,
+      patch: Partial<Pick<TierRow, "name" | "monthlyPriceMinor" | "features" | "trialDays">>,
     ) =>
       adminWrite(actor, "catalog.tier_updated", "tier", (tx) =>
         one(
@@ -269,6 +269,7 @@ export interface CatalogView {
         name: string;
         monthlyPriceMinor: number;
         features: TierRow["features"];
+        trialDays: number;
       }[];
     }[];
   }[];
@@ -299,6 +300,7 @@ function buildView(categories: CategoryRow[], products: ProductRow[], tiers: Tie
                 name: t.name,
                 monthlyPriceMinor: t.monthlyPriceMinor,
                 features: t.features,
+                trialDays: t.trialDays,
               })),
           })),
       })),

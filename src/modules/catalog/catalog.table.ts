@@ -49,6 +49,8 @@ export const catalogTiers = pgTable(
     name: text("name").notNull(),
     monthlyPriceMinor: integer("monthly_price_minor").notNull(),
     features: jsonb("features").$type<Required<Features>>().notNull(),
+    /** A free trial of this many days, once per Telegram account; 0 = no trial. */
+    trialDays: integer("trial_days").notNull().default(0),
     archivedAt: tstz("archived_at"),
     createdAt: tstz("created_at").notNull(),
     updatedAt: tstz("updated_at").notNull(),
@@ -56,6 +58,7 @@ export const catalogTiers = pgTable(
   (t) => [
     uniqueIndex("catalog_tiers_product_level_key").on(t.productId, t.level),
     check("catalog_tiers_price_positive", sql`${t.monthlyPriceMinor} > 0`),
+    check("catalog_tiers_trial_days", sql`${t.trialDays} between 0 and 90`),
   ],
 );
 

@@ -4,5 +4,15 @@ export const EntitlementErrors = defineErrors({
   notFound: { code: "entitlements.not_found", status: 404, title: "Entitlement not found" },
   userNotFound: { code: "users.not_found", status: 404, title: "User not found" },
   tierNotFound: { code: "catalog.tier_not_found", status: 404, title: "Tier not found" },
+  trialUsed: {
+    code: "entitlements.trial_used",
+    status: 409,
+    title: "A free trial is once per account, and not after a paid plan",
+  },
+  trialUnavailable: {
+    code: "entitlements.trial_unavailable",
+    status: 409,
+    title: "This plan has no free trial",
+  },
   required: { code: "entitlements.required", status: 403, title: "Your plan does not include this feature" },
 });

@@ -4,6 +4,27 @@ import { currentUser, type Guards } from "../auth/auth.guards";
 import { PAID_LEVELS } from "../catalog/catalog.models";
 import { LEVELS } from "../users/users.models";
 import type { EntitlementsService } from "./entitlements.service";
+import { ENTITLEMENT_SOURCES, type EntitlementRow } from "./entitlements.table";
+
+const PeriodSchema = z
+  .object({
+    id: z.string(),
+    tierId: z.string(),
+    level: z.enum(PAID_LEVELS),
+    startsAt: z.string(),
+    expiresAt: z.string(),
+    kind: z.enum(ENTITLEMENT_SOURCES),
+  })
+  .meta({ id: "TrialPeriod" });
+
+const periodView = (row: EntitlementRow) => ({
+  id: row.id,
+  tierId: row.tierId,
+  level: row.level,
+  startsAt: row.startsAt.toISOString(),
+  expiresAt: row.expiresAt.toISOString(),
+  kind: row.sourceKind,
+});
 
 const EntitlementsView = z.object({
   tier: z.enum(LEVELS),
@@ -21,6 +42,8 @@ const EntitlementsView = z.object({
       startsAt: z.string(),
       expiresAt: z.string(),
       source: z.union([z.object({ orderId: z.string() }), z.object({ grantedBy: z.string() })]),
+      /** What created the period: a paid order, an admin grant, a free trial or a renewal's grace. */
+      kind: z.enum(ENTITLEMENT_SOURCES),
       active: z.boolean(),
     }),
   ),
@@ -39,6 +62,21 @@ export function entitlementsRoutes(deps: {
         schema: { tags: ["entitlements"], response: { 200: EntitlementsView } },
       },
       (req) => entitlements.view(currentUser(req).id),
+    );
+
+    // A free trial of a tier with `trialDays` (SPEC.md §Subscriptions): once per account, never after paying.
+    app.post(
+      "/api/v1/me/trials",
+      {
+        onRequest: guards.requireUser,
+        schema: {
+          tags: ["entitlements"],
+          body: z.object({ tierId: z.string().min(1).max(64) }),
+          response: { 201: PeriodSchema },
+        },
+      },
+      async (req, reply) =>
+        reply.code(201).send(periodView(await entitlements.startTrial(currentUser(req).id, req.body.tierId))),
     );
 
     app.post(

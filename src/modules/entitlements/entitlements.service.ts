@@ -1,5 +1,6 @@
-import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
+import { isUniqueViolation } from "../../db/errors";
 import type { Clock } from "../../shared/clock";
 import type { Events } from "../../shared/events";
 import { newId } from "../../shared/ids";
@@ -7,6 +8,7 @@ import { type UnitOfWork, withTransaction } from "../../shared/unit-of-work";
 import type { AuditService } from "../audit/audit.service";
 import type { CatalogService } from "../catalog/catalog.service";
 import type { TierRow } from "../catalog/catalog.table";
+import { orders } from "../orders/orders.table";
 import type { AccessResolver, Features, Level } from "../users/users.models";
 import { users } from "../users/users.table";
 import { EntitlementErrors } from "./entitlements.errors";
@@ -19,13 +21,28 @@ export interface GrantInput {
   userId: string;
   tier: Pick<TierRow, "id" | "level">;
   days: number;
-  source: { orderId: string } | { grantedBy: string };
+  /**
+   * What the period is for: an order, an admin, or a period that may exist once per
+   * `reference` (a trial per account, a grace per failed renewal invoice).
+   */
+  source:
+    | { orderId: string }
+    | { grantedBy: string }
+    | { kind: "trial" | "grace"; reference: string; grantedBy: string };
+}
+
+function sourceColumns(source: GrantInput["source"]) {
+  if ("orderId" in source) return { sourceKind: "order" as const, orderId: source.orderId };
+  if ("kind" in source) {
+    return { sourceKind: source.kind, reference: source.reference, grantedBy: source.grantedBy };
+  }
+  return { sourceKind: "admin" as const, grantedBy: source.grantedBy };
 }
 
 export function createEntitlementsService(deps: {
   db: Executor;
   clock: Clock;
-  catalog: Pick<CatalogService, "findTier">;
+  catalog: Pick<CatalogService, "findTier" | "purchasableTier">;
   audit: AuditService;
   events: Events;
 }) {
@@ -78,9 +95,7 @@ export function createEntitlementsService(deps: {
         level: input.tier.level,
         startsAt,
         expiresAt: new Date(startsAt.getTime() + input.days * DAY_MS),
-        sourceKind: "orderId" in input.source ? "order" : "admin",
-        orderId: "orderId" in input.source ? input.source.orderId : null,
-        grantedBy: "grantedBy" in input.source ? input.source.grantedBy : null,
+        ...sourceColumns(input.source),
         createdAt: now,
       })
       .returning();
@@ -103,6 +118,57 @@ export function createEntitlementsService(deps: {
     return row;
   }
 
+  /** Revokes the period that exists for `reference` (a grace that a late payment replaces). */
+  async function revokeByReference(uow: UnitOfWork, reference: string, by: string) {
+    const [row] = await uow.tx
+      .update(entitlements)
+      .set({ revokedAt: clock.now(), revokedBy: by })
+      .where(and(eq(entitlements.reference, reference), isNull(entitlements.revokedAt)))
+      .returning();
+    if (row) await uow.emit("entitlements.changed", { userId: row.userId });
+    return row;
+  }
+
+  /**
+   * A free trial of a tier (`trialDays`), once per Telegram account and never for someone who
+   * has paid before. The user's row is locked before the checks, and the period's unique
+   * reference settles a race between two requests of the same user.
+   */
+  async function startTrial(userId: string, tierId: string): Promise<EntitlementRow> {
+    const tier = await deps.catalog.purchasableTier(tierId);
+    if (!tier) throw EntitlementErrors.tierNotFound();
+    if (tier.trialDays <= 0) throw EntitlementErrors.trialUnavailable(`${tier.name} has no free trial`);
+    const reference = `trial:${userId}`;
+    try {
+      return await withTransaction(deps, async (uow) => {
+        const { tx } = uow;
+        await tx.execute(sql`select 1 from ${users} where ${users.id} = ${userId} for update`);
+        const [used] = await tx
+          .select({ id: entitlements.id })
+          .from(entitlements)
+          .where(eq(entitlements.reference, reference));
+        if (used) throw EntitlementErrors.trialUsed("This account has had its free trial");
+        const [paid] = await tx
+          .select({ id: orders.id })
+          .from(orders)
+          .where(and(eq(orders.userId, userId), inArray(orders.status, ["paid", "refunded"])))
+          .limit(1);
+        if (paid) throw EntitlementErrors.trialUsed("Free trials are for accounts that have not paid before");
+        return grantPeriod(uow, {
+          userId,
+          tier,
+          days: tier.trialDays,
+          source: { kind: "trial", reference, grantedBy: "trial" },
+        });
+      });
+    } catch (err) {
+      if (isUniqueViolation(err, "entitlements_reference_key")) {
+        throw EntitlementErrors.trialUsed("This account has had its free trial");
+      }
+      throw err;
+    }
+  }
+
   const resolver: AccessResolver = {
     tierOf: async (userId, at) => (await access(userId, at)).tier,
     featuresOf: async (userId, at) => (await access(userId, at)).features,
@@ -114,6 +180,8 @@ export function createEntitlementsService(deps: {
     periodsOf,
     grantPeriod,
     revokeForOrder,
+    revokeByReference,
+    startTrial,
     async hasFeature(userId: string, feature: keyof Features, at?: Date): Promise<boolean> {
       return Boolean((await resolver.featuresOf(userId, at))[feature]);
     },
@@ -185,6 +253,7 @@ export function createEntitlementsService(deps: {
             startsAt: p.startsAt.toISOString(),
             expiresAt: p.expiresAt.toISOString(),
             source: p.orderId ? { orderId: p.orderId } : { grantedBy: p.grantedBy ?? "" },
+            kind: p.sourceKind,
             active: isActive(p, now),
           })),
       };

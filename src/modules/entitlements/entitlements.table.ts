@@ -3,6 +3,9 @@ import { tstz } from "../../db/columns";
 import { catalogTiers } from "../catalog/catalog.table";
 import { users } from "../users/users.table";
 
+export const ENTITLEMENT_SOURCES = ["order", "admin", "trial", "grace"] as const;
+export type EntitlementSource = (typeof ENTITLEMENT_SOURCES)[number];
+
 /** A period during which a user holds a tier. Revoked periods stay for history. */
 export const entitlements = pgTable(
   "entitlements",
@@ -17,7 +20,12 @@ export const entitlements = pgTable(
     level: text("level", { enum: ["premium", "vip", "enterprise"] }).notNull(),
     startsAt: tstz("starts_at").notNull(),
     expiresAt: tstz("expires_at").notNull(),
-    sourceKind: text("source_kind", { enum: ["order", "admin"] }).notNull(),
+    sourceKind: text("source_kind", { enum: ENTITLEMENT_SOURCES }).notNull(),
+    /**
+     * What this period may exist for only once: "trial:<userId>" (one trial per Telegram
+     * account), "grace:<invoice>" (one grace per failed renewal). Unique, so a race grants once.
+     */
+    reference: text("reference"),
     /** The order that paid for this period: a refund revokes exactly this row. */
     orderId: text("order_id"),
     grantedBy: text("granted_by"),
@@ -28,6 +36,7 @@ export const entitlements = pgTable(
   (t) => [
     index("entitlements_user_idx").on(t.userId, t.expiresAt),
     uniqueIndex("entitlements_order_key").on(t.orderId),
+    uniqueIndex("entitlements_reference_key").on(t.reference),
   ],
 );
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MonthsSchema, QuoteSchema, RegionSchema } from "../pricing/pricing.routes";
+import { CouponCodeSchema, MonthsSchema, QuoteSchema, RegionSchema } from "../pricing/pricing.routes";
 import { ORDER_PROVIDERS, ORDER_STATUSES } from "./orders.table";
 
 export const CreateOrderBody = z.object({
@@ -7,6 +7,8 @@ export const CreateOrderBody = z.object({
   months: MonthsSchema,
   /** Defaults to the buyer's region, then GB, like a quote. */
   region: RegionSchema.optional(),
+  /** API.md §14: the coupon is checked and a redemption reserved as the order is created. */
+  coupon: CouponCodeSchema.optional(),
 });
 
 export const OrderIdParams = z.object({ id: z.string().min(1).max(64) });
@@ -28,6 +30,7 @@ export const OrderSchema = z
     months: z.number().int(),
     region: RegionSchema,
     quote: QuoteSchema,
+    coupon: z.string().nullable(),
     totalMinor: z.number().int(),
     currency: z.string(),
     provider: z.enum(ORDER_PROVIDERS).nullable(),

@@ -8,6 +8,7 @@ import type { Metrics } from "../../shared/metrics";
 import { withTransaction } from "../../shared/unit-of-work";
 import type { AuditService } from "../audit/audit.service";
 import type { EntitlementsService } from "../entitlements/entitlements.service";
+import type { CouponsService } from "../pricing/coupons.service";
 import type { Quote, QuoteMonths, RegionCode } from "../pricing/pricing.models";
 import type { PricingService } from "../pricing/pricing.service";
 import { OrderErrors } from "./orders.errors";
@@ -22,6 +23,7 @@ export interface NewOrder {
   tierId: string;
   months: QuoteMonths;
   region?: RegionCode;
+  coupon?: string;
 }
 
 export interface ListRequest {
@@ -51,6 +53,7 @@ export function createOrdersService(deps: {
   db: Executor;
   clock: Clock;
   pricing: Pick<PricingService, "quote">;
+  coupons: Pick<CouponsService, "reserve">;
   entitlements: Pick<EntitlementsService, "grantPeriod" | "revokeForOrder">;
   audit: Pick<AuditService, "record">;
   events: Events;
@@ -73,10 +76,16 @@ export function createOrdersService(deps: {
       months: input.months,
       region: input.region ?? buyer.region ?? "GB",
       userId: buyer.id,
+      coupon: input.coupon,
     });
   }
 
-  async function insertQuoted(executor: Executor, buyer: { id: string }, quote: Quote): Promise<OrderRow> {
+  /**
+   * Inserts the order over `executor` (a transaction when a coupon is involved: its row stays
+   * locked until the order commits, so the reservation and the count cannot interleave).
+   */
+  async function insertQuoted(executor: Executor, buyer: { id: string }, priced: Quote): Promise<OrderRow> {
+    const quote = priced.coupon ? await deps.coupons.reserve(executor, priced, buyer.id) : priced;
     const now = clock.now();
     const row = await ordersRepository(executor).insert({
       id: newId("ord", now.getTime()),
@@ -89,6 +98,7 @@ export function createOrdersService(deps: {
       totalMinor: quote.totalMinor,
       currency: quote.currency,
       fxRate: quote.fxRateDecimal,
+      couponCode: quote.coupon ?? null,
       createdAt: now,
       expiresAt: new Date(now.getTime() + ORDER_TTL_MS),
     });
@@ -106,7 +116,8 @@ export function createOrdersService(deps: {
 
     /** Prices the order now and locks that quote, FX rate included, into it for good. */
     async create(buyer: { id: string; region: RegionCode | null }, input: NewOrder): Promise<OrderRow> {
-      return insertQuoted(db, buyer, await quoteFor(buyer, input));
+      const quote = await quoteFor(buyer, input);
+      return db.transaction((tx) => insertQuoted(tx, buyer, quote));
     },
 
     /** `create` in two steps, for callers that insert inside their own transaction: price (reads only)… */
@@ -176,6 +187,22 @@ export function createOrdersService(deps: {
       const rows = await repo.expireOverdue(clock.now());
       if (rows.length > 0) ordersTotal.inc({ status: "expired" }, rows.length);
       return rows.length;
+    },
+
+    /**
+     * An order a coupon made free has nothing to collect: checking it out settles it at once,
+     * through the same paid path (entitlement, reactions), with the coupon as the reference.
+     */
+    async settleFree(order: OrderRow): Promise<OrderRow> {
+      if (order.totalMinor !== 0) throw new Error(`order ${order.id} is not free`);
+      const outcome = await settlement.markOrderPaid({
+        orderId: order.id,
+        provider: "manual",
+        reference: `coupon:${order.couponCode ?? "none"}`,
+      });
+      if (outcome.result === "paid" || outcome.result === "already_paid") return outcome.order;
+      if (outcome.result === "not_found") throw OrderErrors.notFound();
+      throw OrderErrors.notPending(`The order is ${effectiveStatus(outcome.order, clock.now())}`);
     },
 
     /** An admin records a payment taken outside any provider (bank transfer, cash, a test). */

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { check, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { tstz } from "../../db/columns";
 import { catalogTiers } from "../catalog/catalog.table";
+import { coupons } from "../pricing/coupons.table";
 import type { Quote } from "../pricing/pricing.models";
 import { users } from "../users/users.table";
 
@@ -34,6 +35,8 @@ export const orders = pgTable(
     providerReference: text("provider_reference"),
     /** The Telegram Stars price, fixed when a Stars invoice is issued. */
     starsAmount: integer("stars_amount"),
+    /** The coupon locked into the quote; a pending or paid order holds one of its redemptions. */
+    couponCode: text("coupon_code").references(() => coupons.code),
     /** Set when a payment did not match the order (amount, currency, state); an operator reviews it. */
     flaggedReason: text("flagged_reason"),
     createdAt: tstz("created_at").notNull(),
@@ -49,7 +52,9 @@ export const orders = pgTable(
     index("orders_pending_expiry_idx").on(t.expiresAt).where(sql`${t.status} = 'pending'`),
     uniqueIndex("orders_stripe_session_key").on(t.stripeSessionId),
     index("orders_provider_reference_idx").on(t.provider, t.providerReference),
-    check("orders_total_positive", sql`${t.totalMinor} > 0`),
+    // A coupon may take the whole price; such an order is settled without a provider.
+    check("orders_total_not_negative", sql`${t.totalMinor} >= 0`),
+    index("orders_coupon_idx").on(t.couponCode, t.status),
     check("orders_months_valid", sql`${t.months} in (1, 3, 6, 12)`),
   ],
 );

@@ -14,6 +14,7 @@ export function orderView(row: OrderRow, now: Date): OrderView {
     region: row.region,
     // The exact decimal rate stays in the order's fx_rate column; the wire shows API.md's Quote.
     quote: quoteView(row.quote),
+    coupon: row.couponCode,
     totalMinor: row.totalMinor,
     currency: row.currency,
     provider: row.provider,

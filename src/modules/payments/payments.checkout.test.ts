@@ -66,7 +66,7 @@ describe("POST /api/v1/orders/{id}/checkout with Stripe", () => {
         "line_items[0][quantity]": "1",
         "line_items[0][price_data][currency]": "eur",
         "line_items[0][price_data][unit_amount]": String(order.totalMinor),
-        success_url: `${PUBLIC_URL}/checkout/success?order=${order.id}`,
+        success_url: `${PUBLIC_URL}/checkout/success?order=${order.id}&session_id={CHECKOUT_SESSION_ID}`,
         cancel_url: `${PUBLIC_URL}/checkout/cancel?order=${order.id}`,
         expires_at: String(Math.floor(Date.parse(order.expiresAt) / 1000)),
       });

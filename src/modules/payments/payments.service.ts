@@ -51,6 +51,9 @@ export function createPaymentsService(deps: {
     "result",
   ]);
 
+  const returnUrl = (page: "success" | "cancel", orderId: string) =>
+    `${deps.publicUrl}/checkout/${page}?order=${orderId}`;
+
   function requireStripe(): StripeGateway {
     if (!deps.stripe) throw PaymentErrors.providerUnavailable("Stripe is not configured (STRIPE_SECRET_KEY)");
     return deps.stripe;
@@ -131,8 +134,13 @@ export function createPaymentsService(deps: {
     async checkout(userId: string, orderId: string): Promise<CheckoutResult> {
       // Ownership first: someone else's order is 404 whether or not Stripe is configured.
       const order = await orders.getOwn(userId, orderId);
-      const stripe = requireStripe();
       const now = clock.now();
+      if (order.totalMinor === 0 && order.status !== "refunded") {
+        // A coupon took the whole price: no provider involved, the order is paid here.
+        await orders.settleFree(order);
+        return { provider: "stripe", url: returnUrl("success", order.id), sessionId: `free_${order.id}` };
+      }
+      const stripe = requireStripe();
       const status = effectiveStatus(order, now);
       if (status !== "pending") throw OrderErrors.notPending(`The order is ${status}`);
       if (order.stripeSessionId && order.checkoutUrl) {
@@ -149,8 +157,9 @@ export function createPaymentsService(deps: {
         totalMinor: order.totalMinor,
         currency: order.currency,
         expiresAt: order.expiresAt,
-        successUrl: `${deps.publicUrl}/checkout/success?order=${order.id}`,
-        cancelUrl: `${deps.publicUrl}/checkout/cancel?order=${order.id}`,
+        // Stripe fills in {CHECKOUT_SESSION_ID}: the success page shows the order to whoever holds both.
+        successUrl: `${returnUrl("success", order.id)}&session_id={CHECKOUT_SESSION_ID}`,
+        cancelUrl: returnUrl("cancel", order.id),
       });
       const attached = await orders.attachStripeSession(order.id, session);
       if (!attached) {

@@ -29,7 +29,7 @@ export const DEFAULT_PRICING: PricingSettings = {
   volumeDiscountRates: { 1: "0", 3: "0.05", 6: "0.10", 12: "0.20" },
 };
 
-export type QuoteLineCode = "base" | "regional_markup" | "affiliate_discount" | "volume_discount";
+export type QuoteLineCode = "base" | "regional_markup" | "affiliate_discount" | "volume_discount" | "coupon";
 
 export interface QuoteLine {
   code: QuoteLineCode;
@@ -48,6 +48,8 @@ export interface Quote {
   fxRate: number;
   /** The exact rate the amounts were computed with; an order stores this, not the float. */
   fxRateDecimal: string;
+  /** The coupon whose line the quote carries, if any. */
+  coupon?: string;
 }
 
 export interface QuoteInput {

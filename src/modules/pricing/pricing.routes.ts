@@ -21,7 +21,7 @@ export const QuoteSchema = z
     currency: z.string(),
     lines: z.array(
       z.object({
-        code: z.enum(["base", "regional_markup", "affiliate_discount", "volume_discount"]),
+        code: z.enum(["base", "regional_markup", "affiliate_discount", "volume_discount", "coupon"]),
         amountMinor: z.number().int(),
       }),
     ),
@@ -32,10 +32,19 @@ export const QuoteSchema = z
   })
   .meta({ id: "Quote" });
 
+/** A coupon code as typed: case does not matter, the stored code is upper case. */
+export const CouponCodeSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(32)
+  .transform((c) => c.toUpperCase());
+
 const QuoteQuery = z.object({
   tierId: z.string().min(1).max(64),
   months: MonthsSchema,
   region: RegionSchema.optional(),
+  coupon: CouponCodeSchema.optional(),
 });
 
 /** The wire form of a quote: API.md's fields only, in the schema's order. */
@@ -80,6 +89,7 @@ export function pricingRoutes(deps: { pricing: PricingService; guards: Guards })
           months: req.query.months,
           region: req.query.region ?? user?.row.region ?? "GB",
           userId: user?.id,
+          coupon: req.query.coupon,
         });
         // A string body skips the serializer; it was checked against QuoteSchema when cached.
         return reply.type("application/json; charset=utf-8").send(jsonOf(quote) as never);

@@ -1,5 +1,7 @@
 import { CatalogErrors } from "../catalog/catalog.errors";
 import type { CatalogService } from "../catalog/catalog.service";
+import type { CouponsService } from "./coupons.service";
+import { PricingErrors } from "./pricing.errors";
 import {
   type PricingSettings,
   priceQuote,
@@ -20,6 +22,8 @@ export interface QuoteRequest {
   region: RegionCode;
   /** The buyer, when known: only a signed-in referred user gets the affiliate discount. */
   userId?: string;
+  /** A coupon code (API.md §14): its line comes last; an unusable one is 409 `pricing.coupon_invalid`. */
+  coupon?: string;
 }
 
 export type PricingService = ReturnType<typeof createPricingService>;
@@ -38,47 +42,57 @@ export function createPricingService(deps: {
   rates: RateProvider;
   settings: PricingSettings;
   referrals: ReferralCheck;
+  coupons?: Pick<CouponsService, "applyTo">;
 }) {
   const { settings } = deps;
   const memo = new Map<string, Quote>();
 
+  async function quote(request: QuoteRequest): Promise<Quote> {
+    const plain = await quoteWithoutCoupon(request);
+    if (request.coupon === undefined) return plain;
+    if (!deps.coupons) throw PricingErrors.couponInvalid("Coupons are not available here");
+    return deps.coupons.applyTo(plain, request.coupon, { userId: request.userId });
+  }
+
   return {
-    async quote(request: QuoteRequest): Promise<Quote> {
-      const tier = await deps.catalog.purchasableTier(request.tierId);
-      if (!tier) throw CatalogErrors.tierNotFound(`No purchasable tier ${request.tierId}`);
-      const [snapshot, referred] = await Promise.all([
-        deps.rates.ratesNow(),
-        request.userId ? deps.referrals.isReferred(request.userId) : false,
-      ]);
-      const regionPricing = regionSettings(settings, snapshot.rates, request.region);
-      const key = [
-        tier.id,
-        tier.monthlyPriceMinor,
-        request.months,
-        request.region,
-        regionPricing.fxRate,
-        regionPricing.markupRate,
-        referred,
-      ].join("|");
-      const known = memo.get(key);
-      if (known) return known;
-      const priced = priceQuote({
-        tierId: tier.id,
-        monthlyPriceMinor: tier.monthlyPriceMinor,
-        months: request.months,
-        region: request.region,
-        regionPricing,
-        referred,
-        affiliateDiscountRate: settings.affiliateDiscountRate,
-        volumeDiscountRates: settings.volumeDiscountRates,
-      });
-      // Shared between callers, so frozen: a caller that tried to change it would throw, not corrupt others.
-      for (const line of priced.lines) Object.freeze(line);
-      Object.freeze(priced.lines);
-      const quote = Object.freeze(priced);
-      if (memo.size >= MEMO_LIMIT) memo.clear();
-      memo.set(key, quote);
-      return quote;
-    },
+    quote,
   };
+
+  async function quoteWithoutCoupon(request: QuoteRequest): Promise<Quote> {
+    const tier = await deps.catalog.purchasableTier(request.tierId);
+    if (!tier) throw CatalogErrors.tierNotFound(`No purchasable tier ${request.tierId}`);
+    const [snapshot, referred] = await Promise.all([
+      deps.rates.ratesNow(),
+      request.userId ? deps.referrals.isReferred(request.userId) : false,
+    ]);
+    const regionPricing = regionSettings(settings, snapshot.rates, request.region);
+    const key = [
+      tier.id,
+      tier.monthlyPriceMinor,
+      request.months,
+      request.region,
+      regionPricing.fxRate,
+      regionPricing.markupRate,
+      referred,
+    ].join("|");
+    const known = memo.get(key);
+    if (known) return known;
+    const priced = priceQuote({
+      tierId: tier.id,
+      monthlyPriceMinor: tier.monthlyPriceMinor,
+      months: request.months,
+      region: request.region,
+      regionPricing,
+      referred,
+      affiliateDiscountRate: settings.affiliateDiscountRate,
+      volumeDiscountRates: settings.volumeDiscountRates,
+    });
+    // Shared between callers, so frozen: a caller that tried to change it would throw, not corrupt others.
+    for (const line of priced.lines) Object.freeze(line);
+    Object.freeze(priced.lines);
+    const quote = Object.freeze(priced);
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(key, quote);
+    return quote;
+  }
 }

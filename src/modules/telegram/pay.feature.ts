@@ -10,6 +10,9 @@ export function payFeature(services: Pick<BotServices, "payments">): BotFeature 
       bot.callbackQuery(new RegExp(`^pay:card:(${ID})$`), async (ctx) => {
         const checkout = await services.payments.checkout(ctx.account.user.id, ctx.match[1]!);
         await ctx.answerCallbackQuery();
+        if (checkout.sessionId.startsWith("free_")) {
+          return ctx.reply("Your coupon covers the whole price: your plan is active. See /status.");
+        }
         return ctx.reply("Pay securely with your card on Stripe's checkout page:", {
           reply_markup: new InlineKeyboard().url("💳 Open checkout", checkout.url),
         });

@@ -69,6 +69,7 @@ describe("/shop and checkout in the bot", () => {
       expect(t.lastButtons(ada.id).map((b) => b.callback_data)).toEqual([
         `pay:card:${row.id}`,
         `pay:stars:${row.id}`,
+        `order:coupon:${row.id}`,
         `order:cancel:${row.id}`,
       ]);
     });

@@ -1,6 +1,6 @@
 import { InlineKeyboard } from "grammy";
 import { QUOTE_MONTHS, type Quote, type QuoteMonths } from "../pricing/pricing.models";
-import { orderSummary } from "./shop.views";
+import { orderSummary, payKeyboard } from "./shop.views";
 import type { BotContext, BotFeature, BotServices } from "./telegram.context";
 import { escapeHtml, formatMoney } from "./telegram.format";
 import { ID } from "./telegram.models";
@@ -61,6 +61,8 @@ export function shopFeature(services: Pick<BotServices, "catalog" | "pricing" | 
       const label = `${monthsLabel(months)} — ${formatMoney(quote.totalMinor, quote.currency)}`;
       keyboard.text(saved > 0 ? `${label} (save ${saved} %)` : label, `shop:m:${tierId}:${months}`).row();
     }
+    if (tier.trialDays > 0)
+      keyboard.text(`🎁 Try it free for ${tier.trialDays} days`, `trial:${tierId}`).row();
     await ctx.answerCallbackQuery();
     return ctx.reply(`<b>${escapeHtml(tier.name)}</b>: for how long?`, {
       parse_mode: "HTML",
@@ -75,14 +77,9 @@ export function shopFeature(services: Pick<BotServices, "catalog" | "pricing" | 
     );
     const tier = await services.catalog.findTier(tierId);
     await ctx.answerCallbackQuery();
-    const keyboard = new InlineKeyboard()
-      .text("💳 Pay by card", `pay:card:${order.id}`)
-      .text("⭐ Pay with Stars", `pay:stars:${order.id}`)
-      .row()
-      .text("Cancel order", `order:cancel:${order.id}`);
     return ctx.reply(orderSummary(order, tier?.name ?? "Plan"), {
       parse_mode: "HTML",
-      reply_markup: keyboard,
+      reply_markup: payKeyboard(order),
     });
   }
 

@@ -11,6 +11,7 @@ import type { EntitlementsService } from "../entitlements/entitlements.service";
 import type { ExecutionsService } from "../executions/executions.service";
 import type { OrdersService } from "../orders/orders.service";
 import type { PaymentsService } from "../payments/payments.service";
+import type { CouponsService } from "../pricing/coupons.service";
 import type { PricingService } from "../pricing/pricing.service";
 import type { SignalsService } from "../signals/signals.service";
 import type { Role } from "../users/users.models";
@@ -37,6 +38,7 @@ export interface BotServices {
   catalog: CatalogService;
   entitlements: EntitlementsService;
   pricing: PricingService;
+  coupons: CouponsService;
   orders: OrdersService;
   payments: PaymentsService;
   devices: DevicesService;

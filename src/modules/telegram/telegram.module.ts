@@ -4,6 +4,7 @@ import type { RateLimiter } from "../../shared/rate-limit";
 import { adminFeature } from "./admin.feature";
 import { affiliateFeature } from "./affiliate.feature";
 import { devicesFeature } from "./devices.feature";
+import { offersFeature } from "./offers.feature";
 import { payFeature } from "./pay.feature";
 import { payoutsFeature } from "./payouts.feature";
 import { settingsFeature } from "./settings.feature";
@@ -66,6 +67,7 @@ export function createTelegramBot(deps: {
   features.push(
     startFeature(() => features.flatMap((f) => f.commands)),
     shopFeature(services),
+    offersFeature(services),
     payFeature(services),
     starsFeature(services),
     statusFeature(services),

@@ -52,7 +52,12 @@ export const telegramUpdates = pgTable(
  * A question the bot asked and is waiting for a text answer to (e.g. a new device's name).
  * Kept in the database so a restart or another instance picks the conversation up.
  */
-export const CONVERSATION_KINDS = ["device_name", "payout_reference", "payout_reason"] as const;
+export const CONVERSATION_KINDS = [
+  "device_name",
+  "payout_reference",
+  "payout_reason",
+  "coupon_code",
+] as const;
 export type ConversationKind = (typeof CONVERSATION_KINDS)[number];
 
 export const telegramConversations = pgTable("telegram_conversations", {
