@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { IdempotencyHeaders, replyIdempotentWrite } from "../../shared/idempotency/idempotency.http";
+import { IdempotencyHeaders, replyIdempotentWrite } from "../../shared/http/idempotency.http";
 import type { IdempotencyService } from "../../shared/idempotency/idempotency.service";
 import { currentUser, type Guards } from "../auth/auth.guards";
 import {

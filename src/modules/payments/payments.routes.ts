@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { IdempotencyHeaders, replyIdempotently } from "../../shared/idempotency/idempotency.http";
+import { IdempotencyHeaders, replyIdempotently } from "../../shared/http/idempotency.http";
 import type { IdempotencyService } from "../../shared/idempotency/idempotency.service";
 import { currentUser, type Guards } from "../auth/auth.guards";
 import { OrderIdParams } from "../orders/orders.schemas";

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/support/app";
 import type { Executor } from "../../db/client";
 import { AppError, defineErrors } from "../errors";
+import { problemOf } from "../http/problem";
 import { canonicalJson, createIdempotencyService, requestHash } from "./idempotency.service";
 import { idempotencyKeys } from "./idempotency.table";
 
@@ -21,7 +22,7 @@ function useIdempotency() {
     scope: "test.scope",
     key,
     request,
-    requestId: "req-1",
+    refusalBody: (error: AppError) => problemOf(error, "req-1"),
   });
   /** The claim a process leaves when it dies between taking a key and storing the answer. */
   const claimLeftByDeadProcess = async (key: string) => {

@@ -4,7 +4,6 @@ import { and, eq, isNull, lt } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import type { Clock } from "../clock";
 import { AppError, CommonErrors, defineErrors } from "../errors";
-import { problemOf } from "../http/problem";
 import { idempotencyKeys } from "./idempotency.table";
 
 export const IdempotencyErrors = defineErrors({
@@ -23,8 +22,8 @@ export interface IdempotentCall {
   key: string | undefined;
   /** Everything that makes two requests "the same": path parameters and body. */
   request: unknown;
-  /** Put into a stored problem body, like any other error response. */
-  requestId: string;
+  /** The body a refusal (a client error) answers, stored for replay like any other response. */
+  refusalBody: (error: AppError) => unknown;
 }
 
 export interface IdempotentResponse {
@@ -114,7 +113,7 @@ export function createIdempotencyService(deps: {
       ({ status, body } = await handler());
     } catch (err) {
       if (err instanceof AppError && err.status < 500 && err.status !== 429) {
-        await store(call, key, err.status, problemOf(err, call.requestId));
+        await store(call, key, err.status, call.refusalBody(err));
       } else {
         await db.delete(idempotencyKeys).where(and(where(call, key), isNull(idempotencyKeys.responseStatus)));
       }
@@ -161,7 +160,7 @@ export function createIdempotencyService(deps: {
         return bodyText;
       };
       if ("error" in prepared) {
-        await stored(prepared.error.status, problemOf(prepared.error, call.requestId));
+        await stored(prepared.error.status, call.refusalBody(prepared.error));
         return { error: prepared.error };
       }
       const value = prepared.value;
@@ -171,7 +170,7 @@ export function createIdempotencyService(deps: {
         result = await tx.transaction((sp) => write(sp, value));
       } catch (err) {
         if (!(err instanceof AppError) || err.status >= 500 || err.status === 429) throw err;
-        await stored(err.status, problemOf(err, call.requestId));
+        await stored(err.status, call.refusalBody(err));
         return { error: err };
       }
       const bodyText = await stored(result.status, result.body);

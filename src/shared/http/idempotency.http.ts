@@ -1,8 +1,12 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Executor } from "../../db/client";
-import { PROBLEM_CONTENT_TYPE } from "../http/problem";
-import type { IdempotencyService, IdempotentCall, IdempotentResponse } from "./idempotency.service";
+import type {
+  IdempotencyService,
+  IdempotentCall,
+  IdempotentResponse,
+} from "../idempotency/idempotency.service";
+import { PROBLEM_CONTENT_TYPE, problemOf } from "./problem";
 
 /** Route `headers` schema for the optional Idempotency-Key (1..255 chars); other headers pass. */
 export const IdempotencyHeaders = z.looseObject({
@@ -15,12 +19,14 @@ function callOf(
   opts: { userId: string; scope: string; request: unknown },
 ): IdempotentCall {
   const header = request.headers["idempotency-key"];
+  const requestId = String(request.id);
   return {
     userId: opts.userId,
     scope: opts.scope,
     key: typeof header === "string" ? header : undefined,
     request: opts.request,
-    requestId: String(request.id),
+    // The same problem document the error handler sends the first time, so a replay matches it.
+    refusalBody: (error) => problemOf(error, requestId),
   };
 }
 
