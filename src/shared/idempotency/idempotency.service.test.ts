@@ -306,3 +306,65 @@ describe("idempotency keys over writes (runAtomic)", () => {
     expect(result).toMatchObject({ status: 201, body: { took: "over" }, replayed: false });
   });
 });
+
+describe("one claim protocol for run and runAtomic", () => {
+  const { service, call, ctx } = useIdempotency();
+
+  /** A handler held open until the test lets it finish; `started` resolves once it runs. */
+  function heldHandler() {
+    let finish!: (outcome: { status: number; body: unknown } | Error) => void;
+    let markStarted!: () => void;
+    const started = new Promise<void>((r) => {
+      markStarted = r;
+    });
+    const handler = () => {
+      markStarted();
+      return new Promise<{ status: number; body: unknown }>((resolve, reject) => {
+        finish = (outcome) => (outcome instanceof Error ? reject(outcome) : resolve(outcome));
+      });
+    };
+    return { handler, started, finish: (o: Parameters<typeof finish>[0]) => finish(o) };
+  }
+
+  it("a request whose claim was taken over cannot release the claim of the request that took it over", async () => {
+    const idem = service({ lockTimeoutMs: 60_000 });
+    const slow = heldHandler();
+    const first = idem.run(call("p1"), slow.handler);
+    await slow.started;
+    ctx().clock.advance(60_000);
+    const takeover = heldHandler();
+    const second = idem.run(call("p1"), takeover.handler);
+    await takeover.started;
+
+    slow.finish(TestErrors.broken());
+    await expect(first).rejects.toThrow();
+
+    // The second request still holds the key: a repeat waits for it instead of running again.
+    let repeats = 0;
+    const repeat = idem.run(call("p1"), async () => ({ status: 201, body: { by: "repeat", n: ++repeats } }));
+    setTimeout(() => takeover.finish({ status: 201, body: { by: "second" } }), 30);
+    expect(await second).toMatchObject({ body: { by: "second" }, replayed: false });
+    expect(await repeat).toMatchObject({ body: { by: "second" }, replayed: true });
+    expect(repeats).toBe(0);
+  });
+
+  it("a run whose stale claim runAtomic took over cannot overwrite the response runAtomic stored", async () => {
+    const idem = service({ lockTimeoutMs: 60_000 });
+    const slow = heldHandler();
+    const first = idem.run(call("p2"), slow.handler);
+    await slow.started;
+    ctx().clock.advance(60_000);
+    const atomic = await idem.runAtomic(
+      call("p2"),
+      async () => 1,
+      async () => ({ status: 201, body: { by: "atomic" } }),
+    );
+    expect(atomic).toMatchObject({ body: { by: "atomic" }, replayed: false });
+
+    slow.finish({ status: 201, body: { by: "slow run" } });
+    expect(await first).toMatchObject({ body: { by: "slow run" }, replayed: false });
+
+    const repeat = await idem.run(call("p2"), async () => ({ status: 201, body: { by: "repeat" } }));
+    expect(repeat).toMatchObject({ body: { by: "atomic" }, bodyText: '{"by":"atomic"}', replayed: true });
+  });
+});

@@ -1,3 +1,26 @@
+/*
+ * Idempotency-Key claims (API.md §0). One row per (user, scope, key); `run` and `runAtomic`
+ * move it through the same states:
+ *
+ *                        takeover
+ *                        ┌──────┐
+ *                        ▼      │
+ *   (none) ──claim──▶ running ──┴──store──▶ stored ──retention (24 h)──▶ (none)
+ *     ▲                  │
+ *     └─────release──────┘
+ *
+ * Takeover: a claim whose locked_at is past the lock timeout (its process most likely died)
+ * gets a new locked_at, and the request that moved it becomes the holder.
+ *
+ * A claim is identified by its locked_at: store and release touch the row only while it still
+ * has that locked_at and no response, so a holder whose claim was taken over changes nothing,
+ * and a stored response is final. Client errors are stored like successes (a repeat gets the
+ * same refusal); server errors and 429s release, because both ask the client to retry.
+ * - run: the claim commits on its own, the handler runs, then store or release. A crash in
+ *   between leaves a running row that a later request takes over, running the handler again.
+ * - runAtomic: claim (or takeover), the writes and the stored response commit in one
+ *   transaction, so other requests only ever see the key stored, or someone else's claim.
+ */
 import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { and, eq, isNull, lt } from "drizzle-orm";
@@ -34,6 +57,8 @@ export interface IdempotentResponse {
   replayed: boolean;
 }
 
+type Answer = { status: number; body: unknown };
+
 export type IdempotencyService = ReturnType<typeof createIdempotencyService>;
 
 /** JSON with object keys sorted, so `{a,b}` and `{b,a}` hash alike. */
@@ -51,12 +76,10 @@ export function canonicalJson(value: unknown): string {
 export const requestHash = (request: unknown): string =>
   createHash("sha256").update(canonicalJson(request)).digest("hex");
 
-/**
- * Idempotency-Key support (API.md §0). The first request claims the key with an insert the
- * primary key arbitrates, runs, and stores its response; repeats replay it. Client errors (4xx)
- * are stored like successes, so a repeat sees the same refusal; server errors and 429s release
- * the claim, because both tell the client to retry later and the retry must be able to run.
- */
+/** A client error is an answer, stored and replayed; anything else leaves the key to a retry. */
+const isRefusal = (err: unknown): err is AppError =>
+  err instanceof AppError && err.status < 500 && err.status !== 429;
+
 export function createIdempotencyService(deps: {
   db: Executor;
   clock: Clock;
@@ -79,116 +102,34 @@ export function createIdempotencyService(deps: {
       eq(idempotencyKeys.key, key),
     );
 
-  /** Takes the key for this request; false when a row for it exists already. */
-  async function claim(
-    call: IdempotentCall,
-    key: string,
-    hash: string,
-    executor: Executor = db,
-  ): Promise<boolean> {
-    const now = clock.now();
-    const rows = await executor
-      .insert(idempotencyKeys)
-      .values({
-        userId: call.userId,
-        scope: call.scope,
-        key,
-        requestHash: hash,
-        createdAt: now,
-        lockedAt: now,
-      })
-      .onConflictDoNothing()
-      .returning({ key: idempotencyKeys.key });
-    return rows.length === 1;
+  /** A key this request holds, identified by the locked_at it set. */
+  interface Claim {
+    call: IdempotentCall;
+    key: string;
+    lockedAt: Date;
   }
 
-  async function execute(
-    call: IdempotentCall,
-    key: string,
-    handler: () => Promise<{ status: number; body: unknown }>,
-  ): Promise<IdempotentResponse> {
-    let status: number;
-    let body: unknown;
-    try {
-      ({ status, body } = await handler());
-    } catch (err) {
-      if (err instanceof AppError && err.status < 500 && err.status !== 429) {
-        await store(call, key, err.status, call.refusalBody(err));
-      } else {
-        await db.delete(idempotencyKeys).where(and(where(call, key), isNull(idempotencyKeys.responseStatus)));
-      }
-      throw err;
-    }
-    const bodyText = await store(call, key, status, body);
-    return { status, body, bodyText, replayed: false };
-  }
-
-  async function store(call: IdempotentCall, key: string, status: number, body: unknown): Promise<string> {
-    const bodyText = JSON.stringify(body);
-    await db
-      .update(idempotencyKeys)
-      .set({ responseStatus: status, responseBody: bodyText, completedAt: clock.now() })
-      .where(where(call, key));
-    return bodyText;
-  }
-
-  type Attempt = "taken" | { error: unknown } | { response: IdempotentResponse };
-
-  /** One try at claiming `key` and running prepare + write with it; "taken" if another request won it. */
-  async function attempt<P>(
-    call: IdempotentCall,
-    key: string,
-    hash: string,
-    prepare: () => Promise<P>,
-    write: (tx: Executor, prepared: P) => Promise<{ status: number; body: unknown }>,
-  ): Promise<Attempt> {
-    let prepared: { value: P } | { error: AppError };
-    try {
-      prepared = { value: await prepare() };
-    } catch (err) {
-      if (!(err instanceof AppError) || err.status >= 500 || err.status === 429) throw err;
-      prepared = { error: err };
-    }
-    return db.transaction(async (tx): Promise<Attempt> => {
-      if (!(await claim(call, key, hash, tx))) return "taken";
-      const stored = async (status: number, body: unknown) => {
-        const bodyText = JSON.stringify(body);
-        await tx
-          .update(idempotencyKeys)
-          .set({ responseStatus: status, responseBody: bodyText, completedAt: clock.now() })
-          .where(where(call, key));
-        return bodyText;
-      };
-      if ("error" in prepared) {
-        await stored(prepared.error.status, call.refusalBody(prepared.error));
-        return { error: prepared.error };
-      }
-      const value = prepared.value;
-      let result: { status: number; body: unknown };
-      try {
-        // A savepoint: a client error undoes the writes but keeps the claim, to store the refusal.
-        result = await tx.transaction((sp) => write(sp, value));
-      } catch (err) {
-        if (!(err instanceof AppError) || err.status >= 500 || err.status === 429) throw err;
-        await stored(err.status, call.refusalBody(err));
-        return { error: err };
-      }
-      const bodyText = await stored(result.status, result.body);
-      return { response: { status: result.status, body: result.body, bodyText, replayed: false } };
-    });
-  }
+  /** The row while it is still this claim: same locked_at, no response yet. */
+  const held = (claim: Claim) =>
+    and(
+      where(claim.call, claim.key),
+      eq(idempotencyKeys.lockedAt, claim.lockedAt),
+      isNull(idempotencyKeys.responseStatus),
+    );
 
   type Seen =
     | { state: "free" }
     | { state: "answered"; response: IdempotentResponse }
-    | { state: "running" | "abandoned"; row: typeof idempotencyKeys.$inferSelect };
+    | { state: "running" }
+    | { state: "stale"; lockedAt: Date };
+  type Claimable = Extract<Seen, { state: "free" | "stale" }>;
 
   /**
-   * What an existing key row means for a request: free (none, or forgotten past retention and
-   * deleted here), answered (replay it), or claimed with no answer, still running or abandoned
-   * past the lock timeout. A different request under the same key is refused.
+   * What the key's row means for a request: free (none, or forgotten past retention and deleted
+   * here), answered (replay it), or claimed with no answer, running or stale past the lock
+   * timeout. A different request under the same key is refused.
    */
-  async function existing(call: IdempotentCall, key: string, hash: string): Promise<Seen> {
+  async function inspect(call: IdempotentCall, key: string, hash: string): Promise<Seen> {
     const [row] = await db.select().from(idempotencyKeys).where(where(call, key));
     if (!row) return { state: "free" };
     const now = clock.now().getTime();
@@ -211,44 +152,110 @@ export function createIdempotencyService(deps: {
       };
       return { state: "answered", response };
     }
-    return { state: row.lockedAt.getTime() <= now - lockTimeoutMs ? "abandoned" : "running", row };
+    if (row.lockedAt.getTime() <= now - lockTimeoutMs) return { state: "stale", lockedAt: row.lockedAt };
+    return { state: "running" };
+  }
+
+  /**
+   * Claims a free key (the primary key arbitrates) or takes over a stale claim (its locked_at
+   * arbitrates), over `executor`; null when another request got there first.
+   */
+  async function claim(
+    executor: Executor,
+    call: IdempotentCall,
+    key: string,
+    hash: string,
+    seen: Claimable,
+  ): Promise<Claim | null> {
+    const now = clock.now();
+    const returning = { lockedAt: idempotencyKeys.lockedAt };
+    const [row] =
+      seen.state === "free"
+        ? await executor
+            .insert(idempotencyKeys)
+            .values({
+              userId: call.userId,
+              scope: call.scope,
+              key,
+              requestHash: hash,
+              createdAt: now,
+              lockedAt: now,
+            })
+            .onConflictDoNothing()
+            .returning(returning)
+        : await executor
+            .update(idempotencyKeys)
+            .set({ lockedAt: now })
+            .where(held({ call, key, lockedAt: seen.lockedAt }))
+            .returning(returning);
+    return row ? { call, key, lockedAt: row.lockedAt } : null;
+  }
+
+  /** Stores the answer under the claim; a claim lost to a takeover stores nothing. */
+  async function store(executor: Executor, claim: Claim, answer: Answer): Promise<IdempotentResponse> {
+    const bodyText = JSON.stringify(answer.body);
+    await executor
+      .update(idempotencyKeys)
+      .set({ responseStatus: answer.status, responseBody: bodyText, completedAt: clock.now() })
+      .where(held(claim));
+    return { status: answer.status, body: answer.body, bodyText, replayed: false };
+  }
+
+  const refusal = (call: IdempotentCall, err: AppError): Answer => ({
+    status: err.status,
+    body: call.refusalBody(err),
+  });
+
+  /**
+   * What `run` and `runAtomic` share: replay a stored answer, wait while another request holds
+   * the key, and hand a free or stale key to `hold`, which claims it and answers, or says
+   * "taken" when another request claimed it first. `assumeFree` skips the first look: a
+   * fresh key is then claimed in one round trip, and a taken one is looked at after.
+   */
+  async function withKey(
+    call: IdempotentCall,
+    key: string,
+    assumeFree: boolean,
+    hold: (seen: Claimable, hash: string) => Promise<IdempotentResponse | "taken">,
+  ): Promise<IdempotentResponse> {
+    const hash = requestHash(call.request);
+    const deadline = performance.now() + waitMs;
+    let guess: Seen | null = assumeFree ? { state: "free" } : null;
+    for (let pause = 10; ; pause = Math.min(pause * 2, 200)) {
+      if (performance.now() >= deadline) throw IdempotencyErrors.inProgress();
+      const seen = guess ?? (await inspect(call, key, hash));
+      guess = null;
+      if (seen.state === "answered") return seen.response;
+      if (seen.state === "running") {
+        await sleep(pause);
+        continue;
+      }
+      const outcome = await hold(seen, hash);
+      if (outcome !== "taken") return outcome;
+    }
   }
 
   return {
-    async run(
-      call: IdempotentCall,
-      handler: () => Promise<{ status: number; body: unknown }>,
-    ): Promise<IdempotentResponse> {
+    async run(call: IdempotentCall, handler: () => Promise<Answer>): Promise<IdempotentResponse> {
       const key = call.key;
       if (key === undefined) {
         const { status, body } = await handler();
         return { status, body, bodyText: JSON.stringify(body), replayed: false };
       }
-      const hash = requestHash(call.request);
-      const deadline = performance.now() + waitMs;
-      for (let pause = 10; ; pause = Math.min(pause * 2, 200)) {
-        if (performance.now() >= deadline) throw IdempotencyErrors.inProgress();
-        if (await claim(call, key, hash)) return execute(call, key, handler);
-        const seen = await existing(call, key, hash);
-        if (seen.state === "free") continue;
-        if (seen.state === "answered") return seen.response;
-        const row = seen.row;
-        if (seen.state === "abandoned") {
-          const [taken] = await db
-            .update(idempotencyKeys)
-            .set({ lockedAt: clock.now() })
-            .where(
-              and(
-                where(call, key),
-                isNull(idempotencyKeys.responseStatus),
-                eq(idempotencyKeys.lockedAt, row.lockedAt),
-              ),
-            )
-            .returning({ key: idempotencyKeys.key });
-          if (taken) return execute(call, key, handler);
+      // The handler runs only once the key is held, so try to claim it before looking.
+      return withKey(call, key, true, async (seen, hash) => {
+        const claimed = await claim(db, call, key, hash, seen);
+        if (!claimed) return "taken";
+        let answer: Answer;
+        try {
+          answer = await handler();
+        } catch (err) {
+          if (isRefusal(err)) await store(db, claimed, refusal(call, err));
+          else await db.delete(idempotencyKeys).where(held(claimed));
+          throw err;
         }
-        await sleep(pause);
-      }
+        return store(db, claimed, answer);
+      });
     },
 
     /**
@@ -263,7 +270,7 @@ export function createIdempotencyService(deps: {
     async runAtomic<P>(
       call: IdempotentCall,
       prepare: () => Promise<P>,
-      write: (tx: Executor, prepared: P) => Promise<{ status: number; body: unknown }>,
+      write: (tx: Executor, prepared: P) => Promise<Answer>,
     ): Promise<IdempotentResponse> {
       const key = call.key;
       if (key === undefined) {
@@ -271,35 +278,39 @@ export function createIdempotencyService(deps: {
         const { status, body } = await db.transaction((tx) => write(tx, prepared));
         return { status, body, bodyText: JSON.stringify(body), replayed: false };
       }
-      const hash = requestHash(call.request);
-      const deadline = performance.now() + waitMs;
-      for (let pause = 10; ; pause = Math.min(pause * 2, 200)) {
-        if (performance.now() >= deadline) throw IdempotencyErrors.inProgress();
-        const seen = await existing(call, key, hash);
-        if (seen.state === "answered") return seen.response;
-        if (seen.state !== "free") {
-          const row = seen.row;
-          // A claim with no response is `run`'s, still running or left by a dead process.
-          if (seen.state === "abandoned") {
-            await db
-              .delete(idempotencyKeys)
-              .where(
-                and(
-                  where(call, key),
-                  isNull(idempotencyKeys.responseStatus),
-                  eq(idempotencyKeys.lockedAt, row.lockedAt),
-                ),
-              );
-            continue;
-          }
-          await sleep(pause);
-          continue;
+      // Look first: a repeat replays without running prepare.
+      return withKey(call, key, false, async (seen, hash) => {
+        let prepared: { value: P } | { refused: AppError };
+        try {
+          prepared = { value: await prepare() };
+        } catch (err) {
+          if (!isRefusal(err)) throw err;
+          prepared = { refused: err };
         }
-        const outcome = await attempt(call, key, hash, prepare, write);
-        if (outcome === "taken") continue;
-        if ("error" in outcome) throw outcome.error;
+        type Outcome = "taken" | { refused: AppError } | { response: IdempotentResponse };
+        const outcome = await db.transaction(async (tx): Promise<Outcome> => {
+          const claimed = await claim(tx, call, key, hash, seen);
+          if (!claimed) return "taken";
+          if ("refused" in prepared) {
+            await store(tx, claimed, refusal(call, prepared.refused));
+            return prepared;
+          }
+          const value = prepared.value;
+          let answer: Answer;
+          try {
+            // A savepoint: a client error undoes the writes but keeps the claim, to store the refusal.
+            answer = await tx.transaction((sp) => write(sp, value));
+          } catch (err) {
+            if (!isRefusal(err)) throw err;
+            await store(tx, claimed, refusal(call, err));
+            return { refused: err };
+          }
+          return { response: await store(tx, claimed, answer) };
+        });
+        if (outcome === "taken") return "taken";
+        if ("refused" in outcome) throw outcome.refused;
         return outcome.response;
-      }
+      });
     },
 
     /** Forgets keys past retention; run periodically. */
