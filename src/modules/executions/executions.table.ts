@@ -7,12 +7,13 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
 import { tstz } from "../../db/columns";
 import { devices } from "../devices/devices.table";
-import { signals } from "../signals/signals.table";
+import { signalUpdates, signals } from "../signals/signals.table";
 import { users } from "../users/users.table";
 
 /** What one device did with one signal; the unique index makes concurrent ACKs converge. */
@@ -94,6 +95,42 @@ export const trades = pgTable(
   ],
 );
 
+/**
+ * What each device that held the position did with each update: one final report per
+ * (update, device). An update with no row here for a filled device is still pending for it.
+ */
+export const updateResults = pgTable(
+  "update_results",
+  {
+    updateId: text("update_id")
+      .notNull()
+      .references(() => signalUpdates.id),
+    deviceId: text("device_id")
+      .notNull()
+      .references(() => devices.id),
+    executionId: text("execution_id")
+      .notNull()
+      .references(() => executions.id),
+    signalId: text("signal_id")
+      .notNull()
+      .references(() => signals.id),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    status: text("status", { enum: ["applied", "failed"] }).notNull(),
+    errorCode: integer("error_code"),
+    errorMessage: text("error_message"),
+    closedVolume: doublePrecision("closed_volume"),
+    closePrice: doublePrecision("close_price"),
+    reportedAt: tstz("reported_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.updateId, t.deviceId] }),
+    index("update_results_signal_idx").on(t.signalId),
+  ],
+);
+
 export type ExecutionRow = typeof executions.$inferSelect;
 export type ExecutionEventRow = typeof executionEvents.$inferSelect;
 export type TradeRow = typeof trades.$inferSelect;
+export type UpdateResultRow = typeof updateResults.$inferSelect;

@@ -10,6 +10,8 @@ export const producers = pgTable("producers", {
   createdBy: text("created_by"),
   createdAt: tstz("created_at").notNull(),
   revokedAt: tstz("revoked_at"),
+  /** SHA-256 (hex) of the alert webhook token: the token itself is shown once and never stored. */
+  alertTokenHash: text("alert_token_hash").unique(),
 });
 
 export type ProducerRow = typeof producers.$inferSelect;

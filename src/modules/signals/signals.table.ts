@@ -39,9 +39,18 @@ export const signals = pgTable(
     expiresAt: tstz("expires_at").notNull(),
     cancelledAt: tstz("cancelled_at"),
     cancelledBy: text("cancelled_by"),
+    /** The position the entry opens on devices: `closed` once a `close` update is published. */
+    positionStatus: text("position_status", { enum: ["open", "closed"] }).notNull().default("open"),
+    closedAt: tstz("closed_at"),
+    /** Stop loss and take profit as published (stopLoss/takeProfit follow modifies): R is measured from these. */
+    initialStopLoss: doublePrecision("initial_stop_loss"),
+    initialTakeProfit: doublePrecision("initial_take_profit"),
+    /** The seq of the latest update; the row lock of its increment orders concurrent updates. */
+    lastUpdateSeq: integer("last_update_seq").notNull().default(0),
   },
   (t) => [
     uniqueIndex("signals_external_id_key").on(t.publisherScope, t.externalId),
+    index("signals_open_positions_idx").on(t.positionStatus, t.closedAt),
     check("signals_expiry_after_creation", sql`${t.expiresAt} > ${t.createdAt}`),
   ],
 );
@@ -67,5 +76,35 @@ export const signalRecipients = pgTable(
   ],
 );
 
+/** What the publisher did with the position after the entry, in order (API.md §10). */
+export const signalUpdates = pgTable(
+  "signal_updates",
+  {
+    id: text("id").primaryKey(),
+    signalId: text("signal_id")
+      .notNull()
+      .references(() => signals.id),
+    seq: integer("seq").notNull(),
+    action: text("action", { enum: ["modify", "close", "close_partial"] }).notNull(),
+    stopLoss: doublePrecision("stop_loss"),
+    takeProfit: doublePrecision("take_profit"),
+    fraction: doublePrecision("fraction"),
+    note: text("note"),
+    /** Like a signal's: a producer id or "admin", so a retried alert finds its first update. */
+    publisherScope: text("publisher_scope").notNull(),
+    externalId: text("external_id"),
+    requestHash: text("request_hash").notNull(),
+    createdByKind: text("created_by_kind", { enum: ["admin", "producer"] }).notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: tstz("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("signal_updates_seq_key").on(t.signalId, t.seq),
+    uniqueIndex("signal_updates_external_id_key").on(t.publisherScope, t.externalId),
+    check("signal_updates_fraction_range", sql`${t.fraction} is null or (${t.fraction} > 0 and ${t.fraction} < 1)`),
+  ],
+);
+
 export type SignalRow = typeof signals.$inferSelect;
+export type SignalUpdateRow = typeof signalUpdates.$inferSelect;
 export type RecipientRow = typeof signalRecipients.$inferSelect;
