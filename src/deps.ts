@@ -22,6 +22,7 @@ import { DEFAULT_PRICING } from "./modules/pricing/pricing.models";
 import { createRateProvider, withFxRates } from "./modules/pricing/pricing.rates";
 import { createPricingService } from "./modules/pricing/pricing.service";
 import { createProducersService } from "./modules/producers/producers.service";
+import { createPositionsService } from "./modules/signals/signals.positions";
 import { createSignalsService } from "./modules/signals/signals.service";
 import { createTelegramBot } from "./modules/telegram/telegram.module";
 import { createUsersService } from "./modules/users/users.service";
@@ -129,6 +130,7 @@ export async function createDeps(input: DepsInput) {
     events,
     publishedTotal: metrics.counter("signals_published_total", "Signals published"),
   });
+  const positions = createPositionsService({ db, clock, audit, events });
   const delivery = createDeliveryService({
     db,
     clock,
@@ -238,6 +240,7 @@ export async function createDeps(input: DepsInput) {
     devices,
     producers,
     signals,
+    positions,
     delivery,
     devicePolls,
     executions,

@@ -70,6 +70,7 @@ const ACCESS: Record<string, Access> = {
   "GET /api/v1/affiliates/me/payouts/:id": owned("payout"),
 
   "POST /api/v1/signals": { kind: "producer-or-admin" },
+  "POST /api/v1/signals/:id/updates": { kind: "producer-or-admin" },
   "POST /api/v1/signals/:id/cancel": admin,
   "POST /api/v1/admin/catalog/categories": admin,
   "PATCH /api/v1/admin/catalog/categories/:id": admin,
@@ -100,6 +101,7 @@ const ACCESS: Record<string, Access> = {
 
   "GET /api/v1/device/poll": signed,
   "POST /api/v1/device/ack": signed,
+  "POST /api/v1/device/update-result": signed,
   "POST /api/v1/device/fill": signed,
   "POST /api/v1/device/error": signed,
   "POST /api/v1/device/trades": signed,

@@ -2,7 +2,7 @@ import type { Executor } from "../db/client";
 import type { DeviceRow } from "../modules/devices/devices.table";
 import type { EntitlementRow } from "../modules/entitlements/entitlements.table";
 import type { OrderRow } from "../modules/orders/orders.table";
-import type { SignalRow } from "../modules/signals/signals.table";
+import type { SignalRow, SignalUpdateRow } from "../modules/signals/signals.table";
 import type { UserRow } from "../modules/users/users.table";
 
 /** A recipient's approval of a signal (auto-approve or a decision). */
@@ -41,6 +41,17 @@ export interface DomainEvents {
     decidedAt: Date;
   };
   "signals.cancelled": { signalId: string };
+  /**
+   * The publisher changed the position after the entry (API.md §10). `signal` is the row as it
+   * is now (latest SL/TP, positionStatus `closed` after a close), `update` the update itself
+   * (action, seq, new prices, fraction, note), `previous` the SL/TP before it: everything a
+   * message or a channel post about the update needs.
+   */
+  "signals.updated": {
+    signal: SignalRow;
+    update: SignalUpdateRow;
+    previous: { stopLoss: number | null; takeProfit: number | null };
+  };
   /** Who may sign changed: a device registered, rotated its key or was removed. */
   "devices.changed": {
     kind: "registered" | "revoked" | "rotated";
@@ -53,6 +64,14 @@ export interface DomainEvents {
     deviceId: string;
     userId: string;
     type: "ack" | "fill" | "error";
+  };
+  /** A device reported what it did with an update (its first, final report; not repeats). */
+  "executions.update_reported": {
+    updateId: string;
+    signalId: string;
+    deviceId: string;
+    userId: string;
+    status: "applied" | "failed";
   };
   /** Emitted once per offline spell, by one instance, while approved signals wait un-ACKed. */
   "devices.offline_with_pending": { deviceId: string; userId: string; deviceName: string; pending: number };

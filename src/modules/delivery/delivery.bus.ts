@@ -10,6 +10,12 @@ export type DeliveryMessage =
   | { k: "close"; s: string }
   | { k: "ack"; s: string; d: string }
   | { k: "device"; d: string }
+  /** A signal got an update: load its position (updates, fills, results) from the database. */
+  | { k: "update"; s: string }
+  /** A device filled a signal whose position has updates, with the fill's broker ticket. */
+  | { k: "fill"; s: string; d: string; t: string }
+  /** A device settled an update. */
+  | { k: "result"; s: string; u: string; d: string }
   | { k: "user"; u: string };
 
 export interface DeliveryBus {

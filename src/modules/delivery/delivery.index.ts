@@ -130,6 +130,16 @@ export class DeliveryIndex {
     return [...user.devices];
   }
 
+  /** The entry always carries the latest stop loss and take profit (API.md §10). */
+  reviseSignal(signalId: string, levels: { stopLoss: number | null; takeProfit: number | null }): void {
+    const signal = this.signals.get(signalId);
+    if (!signal) return;
+    const { item } = signal;
+    if (item.stopLoss === levels.stopLoss && item.takeProfit === levels.takeProfit) return;
+    // A new object: serialised entries are cached per item.
+    signal.item = { ...item, stopLoss: levels.stopLoss, takeProfit: levels.takeProfit };
+  }
+
   approvedAt(signalId: string, userId: string): number | undefined {
     return this.signals.get(signalId)?.approvedBy.get(userId);
   }

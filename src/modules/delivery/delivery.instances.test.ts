@@ -91,6 +91,58 @@ function twoInstances(bus: "postgres" | "redis") {
     await eventually(async () => (await ids(poll(b, owner.signer))).length === 0);
   });
 
+  const signedPost = (app: TestApp, signer: Signer, url: string, body: object) =>
+    signedInject(app.app, app.clock, signer, { method: "POST", url, body });
+  const fill = (app: TestApp, signer: Signer, signalId: string) =>
+    signedPost(app, signer, "/api/v1/device/fill", { signalId, price: 1.1, volume: 0.1, brokerTicket: "T-9" });
+  const updateOn = async (app: TestApp, signalId: string, body: object) => {
+    const { headers } = await createUser(app.deps, { admin: true });
+    const res = await app.app.inject({ method: "POST", url: `/api/v1/signals/${signalId}/updates`, headers, payload: body });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json().id as string;
+  };
+  const updateIds = async (app: TestApp, signer: Signer, wait = 0) =>
+    ((await poll(app, signer, wait)).json().updates as { updateId: string }[]).map((u) => u.updateId);
+
+  it("wakes a holder's long poll on one instance when the other publishes an update", async () => {
+    const owner = await createDeviceOwner(a.deps, "vip", { autoApprove: true });
+    const signalId = await publish(a);
+    expect((await fill(a, owner.signer, signalId)).statusCode).toBe(201);
+    // The fill implies the ACK: once the other instance has heard of it, the poll there parks.
+    await eventually(async () => (await ids(poll(b, owner.signer))).length === 0);
+    const waiting = poll(b, owner.signer, 20);
+    await eventually(async () => b.deps.delivery.stats().waiting === 1);
+    const started = Date.now();
+    const closeId = await updateOn(a, signalId, { action: "close" });
+    expect(((await waiting).json().updates as { updateId: string }[]).map((u) => u.updateId)).toEqual([closeId]);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it("a fill on one instance after an update is served the update by the other; a result there settles it", async () => {
+    const owner = await createDeviceOwner(a.deps, "vip", { autoApprove: true });
+    const early = await a.deps.devices.register(owner.user.id, "early");
+    const signalId = await publish(a);
+    await fill(a, { id: early.device.id, secret: early.secret }, signalId);
+    const modifyId = await updateOn(a, signalId, { action: "modify", stopLoss: 1.05 });
+    await eventually(async () => b.deps.delivery.stats().positions === 1);
+    expect((await fill(a, owner.signer, signalId)).statusCode).toBe(201);
+    await eventually(async () => (await updateIds(b, owner.signer)).includes(modifyId));
+    const reported = await signedPost(a, owner.signer, "/api/v1/device/update-result", {
+      updateId: modifyId,
+      status: "applied",
+    });
+    expect(reported.statusCode).toBe(201);
+    await eventually(async () => (await updateIds(b, owner.signer)).length === 0);
+  });
+
+  it("a close on one instance withdraws the entry on the other", async () => {
+    const owner = await createDeviceOwner(a.deps, "vip", { autoApprove: true });
+    const signalId = await publish(a);
+    await eventually(async () => (await ids(poll(b, owner.signer))).length === 1);
+    await updateOn(a, signalId, { action: "close" });
+    await eventually(async () => (await ids(poll(b, owner.signer))).length === 0);
+  });
+
   it("a device registered on one instance signs on the other at once", async () => {
     const owner = await createDeviceOwner(a.deps, "vip");
     expect((await poll(b, owner.signer)).statusCode).toBe(200);

@@ -13,6 +13,7 @@ export function registerDeliveryReactions(events: Events, delivery: DeliveryServ
     if (decision === "approved") delivery.signalApproved(signal, { userId, decidedAt });
   });
   events.afterCommit("signals.cancelled", ({ signalId }) => delivery.signalClosed(signalId));
+  events.afterCommit("signals.updated", ({ signal, update }) => delivery.positionUpdated(signal, update));
   events.afterCommit("devices.changed", (change) => delivery.deviceChanged(change));
   events.afterCommit("entitlements.changed", ({ userId }) => delivery.accessChanged(userId));
 }

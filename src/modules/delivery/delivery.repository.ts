@@ -1,8 +1,9 @@
-import { and, eq, gt, inArray, isNull } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { catalogTiers, type TierRow } from "../catalog/catalog.table";
 import { entitlements } from "../entitlements/entitlements.table";
-import { executions } from "../executions/executions.table";
+import { executions, updateResults } from "../executions/executions.table";
+import { type SignalRow, type SignalUpdateRow, signals, signalUpdates } from "../signals/signals.table";
 import type { UserAccess } from "./delivery.index";
 import { accessFrom } from "./delivery.models";
 
@@ -30,6 +31,65 @@ export function deliveryRepository(db: Executor) {
         periods.set(period.userId, [...(periods.get(period.userId) ?? []), period]);
       for (const userId of userIds) result.set(userId, accessFrom(periods.get(userId) ?? [], tiers, now));
       return result;
+    },
+
+    /**
+     * Positions the book must track: signals with updates whose position is open, closed after
+     * `closedSince`, or still owing some filled device an update; one signal when `signalId` is given.
+     */
+    async positions(opts: { signalId?: string; closedSince: Date }): Promise<{
+      signals: Pick<SignalRow, "id" | "positionStatus" | "closedAt" | "stopLoss" | "takeProfit">[];
+      updates: SignalUpdateRow[];
+      fills: { signalId: string; deviceId: string; ticket: string | null }[];
+      settled: { signalId: string; updateId: string; deviceId: string }[];
+    }> {
+      const owing = sql`exists (
+        select 1 from ${executions} e join ${signalUpdates} u on u.signal_id = e.signal_id
+        where e.signal_id = ${signals.id} and e.status = 'filled' and not exists (
+          select 1 from ${updateResults} r where r.update_id = u.id and r.device_id = e.device_id))`;
+      const tracked = await db
+        .select({
+          id: signals.id,
+          positionStatus: signals.positionStatus,
+          closedAt: signals.closedAt,
+          stopLoss: signals.stopLoss,
+          takeProfit: signals.takeProfit,
+        })
+        .from(signals)
+        .where(
+          opts.signalId
+            ? eq(signals.id, opts.signalId)
+            : and(
+                gt(signals.lastUpdateSeq, 0),
+                sql`(${signals.positionStatus} = 'open' or ${signals.closedAt} > ${opts.closedSince.toISOString()}::timestamptz or ${owing})`,
+              ),
+        );
+      const ids = tracked.map((s) => s.id);
+      if (ids.length === 0) return { signals: [], updates: [], fills: [], settled: [] };
+      const [updates, fills, settled] = await Promise.all([
+        db
+          .select()
+          .from(signalUpdates)
+          .where(inArray(signalUpdates.signalId, ids))
+          .orderBy(asc(signalUpdates.seq)),
+        db
+          .select({
+            signalId: executions.signalId,
+            deviceId: executions.deviceId,
+            ticket: executions.brokerTicket,
+          })
+          .from(executions)
+          .where(and(inArray(executions.signalId, ids), eq(executions.status, "filled"))),
+        db
+          .select({
+            signalId: updateResults.signalId,
+            updateId: updateResults.updateId,
+            deviceId: updateResults.deviceId,
+          })
+          .from(updateResults)
+          .where(inArray(updateResults.signalId, ids)),
+      ]);
+      return { signals: tracked, updates, fills, settled };
     },
 
     /** Which devices already ACKed these signals. */

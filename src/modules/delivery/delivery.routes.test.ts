@@ -50,6 +50,7 @@ describe("GET /api/v1/device/poll", () => {
           },
           expect.objectContaining({ signalId: second.id, entryPrice: 1.27 }),
         ],
+        updates: [],
       });
       expect((await ack(owner.signer, first.id)).statusCode).toBe(201);
       expect(await signalsOf(owner.signer)).toEqual([second.id]);

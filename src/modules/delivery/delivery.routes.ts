@@ -17,10 +17,15 @@ import {
   PollResponse,
   TradeBody,
   TradeSchema,
+  UpdateItemSchema,
+  UpdateResultBody,
+  UpdateResultSchema,
 } from "../executions/executions.schemas";
 import type { DeviceIdentity, ExecutionsService } from "../executions/executions.service";
 import type { PollItem } from "./delivery.index";
+import type { UpdateDelivery, UpdateItem } from "./delivery.positions";
 import type { DeliveryService } from "./delivery.service";
+import type { PollAnswer } from "./delivery.waiters";
 
 const POLL_URL = "/api/v1/device/poll";
 
@@ -33,6 +38,31 @@ function itemJson(item: PollItem): string {
     serialised.set(item, json);
   }
   return json;
+}
+
+const updatePrefixes = new WeakMap<UpdateItem, string>();
+/** An update is the same for every holder but its broker ticket: the rest is serialised once. */
+function updateJson({ item, brokerTicket }: UpdateDelivery): string {
+  let prefix = updatePrefixes.get(item);
+  if (prefix === undefined) {
+    const json = JSON.stringify(UpdateItemSchema.parse({ ...item, brokerTicket: "" }));
+    prefix = json.slice(0, json.lastIndexOf('"brokerTicket":') + '"brokerTicket":'.length);
+    updatePrefixes.set(item, prefix);
+  }
+  return `${prefix}${JSON.stringify(brokerTicket)}}`;
+}
+
+/**
+ * The poll answer's JSON, written by hand from parts serialised once: a fan-out answers
+ * thousands of parked polls with the same signal in one tick, and generic serialisation would
+ * dominate it. A new section of the answer is one more entry here (and in `PollResponse`).
+ */
+export function pollBody(serverTime: string, answer: PollAnswer): string {
+  return (
+    `{"serverTime":"${serverTime}"` +
+    `,"signals":[${answer.signals.map(itemJson).join(",")}]` +
+    `,"updates":[${answer.updates.map(updateJson).join(",")}]}`
+  );
 }
 
 /** The signed device API (API.md §7.2): poll, ACK, fill, error, trades. */
@@ -88,11 +118,10 @@ export function deliveryRoutes(deps: {
       { schema: { tags, querystring: PollQuery, response: { 200: PollResponse } } },
       async (req, reply) => {
         const device = deviceOf(req);
-        const signals = await delivery.poll(device.id, req.query.wait * 1000, reply.raw);
-        deps.polls.inc({ result: signals.length > 0 ? "delivered" : "empty" });
-        // Written by hand from per-signal JSON made once: a fan-out answers thousands of parked
-        // polls with the same signal in one tick, and generic serialisation would dominate it.
-        const body = `{"serverTime":"${clock.now().toISOString()}","signals":[${signals.map(itemJson).join(",")}]}`;
+        const answer = await delivery.poll(device.id, req.query.wait * 1000, reply.raw);
+        const delivered = answer.signals.length > 0 || answer.updates.length > 0;
+        deps.polls.inc({ result: delivered ? "delivered" : "empty" });
+        const body = pollBody(clock.now().toISOString(), answer);
         return reply.type("application/json; charset=utf-8").send(body as never);
       },
     );
@@ -121,6 +150,17 @@ export function deliveryRoutes(deps: {
       async (req, reply) => {
         const { execution, created } = await executions.fail(deviceOf(req), req.body);
         return reply.code(created ? 201 : 200).send(execution);
+      },
+    );
+
+    app.post(
+      "/api/v1/device/update-result",
+      {
+        schema: { tags, body: UpdateResultBody, response: { 200: UpdateResultSchema, 201: UpdateResultSchema } },
+      },
+      async (req, reply) => {
+        const { result, created } = await executions.reportUpdateResult(deviceOf(req), req.body);
+        return reply.code(created ? 201 : 200).send(result);
       },
     );
 

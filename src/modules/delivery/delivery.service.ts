@@ -5,16 +5,23 @@ import type { Approval, DomainEvents, Events } from "../../shared/events";
 import type { DevicesService } from "../devices/devices.service";
 import type { DeviceRow } from "../devices/devices.table";
 import type { SignalsService } from "../signals/signals.service";
-import type { SignalRow } from "../signals/signals.table";
+import type { SignalRow, SignalUpdateRow } from "../signals/signals.table";
 import type { DeliveryBus, DeliveryMessage } from "./delivery.bus";
-import { DeliveryIndex, type PollItem } from "./delivery.index";
+import { DeliveryIndex } from "./delivery.index";
 import { claimOfflineWithPending } from "./delivery.offline";
+import { PositionBook, toUpdateItem } from "./delivery.positions";
 import { deliveryRepository } from "./delivery.repository";
-import { Waiters } from "./delivery.waiters";
+import { EMPTY_ANSWER, type PollAnswer, Waiters } from "./delivery.waiters";
 
 const EXPIRY_SWEEP_MS = 1_000;
 const ACCESS_SWEEP_MS = 10_000;
 const OFFLINE_SWEEP_MS = 60_000;
+const POSITIONS_SWEEP_MS = 3_600_000;
+/**
+ * A closed position stays tracked this long (longer than the longest entry TTL, a day), so a
+ * device that received the entry before the close and reports its fill after still gets the close.
+ */
+const CLOSED_RETENTION_MS = 2 * 86_400_000;
 /** Ids that failed a lookup are not looked up again for this long (a revoked EA keeps calling). */
 const UNKNOWN_TTL_MS = 30_000;
 const UNKNOWN_MAX = 10_000;
@@ -40,6 +47,7 @@ export function createDeliveryService(deps: {
   const waiters = new Waiters();
   const unknown = new Map<string, number>();
   let index = new DeliveryIndex();
+  let book = new PositionBook();
   let closing = false;
   let timers: NodeJS.Timeout[] = [];
 
@@ -57,15 +65,53 @@ export function createDeliveryService(deps: {
     });
   };
 
-  const itemsFor = (deviceId: string) => () => {
+  /**
+   * What a poll answers, from memory. Entries need the owner's plan; updates of a position the
+   * device already holds are delivered whatever the plan, since leaving an open trade without
+   * its stop moves or close would only hurt the subscriber.
+   */
+  const answerFor = (deviceId: string) => (): PollAnswer => {
     const device = index.device(deviceId);
     const access = device && index.accessOf(device.userId);
-    if (!access?.signals || access.until <= nowMs()) return [];
-    return index.pendingFor(deviceId, nowMs());
+    const signals = !access?.signals || access.until <= nowMs() ? [] : index.pendingFor(deviceId, nowMs());
+    const updates = book.pendingFor(deviceId);
+    return signals.length === 0 && updates.length === 0 ? EMPTY_ANSWER : { signals, updates };
   };
   const wake = (deviceIds: Iterable<string>) => {
-    for (const id of deviceIds) waiters.wake(id, itemsFor(id));
+    for (const id of deviceIds) waiters.wake(id, answerFor(id));
   };
+
+  /**
+   * Loads tracked positions (all, or one signal's) into a book: updates, the devices that filled
+   * them and what each settled; the entry is revised to the latest SL/TP, or withdrawn when closed.
+   * Returns the devices that hold a loaded position.
+   */
+  async function loadPositions(into: { index: DeliveryIndex; book: PositionBook }, signalId?: string) {
+    const data = await repo.positions({ signalId, closedSince: new Date(nowMs() - CLOSED_RETENTION_MS) });
+    const settled = new Map<string, string[]>();
+    for (const r of data.settled) {
+      const key = `${r.signalId}\n${r.deviceId}`;
+      settled.set(key, [...(settled.get(key) ?? []), r.updateId]);
+    }
+    const devices: string[] = [];
+    for (const s of data.signals) {
+      if (s.positionStatus === "closed") into.index.closeSignal(s.id);
+      else into.index.reviseSignal(s.id, s);
+      const items = data.updates.filter((u) => u.signalId === s.id).map(toUpdateItem);
+      if (items.length > 0) devices.push(...into.book.addUpdates(s.id, items, s.closedAt?.getTime()));
+    }
+    for (const f of data.fills) {
+      if (into.book.hold(f.signalId, f.deviceId, f.ticket ?? "", settled.get(`${f.signalId}\n${f.deviceId}`)))
+        devices.push(f.deviceId);
+    }
+    return devices;
+  }
+
+  const loadPosition = (signalId: string) =>
+    loadPositions({ index, book }, signalId).then(
+      (devices) => wake(devices),
+      (err) => logger.warn({ err }, "delivery: loading a position failed"),
+    );
 
   async function refreshAccess(userIds: string[]): Promise<void> {
     const access = await repo.accessOf(userIds, clock.now());
@@ -88,6 +134,7 @@ export function createDeliveryService(deps: {
     const row = await deps.devices.findActive(deviceId);
     if (!row) {
       index.removeDevice(deviceId);
+      book.removeDevice(deviceId);
       return waiters.release(deviceId);
     }
     putDevice(row);
@@ -97,6 +144,7 @@ export function createDeliveryService(deps: {
   /** Replaces the whole index from the database (at start, and after a lost bus connection). */
   async function rebuild(): Promise<void> {
     const fresh = new DeliveryIndex();
+    const freshBook = new PositionBook();
     const [devices, approvals] = await Promise.all([deps.devices.listActive(), deps.signals.openApprovals()]);
     for (const d of devices) putDevice(d, fresh);
     for (const r of approvals) {
@@ -107,7 +155,9 @@ export function createDeliveryService(deps: {
     for (const ack of await repo.acksOf(signalIds)) fresh.ack(ack.deviceId, ack.signalId);
     const userIds = fresh.usersWithDevices();
     for (const [userId, a] of await repo.accessOf(userIds, clock.now())) fresh.setAccess(userId, a);
+    await loadPositions({ index: fresh, book: freshBook });
     index = fresh;
+    book = freshBook;
     wake(waiters.deviceIds());
   }
 
@@ -119,6 +169,13 @@ export function createDeliveryService(deps: {
     else if (m.k === "close") index.closeSignal(m.s);
     else if (m.k === "ack") index.ack(m.d, m.s);
     else if (m.k === "device") background("reloading a device", reloadDevice(m.d));
+    else if (m.k === "update") {
+      // Tracked before loading, so a fill reported here meanwhile is not missed.
+      book.track(m.s);
+      void loadPosition(m.s);
+    } else if (m.k === "fill") {
+      if (book.hold(m.s, m.d, m.t)) wake([m.d]);
+    } else if (m.k === "result") book.settle(m.s, m.u, m.d);
     else background("refreshing access", refreshAccess([m.u]));
   }
 
@@ -151,9 +208,23 @@ export function createDeliveryService(deps: {
       index.closeSignal(signalId);
       bus.publish({ k: "close", s: signalId });
     },
+    /**
+     * An update was committed: the entry shows the new SL/TP (or is withdrawn by a close), the
+     * devices holding the position get the update, and the other instances are told.
+     */
+    async positionUpdated(signal: SignalRow, update: SignalUpdateRow): Promise<void> {
+      if (signal.positionStatus === "closed") index.closeSignal(signal.id);
+      else index.reviseSignal(signal.id, signal);
+      const known = book.has(signal.id);
+      wake(book.addUpdates(signal.id, [toUpdateItem(update)], signal.closedAt?.getTime()));
+      bus.publish({ k: "update", s: signal.id });
+      // The first update of a signal brings in the devices that filled it from the database.
+      if (!known) await loadPosition(signal.id);
+    },
     deviceChanged({ kind, device }: DomainEvents["devices.changed"]): void {
       if (kind === "revoked") {
         index.removeDevice(device.id);
+        book.removeDevice(device.id);
         waiters.release(device.id);
       } else {
         putDevice(device);
@@ -179,6 +250,7 @@ export function createDeliveryService(deps: {
         setInterval(() => index.closeExpired(nowMs()), EXPIRY_SWEEP_MS),
         setInterval(sweepAccess, ACCESS_SWEEP_MS),
         setInterval(() => background("the offline sweep", sweepOffline()), OFFLINE_SWEEP_MS),
+        setInterval(() => book.forgetClosed(nowMs() - CLOSED_RETENTION_MS), POSITIONS_SWEEP_MS),
       ];
       for (const t of timers) t.unref();
     },
@@ -218,13 +290,13 @@ export function createDeliveryService(deps: {
       deviceId: string,
       waitMs: number,
       connection: Parameters<Waiters["park"]>[2],
-    ): Promise<PollItem[]> {
+    ): Promise<PollAnswer> {
       const device = index.device(deviceId);
-      if (!device) return [];
+      if (!device) return EMPTY_ANSWER;
       const access = index.accessOf(device.userId);
       if (!access || access.until <= nowMs()) await refreshAccess([device.userId]);
-      const items = itemsFor(deviceId)();
-      if (items.length > 0 || waitMs === 0 || closing) return items;
+      const answer = answerFor(deviceId)();
+      if (answer !== EMPTY_ANSWER || waitMs === 0 || closing) return answer;
       return waiters.park(deviceId, waitMs, connection);
     },
 
@@ -242,6 +314,22 @@ export function createDeliveryService(deps: {
       bus.publish({ k: "ack", s: signalId, d: deviceId });
     },
 
-    stats: () => ({ ...index.stats(), waiting: waiters.size, bus: bus.kind }),
+    /**
+     * A device filled a signal: if the position has updates, they are now due to it. Signals
+     * without updates are not tracked; their first update loads the fills from the database.
+     */
+    markFilled(deviceId: string, signalId: string, ticket: string): void {
+      if (!book.has(signalId)) return;
+      if (book.hold(signalId, deviceId, ticket)) wake([deviceId]);
+      bus.publish({ k: "fill", s: signalId, d: deviceId, t: ticket });
+    },
+
+    /** A device reported its final result for an update: never delivered to it again. */
+    markSettled(deviceId: string, signalId: string, updateId: string): void {
+      book.settle(signalId, updateId, deviceId);
+      bus.publish({ k: "result", s: signalId, u: updateId, d: deviceId });
+    },
+
+    stats: () => ({ ...index.stats(), ...book.stats(), waiting: waiters.size, bus: bus.kind }),
   };
 }

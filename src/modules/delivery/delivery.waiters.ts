@@ -1,7 +1,17 @@
 import type { PollItem } from "./delivery.index";
+import type { UpdateDelivery } from "./delivery.positions";
+
+/** What one poll answers with (API.md §7.2 and §10); an empty answer has nothing in any list. */
+export interface PollAnswer {
+  signals: PollItem[];
+  updates: UpdateDelivery[];
+}
+
+export const EMPTY_ANSWER: PollAnswer = Object.freeze({ signals: [], updates: [] }) as PollAnswer;
+export const isEmptyAnswer = (a: PollAnswer) => a.signals.length === 0 && a.updates.length === 0;
 
 interface Waiter {
-  finish(items: PollItem[]): void;
+  finish(answer: PollAnswer): void;
 }
 
 /**
@@ -22,11 +32,11 @@ export class Waiters {
     waitMs: number,
     closed: { once(e: "close", f: () => void): void; off(e: "close", f: () => void): void },
   ) {
-    return new Promise<PollItem[]>((resolve) => {
-      const waiter: Waiter = { finish: (items) => end(items) };
-      const onClose = () => end([]);
-      const timer = setTimeout(() => end([]), waitMs);
-      const end = (items: PollItem[]) => {
+    return new Promise<PollAnswer>((resolve) => {
+      const waiter: Waiter = { finish: (answer) => end(answer) };
+      const onClose = () => end(EMPTY_ANSWER);
+      const timer = setTimeout(() => end(EMPTY_ANSWER), waitMs);
+      const end = (answer: PollAnswer) => {
         clearTimeout(timer);
         closed.off("close", onClose);
         const set = this.byDevice.get(deviceId);
@@ -34,7 +44,7 @@ export class Waiters {
           this.count--;
           if (set.size === 0) this.byDevice.delete(deviceId);
         }
-        resolve(items);
+        resolve(answer);
       };
       closed.once("close", onClose);
       let set = this.byDevice.get(deviceId);
@@ -47,12 +57,12 @@ export class Waiters {
     });
   }
 
-  /** Hands `items(deviceId)` to the device's waiters when there is something to hand. */
-  wake(deviceId: string, items: () => PollItem[]): void {
+  /** Hands `answer()` to the device's waiters when there is something to hand. */
+  wake(deviceId: string, answer: () => PollAnswer): void {
     const set = this.byDevice.get(deviceId);
     if (!set) return;
-    const found = items();
-    if (found.length === 0) return;
+    const found = answer();
+    if (isEmptyAnswer(found)) return;
     for (const waiter of [...set]) waiter.finish(found);
   }
 
@@ -61,7 +71,7 @@ export class Waiters {
   }
 
   release(deviceId: string): void {
-    for (const waiter of [...(this.byDevice.get(deviceId) ?? [])]) waiter.finish([]);
+    for (const waiter of [...(this.byDevice.get(deviceId) ?? [])]) waiter.finish(EMPTY_ANSWER);
   }
 
   releaseAll(): void {

@@ -12,5 +12,11 @@ export const ExecutionErrors = defineErrors({
     status: 409,
     title: "This execution already has a different final outcome",
   },
+  /** Unknown updates and updates of positions this device does not hold get the same answer. */
+  updateNotFound: {
+    code: "signals.update_not_found",
+    status: 404,
+    title: "No update with this id was sent to this device",
+  },
   userNotFound: { code: "users.not_found", status: 404, title: "User not found" },
 });

@@ -1,4 +1,5 @@
-import type { ExecutionEventRow, ExecutionRow, TradeRow } from "./executions.table";
+import type { SignalUpdateRow } from "../signals/signals.table";
+import type { ExecutionEventRow, ExecutionRow, TradeRow, UpdateResultRow } from "./executions.table";
 
 export interface ExecutionView {
   id: string;
@@ -57,6 +58,8 @@ export interface ExecutionSummary {
   acked: number;
   filled: number;
   failed: number;
+  updatesApplied: number;
+  updatesFailed: number;
 }
 
 /** Every execution began with an ACK (explicit or implied), so `acked` counts them all. */
@@ -64,6 +67,7 @@ export function summarise(
   list: Pick<ExecutionRow, "status">[],
   recipients: number,
   approved: number,
+  results: Pick<UpdateResultRow, "status">[] = [],
 ): ExecutionSummary {
   return {
     recipients,
@@ -71,7 +75,67 @@ export function summarise(
     acked: list.length,
     filled: list.filter((e) => e.status === "filled").length,
     failed: list.filter((e) => e.status === "failed").length,
+    updatesApplied: results.filter((r) => r.status === "applied").length,
+    updatesFailed: results.filter((r) => r.status === "failed").length,
   };
+}
+
+export interface UpdateResultInput {
+  updateId: string;
+  status: "applied" | "failed";
+  errorCode?: number | null;
+  errorMessage?: string | null;
+  closedVolume?: number | null;
+  closePrice?: number | null;
+}
+
+/** A repeated result report is the same report when every field matches the stored one. */
+export function sameResult(r: UpdateResultRow, input: UpdateResultInput): boolean {
+  return (
+    r.status === input.status &&
+    r.errorCode === (input.errorCode ?? null) &&
+    r.errorMessage === (input.errorMessage ?? null) &&
+    r.closedVolume === (input.closedVolume ?? null) &&
+    r.closePrice === (input.closePrice ?? null)
+  );
+}
+
+export const toUpdateResultView = (r: UpdateResultRow) => ({
+  updateId: r.updateId,
+  signalId: r.signalId,
+  deviceId: r.deviceId,
+  status: r.status,
+  errorCode: r.errorCode,
+  errorMessage: r.errorMessage,
+  closedVolume: r.closedVolume,
+  closePrice: r.closePrice,
+  reportedAt: r.reportedAt.toISOString(),
+});
+
+/**
+ * Each update's state on one device: devices that filled the entry owe a result for every
+ * update (pending until reported); other executions never held the position.
+ */
+export function updatesOnDevice(
+  execution: Pick<ExecutionRow, "status" | "deviceId">,
+  updates: SignalUpdateRow[],
+  results: UpdateResultRow[],
+) {
+  if (execution.status !== "filled") return [];
+  return updates.map((u) => {
+    const r = results.find((x) => x.updateId === u.id && x.deviceId === execution.deviceId);
+    return {
+      updateId: u.id,
+      seq: u.seq,
+      action: u.action,
+      status: r?.status ?? ("pending" as const),
+      errorCode: r?.errorCode ?? null,
+      errorMessage: r?.errorMessage ?? null,
+      closedVolume: r?.closedVolume ?? null,
+      closePrice: r?.closePrice ?? null,
+      reportedAt: r?.reportedAt.toISOString() ?? null,
+    };
+  });
 }
 
 interface SourceStats {

@@ -1,6 +1,8 @@
 import { and, asc, eq, gte, inArray, type SQL, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { devices } from "../devices/devices.table";
+import { type SignalUpdateRow, signalUpdates } from "../signals/signals.table";
+import type { UpdateResultInput } from "./executions.models";
 import {
   type ExecutionEventRow,
   type ExecutionRow,
@@ -8,6 +10,8 @@ import {
   executions,
   type TradeRow,
   trades,
+  type UpdateResultRow,
+  updateResults,
 } from "./executions.table";
 
 export type Raw = Record<string, unknown>;
@@ -116,6 +120,67 @@ export function executionsRepository(db: Executor) {
         deviceName: r.deviceName,
         events: events.filter((e) => e.executionId === r.execution.id),
       }));
+    },
+
+    /**
+     * Stores a device's first result for an update, in one statement: only an update of a signal
+     * this device filled qualifies. Undefined when nothing was written (a repeat, or not sent).
+     */
+    async insertUpdateResult(
+      device: { id: string },
+      input: UpdateResultInput,
+      at: Date,
+    ): Promise<UpdateResultRow | undefined> {
+      const rows = await rowsOf(sql`
+        insert into ${updateResults} (update_id, device_id, execution_id, signal_id, user_id, status,
+          error_code, error_message, closed_volume, close_price, reported_at)
+        select u.id, e.device_id, e.id, e.signal_id, e.user_id, ${input.status}::text, ${input.errorCode ?? null}::int,
+          ${input.errorMessage ?? null}::text, ${input.closedVolume ?? null}::float8, ${input.closePrice ?? null}::float8,
+          ${ts(at)}
+        from ${signalUpdates} u
+        join ${executions} e on e.signal_id = u.signal_id and e.device_id = ${device.id} and e.status = 'filled'
+        where u.id = ${input.updateId}
+        on conflict (update_id, device_id) do nothing
+        returning *`);
+      const [r] = rows;
+      if (!r) return undefined;
+      return {
+        updateId: r.update_id as string,
+        deviceId: r.device_id as string,
+        executionId: r.execution_id as string,
+        signalId: r.signal_id as string,
+        userId: r.user_id as string,
+        status: r.status as UpdateResultRow["status"],
+        errorCode: r.error_code as number | null,
+        errorMessage: r.error_message as string | null,
+        closedVolume: r.closed_volume as number | null,
+        closePrice: r.close_price as number | null,
+        reportedAt: new Date(r.reported_at as Date),
+      };
+    },
+    async findUpdateResult(updateId: string, deviceId: string): Promise<UpdateResultRow | undefined> {
+      const [row] = await db
+        .select()
+        .from(updateResults)
+        .where(and(eq(updateResults.updateId, updateId), eq(updateResults.deviceId, deviceId)))
+        .limit(1);
+      return row;
+    },
+    /** A signal's updates and every device's results for them (optionally one user's devices). */
+    async updatesWithResults(
+      signalId: string,
+      userId?: string,
+    ): Promise<{ updates: SignalUpdateRow[]; results: UpdateResultRow[] }> {
+      const [updates, results] = await Promise.all([
+        db.select().from(signalUpdates).where(eq(signalUpdates.signalId, signalId)).orderBy(asc(signalUpdates.seq)),
+        db
+          .select()
+          .from(updateResults)
+          .where(
+            and(eq(updateResults.signalId, signalId), userId ? eq(updateResults.userId, userId) : undefined),
+          ),
+      ]);
+      return { updates, results };
     },
 
     /** Inserts a trade unless the device reported this ticket before; returns the stored one. */

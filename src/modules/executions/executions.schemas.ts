@@ -16,7 +16,43 @@ export const PollItemSchema = z.object({
   volume: z.number().nullable(),
   expiresAt: z.string(),
 });
-export const PollResponse = z.object({ serverTime: z.string(), signals: z.array(PollItemSchema) });
+export const UpdateItemSchema = z.object({
+  updateId: z.string(),
+  signalId: z.string(),
+  seq: z.number().int(),
+  action: z.enum(["modify", "close", "close_partial"]),
+  stopLoss: z.number().nullable(),
+  takeProfit: z.number().nullable(),
+  fraction: z.number().nullable(),
+  brokerTicket: z.string(),
+});
+export const PollResponse = z.object({
+  serverTime: z.string(),
+  signals: z.array(PollItemSchema),
+  updates: z.array(UpdateItemSchema),
+});
+
+export const UpdateResultBody = z.object({
+  updateId: z.string().min(1).max(64),
+  status: z.enum(["applied", "failed"]),
+  errorCode: z.number().int().min(-2_147_483_648).max(2_147_483_647).nullish(),
+  errorMessage: z.string().max(500).nullish(),
+  closedVolume: positive.nullish(),
+  closePrice: positive.nullish(),
+});
+export const UpdateResultSchema = z
+  .object({
+    updateId: z.string(),
+    signalId: z.string(),
+    deviceId: z.string(),
+    status: z.enum(["applied", "failed"]),
+    errorCode: z.number().int().nullable(),
+    errorMessage: z.string().nullable(),
+    closedVolume: z.number().nullable(),
+    closePrice: z.number().nullable(),
+    reportedAt: z.string(),
+  })
+  .meta({ id: "UpdateResult" });
 
 export const AckBody = z.object({ signalId });
 export const FillBody = z.object({
@@ -86,11 +122,26 @@ export const ExecutionHistory = z.object({
     acked: z.number().int(),
     filled: z.number().int(),
     failed: z.number().int(),
+    updatesApplied: z.number().int(),
+    updatesFailed: z.number().int(),
   }),
   items: z.array(
     ExecutionSchema.extend({
       deviceName: z.string(),
       events: z.array(z.looseObject({ type: z.enum(["ack", "fill", "error"]), at: z.string() })),
+      updates: z.array(
+        z.object({
+          updateId: z.string(),
+          seq: z.number().int(),
+          action: z.enum(["modify", "close", "close_partial"]),
+          status: z.enum(["pending", "applied", "failed"]),
+          errorCode: z.number().int().nullable(),
+          errorMessage: z.string().nullable(),
+          closedVolume: z.number().nullable(),
+          closePrice: z.number().nullable(),
+          reportedAt: z.string().nullable(),
+        }),
+      ),
     }),
   ),
 });

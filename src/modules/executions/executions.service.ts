@@ -12,9 +12,13 @@ import {
   attribution,
   sameError,
   sameFill,
+  sameResult,
   summarise,
   toEventView,
   toExecutionView,
+  toUpdateResultView,
+  type UpdateResultInput,
+  updatesOnDevice,
 } from "./executions.models";
 import { executionReports, type FillReport } from "./executions.reports";
 import { executionsRepository, type Outcome, type Report } from "./executions.repository";
@@ -54,7 +58,7 @@ export function createExecutionsService(deps: {
   db: Executor;
   clock: Clock;
   events: Events;
-  delivery: Pick<DeliveryService, "approvedAt" | "markAcked">;
+  delivery: Pick<DeliveryService, "approvedAt" | "markAcked" | "markFilled" | "markSettled">;
   signals: Pick<SignalsService, "approvalOf" | "get">;
   users: Pick<UsersService, "findById">;
   metrics: { executions: Counter<"status">; deliverySeconds: Histogram };
@@ -85,6 +89,7 @@ export function createExecutionsService(deps: {
       deps.delivery.markAcked(e.deviceId, e.signalId);
       deps.metrics.deliverySeconds.observe(Math.max(0, e.ackedAt.getTime() - approvedAtMs) / 1000);
     }
+    if (e.status === "filled") deps.delivery.markFilled(e.deviceId, e.signalId, e.brokerTicket ?? "");
     deps.metrics.executions.inc({ status: e.status });
     // Written by a group-commit batch (or one statement) that has committed by now.
     deps.events.committed("executions.reported", {
@@ -129,6 +134,29 @@ export function createExecutionsService(deps: {
       return { execution: toExecutionView(execution), created: outcome !== "unchanged" };
     },
 
+    /**
+     * A device's result for an update it holds the position of: first report 201, the same
+     * report again 200, a different one 409 (results are final); anything it was not sent 404.
+     */
+    async reportUpdateResult(device: DeviceIdentity, input: UpdateResultInput) {
+      const stored = await repo.insertUpdateResult(device, input, clock.now());
+      if (stored) {
+        deps.delivery.markSettled(device.id, stored.signalId, stored.updateId);
+        deps.events.committed("executions.update_reported", {
+          updateId: stored.updateId,
+          signalId: stored.signalId,
+          deviceId: stored.deviceId,
+          userId: stored.userId,
+          status: stored.status,
+        });
+        return { result: toUpdateResultView(stored), created: true };
+      }
+      const existing = await repo.findUpdateResult(input.updateId, device.id);
+      if (!existing) throw ExecutionErrors.updateNotFound();
+      if (!sameResult(existing, input)) throw ExecutionErrors.alreadyFinal();
+      return { result: toUpdateResultView(existing), created: false };
+    },
+
     /** A closed trade of the device's account; the same ticket again returns the first report. */
     async reportTrade(device: DeviceIdentity, input: TradeInput) {
       if (input.signalId) await approvalTime(device, input.signalId);
@@ -159,14 +187,18 @@ export function createExecutionsService(deps: {
     async forSignal(viewer: Viewer, signalId: string) {
       const signal = await deps.signals.get(viewer, signalId);
       const admin = viewer.role === "admin";
-      const list = await repo.forSignal(signalId, admin ? undefined : viewer.id);
+      const [list, { updates, results }] = await Promise.all([
+        repo.forSignal(signalId, admin ? undefined : viewer.id),
+        repo.updatesWithResults(signalId, admin ? undefined : viewer.id),
+      ]);
       const approved = admin ? (signal.decisions?.approved ?? 0) : signal.decision === "approved" ? 1 : 0;
       return {
-        summary: summarise(list, admin ? signal.recipients : 1, approved),
+        summary: summarise(list, admin ? signal.recipients : 1, approved, results),
         items: list.map((e) => ({
           ...toExecutionView(e),
           deviceName: e.deviceName,
           events: e.events.map(toEventView),
+          updates: updatesOnDevice(e, updates, results),
         })),
       };
     },

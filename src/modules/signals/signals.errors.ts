@@ -14,4 +14,10 @@ export const SignalErrors = defineErrors({
   },
   expired: { code: "signals.expired", status: 409, title: "This signal has expired" },
   cancelled: { code: "signals.cancelled", status: 409, title: "This signal was cancelled" },
+  closed: { code: "signals.closed", status: 409, title: "This signal's position is already closed" },
+  noOpenPosition: {
+    code: "signals.no_open_position",
+    status: 409,
+    title: "There is no open signal to apply this update to",
+  },
 });

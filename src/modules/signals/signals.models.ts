@@ -6,6 +6,8 @@ import type { Features, Level } from "../users/users.models";
 export type Side = "buy" | "sell";
 export type OrderType = "market" | "limit" | "stop";
 export type SignalStatus = "open" | "expired" | "cancelled";
+export type PositionStatus = "open" | "closed";
+export type UpdateAction = "modify" | "close" | "close_partial";
 export type Decision = "pending" | "approved" | "rejected";
 export type DecisionView = Decision | "expired";
 
@@ -89,4 +91,79 @@ export function isAddressed(access: { tier: Level; features: Features }, minTier
 /** Auto-approve needs both the user's switch and a plan that includes it. */
 export function autoApproves(autoApproveOn: boolean, features: Features): boolean {
   return autoApproveOn && features.autoApprove;
+}
+
+/** An update request after validation (API.md §10). */
+export interface UpdateInput {
+  action: UpdateAction;
+  stopLoss: number | null;
+  takeProfit: number | null;
+  fraction: number | null;
+  externalId: string | null;
+  note: string | null;
+}
+
+/** The shape rules of an update that need no signal: what each action takes. */
+export function updateShapeProblems(input: Omit<UpdateInput, "externalId" | "note">): FieldError[] {
+  const problems: FieldError[] = [];
+  if (input.action === "modify" && input.stopLoss === null && input.takeProfit === null) {
+    problems.push({ path: "stopLoss", message: "modify needs stopLoss and/or takeProfit" });
+  }
+  if (input.action !== "modify") {
+    if (input.stopLoss !== null) problems.push({ path: "stopLoss", message: "is only taken by modify" });
+    if (input.takeProfit !== null) problems.push({ path: "takeProfit", message: "is only taken by modify" });
+  }
+  if (input.action === "close_partial" && input.fraction === null) {
+    problems.push({ path: "fraction", message: "close_partial needs a fraction between 0 and 1" });
+  }
+  if (input.action !== "close_partial" && input.fraction !== null) {
+    problems.push({ path: "fraction", message: "is only taken by close_partial" });
+  }
+  return problems;
+}
+
+type Levels = { side: Side; entryPrice: number | null; stopLoss: number | null; takeProfit: number | null };
+
+/**
+ * Price sides of a modify, against the signal as it stands: the publishing rules of API.md §6
+ * against the entry price, except that a stop loss may sit exactly at the entry (breakeven).
+ * Without an entry price the stop loss must stay on the losing side of the take profit.
+ */
+export function modifyPriceProblems(signal: Levels, input: Pick<UpdateInput, "stopLoss" | "takeProfit">) {
+  const problems: FieldError[] = [];
+  const { side, entryPrice: entry } = signal;
+  const sl = input.stopLoss ?? signal.stopLoss;
+  const tp = input.takeProfit ?? signal.takeProfit;
+  const buy = side === "buy";
+  const below = buy ? "below" : "above";
+  const above = buy ? "above" : "below";
+  if (entry !== null && input.stopLoss !== null && (buy ? input.stopLoss > entry : input.stopLoss < entry)) {
+    problems.push({ path: "stopLoss", message: `must be ${below} (or at) the entry price for a ${side}` });
+  }
+  if (
+    entry !== null &&
+    input.takeProfit !== null &&
+    (buy ? input.takeProfit <= entry : input.takeProfit >= entry)
+  ) {
+    problems.push({ path: "takeProfit", message: `must be ${above} the entry price for a ${side}` });
+  }
+  if (problems.length === 0 && sl !== null && tp !== null && (buy ? sl >= tp : sl <= tp)) {
+    const path = input.stopLoss !== null ? "stopLoss" : "takeProfit";
+    problems.push({ path, message: `the stop loss must be ${below} the take profit for a ${side}` });
+  }
+  return problems;
+}
+
+/** Identifies an update body for one signal, whatever the key order or explicit nulls. */
+export function updateRequestHash(signalId: string, input: UpdateInput): string {
+  const fields = [
+    signalId,
+    input.action,
+    input.stopLoss,
+    input.takeProfit,
+    input.fraction,
+    input.externalId,
+    input.note,
+  ];
+  return createHash("sha256").update(JSON.stringify(fields)).digest("hex");
 }

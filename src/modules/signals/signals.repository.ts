@@ -1,4 +1,4 @@
-import { and, desc, eq, exists, gt, inArray, isNull, lt, lte, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, exists, gt, inArray, isNull, lt, lte, type SQL, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { catalogTiers, type TierRow } from "../catalog/catalog.table";
 import { resolveAccess } from "../entitlements/entitlements.models";
@@ -6,7 +6,14 @@ import { entitlements } from "../entitlements/entitlements.table";
 import type { Features, Level } from "../users/users.models";
 import { users } from "../users/users.table";
 import type { Decision } from "./signals.models";
-import { type RecipientRow, type SignalRow, signalRecipients, signals } from "./signals.table";
+import {
+  type RecipientRow,
+  type SignalRow,
+  type SignalUpdateRow,
+  signalRecipients,
+  signals,
+  signalUpdates,
+} from "./signals.table";
 
 export type NewSignal = typeof signals.$inferInsert;
 export type SignalWithDecision = SignalRow & { decision: Decision | null };
@@ -19,7 +26,9 @@ export interface EntitledUser {
 }
 
 export function signalsRepository(db: Executor) {
-  const open = (now: Date) => and(isNull(signals.cancelledAt), gt(signals.expiresAt, now));
+  // An entry is deliverable while it is neither cancelled, expired nor withdrawn by a close.
+  const open = (now: Date) =>
+    and(isNull(signals.cancelledAt), gt(signals.expiresAt, now), eq(signals.positionStatus, "open"));
 
   return {
     async findById(id: string): Promise<SignalRow | undefined> {
@@ -146,6 +155,55 @@ export function signalsRepository(db: Executor) {
         .orderBy(desc(signals.id))
         .limit(opts.limit);
       return rows.map((r): SignalWithDecision => ({ ...r.signal, decision: r.decision }));
+    },
+
+    /** Each signal's updates, in seq order. */
+    async updatesOf(signalIds: string[]): Promise<Map<string, SignalUpdateRow[]>> {
+      const bySignal = new Map<string, SignalUpdateRow[]>();
+      if (signalIds.length === 0) return bySignal;
+      const rows = await db
+        .select()
+        .from(signalUpdates)
+        .where(inArray(signalUpdates.signalId, signalIds))
+        .orderBy(asc(signalUpdates.signalId), asc(signalUpdates.seq));
+      for (const row of rows) bySignal.set(row.signalId, [...(bySignal.get(row.signalId) ?? []), row]);
+      return bySignal;
+    },
+    async findUpdateByExternalId(scope: string, externalId: string): Promise<SignalUpdateRow | undefined> {
+      const [row] = await db
+        .select()
+        .from(signalUpdates)
+        .where(and(eq(signalUpdates.publisherScope, scope), eq(signalUpdates.externalId, externalId)))
+        .limit(1);
+      return row;
+    },
+    /** The signal row, locked until the transaction ends: updates of one signal take turns. */
+    async lockForUpdate(id: string): Promise<SignalRow | undefined> {
+      const [row] = await db.select().from(signals).where(eq(signals.id, id)).for("update");
+      return row;
+    },
+    async recordUpdate(signal: Partial<SignalRow> & { id: string }, update: SignalUpdateRow) {
+      const [row] = await db.update(signals).set(signal).where(eq(signals.id, signal.id)).returning();
+      // Undefined when (scope, externalId) was taken meanwhile: the caller rolls back and replays.
+      const [inserted] = await db.insert(signalUpdates).values(update).onConflictDoNothing().returning();
+      return inserted && { signal: row!, update: inserted };
+    },
+    /** A publisher's newest signal on an instrument whose position is still open (alert webhooks). */
+    async latestOpenPosition(scope: string, instrument: string): Promise<SignalRow | undefined> {
+      const [row] = await db
+        .select()
+        .from(signals)
+        .where(
+          and(
+            eq(signals.publisherScope, scope),
+            eq(signals.instrument, instrument),
+            eq(signals.positionStatus, "open"),
+            isNull(signals.cancelledAt),
+          ),
+        )
+        .orderBy(desc(signals.id))
+        .limit(1);
+      return row;
     },
 
     /** Per signal: how many recipients approved, rejected, or have not decided. */

@@ -45,6 +45,8 @@ describe("/api/v1/signals", () => {
         minTier: "premium",
         note: "NFP fade",
         status: "open",
+        positionStatus: "open",
+        updates: [],
         createdAt: now.toISOString(),
         expiresAt: new Date(now.getTime() + 300_000).toISOString(),
         recipients: 3,

@@ -13,16 +13,22 @@ import {
   PublishBody,
   SignalIdParams,
   SignalSchema,
+  SignalUpdateSchema,
+  UpdateBody,
 } from "./signals.schemas";
+import type { PositionsService } from "./signals.positions";
 import type { Publisher, SignalsService } from "./signals.service";
 
 /** API.md §0: signal bodies are limited to 32 KiB (other routes take 64 KiB). */
 export const SIGNAL_BODY_LIMIT = 32 * 1024;
 
 const signedByProducer = (request: FastifyRequest) => request.headers["x-producer-id"] !== undefined;
+const publisherOf = (req: FastifyRequest): Publisher =>
+  req.signerId ? { kind: "producer", producerId: req.signerId } : { kind: "admin", userId: currentUser(req).id };
 
 export function signalsRoutes(deps: {
   signals: SignalsService;
+  positions: Pick<PositionsService, "update">;
   producers: Pick<ProducersService, "secretFor">;
   guards: Guards;
   nonces: NonceStore;
@@ -65,11 +71,26 @@ export function signalsRoutes(deps: {
         },
       },
       async (req, reply) => {
-        const publisher: Publisher = req.signerId
-          ? { kind: "producer", producerId: req.signerId }
-          : { kind: "admin", userId: currentUser(req).id };
-        const { signal, created } = await signals.publish(publisher, req.body);
+        const { signal, created } = await signals.publish(publisherOf(req), req.body);
         return reply.code(created ? 201 : 200).send(signal);
+      },
+    );
+
+    app.post(
+      "/api/v1/signals/:id/updates",
+      {
+        ...publishAuth,
+        bodyLimit: SIGNAL_BODY_LIMIT,
+        schema: {
+          tags,
+          params: SignalIdParams,
+          body: UpdateBody,
+          response: { 200: SignalUpdateSchema, 201: SignalUpdateSchema },
+        },
+      },
+      async (req, reply) => {
+        const { update, created } = await deps.positions.update(publisherOf(req), req.params.id, req.body);
+        return reply.code(created ? 201 : 200).send(update);
       },
     );
 

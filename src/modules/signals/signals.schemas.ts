@@ -1,6 +1,13 @@
 import { z } from "zod";
 import { PAID_LEVELS } from "../catalog/catalog.models";
-import { DEFAULT_TTL_SECONDS, INSTRUMENT_PATTERN, priceProblems, type SignalInput } from "./signals.models";
+import {
+  DEFAULT_TTL_SECONDS,
+  INSTRUMENT_PATTERN,
+  priceProblems,
+  type SignalInput,
+  type UpdateInput,
+  updateShapeProblems,
+} from "./signals.models";
 
 const price = z.number().positive().nullish();
 
@@ -39,6 +46,46 @@ export const PublishBody = z
     }
   });
 
+export const UpdateBody = z
+  .object({
+    action: z.enum(["modify", "close", "close_partial"]),
+    stopLoss: price,
+    takeProfit: price,
+    fraction: z.number().gt(0).lt(1).nullish(),
+    externalId: z.string().min(1).max(128).nullish(),
+    note: z.string().max(500).nullish(),
+  })
+  .transform(
+    (b): UpdateInput => ({
+      action: b.action,
+      stopLoss: b.stopLoss ?? null,
+      takeProfit: b.takeProfit ?? null,
+      fraction: b.fraction ?? null,
+      externalId: b.externalId ?? null,
+      note: b.note ?? null,
+    }),
+  )
+  .superRefine((input, ctx) => {
+    for (const problem of updateShapeProblems(input)) {
+      ctx.addIssue({ code: "custom", path: [problem.path], message: problem.message });
+    }
+  });
+
+export const SignalUpdateSchema = z
+  .object({
+    id: z.string(),
+    signalId: z.string(),
+    seq: z.number().int(),
+    action: z.enum(["modify", "close", "close_partial"]),
+    stopLoss: z.number().nullable(),
+    takeProfit: z.number().nullable(),
+    fraction: z.number().nullable(),
+    note: z.string().nullable(),
+    externalId: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .meta({ id: "SignalUpdate" });
+
 const counts = z.object({
   pending: z.number().int(),
   approved: z.number().int(),
@@ -59,6 +106,8 @@ export const SignalSchema = z
     minTier: z.enum(PAID_LEVELS),
     note: z.string().nullable(),
     status: z.enum(["open", "expired", "cancelled"]),
+    positionStatus: z.enum(["open", "closed"]),
+    updates: z.array(SignalUpdateSchema),
     createdAt: z.string(),
     expiresAt: z.string(),
     recipients: z.number().int(),

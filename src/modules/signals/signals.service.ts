@@ -61,6 +61,8 @@ export function createSignalsService(deps: {
         publishedByKind: publisher.kind,
         publishedBy: publisher.kind === "admin" ? publisher.userId : publisher.producerId,
         ...input,
+        initialStopLoss: input.stopLoss,
+        initialTakeProfit: input.takeProfit,
         recipientCount: entitled.length,
         createdAt: now,
         expiresAt: new Date(now.getTime() + input.ttlSeconds * 1000),
@@ -143,6 +145,7 @@ export function createSignalsService(deps: {
         ]);
         if (!recipient || !signal) throw SignalErrors.notFound();
         if (recipient.decision !== "pending") throw SignalErrors.alreadyDecided();
+        if (signal.positionStatus === "closed" && !signal.cancelledAt) throw SignalErrors.closed();
         throw signalStatus(signal, now) === "cancelled" ? SignalErrors.cancelled() : SignalErrors.expired();
       }
       return { signalId, decision, decidedAt: now.toISOString() };
@@ -169,13 +172,14 @@ export function createSignalsService(deps: {
         }
         return row;
       });
-      if (cancelled) {
-        return toSignalView(cancelled, now);
-      }
+      const updates = (await repo.updatesOf([signalId])).get(signalId);
+      if (cancelled) return toSignalView(cancelled, now, { updates });
       const existing = await repo.findById(signalId);
       if (!existing) throw SignalErrors.notFound();
+      if (existing.cancelledAt) return toSignalView(existing, now, { updates });
+      if (existing.positionStatus === "closed") throw SignalErrors.closed();
       if (signalStatus(existing, now) === "expired") throw SignalErrors.expired();
-      return toSignalView(existing, now);
+      return toSignalView(existing, now, { updates });
     },
 
     /** Newest first, keyset-paginated; users see what was addressed to them, admins everything. */
@@ -185,11 +189,19 @@ export function createSignalsService(deps: {
         { before: opts.cursor, limit: opts.limit + 1 },
       );
       const page = rows.slice(0, opts.limit);
-      const counts = viewer.role === "admin" ? await repo.decisionCounts(page.map((r) => r.id)) : undefined;
+      const ids = page.map((r) => r.id);
+      const [counts, updates] = await Promise.all([
+        viewer.role === "admin" ? repo.decisionCounts(ids) : undefined,
+        repo.updatesOf(ids),
+      ]);
       const now = clock.now();
       return {
         items: page.map((r) =>
-          toSignalView(r, now, { decision: r.decision, counts: countsFor(counts, r.id) }),
+          toSignalView(r, now, {
+            decision: r.decision,
+            counts: countsFor(counts, r.id),
+            updates: updates.get(r.id),
+          }),
         ),
         nextCursor: rows.length > opts.limit ? page.at(-1)!.id : null,
       };
@@ -202,8 +214,15 @@ export function createSignalsService(deps: {
         { id: signalId, limit: 1 },
       );
       if (!row) throw SignalErrors.notFound();
-      const counts = viewer.role === "admin" ? await repo.decisionCounts([row.id]) : undefined;
-      return toSignalView(row, clock.now(), { decision: row.decision, counts: countsFor(counts, row.id) });
+      const [counts, updates] = await Promise.all([
+        viewer.role === "admin" ? repo.decisionCounts([row.id]) : undefined,
+        repo.updatesOf([row.id]),
+      ]);
+      return toSignalView(row, clock.now(), {
+        decision: row.decision,
+        counts: countsFor(counts, row.id),
+        updates: updates.get(row.id),
+      });
     },
 
     /** Whether the user approved the signal (whatever its state now): devices may only report on those. */

@@ -1,11 +1,39 @@
 import {
   type Decision,
+  type PositionStatus,
   type DecisionView,
   decisionView,
   type SignalStatus,
   signalStatus,
 } from "./signals.models";
-import type { SignalRow } from "./signals.table";
+import type { SignalRow, SignalUpdateRow } from "./signals.table";
+
+/** An update as the API shows it (API.md §10 `SignalUpdate`). */
+export interface SignalUpdateView {
+  id: string;
+  signalId: string;
+  seq: number;
+  action: SignalUpdateRow["action"];
+  stopLoss: number | null;
+  takeProfit: number | null;
+  fraction: number | null;
+  note: string | null;
+  externalId: string | null;
+  createdAt: string;
+}
+
+export const toUpdateView = (u: SignalUpdateRow): SignalUpdateView => ({
+  id: u.id,
+  signalId: u.signalId,
+  seq: u.seq,
+  action: u.action,
+  stopLoss: u.stopLoss,
+  takeProfit: u.takeProfit,
+  fraction: u.fraction,
+  note: u.note,
+  externalId: u.externalId,
+  createdAt: u.createdAt.toISOString(),
+});
 
 export interface SignalView {
   id: string;
@@ -20,6 +48,9 @@ export interface SignalView {
   minTier: SignalRow["minTier"];
   note: string | null;
   status: SignalStatus;
+  positionStatus: PositionStatus;
+  /** Every update so far, in seq order; stopLoss/takeProfit above already include them. */
+  updates: SignalUpdateView[];
   createdAt: string;
   expiresAt: string;
   recipients: number;
@@ -32,7 +63,7 @@ export interface SignalView {
 export function toSignalView(
   row: SignalRow,
   now: Date,
-  extra: { decision?: Decision | null; counts?: Record<Decision, number> } = {},
+  extra: { decision?: Decision | null; counts?: Record<Decision, number>; updates?: SignalUpdateRow[] } = {},
 ): SignalView {
   const status = signalStatus(row, now);
   return {
@@ -48,6 +79,8 @@ export function toSignalView(
     minTier: row.minTier,
     note: row.note,
     status,
+    positionStatus: row.positionStatus,
+    updates: (extra.updates ?? []).map(toUpdateView),
     createdAt: row.createdAt.toISOString(),
     expiresAt: row.expiresAt.toISOString(),
     recipients: row.recipientCount,
