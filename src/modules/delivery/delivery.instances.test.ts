@@ -94,10 +94,20 @@ function twoInstances(bus: "postgres" | "redis") {
   const signedPost = (app: TestApp, signer: Signer, url: string, body: object) =>
     signedInject(app.app, app.clock, signer, { method: "POST", url, body });
   const fill = (app: TestApp, signer: Signer, signalId: string) =>
-    signedPost(app, signer, "/api/v1/device/fill", { signalId, price: 1.1, volume: 0.1, brokerTicket: "T-9" });
+    signedPost(app, signer, "/api/v1/device/fill", {
+      signalId,
+      price: 1.1,
+      volume: 0.1,
+      brokerTicket: "T-9",
+    });
   const updateOn = async (app: TestApp, signalId: string, body: object) => {
     const { headers } = await createUser(app.deps, { admin: true });
-    const res = await app.app.inject({ method: "POST", url: `/api/v1/signals/${signalId}/updates`, headers, payload: body });
+    const res = await app.app.inject({
+      method: "POST",
+      url: `/api/v1/signals/${signalId}/updates`,
+      headers,
+      payload: body,
+    });
     expect(res.statusCode, res.body).toBe(201);
     return res.json().id as string;
   };
@@ -114,7 +124,9 @@ function twoInstances(bus: "postgres" | "redis") {
     await eventually(async () => b.deps.delivery.stats().waiting === 1);
     const started = Date.now();
     const closeId = await updateOn(a, signalId, { action: "close" });
-    expect(((await waiting).json().updates as { updateId: string }[]).map((u) => u.updateId)).toEqual([closeId]);
+    expect(((await waiting).json().updates as { updateId: string }[]).map((u) => u.updateId)).toEqual([
+      closeId,
+    ]);
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 

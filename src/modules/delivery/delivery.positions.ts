@@ -131,7 +131,8 @@ export class PositionBook {
   }
 
   removeDevice(deviceId: string): void {
-    for (const signalId of this.byDevice.get(deviceId) ?? []) this.positions.get(signalId)?.holders.delete(deviceId);
+    for (const signalId of this.byDevice.get(deviceId) ?? [])
+      this.positions.get(signalId)?.holders.delete(deviceId);
     this.byDevice.delete(deviceId);
   }
 

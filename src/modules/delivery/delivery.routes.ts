@@ -156,7 +156,11 @@ export function deliveryRoutes(deps: {
     app.post(
       "/api/v1/device/update-result",
       {
-        schema: { tags, body: UpdateResultBody, response: { 200: UpdateResultSchema, 201: UpdateResultSchema } },
+        schema: {
+          tags,
+          body: UpdateResultBody,
+          response: { 200: UpdateResultSchema, 201: UpdateResultSchema },
+        },
       },
       async (req, reply) => {
         const { result, created } = await executions.reportUpdateResult(deviceOf(req), req.body);

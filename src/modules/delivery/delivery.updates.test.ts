@@ -149,7 +149,10 @@ describe("delivery of position updates", () => {
 
     it("an update racing the first fill: the device ends with the latest SL/TP, from the entry or the update", async () => {
       for (let round = 0; round < 6; round++) {
-        const owner = await createDeviceOwner(ctx().deps, "vip", { autoApprove: true, deviceName: `d${round}` });
+        const owner = await createDeviceOwner(ctx().deps, "vip", {
+          autoApprove: true,
+          deviceName: `d${round}`,
+        });
         const signal = await publish();
         const [entry] = (await poll(owner.signer)).json().signals;
         const sl = 1.081 + round / 1000;
@@ -174,7 +177,9 @@ describe("delivery of position updates", () => {
       expect(await updatesOf(owner.signer)).toEqual([]);
       await fill(owner.signer, signal.id, "late-ticket");
       const updates = await updatesOf(owner.signer);
-      expect(updates).toEqual([expect.objectContaining({ updateId: modify.id, brokerTicket: "late-ticket" })]);
+      expect(updates).toEqual([
+        expect.objectContaining({ updateId: modify.id, brokerTicket: "late-ticket" }),
+      ]);
     });
 
     it("a close withdraws the entry from devices that have not received it", async () => {
@@ -220,8 +225,18 @@ describe("delivery of position updates", () => {
       const modify = await update(signal.id, { action: "modify", stopLoss: 1.085 });
       const close = await update(signal.id, { action: "close" });
       await result(owner.signer, { updateId: modify.id, status: "applied" });
-      await result(owner.signer, { updateId: close.id, status: "applied", closePrice: 1.095, closedVolume: 0.1 });
-      await result(secondSigner, { updateId: modify.id, status: "failed", errorCode: 10016, errorMessage: "Invalid stops" });
+      await result(owner.signer, {
+        updateId: close.id,
+        status: "applied",
+        closePrice: 1.095,
+        closedVolume: 0.1,
+      });
+      await result(secondSigner, {
+        updateId: modify.id,
+        status: "failed",
+        errorCode: 10016,
+        errorMessage: "Invalid stops",
+      });
       const res = await ctx().app.inject({
         method: "GET",
         url: `/api/v1/signals/${signal.id}/executions`,
@@ -237,7 +252,12 @@ describe("delivery of position updates", () => {
         expect.objectContaining({ updateId: close.id, seq: 2, status: "applied", closePrice: 1.095 }),
       ]);
       expect(byDevice.second).toEqual([
-        expect.objectContaining({ seq: 1, status: "failed", errorCode: 10016, errorMessage: "Invalid stops" }),
+        expect.objectContaining({
+          seq: 1,
+          status: "failed",
+          errorCode: 10016,
+          errorMessage: "Invalid stops",
+        }),
         expect.objectContaining({ seq: 2, status: "pending", reportedAt: null }),
       ]);
     });
@@ -277,7 +297,10 @@ describe("delivery of position updates", () => {
       const owner = await createDeviceOwner(ctx().deps, "vip");
       const res = await result(owner.signer, body);
       expect(res.statusCode).toBe(400);
-      expect(res.json()).toMatchObject({ code: "request.invalid", errors: [expect.objectContaining({ path })] });
+      expect(res.json()).toMatchObject({
+        code: "request.invalid",
+        errors: [expect.objectContaining({ path })],
+      });
     });
   });
 
@@ -291,7 +314,10 @@ describe("delivery of position updates", () => {
         payload: { updateId: close.id, status: "applied" },
       });
       expect(unsigned.statusCode).toBe(401);
-      const forged = await result({ ...owner.signer, secret: "forged" }, { updateId: close.id, status: "applied" });
+      const forged = await result(
+        { ...owner.signer, secret: "forged" },
+        { updateId: close.id, status: "applied" },
+      );
       expect(forged.statusCode).toBe(401);
       expect(forged.json().code).toBe("device_auth.rejected");
       expect(await updatesOf(owner.signer)).toHaveLength(1);

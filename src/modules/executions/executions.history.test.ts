@@ -51,7 +51,15 @@ describe("execution history and attribution", () => {
       const res = await get(alice.headers, `/api/v1/signals/${signalId}/executions`);
       expect(res.statusCode).toBe(200);
       const body = res.json();
-      expect(body.summary).toEqual({ recipients: 1, approved: 1, acked: 1, filled: 1, failed: 0, updatesApplied: 0, updatesFailed: 0 });
+      expect(body.summary).toEqual({
+        recipients: 1,
+        approved: 1,
+        acked: 1,
+        filled: 1,
+        failed: 0,
+        updatesApplied: 0,
+        updatesFailed: 0,
+      });
       expect(body.items).toEqual([
         expect.objectContaining({
           deviceId: alice.device.id,
@@ -68,7 +76,15 @@ describe("execution history and attribution", () => {
     it("shows an admin every execution and the whole signal's summary", async () => {
       const { admin, signalId } = await scenario();
       const body = (await get(admin.headers, `/api/v1/signals/${signalId}/executions`)).json();
-      expect(body.summary).toEqual({ recipients: 3, approved: 2, acked: 2, filled: 1, failed: 1, updatesApplied: 0, updatesFailed: 0 });
+      expect(body.summary).toEqual({
+        recipients: 3,
+        approved: 2,
+        acked: 2,
+        filled: 1,
+        failed: 1,
+        updatesApplied: 0,
+        updatesFailed: 0,
+      });
       expect(
         body.items.map((e: { deviceName: string; status: string }) => [e.deviceName, e.status]).sort(),
       ).toEqual([
@@ -140,7 +156,15 @@ describe("execution history and attribution", () => {
       const { carol, signalId } = await scenario();
       const body = (await get(carol.headers, `/api/v1/signals/${signalId}/executions`)).json();
       expect(body).toEqual({
-        summary: { recipients: 1, approved: 0, acked: 0, filled: 0, failed: 0, updatesApplied: 0, updatesFailed: 0 },
+        summary: {
+          recipients: 1,
+          approved: 0,
+          acked: 0,
+          filled: 0,
+          failed: 0,
+          updatesApplied: 0,
+          updatesFailed: 0,
+        },
         items: [],
       });
     });

@@ -172,7 +172,11 @@ export function executionsRepository(db: Executor) {
       userId?: string,
     ): Promise<{ updates: SignalUpdateRow[]; results: UpdateResultRow[] }> {
       const [updates, results] = await Promise.all([
-        db.select().from(signalUpdates).where(eq(signalUpdates.signalId, signalId)).orderBy(asc(signalUpdates.seq)),
+        db
+          .select()
+          .from(signalUpdates)
+          .where(eq(signalUpdates.signalId, signalId))
+          .orderBy(asc(signalUpdates.seq)),
         db
           .select()
           .from(updateResults)

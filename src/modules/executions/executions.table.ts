@@ -13,7 +13,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { tstz } from "../../db/columns";
 import { devices } from "../devices/devices.table";
-import { signalUpdates, signals } from "../signals/signals.table";
+import { signals, signalUpdates } from "../signals/signals.table";
 import { users } from "../users/users.table";
 
 /** What one device did with one signal; the unique index makes concurrent ACKs converge. */

@@ -1,6 +1,6 @@
 import type { Executor } from "../../db/client";
-import { CommonErrors } from "../../shared/errors";
 import type { Clock } from "../../shared/clock";
+import { CommonErrors } from "../../shared/errors";
 import type { Events } from "../../shared/events";
 import { newId } from "../../shared/ids";
 import { withTransaction } from "../../shared/unit-of-work";
@@ -30,7 +30,12 @@ const manages = (p: Publisher, s: SignalRow) =>
  * lock on the signal row, which also carries the latest SL/TP and the next seq, so two
  * concurrent closes cannot both succeed and every device sees one order.
  */
-export function createPositionsService(deps: { db: Executor; clock: Clock; audit: AuditService; events: Events }) {
+export function createPositionsService(deps: {
+  db: Executor;
+  clock: Clock;
+  audit: AuditService;
+  events: Events;
+}) {
   const { db, clock } = deps;
   const repo = signalsRepository(db);
 
@@ -53,7 +58,8 @@ export function createPositionsService(deps: { db: Executor; clock: Clock; audit
       if (signal.positionStatus === "closed") throw SignalErrors.closed();
       if (input.action === "modify") {
         const problems = modifyPriceProblems(signal, input);
-        if (problems.length > 0) throw CommonErrors.invalid("The new prices are on the wrong side", { errors: problems });
+        if (problems.length > 0)
+          throw CommonErrors.invalid("The new prices are on the wrong side", { errors: problems });
       }
       const now = clock.now();
       const seq = signal.lastUpdateSeq + 1;

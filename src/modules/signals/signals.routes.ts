@@ -6,6 +6,7 @@ import type { NonceStore } from "../../shared/signing";
 import { currentUser, type Guards } from "../auth/auth.guards";
 import { createSignatureGuard, keepSignedBodies, requireSigningHeaders } from "../devices/devices.signing";
 import type { ProducersService } from "../producers/producers.service";
+import type { PositionsService } from "./signals.positions";
 import {
   DecisionBody,
   DecisionSchema,
@@ -16,7 +17,6 @@ import {
   SignalUpdateSchema,
   UpdateBody,
 } from "./signals.schemas";
-import type { PositionsService } from "./signals.positions";
 import type { Publisher, SignalsService } from "./signals.service";
 
 /** API.md §0: signal bodies are limited to 32 KiB (other routes take 64 KiB). */
@@ -24,7 +24,9 @@ export const SIGNAL_BODY_LIMIT = 32 * 1024;
 
 const signedByProducer = (request: FastifyRequest) => request.headers["x-producer-id"] !== undefined;
 const publisherOf = (req: FastifyRequest): Publisher =>
-  req.signerId ? { kind: "producer", producerId: req.signerId } : { kind: "admin", userId: currentUser(req).id };
+  req.signerId
+    ? { kind: "producer", producerId: req.signerId }
+    : { kind: "admin", userId: currentUser(req).id };
 
 export function signalsRoutes(deps: {
   signals: SignalsService;

@@ -40,7 +40,9 @@ export const signals = pgTable(
     cancelledAt: tstz("cancelled_at"),
     cancelledBy: text("cancelled_by"),
     /** The position the entry opens on devices: `closed` once a `close` update is published. */
-    positionStatus: text("position_status", { enum: ["open", "closed"] }).notNull().default("open"),
+    positionStatus: text("position_status", { enum: ["open", "closed"] })
+      .notNull()
+      .default("open"),
     closedAt: tstz("closed_at"),
     /** Stop loss and take profit as published (stopLoss/takeProfit follow modifies): R is measured from these. */
     initialStopLoss: doublePrecision("initial_stop_loss"),
@@ -101,7 +103,10 @@ export const signalUpdates = pgTable(
   (t) => [
     uniqueIndex("signal_updates_seq_key").on(t.signalId, t.seq),
     uniqueIndex("signal_updates_external_id_key").on(t.publisherScope, t.externalId),
-    check("signal_updates_fraction_range", sql`${t.fraction} is null or (${t.fraction} > 0 and ${t.fraction} < 1)`),
+    check(
+      "signal_updates_fraction_range",
+      sql`${t.fraction} is null or (${t.fraction} > 0 and ${t.fraction} < 1)`,
+    ),
   ],
 );
 

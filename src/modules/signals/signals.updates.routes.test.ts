@@ -184,7 +184,10 @@ describe("/api/v1/signals/{id}/updates", () => {
       const signal = await publish(headers);
       const res = await update(headers, signal.id, body);
       expect(res.statusCode).toBe(400);
-      expect(res.json()).toMatchObject({ code: "request.invalid", errors: [expect.objectContaining({ path })] });
+      expect(res.json()).toMatchObject({
+        code: "request.invalid",
+        errors: [expect.objectContaining({ path })],
+      });
     });
 
     it("answers 409 signals.external_id_conflict for the same externalId with another body", async () => {
@@ -234,7 +237,9 @@ describe("/api/v1/signals/{id}/updates", () => {
       const headers = await admin();
       const signal = await publish(headers);
       const stops = [1.081, 1.082, 1.083, 1.084];
-      const results = await Promise.all(stops.map((sl) => update(headers, signal.id, { action: "modify", stopLoss: sl })));
+      const results = await Promise.all(
+        stops.map((sl) => update(headers, signal.id, { action: "modify", stopLoss: sl })),
+      );
       const bySeq = results.map((r) => r.json()).sort((a, b) => a.seq - b.seq);
       expect(bySeq.map((u) => u.seq)).toEqual([1, 2, 3, 4]);
       expect((await getSignal(headers, signal.id)).stopLoss).toBe(bySeq.at(-1).stopLoss);
@@ -257,7 +262,11 @@ describe("/api/v1/signals/{id}/updates", () => {
       const mine = (await a.call({ method: "POST", url: "/api/v1/signals", body: BUY })).json().id;
       const adminSignal = await publish(await admin());
       for (const id of [mine, adminSignal.id]) {
-        const res = await b.call({ method: "POST", url: `/api/v1/signals/${id}/updates`, body: { action: "close" } });
+        const res = await b.call({
+          method: "POST",
+          url: `/api/v1/signals/${id}/updates`,
+          body: { action: "close" },
+        });
         expect(res.statusCode).toBe(404);
         expect(res.json().code).toBe("signals.not_found");
       }

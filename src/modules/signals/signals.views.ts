@@ -1,8 +1,8 @@
 import {
   type Decision,
-  type PositionStatus,
   type DecisionView,
   decisionView,
+  type PositionStatus,
   type SignalStatus,
   signalStatus,
 } from "./signals.models";
