@@ -17,6 +17,7 @@ const USAGE = `usage: signaldesk <command> [options]
   migrate                                 apply database migrations and exit
   token --telegram-id N [--admin]         print a bearer token for that Telegram user
   producer create --name X                create a producer key; prints its id and secret once
+  producer alert-url --id P               issue (or replace) producer P's alert webhook URL; prints it once
   publish --url U --producer-id P --secret S --instrument I --side buy|sell
           [--order-type market|limit|stop] [--entry N] [--sl N] [--tp N] [--volume N]
           [--ttl S] [--min-tier premium|vip|enterprise] [--note T] [--external-id X]
@@ -33,6 +34,7 @@ const OPTIONS = {
   name: { type: "string" },
   url: { type: "string" },
   "producer-id": { type: "string" },
+  id: { type: "string" },
   secret: { type: "string" },
   instrument: { type: "string" },
   side: { type: "string" },
@@ -91,8 +93,11 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${await runOperatorCommand(loadConfigOrExit(), command, args)}\n`);
       return 0;
     case "producer":
-      if (subcommand !== "create") throw new CommandError("usage: signaldesk producer create --name X");
-      process.stdout.write(`${await runOperatorCommand(loadConfigOrExit(), "producer.create", args)}\n`);
+      if (subcommand !== "create" && subcommand !== "alert-url")
+        throw new CommandError("usage: signaldesk producer create --name X | producer alert-url --id P");
+      process.stdout.write(
+        `${await runOperatorCommand(loadConfigOrExit(), `producer.${subcommand}`, args)}\n`,
+      );
       return 0;
     case "publish":
       process.stdout.write(`${await runPublish(args)}\n`);

@@ -55,6 +55,13 @@ commands["producer.create"] = async (deps, args) => {
   return JSON.stringify(await deps.producers.create({ kind: "cli" }, name));
 };
 
+/** Issues (or replaces) a producer's alert webhook URL; prints it once. */
+commands["producer.alert-url"] = async (deps, args) => {
+  const id = typeof args.id === "string" ? args.id.trim() : "";
+  if (!id) throw new CommandError("--id is required (the producer's id)");
+  return (await deps.alertUrls.issue({ kind: "cli" }, id)).url;
+};
+
 export async function runCommand(deps: Deps, name: string, args: CommandArgs): Promise<string> {
   const command = commands[name];
   if (!command) throw new CommandError(`unknown command: ${name}`);

@@ -21,10 +21,12 @@ import { createCouponsService } from "./modules/pricing/coupons.service";
 import { DEFAULT_PRICING } from "./modules/pricing/pricing.models";
 import { createRateProvider, withFxRates } from "./modules/pricing/pricing.rates";
 import { createPricingService } from "./modules/pricing/pricing.service";
+import { createAlertUrlsService } from "./modules/producers/producers.alerts";
 import { createProducersService } from "./modules/producers/producers.service";
 import { createPositionsService } from "./modules/signals/signals.positions";
 import { createSignalsService } from "./modules/signals/signals.service";
 import { createTelegramBot } from "./modules/telegram/telegram.module";
+import { createTrackRecordService } from "./modules/track-record/track-record.service";
 import { createUsersService } from "./modules/users/users.service";
 import { registerReactions } from "./reactions";
 import type { Clock } from "./shared/clock";
@@ -131,6 +133,8 @@ export async function createDeps(input: DepsInput) {
     publishedTotal: metrics.counter("signals_published_total", "Signals published"),
   });
   const positions = createPositionsService({ db, clock, audit, events });
+  const alertUrls = createAlertUrlsService({ db, clock, audit, publicUrl: config.publicUrl });
+  const trackRecord = createTrackRecordService({ db, clock });
   const delivery = createDeliveryService({
     db,
     clock,
@@ -207,8 +211,10 @@ export async function createDeps(input: DepsInput) {
             payments,
             devices,
             signals,
+            positions,
             executions,
             affiliates,
+            trackRecord,
           },
           rateLimiter,
           metrics,
@@ -241,6 +247,8 @@ export async function createDeps(input: DepsInput) {
     producers,
     signals,
     positions,
+    alertUrls,
+    trackRecord,
     delivery,
     devicePolls,
     executions,

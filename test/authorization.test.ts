@@ -40,6 +40,9 @@ const ACCESS: Record<string, Access> = {
   "GET /metrics": pub,
   "GET /api/v1/catalog": pub,
   "GET /api/v1/quotes": pub,
+  "GET /api/v1/track-record": pub,
+  // The token in the path is the credential: an unknown one is 404, like any unknown resource.
+  "POST /api/v1/hooks/alerts/:token": pub,
   "POST /api/v1/auth/telegram": { kind: "sign-in" },
 
   "GET /api/v1/me": user,
@@ -90,6 +93,7 @@ const ACCESS: Record<string, Access> = {
   "GET /api/v1/admin/coupons": admin,
   "POST /api/v1/admin/coupons": admin,
   "DELETE /api/v1/admin/coupons/:code": admin,
+  "POST /api/v1/admin/producers/:id/alert-url": admin,
   "GET /api/v1/admin/orders": admin,
   "POST /api/v1/admin/orders/:id/mark-paid": admin,
   "GET /api/v1/admin/payouts": admin,

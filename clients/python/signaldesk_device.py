@@ -11,6 +11,7 @@ import argparse
 import hashlib
 import hmac
 import json
+import os
 import random
 import secrets
 import sys
@@ -110,6 +111,15 @@ class DeviceClient:
         payload = {"signalId": signal_id, "code": int(code), "message": message[:500]}
         return self.request("POST", f"{API}/error", payload)
 
+    def update_result(self, update_id, status, error_code=None, error_message=None, closed_volume=None,
+                      close_price=None):
+        payload = {"updateId": update_id, "status": status}
+        for key, value in (("errorCode", error_code), ("errorMessage", error_message),
+                           ("closedVolume", closed_volume), ("closePrice", close_price)):
+            if value is not None:
+                payload[key] = value
+        return self.request("POST", f"{API}/update-result", payload)
+
     def trades(self, ticket, instrument, side, volume, open_price, close_price, profit_minor, currency,
                opened_at, closed_at, signal_id=None):
         return self.request("POST", f"{API}/trades", {
@@ -135,7 +145,26 @@ def retrying(call, attempts=5):
             time.sleep(min(2 ** attempt, 30) + random.uniform(0, 0.5))
 
 
-def execute(client, signal):
+class Positions:
+    """The simulated account's open positions, kept in a JSON file when --state is given, so a
+    restarted client still knows what it holds (an EA keeps this in the terminal's files)."""
+
+    def __init__(self, path=None):
+        self.path = path
+        self.items = {}
+        if path and os.path.exists(path):
+            with open(path, encoding="utf-8") as f:
+                self.items = json.load(f)
+
+    def save(self):
+        if self.path:
+            tmp = f"{self.path}.tmp"
+            with open(tmp, "w", encoding="utf-8") as f:
+                json.dump(self.items, f)
+            os.replace(tmp, self.path)
+
+
+def execute(client, signal, positions):
     """ACK first so no later poll hands the signal out again, then report a simulated fill."""
     signal_id = signal["signalId"]
     try:
@@ -143,6 +172,12 @@ def execute(client, signal):
         price = signal.get("entryPrice") or 1.0
         volume = signal.get("volume") or 0.01
         ticket = f"sim-{secrets.randbelow(10**9)}"
+        positions.items[signal_id] = {
+            "ticket": ticket, "instrument": signal["instrument"], "side": signal["side"],
+            "volume": volume, "openPrice": price, "stopLoss": signal.get("stopLoss"),
+            "takeProfit": signal.get("takeProfit"), "openedAt": utc_now(),
+        }
+        positions.save()
         execution = retrying(lambda: client.fill(signal_id, price, volume, ticket))
         emit("fill", signalId=signal_id, execution=execution)
     except DeviceApiError as err:
@@ -153,14 +188,60 @@ def execute(client, signal):
             raise
 
 
-def run(client, wait, once):
+def utc_now():
+    return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+
+
+def apply_update(client, update, positions, close_offset):
+    """Applies an update to the simulated position, reports the result, and reports the closed
+    trade when the position is gone. A position this account does not hold fails with MT5's
+    4753 (position not found): the server records it and stops sending the update."""
+    position = positions.items.get(update["signalId"])
+    action = update["action"]
+    if position is None:
+        result = retrying(lambda: client.update_result(update["updateId"], "failed", 4753, "position not found"))
+        emit("update", updateId=update["updateId"], action=action, result=result)
+        return
+    direction = 1 if position["side"] == "buy" else -1
+    close_price = round(position["openPrice"] + direction * close_offset, 6)
+    closed_volume = None
+    if action == "modify":
+        for key in ("stopLoss", "takeProfit"):
+            if update.get(key) is not None:
+                position[key] = update[key]
+    else:
+        share = 1.0 if action == "close" else update["fraction"]
+        closed_volume = max(0.01, round(position["volume"] * share, 2)) if action != "close" else position["volume"]
+        position["volume"] = round(position["volume"] - closed_volume, 2)
+    positions.save()
+    result = retrying(lambda: client.update_result(
+        update["updateId"], "applied", closed_volume=closed_volume,
+        close_price=close_price if closed_volume else None))
+    emit("update", updateId=update["updateId"], action=action, result=result)
+    if action == "close" or position["volume"] <= 0:
+        profit = round((close_price - position["openPrice"]) * direction * 100_000 * 100)
+        trade = retrying(lambda: client.trades(
+            position["ticket"], position["instrument"], position["side"], closed_volume,
+            position["openPrice"], close_price, profit, "USD", position["openedAt"], utc_now(),
+            update["signalId"]))
+        del positions.items[update["signalId"]]
+        positions.save()
+        emit("trade", signalId=update["signalId"], trade=trade)
+
+
+def run(client, wait, once, positions=None, close_offset=0.0):
+    positions = positions or Positions()
     backoff = 1.0
     while True:
         try:
             result = client.poll(wait)
-            emit("poll", serverTime=result.get("serverTime"), count=len(result.get("signals", [])))
+            emit("poll", serverTime=result.get("serverTime"), count=len(result.get("signals", [])),
+                 updates=len(result.get("updates", [])))
             for signal in result.get("signals", []):
-                execute(client, signal)
+                execute(client, signal, positions)
+            # In the order the server gives them: seq order within each position.
+            for update in result.get("updates", []):
+                apply_update(client, update, positions, close_offset)
             backoff = 1.0
         except (urllib.error.URLError, OSError, DeviceApiError) as err:
             status = getattr(err, "status", None)
@@ -186,10 +267,13 @@ def main(argv=None):
     parser.add_argument("--secret", required=True)
     parser.add_argument("--wait", type=int, default=25, help="long-poll seconds, 0..30")
     parser.add_argument("--once", action="store_true", help="poll once, execute what arrives, exit")
+    parser.add_argument("--state", help="JSON file keeping the simulated open positions across runs")
+    parser.add_argument("--close-offset", type=float, default=0.0,
+                        help="simulated price move in the position's favour when closing (price units)")
     args = parser.parse_args(argv)
     client = DeviceClient(args.url, args.device_id, args.secret)
     try:
-        return run(client, max(0, min(30, args.wait)), args.once)
+        return run(client, max(0, min(30, args.wait)), args.once, Positions(args.state), args.close_offset)
     except KeyboardInterrupt:
         return 130
 

@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, inArray, type SQL, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { devices } from "../devices/devices.table";
-import { type SignalUpdateRow, signalUpdates } from "../signals/signals.table";
+import { type SignalUpdateRow, signals, signalUpdates } from "../signals/signals.table";
 import type { UpdateResultInput } from "./executions.models";
 import {
   type ExecutionEventRow,
@@ -162,6 +162,33 @@ export function executionsRepository(db: Executor) {
       const [row] = await db
         .select()
         .from(updateResults)
+        .where(and(eq(updateResults.updateId, updateId), eq(updateResults.deviceId, deviceId)))
+        .limit(1);
+      return row;
+    },
+    /** The devices holding a signal's position (their execution is filled), with their owners. */
+    async holdersOf(signalId: string) {
+      return db
+        .select({ userId: executions.userId, deviceId: executions.deviceId, deviceName: devices.name })
+        .from(executions)
+        .innerJoin(devices, eq(devices.id, executions.deviceId))
+        .where(and(eq(executions.signalId, signalId), eq(executions.status, "filled")));
+    },
+    /** What a message about one device's result needs: the update, the signal, the device and its fill. */
+    async resultFacts(updateId: string, deviceId: string) {
+      const [row] = await db
+        .select({
+          result: updateResults,
+          update: signalUpdates,
+          signal: { instrument: signals.instrument, side: signals.side, entryPrice: signals.entryPrice },
+          deviceName: devices.name,
+          fillPrice: executions.price,
+        })
+        .from(updateResults)
+        .innerJoin(signalUpdates, eq(signalUpdates.id, updateResults.updateId))
+        .innerJoin(signals, eq(signals.id, updateResults.signalId))
+        .innerJoin(executions, eq(executions.id, updateResults.executionId))
+        .innerJoin(devices, eq(devices.id, updateResults.deviceId))
         .where(and(eq(updateResults.updateId, updateId), eq(updateResults.deviceId, deviceId)))
         .limit(1);
       return row;

@@ -157,6 +157,26 @@ export function createExecutionsService(deps: {
       return { result: toUpdateResultView(existing), created: false };
     },
 
+    /** The devices (and their owners) holding a signal's position. */
+    holdersOf: (signalId: string) => repo.holdersOf(signalId),
+
+    /** The facts a message about a device's update result needs, or undefined. */
+    async resultFacts(e: { updateId: string; deviceId: string }) {
+      const row = await repo.resultFacts(e.updateId, e.deviceId);
+      return (
+        row && {
+          signal: row.signal,
+          deviceName: row.deviceName,
+          fillPrice: row.fillPrice,
+          update: row.update,
+          status: row.result.status,
+          closePrice: row.result.closePrice,
+          errorCode: row.result.errorCode,
+          errorMessage: row.result.errorMessage,
+        }
+      );
+    },
+
     /** A closed trade of the device's account; the same ticket again returns the first report. */
     async reportTrade(device: DeviceIdentity, input: TradeInput) {
       if (input.signalId) await approvalTime(device, input.signalId);

@@ -136,6 +136,9 @@ export function createPositionsService(deps: {
       }
     },
 
+    /** Open positions (not cancelled, not closed), newest first; optionally on one instrument. */
+    openPositions: (opts: { instrument?: string; limit: number }) => repo.openPositions(opts),
+
     /** The publisher's signal an alert manages: by its externalId, else its newest open one. */
     async positionFor(publisher: Publisher, instrument: string | null, ref: string | null): Promise<string> {
       const scope = scopeOf(publisher);

@@ -188,6 +188,20 @@ export function signalsRepository(db: Executor) {
       const [inserted] = await db.insert(signalUpdates).values(update).onConflictDoNothing().returning();
       return inserted && { signal: row!, update: inserted };
     },
+    async openPositions(opts: { instrument?: string; limit: number }): Promise<SignalRow[]> {
+      return db
+        .select()
+        .from(signals)
+        .where(
+          and(
+            eq(signals.positionStatus, "open"),
+            isNull(signals.cancelledAt),
+            opts.instrument ? eq(signals.instrument, opts.instrument) : undefined,
+          ),
+        )
+        .orderBy(desc(signals.id))
+        .limit(opts.limit);
+    },
     /** A publisher's newest signal on an instrument whose position is still open (alert webhooks). */
     async latestOpenPosition(scope: string, instrument: string): Promise<SignalRow | undefined> {
       const [row] = await db

@@ -1,6 +1,7 @@
 import { newId } from "../../shared/ids";
 import { PublishBody } from "../signals/signals.schemas";
 import { businessStats } from "./admin.stats";
+import { positionKeyboard } from "./positions.feature";
 import type { BotContext, BotFeature, BotServices } from "./telegram.context";
 import { escapeHtml, formatMoney } from "./telegram.format";
 import { parseSignalCommand } from "./telegram.models";
@@ -46,8 +47,8 @@ export function adminFeature(
     );
     return ctx.reply(
       `Published <code>${signal.id}</code>: ${escapeHtml(signal.instrument)} ${signal.side.toUpperCase()} ` +
-        `${signal.orderType}, to ${signal.recipients} recipient(s).`,
-      { parse_mode: "HTML" },
+        `${signal.orderType}, to ${signal.recipients} recipient(s).\nManage the position with the buttons below.`,
+      { parse_mode: "HTML", reply_markup: positionKeyboard(signal.id) },
     );
   }
 

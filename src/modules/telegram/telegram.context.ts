@@ -13,7 +13,9 @@ import type { OrdersService } from "../orders/orders.service";
 import type { PaymentsService } from "../payments/payments.service";
 import type { CouponsService } from "../pricing/coupons.service";
 import type { PricingService } from "../pricing/pricing.service";
+import type { PositionsService } from "../signals/signals.positions";
 import type { SignalsService } from "../signals/signals.service";
+import type { TrackRecordService } from "../track-record/track-record.service";
 import type { Role } from "../users/users.models";
 import type { UsersService } from "../users/users.service";
 import type { UserRow } from "../users/users.table";
@@ -43,8 +45,10 @@ export interface BotServices {
   payments: PaymentsService;
   devices: DevicesService;
   signals: SignalsService;
+  positions: PositionsService;
   executions: ExecutionsService;
   affiliates: AffiliatesService;
+  trackRecord: TrackRecordService;
 }
 
 export interface CommandSpec {

@@ -7,6 +7,8 @@ import { devicesFeature } from "./devices.feature";
 import { offersFeature } from "./offers.feature";
 import { payFeature } from "./pay.feature";
 import { payoutsFeature } from "./payouts.feature";
+import { positionsFeature } from "./positions.feature";
+import { recordFeature } from "./record.feature";
 import { settingsFeature } from "./settings.feature";
 import { shopFeature } from "./shop.feature";
 import { signalsFeature } from "./signals.feature";
@@ -76,6 +78,8 @@ export function createTelegramBot(deps: {
     settingsFeature(services),
     affiliateFeature(services),
     adminFeature(services, outbox, poke),
+    positionsFeature(services),
+    recordFeature(services),
     payoutsFeature(services),
   );
   const bot = createBot({

@@ -1,6 +1,7 @@
 import { and, eq, inArray, like } from "drizzle-orm";
 import type { Logger } from "pino";
 import type { DomainEvents } from "../../shared/events";
+import { createPositionNotices } from "./positions.notices";
 import { decidedText, decisionKeyboard, signalText } from "./signals.views";
 import type { BotServices } from "./telegram.context";
 import { escapeHtml } from "./telegram.format";
@@ -136,6 +137,8 @@ export function createNotifications(deps: {
     await queue([{ chatId, text }]);
   }
 
+  const positions = createPositionNotices({ services, queue });
+
   const running = new Set<Promise<void>>();
   const guard =
     <T>(name: string, handler: (payload: T) => Promise<void>) =>
@@ -158,5 +161,7 @@ export function createNotifications(deps: {
     signalCancelled: guard("signals.cancelled", signalCancelled),
     executionReported: guard("executions.reported", executionReported),
     deviceOffline: guard("devices.offline_with_pending", deviceOffline),
+    signalUpdated: guard("signals.updated", positions.signalUpdated),
+    updateReported: guard("executions.update_reported", positions.updateReported),
   };
 }

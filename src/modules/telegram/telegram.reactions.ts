@@ -15,4 +15,6 @@ export function registerTelegramReactions(events: Events, telegram: TelegramBot)
   events.afterCommit("signals.cancelled", notifications.signalCancelled);
   events.afterCommit("executions.reported", notifications.executionReported);
   events.afterCommit("devices.offline_with_pending", notifications.deviceOffline);
+  events.afterCommit("signals.updated", notifications.signalUpdated);
+  events.afterCommit("executions.update_reported", notifications.updateReported);
 }
