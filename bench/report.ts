@@ -124,6 +124,19 @@ export const GOALS: ScenarioGoal[] = [
     measured: (f) => versusBare(f, "req/s"),
   },
   {
+    key: "updates_fanout",
+    label: "a `close` update to 5,000 long-polling devices holding the position",
+    fields: ["devices", "p50Ms", "p99Ms", "received"],
+    goal: "p99 ≤ 500 ms, every device served",
+    checks: (f) => [
+      check("p99 ≤ 500 ms", num(f, "p99Ms") <= 500),
+      check("every device received the update", num(f, "received") === num(f, "devices")),
+    ],
+    measured: (f) =>
+      `${fmt(num(f, "received"))}/${fmt(num(f, "devices"))} received; p50 ${fmt(num(f, "p50Ms"))} ms, ` +
+      `p99 ${fmt(num(f, "p99Ms"))} ms`,
+  },
+  {
     key: "cold_start",
     label: "cold start, fresh `DATA_DIR` to `/readyz` 200",
     fields: ["ms"],

@@ -34,7 +34,7 @@ export async function freshBenchDatabase(url = BENCH_DATABASE_URL): Promise<stri
 
 const rssMb = () => round(process.memoryUsage.rss() / 1024 / 1024, 1);
 
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+export async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -46,9 +46,9 @@ async function until(check: () => boolean, timeoutMs: number, what: string): Pro
  * The devices (src/tools/poll-listeners.ts) in their own process, each long-polling on its own
  * socket and recording when its answer arrived.
  */
-function startDevices(url: string, devicesFile: string) {
+export function startDevices(url: string, devicesFile: string, expect: "signals" | "updates" = "signals") {
   const listeners = path.join(ROOT, "src/tools/poll-listeners.ts");
-  const options = JSON.stringify({ url, devicesFile, waitSeconds: 30 });
+  const options = JSON.stringify({ url, devicesFile, waitSeconds: 30, expect });
   const child = spawn(process.execPath, ["--import", "tsx", listeners, options], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "inherit"],

@@ -18,14 +18,15 @@ export interface ListenOptions {
   /** JSON file of [{id, secret}]. */
   devicesFile: string;
   waitSeconds: number;
+  /** Which part of the poll answer counts as received: entries (default) or position updates. */
+  expect?: "signals" | "updates";
 }
-
-const EMPTY = Buffer.from('"signals":[]');
 
 function listen(opts: ListenOptions): void {
   const { hostname, port, host } = new URL(opts.url);
   const devices = JSON.parse(readFileSync(opts.devicesFile, "utf8")) as { id: string; secret: string }[];
   const path = `/api/v1/device/poll?wait=${opts.waitSeconds}`;
+  const EMPTY = Buffer.from(`"${opts.expect ?? "signals"}":[]`);
   const pollBytes = (device: { id: string; secret: string }) =>
     signedRequestBytes(host, device, { method: "GET", path, body: "" }, new Date());
   // Signed up front, so the first polls go out together.

@@ -1,0 +1,86 @@
+import { rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import { newId } from "../../src/shared/ids";
+import { createBenchProducer, percentile, seedDeviceOwners } from "../../src/tools/relay-fixtures";
+import { startApp } from "../support";
+import { startDevices, until } from "./fanout";
+
+export const name = "updates_fanout";
+
+const MASTER_KEY = "bench-master-key-0123456789abcdefghijklmnop";
+
+/**
+ * SPEC.md §Speed 8: a signal filled by `devices` devices (one per auto-approving subscriber),
+ * all of them long-polling; the producer closes it. Latency runs from the commit of the close
+ * (when the delivery module learns of it) to each device's poll answer carrying the update, read
+ * by the same raw-socket listeners as the entry fan-out. The first update of a position loads
+ * its holders from the database, so that load is inside the measurement. Embedded database.
+ */
+export async function run({ smoke }: { smoke: boolean }): Promise<Record<string, unknown>> {
+  const devices = smoke ? 200 : 5_000;
+  const app = await startApp();
+  const devicesFile = path.join(tmpdir(), `sd-bench-updates-${process.pid}.json`);
+  let sim: ReturnType<typeof startDevices> | undefined;
+  try {
+    const seeded = await seedDeviceOwners(app.database, { count: devices, masterKey: MASTER_KEY });
+    const producer = await createBenchProducer(app.database, MASTER_KEY);
+    const publisher = { kind: "producer" as const, producerId: producer.id };
+    const { signal } = await app.deps.signals.publish(publisher, {
+      externalId: null,
+      instrument: "EURUSD",
+      side: "buy",
+      orderType: "market",
+      entryPrice: null,
+      stopLoss: 1.05,
+      takeProfit: 1.2,
+      volume: 0.1,
+      ttlSeconds: 3_600,
+      minTier: "premium",
+      note: null,
+    });
+    // Every device filled the entry (written in one statement: the fills are not what is measured).
+    const now = new Date().toISOString();
+    await app.database.db.execute(sql`
+      insert into executions (id, signal_id, device_id, user_id, status, price, volume, broker_ticket,
+        acked_at, filled_at, updated_at)
+      select ${newId("exe")} || d.id, ${signal.id}, d.id, d.user_id, 'filled', 1.1, 0.1, 'T-' || d.id,
+        ${now}::timestamptz, ${now}::timestamptz, ${now}::timestamptz
+      from devices d`);
+    await app.deps.delivery.rebuild();
+    writeFileSync(devicesFile, JSON.stringify(seeded.map(({ id, secret }) => ({ id, secret }))));
+    let committedAt = 0;
+    app.deps.events.afterCommit("signals.updated", () => {
+      committedAt = Date.now();
+    });
+    sim = startDevices(app.url, devicesFile, "updates");
+    await until(() => app.deps.delivery.stats().waiting >= devices, 120_000, "every device to park a poll");
+
+    const startedAt = Date.now();
+    await app.deps.positions.update(publisher, signal.id, {
+      action: "close",
+      stopLoss: null,
+      takeProfit: null,
+      fraction: null,
+      externalId: null,
+      note: null,
+    });
+    const received = sim.received;
+    await until(() => received.size >= devices, 30_000, "every device to receive the close").catch(() => {});
+    const latency = [...received.values()].map((at) => at - committedAt);
+    return {
+      devices,
+      received: received.size,
+      p50Ms: percentile(latency, 50),
+      p99Ms: percentile(latency, 99),
+      maxMs: Math.max(...latency),
+      updateCommitMs: committedAt - startedAt,
+      database: "pglite",
+    };
+  } finally {
+    await sim?.stop();
+    await app.close();
+    rmSync(devicesFile, { force: true });
+  }
+}
