@@ -23,8 +23,9 @@ const USAGE = `usage: signaldesk <command> [options]
           [--ttl S] [--min-tier premium|vip|enterprise] [--note T] [--external-id X]
                                           sign and publish a signal as a producer
   device-sim --url U (--devices-file F | --device-id D --secret S) [--wait N] [--count N]
-          [--ack-only] [--report-delay-ms N]
-                                          reference device client: long-polls, ACKs, reports fills
+          [--ack-only] [--report-delay-ms N] [--close-offset N]
+                                          reference device client: long-polls, ACKs, reports fills,
+                                          applies position updates and reports their results
 `;
 
 // Every option any command takes; strict parsing turns a typo into an error, not a silent default.
@@ -53,6 +54,7 @@ const OPTIONS = {
   count: { type: "string" },
   "ack-only": { type: "boolean" },
   "report-delay-ms": { type: "string" },
+  "close-offset": { type: "string" },
 } as const;
 
 /** Runs an operator command on this process's own connection, or via the running server's socket. */

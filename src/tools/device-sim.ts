@@ -9,9 +9,10 @@ export interface SimDevice {
 }
 
 export interface SimEvent {
-  event: "received" | "ack" | "fill" | "error";
+  event: "received" | "ack" | "fill" | "error" | "update";
   deviceId: string;
   signalId?: string;
+  updateId?: string;
   status?: number;
   /** Epoch milliseconds on this machine's clock. */
   at: number;
@@ -21,6 +22,47 @@ interface PolledSignal {
   signalId: string;
   entryPrice: number | null;
   volume: number | null;
+}
+
+interface PolledUpdate {
+  updateId: string;
+  signalId: string;
+  action: "modify" | "close" | "close_partial";
+  stopLoss: number | null;
+  takeProfit: number | null;
+  fraction: number | null;
+}
+
+/** A simulated open position: what the terminal would hold after a fill. */
+interface SimPosition {
+  volume: number;
+  openPrice: number;
+  stopLoss: number | null;
+  takeProfit: number | null;
+}
+
+/** MT5's "position not found" (ERR_TRADE_POSITION_NOT_FOUND): an update for a position this terminal does not hold. */
+export const POSITION_NOT_FOUND = 4753;
+
+/**
+ * Applies one update to a simulated position (mutating it) and says what to report: the
+ * volume closed and at which price, or why it failed. Closes happen at the open price moved
+ * `closeOffset` in the position's favour (for a buy; the simulator does not know the side).
+ */
+export function applyUpdate(position: SimPosition | undefined, u: PolledUpdate, closeOffset = 0) {
+  if (!position)
+    return { status: "failed" as const, errorCode: POSITION_NOT_FOUND, errorMessage: "position not found" };
+  if (u.action === "modify") {
+    position.stopLoss = u.stopLoss ?? position.stopLoss;
+    position.takeProfit = u.takeProfit ?? position.takeProfit;
+    return { status: "applied" as const };
+  }
+  const closedVolume =
+    u.action === "close"
+      ? position.volume
+      : Math.max(0.01, Math.round(position.volume * (u.fraction ?? 0) * 100) / 100);
+  position.volume = Math.max(0, Math.round((position.volume - closedVolume) * 100) / 100);
+  return { status: "applied" as const, closedVolume, closePrice: position.openPrice + closeOffset };
 }
 
 export interface DeviceSimOptions {
@@ -38,6 +80,8 @@ export interface DeviceSimOptions {
   reportDelayMs?: number;
   /** Stop after this many signals were executed across all devices. */
   count?: number;
+  /** Price move (in the position's favour) at which simulated closes happen. */
+  closeOffset?: number;
   onEvent?: (e: SimEvent) => void;
 }
 
@@ -56,6 +100,8 @@ export class DeviceSim {
    */
   private readonly agents = new Map<string, Agent>();
   private executed = 0;
+  /** Open positions per device and signal, as the terminals would hold them. */
+  private readonly positions = new Map<string, SimPosition>();
   private loops: Promise<void>[] = [];
   readonly done: Promise<void>;
   private finish!: () => void;
@@ -112,15 +158,19 @@ export class DeviceSim {
         if (res.status !== 200)
           throw Object.assign(new Error(`poll HTTP ${res.status}`), { status: res.status });
         backoffMs = 1_000;
-        const signals = (res.body as { signals: PolledSignal[] }).signals;
+        const body = res.body as { signals: PolledSignal[]; updates?: PolledUpdate[] };
+        const { signals } = body;
+        const updates = body.updates ?? [];
         for (const signal of signals)
           this.emit({ event: "received", deviceId: device.id, signalId: signal.signalId });
-        if (signals.length === 0) continue;
+        if (signals.length === 0 && updates.length === 0) continue;
         // Let the other devices' responses that arrived together be read first: one process
         // simulates many terminals, and a real terminal would not wait for its neighbours.
         await new Promise((r) => setImmediate(r));
         if (this.opts.reportDelayMs) await this.sleep(this.opts.reportDelayMs);
         for (const signal of signals) if (!this.stopped) await this.execute(client, device, signal);
+        // In the order the server gives them: seq order within each position.
+        for (const update of updates) if (!this.stopped) await this.settle(client, device, update);
       } catch (err) {
         if (this.stopped) return;
         const status = (err as { status?: number }).status;
@@ -133,6 +183,25 @@ export class DeviceSim {
     }
   }
 
+  /** Applies an update to the simulated position and reports the result (applied, or failed 4753). */
+  private async settle(client: SignedClientOptions, device: SimDevice, update: PolledUpdate): Promise<void> {
+    const key = `${device.id}\n${update.signalId}`;
+    const position = this.positions.get(key);
+    const result = applyUpdate(position, update, this.opts.closeOffset);
+    if (position && position.volume <= 0) this.positions.delete(key);
+    const res = await signedRequest(client, "POST", "/api/v1/device/update-result", {
+      updateId: update.updateId,
+      ...result,
+    });
+    this.emit({
+      event: "update",
+      deviceId: device.id,
+      signalId: update.signalId,
+      updateId: update.updateId,
+      status: res.status,
+    });
+  }
+
   private async execute(client: SignedClientOptions, device: SimDevice, signal: PolledSignal): Promise<void> {
     const ack = await signedRequest(client, "POST", "/api/v1/device/ack", { signalId: signal.signalId });
     this.emit({ event: "ack", deviceId: device.id, signalId: signal.signalId, status: ack.status });
@@ -143,6 +212,14 @@ export class DeviceSim {
         volume: signal.volume ?? 0.01,
         brokerTicket: `sim-${device.id.slice(-6)}-${signal.signalId.slice(-6)}`,
       });
+      if (fill.status < 300) {
+        this.positions.set(`${device.id}\n${signal.signalId}`, {
+          volume: signal.volume ?? 0.01,
+          openPrice: signal.entryPrice ?? 1,
+          stopLoss: null,
+          takeProfit: null,
+        });
+      }
       this.emit({ event: "fill", deviceId: device.id, signalId: signal.signalId, status: fill.status });
     }
     this.executed++;
@@ -196,6 +273,7 @@ export async function runDeviceSim(args: Args, out: (line: string) => void): Pro
     count,
     ackOnly: args["ack-only"] === true,
     reportDelayMs: args["report-delay-ms"] === undefined ? undefined : Number(args["report-delay-ms"]),
+    closeOffset: args["close-offset"] === undefined ? undefined : Number(args["close-offset"]),
     onEvent: (e) => report(JSON.stringify(e)),
   }).start();
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void sim.stop());
