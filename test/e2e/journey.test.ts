@@ -100,6 +100,8 @@ for (const variant of variants) {
     let producer = { id: "", secret: "" };
     let signalId = "";
     let commission = 0;
+    // The Python client's open positions, kept across its runs as a terminal keeps them.
+    const deviceState = path.join(mkdtempSync(path.join(tmpdir(), "sd-e2e-device-")), "positions.json");
 
     const start = async () => {
       server = await startServerProcess(env, 120_000, { command: ["npm", "start"], detached: true, port });
@@ -399,7 +401,10 @@ for (const variant of variants) {
 
       // The device long-polls first, so the approval has to wake it.
       const python = runPythonDevice(
-        ["--url", base, "--device-id", device.id, "--secret", device.secret, "--wait", "30", "--once"],
+        [
+          ...["--url", base, "--device-id", device.id, "--secret", device.secret],
+          ...["--wait", "30", "--once", "--state", deviceState],
+        ],
         (pid) => pythonPids.push(pid),
       );
       await eventually("the device's first signed poll", async () => {
@@ -440,7 +445,15 @@ for (const variant of variants) {
     it("executions and the affiliate's commission add up", async () => {
       const report = await http(base, "GET", `/api/v1/signals/${signalId}/executions`, { token: adminToken });
       expect(report.status).toBe(200);
-      expect(report.body.summary).toEqual({ recipients: 1, approved: 1, acked: 1, filled: 1, failed: 0 });
+      expect(report.body.summary).toEqual({
+        recipients: 1,
+        approved: 1,
+        acked: 1,
+        filled: 1,
+        failed: 0,
+        updatesApplied: 0,
+        updatesFailed: 0,
+      });
       expect(report.body.items).toHaveLength(1);
       expect(report.body.items[0]).toMatchObject({
         deviceId: device.id,
@@ -479,6 +492,69 @@ for (const variant of variants) {
       expect(availableAt - paidAt).toBe(30 * 24 * 3600 * 1000);
     });
 
+    it("the producer moves the stop to breakeven, closes half, then all; the Python client applies each and the record shows it", async () => {
+      const manage = (body: object) =>
+        signedHttp(
+          base,
+          { ...producer, idHeader: "x-producer-id" },
+          "POST",
+          `/api/v1/signals/${signalId}/updates`,
+          body,
+        );
+      // The terminal applies what arrives and closes 42 pips (0.0042) above its 1.085 fill.
+      const applyOnDevice = async () => {
+        const run = await runPythonDevice(
+          [
+            ...["--url", base, "--device-id", device.id, "--secret", device.secret],
+            ...["--wait", "10", "--once", "--state", deviceState, "--close-offset", "0.0042"],
+          ],
+          (pid) => pythonPids.push(pid),
+        );
+        expect(run.stderr).toBe("");
+        expect(run.code).toBe(0);
+        return run.lines;
+      };
+
+      const breakeven = await manage({ action: "modify", stopLoss: 1.085, externalId: "be-1" });
+      expect(breakeven.status).toBe(201);
+      expect((await manage({ action: "modify", stopLoss: 1.085, externalId: "be-1" })).status).toBe(200);
+      expect((await applyOnDevice()).map((l) => l.event)).toEqual(["poll", "update"]);
+      const moved = await messageTo(buyer.id, "the stop-moved message", (t) => t.includes("SL moved"));
+      expect(String(moved.params.text)).toContain("SL moved to 1.085 (breakeven) on 1 device");
+
+      const half = await manage({ action: "close_partial", fraction: 0.5 });
+      expect(half.status).toBe(201);
+      expect((await applyOnDevice()).map((l) => l.event)).toEqual(["poll", "update"]);
+
+      const close = await manage({ action: "close" });
+      expect(close.status).toBe(201);
+      const again = await manage({ action: "close" });
+      expect(again.status).toBe(409);
+      expect(again.body.code).toBe("signals.closed");
+      expect((await applyOnDevice()).map((l) => l.event)).toEqual(["poll", "update", "trade"]);
+      const closed = await messageTo(buyer.id, "the closed message", (t) => t.includes("closed on"));
+      expect(String(closed.params.text)).toContain("closed on <b>mt5-main</b> at 1.0892, +42 pips");
+
+      const shown = await http(base, "GET", `/api/v1/signals/${signalId}`, { token: buyerToken });
+      expect(shown.body).toMatchObject({ positionStatus: "closed", stopLoss: 1.085 });
+      expect(shown.body.updates.map((u: { action: string }) => u.action)).toEqual([
+        "modify",
+        "close_partial",
+        "close",
+      ]);
+      const report = await http(base, "GET", `/api/v1/signals/${signalId}/executions`, { token: adminToken });
+      expect(report.body.summary).toMatchObject({ updatesApplied: 3, updatesFailed: 0 });
+      expect(report.body.items[0].updates.map((u: { status: string }) => u.status)).toEqual([
+        "applied",
+        "applied",
+        "applied",
+      ]);
+      // One signal, from the 1.085 fill to 1.0892 on both closes: +42 pips; R = 0.0042 / 0.0050 = 0.84.
+      const record = await http(base, "GET", "/api/v1/track-record?days=30");
+      expect(record.status).toBe(200);
+      expect(record.body).toMatchObject({ signals: 1, wins: 1, winRate: 1, totalPips: 42, averageR: 0.84 });
+    });
+
     it("stops gracefully on SIGTERM to its process group and keeps everything across a restart", async () => {
       await stopGracefully();
       expect(
@@ -505,7 +581,15 @@ for (const variant of variants) {
       const signal = await http(base, "GET", `/api/v1/signals/${signalId}`, { token: buyerToken });
       expect(signal.body).toMatchObject({ id: signalId, instrument: "EURUSD", status: "open" });
       const report = await http(base, "GET", `/api/v1/signals/${signalId}/executions`, { token: adminToken });
-      expect(report.body.summary).toEqual({ recipients: 1, approved: 1, acked: 1, filled: 1, failed: 0 });
+      expect(report.body.summary).toEqual({
+        recipients: 1,
+        approved: 1,
+        acked: 1,
+        filled: 1,
+        failed: 0,
+        updatesApplied: 3,
+        updatesFailed: 0,
+      });
       expect(report.body.items[0]).toMatchObject({ status: "filled", deviceId: device.id });
       const aff = await http(base, "GET", "/api/v1/affiliates/me", { token: affiliateToken });
       expect(aff.body.stats).toMatchObject({ conversions: 1, pendingMinor: commission });
