@@ -4,17 +4,24 @@
  * trades), and a record over a period. Pure: values in, values out.
  */
 
+const FIAT = new Set(
+  "USD EUR GBP JPY CHF CAD AUD NZD SEK NOK DKK SGD HKD ZAR MXN TRY PLN CZK HUF CNH CNY ILS INR THB RUB".split(
+    " ",
+  ),
+);
+
 /**
- * The size of one pip: 0.01 for yen pairs and silver, 0.1 for gold, 0.0001 for other currency
- * pairs (six letters), and one whole point for anything else (indices, crypto, shares).
+ * The size of one pip: 0.1 for gold, 0.01 for silver and yen pairs, 0.0001 for other pairs of
+ * two currencies (a broker suffix like `.m` ignored), and one whole point for anything else
+ * (indices, crypto, shares).
  */
 export function pipSize(instrument: string): number {
-  const symbol = instrument.toUpperCase();
+  const symbol = instrument.toUpperCase().replace(/[._].*$/, "");
   if (symbol.startsWith("XAU")) return 0.1;
   if (symbol.startsWith("XAG")) return 0.01;
-  if (/^[A-Z]{6}/.test(symbol) && symbol.includes("JPY")) return 0.01;
-  if (/^[A-Z]{6}$/.test(symbol.replace(/[._].*$/, ""))) return 0.0001;
-  return 1;
+  const pair = symbol.length === 6 && FIAT.has(symbol.slice(0, 3)) && FIAT.has(symbol.slice(3));
+  if (!pair) return 1;
+  return symbol.includes("JPY") ? 0.01 : 0.0001;
 }
 
 const round = (value: number, decimals: number) => {
