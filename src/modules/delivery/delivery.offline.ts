@@ -19,7 +19,7 @@ export async function claimOfflineWithPending(deps: { db: Executor; clock: Clock
     select count(*)::int from ${signalRecipients} r
     join ${signals} s on s.id = r.signal_id
     where r.user_id = ${devices.userId} and r.decision = 'approved'
-      and s.cancelled_at is null and s.expires_at > ${now.toISOString()}::timestamptz
+      and s.cancelled_at is null and s.position_status = 'open' and s.expires_at > ${now.toISOString()}::timestamptz
       and not exists (select 1 from ${executions} e where e.signal_id = s.id and e.device_id = ${devices.id})`;
   const result = await deps.db.execute(sql`
     update ${devices} set offline_notified_at = ${now.toISOString()}::timestamptz
