@@ -9,12 +9,18 @@ import { ID } from "./telegram.models";
 
 const LIST_SIZE = 5;
 /** Refusals after which the button's message is simply out of date: re-render it, no alarm. */
-const STALE_DECISIONS = new Set(["signals.already_decided", "signals.expired", "signals.cancelled"]);
+const STALE_DECISIONS = new Set([
+  "signals.already_decided",
+  "signals.expired",
+  "signals.cancelled",
+  "signals.closed",
+]);
 
 /** How a recipient's signal ended up, when it is no longer waiting for them. */
 export function outcomeOf(s: SignalView): SignalOutcome | undefined {
   if (s.status === "cancelled") return "cancelled";
   if (s.decision === "approved" || s.decision === "rejected") return s.decision;
+  if (s.positionStatus === "closed") return "closed";
   if (s.status === "expired" || s.decision === "expired") return "expired";
   return undefined;
 }
@@ -36,7 +42,9 @@ export function signalsFeature(services: Pick<BotServices, "signals">): BotFeatu
     const { items } = await services.signals.list(viewerOf(ctx), { limit: LIST_SIZE });
     if (items.length === 0) return { text: "No signals yet.", keyboard: new InlineKeyboard() };
     const keyboard = new InlineKeyboard();
-    for (const s of items.filter((i) => i.status === "open" && i.decision === "pending")) {
+    for (const s of items.filter(
+      (i) => i.status === "open" && i.positionStatus === "open" && i.decision === "pending",
+    )) {
       keyboard
         .text(`✅ ${s.instrument}`, `sig:ok:${s.id}:l`)
         .text(`❌ ${s.instrument}`, `sig:no:${s.id}:l`)

@@ -37,6 +37,7 @@ const OUTCOMES = {
   rejected: "❌ Rejected.",
   expired: "⌛ Expired before a decision.",
   cancelled: "🚫 Cancelled by the operator.",
+  closed: "🏁 The operator closed this position before you decided.",
 } as const;
 
 export type SignalOutcome = keyof typeof OUTCOMES;
