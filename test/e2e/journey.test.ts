@@ -532,7 +532,7 @@ for (const variant of variants) {
       expect(again.status).toBe(409);
       expect(again.body.code).toBe("signals.closed");
       expect((await applyOnDevice()).map((l) => l.event)).toEqual(["poll", "update", "trade"]);
-      const closed = await messageTo(buyer.id, "the closed message", (t) => t.includes("closed on"));
+      const closed = await messageTo(buyer.id, "the closed message", (t) => t.includes(" BUY closed on "));
       expect(String(closed.params.text)).toContain("closed on <b>mt5-main</b> at 1.0892, +42 pips");
 
       const shown = await http(base, "GET", `/api/v1/signals/${signalId}`, { token: buyerToken });
