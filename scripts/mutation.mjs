@@ -1,0 +1,103 @@
+// `npm run test:mutation [-- options]`: mutation testing of the files in stryker.config.mjs, one
+// Stryker pass per file against the tests named for it, then the per-file break threshold.
+//
+//   (no option)        every file, every mutant (a full run; rewrites the incremental report)
+//   --incremental      only files whose source or tests changed since the committed report
+//                      (reports/stryker-incremental.json), and in those only the changed mutants
+//   --mutate a.ts,b.ts only these configured files
+//   --check            no Stryker run: judge the committed report as it is
+//
+// Stryker's own `thresholds.break` judges the score of a whole run; this script judges each file
+// (killed + timed out, over every valid mutant) against BREAK_PERCENT and lists those under it.
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import config, { BREAK_PERCENT, groups } from "../stryker.config.mjs";
+
+const args = process.argv.slice(2);
+const option = (name) => args.includes(name);
+const mutateArg = args.includes("--mutate") ? args[args.indexOf("--mutate") + 1] : undefined;
+const known = new Set(["--incremental", "--check", "--mutate", mutateArg]);
+const unknown = args.filter((a) => !known.has(a));
+if (unknown.length > 0) {
+  console.error(`unknown option(s): ${unknown.join(" ")}`);
+  process.exit(2);
+}
+
+const files = mutateArg ? mutateArg.split(",") : Object.keys(groups);
+for (const file of files) {
+  if (!groups[file]) {
+    console.error(`${file} is not configured in stryker.config.mjs`);
+    process.exit(2);
+  }
+}
+
+const reportPath = config.incrementalFile;
+const readReport = () => (existsSync(reportPath) ? JSON.parse(readFileSync(reportPath, "utf8")) : undefined);
+
+/** True when the report holds results for `file` computed from today's file and today's tests. */
+function upToDate(report, file) {
+  const recorded = report?.files?.[file];
+  if (!recorded || recorded.source !== readFileSync(file, "utf8")) return false;
+  return groups[file].every(
+    (test) => existsSync(test) && report.testFiles?.[test]?.source === readFileSync(test, "utf8"),
+  );
+}
+
+if (!option("--check")) {
+  for (const file of files) {
+    if (option("--incremental") && upToDate(readReport(), file)) {
+      console.log(`mutation: ${file} and its tests are unchanged, results reused`);
+      continue;
+    }
+    console.log(`\nmutation: ${file} against ${groups[file].join(", ")}`);
+    const stryker = [
+      "stryker",
+      "run",
+      "--mutate",
+      file,
+      "--testFiles",
+      groups[file].join(","),
+      // Always incremental so each pass adds its file to the one report; a full run forces
+      // every mutant of the file to run again.
+      "--incremental",
+      ...(option("--incremental") ? [] : ["--force"]),
+    ];
+    const run = spawnSync("npx", stryker, { stdio: "inherit" });
+    if (run.status !== 0) {
+      console.error(`mutation: Stryker failed on ${file} (exit ${run.status ?? run.signal})`);
+      process.exit(1);
+    }
+  }
+}
+
+// The per-file threshold, over the report Stryker wrote (mutation-testing-report-schema).
+const report = readReport();
+if (!report) {
+  console.error(`mutation: no report at ${reportPath}; run without --check first`);
+  process.exit(1);
+}
+const DETECTED = new Set(["Killed", "Timeout"]);
+const UNDETECTED = new Set(["Survived", "NoCoverage"]);
+const rows = Object.keys(groups).map((file) => {
+  const mutants = report.files[file]?.mutants ?? [];
+  const detected = mutants.filter((m) => DETECTED.has(m.status)).length;
+  const undetected = mutants.filter((m) => UNDETECTED.has(m.status)).length;
+  const ignored = mutants.filter((m) => m.status === "Ignored").length;
+  const valid = detected + undetected;
+  const score = valid === 0 ? Number.NaN : (100 * detected) / valid;
+  return { file, score, detected, undetected, ignored, missing: !report.files[file] };
+});
+
+console.log(`\n| file | score | killed | survived | disabled (equivalent) |\n|---|---|---|---|---|`);
+for (const r of rows) {
+  const score = r.missing ? "not run" : `${r.score.toFixed(1)} %`;
+  console.log(`| \`${r.file}\` | ${score} | ${r.detected} | ${r.undetected} | ${r.ignored} |`);
+}
+const failing = rows.filter((r) => r.missing || !(r.score >= BREAK_PERCENT));
+if (failing.length > 0) {
+  console.error(`\nmutation: under the ${BREAK_PERCENT} % threshold:`);
+  for (const r of failing)
+    console.error(`  ${r.file}: ${r.missing ? "no results" : `${r.score.toFixed(1)} %`}`);
+  process.exit(1);
+}
+console.log(`\nmutation: every configured file scores at least ${BREAK_PERCENT} %`);
