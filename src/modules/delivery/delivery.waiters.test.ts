@@ -1,0 +1,148 @@
+import { EventEmitter } from "node:events";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { PollItem } from "./delivery.index";
+import { Waiters } from "./delivery.waiters";
+
+// A parked long poll ends exactly once (woken, timed out, abandoned or released) and leaves
+// nothing behind: no timer, no close listener, no entry for its device.
+
+const item = (signalId: string): PollItem => ({
+  signalId,
+  instrument: "EURUSD",
+  side: "buy",
+  orderType: "market",
+  entryPrice: null,
+  stopLoss: null,
+  takeProfit: null,
+  volume: null,
+  expiresAt: "2026-11-21T10:05:00.000Z",
+});
+
+/** The client connection a poll waits on: emits "close" when the device goes away. */
+const connection = () => new EventEmitter();
+
+describe("parked long polls", () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("a woken poll answers with the device's signals and leaves nothing parked", async () => {
+    const waiters = new Waiters();
+    const socket = connection();
+    const answer = waiters.park("dev_a", 20_000, socket);
+    expect(waiters.size).toBe(1);
+    expect(waiters.has("dev_a")).toBe(true);
+    expect(waiters.deviceIds()).toEqual(["dev_a"]);
+    waiters.wake("dev_a", () => [item("sig_1")]);
+    expect(await answer).toEqual([item("sig_1")]);
+    expect(waiters.size).toBe(0);
+    expect(waiters.has("dev_a")).toBe(false);
+    expect(waiters.deviceIds()).toEqual([]);
+    expect(socket.listenerCount("close")).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("a wake with nothing to hand keeps the poll waiting", async () => {
+    const waiters = new Waiters();
+    const answer = waiters.park("dev_a", 20_000, connection());
+    waiters.wake("dev_a", () => []);
+    expect(waiters.size).toBe(1);
+    expect(waiters.has("dev_a")).toBe(true);
+    waiters.wake("dev_a", () => [item("sig_2")]);
+    expect(await answer).toEqual([item("sig_2")]);
+  });
+
+  it("a wake for a device with no parked poll does not even compute its signals", () => {
+    const waiters = new Waiters();
+    waiters.park("dev_a", 20_000, connection());
+    const items = vi.fn(() => [item("sig_1")]);
+    waiters.wake("dev_b", items);
+    expect(items).not.toHaveBeenCalled();
+    expect(waiters.size).toBe(1);
+  });
+
+  it("wakes every poll the device has parked, and only that device's", async () => {
+    const waiters = new Waiters();
+    const first = waiters.park("dev_a", 20_000, connection());
+    const second = waiters.park("dev_a", 20_000, connection());
+    const other = waiters.park("dev_b", 20_000, connection());
+    expect(waiters.size).toBe(3);
+    waiters.wake("dev_a", () => [item("sig_1")]);
+    expect(await first).toEqual([item("sig_1")]);
+    expect(await second).toEqual([item("sig_1")]);
+    expect(waiters.size).toBe(1);
+    expect(waiters.deviceIds()).toEqual(["dev_b"]);
+    waiters.release("dev_b");
+    expect(await other).toEqual([]);
+  });
+
+  it("a poll nobody wakes answers empty when its wait is over, not before", async () => {
+    const waiters = new Waiters();
+    const socket = connection();
+    let answered: PollItem[] | undefined;
+    void waiters.park("dev_a", 20_000, socket).then((items) => {
+      answered = items;
+    });
+    await vi.advanceTimersByTimeAsync(19_999);
+    expect(answered).toBeUndefined();
+    expect(waiters.size).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(answered).toEqual([]);
+    expect(waiters.size).toBe(0);
+    expect(waiters.has("dev_a")).toBe(false);
+    expect(socket.listenerCount("close")).toBe(0);
+  });
+
+  it("a device that hangs up ends its poll at once, and only that poll", async () => {
+    const waiters = new Waiters();
+    const gone = connection();
+    const hungUp = waiters.park("dev_a", 20_000, gone);
+    const stillThere = waiters.park("dev_a", 20_000, connection());
+    gone.emit("close");
+    expect(await hungUp).toEqual([]);
+    expect(waiters.size).toBe(1);
+    expect(waiters.has("dev_a")).toBe(true);
+    expect(vi.getTimerCount()).toBe(1);
+    waiters.wake("dev_a", () => [item("sig_1")]);
+    expect(await stillThere).toEqual([item("sig_1")]);
+  });
+
+  it("ends each poll once: a later timeout, hang-up or wake changes nothing and counts nothing", async () => {
+    const waiters = new Waiters();
+    const socket = connection();
+    const answer = waiters.park("dev_a", 20_000, socket);
+    waiters.wake("dev_a", () => [item("sig_1")]);
+    socket.emit("close");
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(await answer).toEqual([item("sig_1")]);
+    expect(waiters.size).toBe(0);
+    const next = waiters.park("dev_a", 20_000, connection());
+    expect(waiters.size).toBe(1);
+    waiters.release("dev_a");
+    expect(await next).toEqual([]);
+    expect(waiters.size).toBe(0);
+  });
+
+  it("a release at shutdown answers every parked poll empty", async () => {
+    const waiters = new Waiters();
+    const polls = [
+      waiters.park("dev_a", 20_000, connection()),
+      waiters.park("dev_a", 20_000, connection()),
+      waiters.park("dev_b", 20_000, connection()),
+    ];
+    waiters.releaseAll();
+    expect(await Promise.all(polls)).toEqual([[], [], []]);
+    expect(waiters.size).toBe(0);
+    expect(waiters.deviceIds()).toEqual([]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("releasing a device with no parked poll is harmless", () => {
+    const waiters = new Waiters();
+    expect(() => waiters.release("dev_unknown")).not.toThrow();
+    expect(waiters.size).toBe(0);
+  });
+});
