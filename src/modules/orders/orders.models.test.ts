@@ -6,6 +6,7 @@ import {
   decodeCursor,
   effectiveStatus,
   encodeCursor,
+  entitlementDays,
   isFinal,
   ORDER_TTL_MS,
   paidInTime,
@@ -39,9 +40,15 @@ describe("order state machine", () => {
   });
 
   it("never leaves a final status, and no status leads back to pending", () => {
+    // The final statuses are named, so the property below can never hold vacuously.
+    expect(ORDER_STATUSES.filter(isFinal).sort()).toEqual(["cancelled", "expired", "refunded"]);
     fc.assert(
-      fc.property(status, status, (from, to) => {
-        if (isFinal(from)) expect(canTransition(from, to)).toBe(false);
+      fc.property(fc.constantFrom(...ORDER_STATUSES.filter(isFinal)), status, (from, to) => {
+        expect(canTransition(from, to)).toBe(false);
+      }),
+    );
+    fc.assert(
+      fc.property(status, (from) => {
         expect(canTransition(from, "pending")).toBe(false);
         expect(canTransition(from, from)).toBe(false);
       }),
@@ -139,5 +146,83 @@ describe("list cursors", () => {
     expect(decodeCursor(encodeCursor(id))).toBe(id);
     expect(decodeCursor("not-a-cursor")).toBeNull();
     expect(decodeCursor(encodeCursor("usr_01HZZZZZZZ0123456789ABCDEF"))).toBeNull();
+  });
+});
+
+describe("list cursors accept nothing but a whole order id", () => {
+  const id = "ord_01HZZZZZZZ0123456789ABCDEF";
+
+  it("refuse an order id with anything before or after it", () => {
+    expect(decodeCursor(encodeCursor(`x${id}`))).toBeNull();
+    expect(decodeCursor(encodeCursor(`${id}0`))).toBeNull();
+    expect(decodeCursor(encodeCursor(`${id}\n`))).toBeNull();
+    expect(decodeCursor(encodeCursor(`usr_1\n${id}`))).toBeNull();
+  });
+
+  it("refuse ids of another length or alphabet", () => {
+    expect(decodeCursor(encodeCursor(id.slice(0, -1)))).toBeNull();
+    expect(decodeCursor(encodeCursor(id.toLowerCase()))).toBeNull();
+    expect(decodeCursor(encodeCursor("ord_01HZZZZZZZ0123456789ABCDE-"))).toBeNull();
+    expect(decodeCursor(encodeCursor("ord_"))).toBeNull();
+  });
+
+  it("round-trip any order id", () => {
+    const char = fc.constantFrom(..."0123456789ABCDEFGHJKMNPQRSTVWXYZ".split(""));
+    fc.assert(
+      fc.property(fc.array(char, { minLength: 26, maxLength: 26 }), (chars) => {
+        const anyId = `ord_${chars.join("")}`;
+        expect(decodeCursor(encodeCursor(anyId))).toBe(anyId);
+      }),
+    );
+  });
+});
+
+describe("order rules at their edges", () => {
+  it("a payment at the last millisecond before expiry counts, and one for a paid order never does", () => {
+    const o = order("pending");
+    expect(paidInTime(o, new Date(T0))).toBe(true);
+    expect(paidInTime(order("paid"), new Date(T0))).toBe(false);
+  });
+
+  it("a pending order reads as pending until the very millisecond it expires", () => {
+    const o = order("pending");
+    expect(effectiveStatus(o, new Date(o.expiresAt.getTime() - 1))).toBe("pending");
+    expect(effectiveStatus(o, o.expiresAt)).toBe("expired");
+  });
+
+  it("the sweeper may expire a pending order that already reads as expired, and nothing else", () => {
+    const o = order("pending");
+    const after = new Date(o.expiresAt.getTime() + 1);
+    expect(checkTransition(o, "expired", new Date(T0))).toEqual({ ok: true });
+    expect(checkTransition(order("paid"), "expired", after)).toEqual({ ok: false, current: "paid" });
+    expect(checkTransition(order("paid"), "refunded", after)).toEqual({ ok: true });
+    expect(checkTransition(o, "paid", new Date(T0))).toEqual({ ok: true });
+  });
+
+  it("a Stripe-backed order waits the whole redelivery window, to the millisecond", () => {
+    const stripe = { ...order("pending"), stripeSessionId: "cs_1" };
+    const at = (ms: number) => new Date(stripe.expiresAt.getTime() + ms);
+    expect(sweepable(stripe, at(STRIPE_REDELIVERY_MS - 1))).toBe(false);
+    expect(sweepable(stripe, at(STRIPE_REDELIVERY_MS))).toBe(true);
+    expect(STRIPE_REDELIVERY_MS).toBe(3 * 24 * 60 * 60 * 1000);
+  });
+
+  it("a card payment in another currency names both currencies; a wrong amount names both amounts", () => {
+    const o = { totalMinor: 2900, currency: "GBP", starsAmount: 2175 };
+    expect(paymentMismatch(o, { amount: 2900, currency: "usd" })).toBe("currency USD instead of GBP");
+    expect(paymentMismatch(o, { amount: 2899, currency: "gbp" })).toBe("amount 2899 instead of 2900 GBP");
+    expect(paymentMismatch({ ...o, starsAmount: null }, { amount: 1, currency: "xtr" })).toBe(
+      "unexpected currency XTR",
+    );
+    expect(paymentMismatch(o, { amount: 2175, currency: "xtr" })).toBeNull();
+  });
+
+  it("every reachable status has a source, and pending has none", () => {
+    expect(() => requiredFrom("pending" as "paid")).toThrow(RangeError);
+  });
+
+  it("a month of access is 30 days", () => {
+    expect(entitlementDays(1)).toBe(30);
+    expect(entitlementDays(12)).toBe(360);
   });
 });
