@@ -80,11 +80,13 @@ export function createSettlement(deps: SettlementDeps) {
           }
         }
         const now = clock.now();
-        const paidAt = input.paidAt ?? now;
+        // When the buyer paid, as the provider reports it (a webhook may arrive days late); never
+        // later than now. The commission's hold and 12-month window are dated from it.
+        const paidAt = input.paidAt && input.paidAt.getTime() < now.getTime() ? input.paidAt : now;
         const paid = await repo.transition(
           order.id,
           "paid",
-          { provider: input.provider, providerReference: input.reference, paidAt: now },
+          { provider: input.provider, providerReference: input.reference, paidAt },
           gt(orders.expiresAt, paidAt),
         );
         if (!paid) {
