@@ -10,8 +10,9 @@ export const groups = {
   "src/modules/pricing/pricing.models.ts": [
     "src/modules/pricing/pricing.models.test.ts",
     "src/modules/pricing/pricing.rates.test.ts",
+    "src/modules/pricing/pricing.models.rules.test.ts",
   ],
-  "src/shared/signing.ts": ["src/shared/signing.test.ts"],
+  "src/shared/signing.ts": ["src/shared/signing.test.ts", "src/shared/signing.rules.test.ts"],
   "src/shared/idempotency/idempotency.service.ts": ["src/shared/idempotency/idempotency.service.test.ts"],
   "src/modules/orders/orders.models.ts": ["src/modules/orders/orders.models.test.ts"],
   "src/modules/orders/orders.settlement.ts": ["src/modules/orders/orders.settlement.test.ts"],
@@ -45,7 +46,7 @@ export default {
   plugins: ["@stryker-mutator/vitest-runner"],
   // Related mode: a test file runs only when it imports the mutated file; perTest coverage then
   // runs, for each mutant, only the tests that executed it.
-  vitest: { configFile: "vitest.config.ts", related: true },
+  vitest: { configFile: "vitest.stryker.config.ts", related: true },
   coverageAnalysis: "perTest",
   mutate: Object.keys(groups),
   testFiles: [...new Set(Object.values(groups).flat())],

@@ -89,9 +89,11 @@ export function parseDecimal(value: string): Rational {
 /** round(num / den), halves going away from zero (2.5 → 3, −2.5 → −3), on the exact rational. */
 export function roundHalfAwayFromZero(num: bigint, den: bigint): bigint {
   if (den <= 0n) throw new RangeError("denominator must be positive");
+  // Stryker disable next-line EqualityOperator: for 0 both branches give 0n (a bigint has no -0)
   const magnitude = num < 0n ? -num : num;
   const quotient = magnitude / den;
   const rounded = 2n * (magnitude % den) >= den ? quotient + 1n : quotient;
+  // Stryker disable next-line EqualityOperator: for 0 both branches give 0n (a bigint has no -0)
   return num < 0n ? -rounded : rounded;
 }
 
