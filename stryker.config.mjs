@@ -44,12 +44,12 @@ export const BREAK_PERCENT = 85;
 export default {
   testRunner: "vitest",
   plugins: ["@stryker-mutator/vitest-runner"],
-  // Related mode: a test file runs only when it imports the mutated file; perTest coverage then
-  // runs, for each mutant, only the tests that executed it.
+  // The tests of each file come from `groups` (MUTATION_TESTS, read by vitest.stryker.config.ts);
+  // related mode keeps those that import the mutated file, and perTest coverage then runs, for
+  // each mutant, only the tests that executed it.
   vitest: { configFile: "vitest.stryker.config.ts", related: true },
   coverageAnalysis: "perTest",
   mutate: Object.keys(groups),
-  testFiles: [...new Set(Object.values(groups).flat())],
   // A shared machine: at most two test runners, each with its own in-memory PGlite.
   concurrency: 2,
   timeoutMS: 20_000,

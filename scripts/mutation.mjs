@@ -55,14 +55,14 @@ if (!option("--check")) {
       "run",
       "--mutate",
       file,
-      "--testFiles",
-      groups[file].join(","),
       // Always incremental so each pass adds its file to the one report; a full run forces
       // every mutant of the file to run again.
       "--incremental",
       ...(option("--incremental") ? [] : ["--force"]),
     ];
-    const run = spawnSync("npx", stryker, { stdio: "inherit" });
+    // The file's tests, for vitest.stryker.config.ts (not Stryker's --testFiles: see there why).
+    const env = { ...process.env, MUTATION_TESTS: groups[file].join(",") };
+    const run = spawnSync("npx", stryker, { stdio: "inherit", env });
     if (run.status !== 0) {
       console.error(`mutation: Stryker failed on ${file} (exit ${run.status ?? run.signal})`);
       process.exit(1);
