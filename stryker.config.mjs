@@ -17,7 +17,10 @@ export const groups = {
   "src/modules/orders/orders.models.ts": ["src/modules/orders/orders.models.test.ts"],
   "src/modules/orders/orders.settlement.ts": ["src/modules/orders/orders.settlement.test.ts"],
   "src/modules/entitlements/entitlements.models.ts": ["src/modules/entitlements/entitlements.models.test.ts"],
-  "src/modules/affiliates/affiliates.models.ts": ["src/modules/affiliates/affiliates.models.test.ts"],
+  "src/modules/affiliates/affiliates.models.ts": [
+    "src/modules/affiliates/affiliates.models.test.ts",
+    "src/modules/affiliates/affiliates.models.rules.test.ts",
+  ],
   "src/modules/affiliates/commissions.service.ts": [
     "src/modules/affiliates/commissions.service.test.ts",
     "src/modules/affiliates/commissions.rules.test.ts",
