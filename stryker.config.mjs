@@ -15,7 +15,10 @@ export const groups = {
   "src/shared/signing.ts": ["src/shared/signing.test.ts", "src/shared/signing.rules.test.ts"],
   "src/shared/idempotency/idempotency.service.ts": ["src/shared/idempotency/idempotency.service.test.ts"],
   "src/modules/orders/orders.models.ts": ["src/modules/orders/orders.models.test.ts"],
-  "src/modules/orders/orders.settlement.ts": ["src/modules/orders/orders.settlement.test.ts"],
+  "src/modules/orders/orders.settlement.ts": [
+    "src/modules/orders/orders.settlement.test.ts",
+    "src/modules/orders/orders.settlement.rules.test.ts",
+  ],
   "src/modules/entitlements/entitlements.models.ts": ["src/modules/entitlements/entitlements.models.test.ts"],
   "src/modules/affiliates/affiliates.models.ts": [
     "src/modules/affiliates/affiliates.models.test.ts",
