@@ -13,7 +13,10 @@ export const groups = {
     "src/modules/pricing/pricing.models.rules.test.ts",
   ],
   "src/shared/signing.ts": ["src/shared/signing.test.ts", "src/shared/signing.rules.test.ts"],
-  "src/shared/idempotency/idempotency.service.ts": ["src/shared/idempotency/idempotency.service.test.ts"],
+  "src/shared/idempotency/idempotency.service.ts": [
+    "src/shared/idempotency/idempotency.service.test.ts",
+    "src/shared/idempotency/idempotency.rules.test.ts",
+  ],
   "src/modules/orders/orders.models.ts": ["src/modules/orders/orders.models.test.ts"],
   "src/modules/orders/orders.settlement.ts": [
     "src/modules/orders/orders.settlement.test.ts",
