@@ -8,6 +8,7 @@ import {
   encodeCursor,
   entitlementDays,
   isFinal,
+  MIN_CHECKOUT_WINDOW_MS,
   ORDER_TTL_MS,
   paidInTime,
   paymentMismatch,
@@ -218,7 +219,11 @@ describe("order rules at their edges", () => {
   });
 
   it("every reachable status has a source, and pending has none", () => {
-    expect(() => requiredFrom("pending" as "paid")).toThrow(RangeError);
+    expect(() => requiredFrom("pending" as "paid")).toThrow(new RangeError("no transition leads to pending"));
+  });
+
+  it("a Stripe Checkout Session is asked for at least 31 minutes (Stripe refuses under 30)", () => {
+    expect(MIN_CHECKOUT_WINDOW_MS).toBe(31 * 60_000);
   });
 
   it("a month of access is 30 days", () => {

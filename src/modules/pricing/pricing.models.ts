@@ -120,6 +120,7 @@ export function priceQuote(input: QuoteInput): Quote {
     throw new RangeError("monthlyPriceMinor must be a non-negative integer");
   }
   const fx = rate(regionPricing.fxRate, "fxRate", { positive: true });
+  // Stryker disable next-line StringLiteral: a markup has no bound, so its name is never in a message
   const markupRate = rate(regionPricing.markupRate, "markupRate");
   // Discounts above 100 % would turn a price negative; refusing them keeps every discount a reduction.
   const affiliateRate = rate(input.affiliateDiscountRate, "affiliateDiscountRate", { atMostOne: true });
