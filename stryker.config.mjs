@@ -70,6 +70,14 @@ export default {
   // Stryker's own break threshold is global; scripts/mutation.mjs applies BREAK_PERCENT per file.
   thresholds: { high: 90, low: BREAK_PERCENT, break: null },
   tempDirName: ".stryker-tmp",
-  ignorePatterns: ["data", ".data*", "bench/results", "reports", "coverage", "clients/**/__pycache__"],
+  ignorePatterns: [
+    "data",
+    ".data*",
+    "bench/results",
+    "reports",
+    "coverage",
+    "clients/**/__pycache__",
+    ".stryker-tmp*",
+  ],
   cleanTempDir: "always",
 };
