@@ -146,6 +146,28 @@ describe("opening and approving", () => {
     expect(pending(index, "dev_z")).toEqual(["sig_1"]);
   });
 
+  it("a later approval of an older signal is handed out first", () => {
+    const index = new DeliveryIndex();
+    index.putDevice({ id: "dev_a", userId: "usr_1", keyVersion: 1, secret: "s" });
+    for (const id of ["sig_1", "sig_2"]) index.openSignal(signal(id));
+    index.approve("sig_2", "usr_1", T0);
+    index.approve("sig_1", "usr_1", T0);
+    expect(pending(index, "dev_a")).toEqual(["sig_1", "sig_2"]);
+  });
+
+  it("a signal opened again after it closed (a late bus message) needs a new approval", () => {
+    const index = twoOpenSignals();
+    index.ack("dev_b", "sig_1");
+    index.closeSignal("sig_1");
+    index.openSignal(signal("sig_1"));
+    expect(pending(index, "dev_a")).toEqual(["sig_2"]);
+    expect(index.approvedAt("sig_1", "usr_1")).toBeUndefined();
+    expect(index.approve("sig_1", "usr_1", T0 + 5).sort()).toEqual(["dev_a", "dev_b"]);
+    expect(pending(index, "dev_a")).toEqual(["sig_1", "sig_2"]);
+    // The ACK of the closed signal went with it.
+    expect(pending(index, "dev_b")).toEqual(["sig_1", "sig_2"]);
+  });
+
   it("approvals arriving in order stay in order", () => {
     const index = new DeliveryIndex();
     index.putDevice({ id: "dev_a", userId: "usr_1", keyVersion: 1, secret: "s" });
