@@ -21,7 +21,8 @@ const item = (signalId: string): PollItem => ({
 /** The client connection a poll waits on: emits "close" when the device goes away. */
 const connection = () => new EventEmitter();
 
-describe("parked long polls", () => {
+// Every test here takes milliseconds; a poll that never ends fails in 5 s, not the suite's 30.
+describe("parked long polls", { timeout: 5_000 }, () => {
   beforeEach(() => {
     vi.useFakeTimers();
   });
