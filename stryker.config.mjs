@@ -34,6 +34,7 @@ export const groups = {
   "src/modules/affiliates/payouts.service.ts": [
     "src/modules/affiliates/payouts.routes.test.ts",
     "src/modules/affiliates/affiliates.admin.routes.test.ts",
+    "src/modules/affiliates/payouts.rules.test.ts",
   ],
   "src/modules/delivery/delivery.index.ts": [
     "src/modules/delivery/delivery.index.test.ts",
