@@ -25,7 +25,7 @@ describe("settling payments and refunds", () => {
       entitlements: deps.entitlements,
       audit: deps.audit,
       events: deps.events,
-      ordersTotal: { inc: (labels) => void counted.push(String(labels?.status)) },
+      ordersTotal: { inc: (labels) => void counted.push(String((labels as { status?: string }).status)) },
     });
     return { service, counted };
   }
