@@ -44,6 +44,7 @@ export const groups = {
   "src/modules/telegram/telegram.update-log.ts": [
     "src/modules/telegram/telegram.resume.test.ts",
     "src/modules/telegram/telegram.webhook.test.ts",
+    "src/modules/telegram/telegram.update-log.test.ts",
   ],
 };
 
