@@ -22,7 +22,10 @@ export const groups = {
     "src/modules/orders/orders.settlement.test.ts",
     "src/modules/orders/orders.settlement.rules.test.ts",
   ],
-  "src/modules/entitlements/entitlements.models.ts": ["src/modules/entitlements/entitlements.models.test.ts"],
+  "src/modules/entitlements/entitlements.models.ts": [
+    "src/modules/entitlements/entitlements.models.test.ts",
+    "src/modules/entitlements/entitlements.models.rules.test.ts",
+  ],
   "src/modules/affiliates/affiliates.models.ts": [
     "src/modules/affiliates/affiliates.models.test.ts",
     "src/modules/affiliates/affiliates.models.rules.test.ts",

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "./clock";
 import {
@@ -6,6 +7,7 @@ import {
   memoryNonceStore,
   NONCE_TTL_SECONDS,
   newNonce,
+  redisNonceStore,
   signedHeaders,
   signRequest,
   verifySignature,
@@ -169,3 +171,27 @@ describe("signed headers", () => {
     },
   );
 });
+
+// Only when the run has a Redis (CI sets TEST_REDIS_URL on both passes).
+if (process.env.TEST_REDIS_URL) {
+  describe("the Redis nonce store's keys", () => {
+    it("file a nonce under sd:nonce:<id>:<nonce> by default, for twice the allowed skew", async () => {
+      const { Redis } = await import("ioredis");
+      const redis = new Redis(process.env.TEST_REDIS_URL!);
+      const nonce = `default-prefix-${randomUUID()}`;
+      const key = `sd:nonce:${DEVICE}:${nonce}`;
+      try {
+        const store = redisNonceStore(redis);
+        expect(await store.remember(DEVICE, nonce)).toBe(true);
+        expect(await redis.exists(key)).toBe(1);
+        const ttl = await redis.ttl(key);
+        expect(ttl).toBeGreaterThan(NONCE_TTL_SECONDS - 10);
+        expect(ttl).toBeLessThanOrEqual(NONCE_TTL_SECONDS);
+        expect(await store.remember(DEVICE, nonce, 5)).toBe(false);
+      } finally {
+        await redis.del(key);
+        await redis.quit();
+      }
+    });
+  });
+}

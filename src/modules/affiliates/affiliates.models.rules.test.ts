@@ -74,6 +74,13 @@ describe("pages", () => {
     expect(decodeCursor(page.nextCursor!)).toEqual({ id: "com_2", createdAt: rows[1]!.createdAt });
   });
 
+  it("the cursor points at the last row of a page of any size", () => {
+    const four = [...rows, { id: "com_0", createdAt: new Date(T0.getTime()) }].reverse();
+    const page = pageOf(four, { limit: 3 }, (r) => r.id);
+    expect(decodeCursor(page.nextCursor!)?.id).toBe(page.items[2]);
+    expect(decodeCursor(pageOf(rows, { limit: 1 }, (r) => r.id).nextCursor!)?.id).toBe("com_3");
+  });
+
   it("the last page, exactly full or not, has no cursor", () => {
     expect(pageOf(rows, { limit: 3 }, (r) => r.id)).toEqual({
       items: ["com_3", "com_2", "com_1"],
@@ -139,6 +146,16 @@ describe("codes and statuses at their edges", () => {
           { id: "a", amountMinor: 10 },
           { id: "b", amountMinor: 5 },
           { id: "c", amountMinor: 7 },
+        ],
+        15,
+      ),
+    ).toEqual({ paid: ["a", "b"], split: null });
+    // Entries that add up to exactly the amount settle it; nothing is left over.
+    expect(
+      allocatePayout(
+        [
+          { id: "a", amountMinor: 10 },
+          { id: "b", amountMinor: 5 },
         ],
         15,
       ),

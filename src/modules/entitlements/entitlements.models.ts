@@ -19,6 +19,7 @@ export function nextPeriodStart(
   now: Date,
 ): Date {
   let start = now.getTime();
+  // Stryker disable next-line EqualityOperator: on equal times both keep the same start
   for (const e of sameTier) if (!e.revokedAt && e.expiresAt.getTime() > start) start = e.expiresAt.getTime();
   return new Date(start);
 }
