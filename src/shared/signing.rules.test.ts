@@ -55,6 +55,38 @@ describe("the memory nonce store", () => {
     expect(await nonces.remember(DEVICE, NONCE)).toBe(true);
   });
 
+  it("holds only the nonces of the last TTL, however long it runs", async () => {
+    const clock = new ManualClock(T0);
+    const nonces = memoryNonceStore({ clock });
+    // One request every 6 s for 20 minutes, each nonce kept 600 s.
+    for (let i = 0; i < 200; i++) {
+      expect(await nonces.remember(DEVICE, `steady-${i}-0123456789`, 600)).toBe(true);
+      clock.advance(6_000);
+    }
+    // Held: the last 600 s of nonces, plus those of the minute not swept yet.
+    expect(nonces.size()).toBeLessThanOrEqual(110);
+    expect(nonces.size()).toBeGreaterThanOrEqual(100);
+    clock.advance(661_000);
+    expect(await nonces.remember(DEVICE, "after-the-quiet-0123", 600)).toBe(true);
+    expect(nonces.size()).toBe(1);
+  });
+
+  it("forgets a nonce in the first sweep after the minute its TTL ends in, not before", async () => {
+    const clock = new ManualClock(T0);
+    const nonces = memoryNonceStore({ clock });
+    // T0 is on a whole minute: the nonce's TTL ends on the next whole minute, 600 s later.
+    expect(await nonces.remember(DEVICE, NONCE, 600)).toBe(true);
+    clock.set(new Date(T0.getTime() + 600_000));
+    expect(await nonces.remember(DEVICE, "probe-a-0123456789", 600)).toBe(true);
+    expect(nonces.size()).toBe(2);
+    clock.set(new Date(T0.getTime() + 660_000 - 1));
+    expect(await nonces.remember(DEVICE, "probe-b-0123456789", 600)).toBe(true);
+    expect(nonces.size()).toBe(3);
+    clock.set(new Date(T0.getTime() + 660_000));
+    expect(await nonces.remember(DEVICE, "probe-c-0123456789", 600)).toBe(true);
+    expect(nonces.size()).toBe(3);
+  });
+
   it("by default a nonce stays spent for twice the allowed clock skew", async () => {
     expect(NONCE_TTL_SECONDS).toBe(2 * MAX_SKEW_SECONDS);
     expect(MAX_SKEW_SECONDS).toBe(300);
@@ -116,6 +148,11 @@ describe("signed headers", () => {
     expect(
       canonicalString({ method: "get", pathWithQuery: "/p", timestamp: 1, nonce: "n", body: "" }).split("\n"),
     ).toEqual(["GET", "/p", "1", "n", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"]);
+    expect(
+      canonicalString({ method: "POST", pathWithQuery: "/p", timestamp: 1, nonce: "n", body: "abc" }).split(
+        "\n",
+      )[4],
+    ).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   });
 
   it("a fresh nonce each time, in the alphabet and length the server accepts", () => {
@@ -160,6 +197,7 @@ describe("signed headers", () => {
     ["a timestamp that is not text", { "x-timestamp": 1 }],
     ["a nonce that is not text", { "x-nonce": ["a".repeat(20)] }],
     ["a signature that is not text", { "x-signature": { hex: "a" } }],
+    ["a signature in a list", { "x-signature": ["a".repeat(64)] }],
   ])("refuse %s as a bad header", async (_what, change) => {
     expect(await verify({ ...sign(), ...change })).toEqual({ ok: false, reason: "bad_header" });
   });
