@@ -93,9 +93,10 @@ export function memoryNonceStore({ clock }: { clock: Clock }): NonceStore & { si
   const sweep = (now: number) => {
     for (const [bucket, keys] of buckets) {
       if ((bucket + 1) * BUCKET_MS > now) continue;
-      // Stryker disable next-line EqualityOperator: a bucket is swept after its minute, so its keys' expiry is past or renewed
-      for (const key of keys)
+      for (const key of keys) {
+        // Stryker disable next-line EqualityOperator: a bucket is swept after its minute, so its keys' expiry is past or renewed
         if ((expiries.get(key) ?? Number.POSITIVE_INFINITY) <= now) expiries.delete(key);
+      }
       buckets.delete(bucket);
     }
   };

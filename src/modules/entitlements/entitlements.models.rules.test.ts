@@ -15,6 +15,7 @@ const tiers = new Map([
   ["t_prem", { level: "premium" as const, monthlyPriceMinor: 2900, features: features(1) }],
   ["t_prem_plus", { level: "premium" as const, monthlyPriceMinor: 3900, features: features(2) }],
   ["t_vip", { level: "vip" as const, monthlyPriceMinor: 5900, features: features(3) }],
+  ["t_prem_gold", { level: "premium" as const, monthlyPriceMinor: 9900, features: features(4) }],
 ]);
 const active = (tierId: string) => ({ tierId, startsAt: days(-1), expiresAt: days(1), revokedAt: null });
 
@@ -23,6 +24,15 @@ describe("the period that decides access", () => {
     for (const order of [
       ["t_vip", "t_prem"],
       ["t_prem", "t_vip"],
+    ]) {
+      expect(resolveAccess(order.map(active), tiers, at)).toEqual({ tier: "vip", features: features(3) });
+    }
+  });
+
+  it("a higher level wins even over a pricier tier of a lower level", () => {
+    for (const order of [
+      ["t_vip", "t_prem_gold"],
+      ["t_prem_gold", "t_vip"],
     ]) {
       expect(resolveAccess(order.map(active), tiers, at)).toEqual({ tier: "vip", features: features(3) });
     }
@@ -40,6 +50,7 @@ describe("the period that decides access", () => {
   it("a period of a tier that no longer exists grants nothing, and does not break the others", () => {
     expect(resolveAccess([active("t_deleted")], tiers, at).tier).toBe("free");
     expect(resolveAccess([active("t_deleted"), active("t_prem")], tiers, at).tier).toBe("premium");
+    expect(resolveAccess([active("t_prem"), active("t_deleted")], tiers, at).tier).toBe("premium");
   });
 
   it("a period is active from its first millisecond to just before its end, unless revoked", () => {

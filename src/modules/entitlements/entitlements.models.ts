@@ -38,6 +38,7 @@ export function resolveAccess(
     const better =
       !best ||
       levelRank(tier.level) > levelRank(best.level) ||
+      // Stryker disable next-line EqualityOperator: of two tiers alike in level and price, either may decide
       (tier.level === best.level && tier.monthlyPriceMinor > best.monthlyPriceMinor);
     if (better) best = tier;
   }
