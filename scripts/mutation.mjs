@@ -10,7 +10,8 @@
 // Stryker's own `thresholds.break` judges the score of a whole run; this script judges each file
 // (killed + timed out, over every valid mutant) against BREAK_PERCENT and lists those under it.
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import config, { BREAK_PERCENT, groups, pending } from "../stryker.config.mjs";
 
 const args = process.argv.slice(2);
@@ -36,13 +37,21 @@ for (const file of files) {
 const reportPath = config.incrementalFile;
 const readReport = () => (existsSync(reportPath) ? JSON.parse(readFileSync(reportPath, "utf8")) : undefined);
 
+// What each file's results were computed from: a hash of the file and its tests as they were
+// when its own pass ran. (The report's copy of a source is not enough: every Stryker pass
+// rewrites the sources of all files it carries over, not only of the file it mutated.)
+const fingerprintPath = "reports/stryker-fingerprints.json";
+const fingerprints = existsSync(fingerprintPath) ? JSON.parse(readFileSync(fingerprintPath, "utf8")) : {};
+const fingerprint = (file) =>
+  createHash("sha256")
+    .update(
+      [file, ...testsOf[file]].map((f) => `${f}\n${existsSync(f) ? readFileSync(f, "utf8") : ""}`).join("\0"),
+    )
+    .digest("hex");
+
 /** True when the report holds results for `file` computed from today's file and today's tests. */
 function upToDate(report, file) {
-  const recorded = report?.files?.[file];
-  if (!recorded || recorded.source !== readFileSync(file, "utf8")) return false;
-  return testsOf[file].every(
-    (test) => existsSync(test) && report.testFiles?.[test]?.source === readFileSync(test, "utf8"),
-  );
+  return Boolean(report?.files?.[file]) && fingerprints[file] === fingerprint(file);
 }
 
 if (!option("--check")) {
@@ -69,6 +78,8 @@ if (!option("--check")) {
       console.error(`mutation: Stryker failed on ${file} (exit ${run.status ?? run.signal})`);
       process.exit(1);
     }
+    fingerprints[file] = fingerprint(file);
+    writeFileSync(fingerprintPath, `${JSON.stringify(fingerprints, null, 2)}\n`);
   }
 }
 
