@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/support/app";
 import { AppError, defineErrors } from "../errors";
+import { problemOf } from "../http/problem";
 import { canonicalJson, createIdempotencyService, requestHash } from "./idempotency.service";
 import { idempotencyKeys } from "./idempotency.table";
 
@@ -44,7 +45,7 @@ describe("idempotency keys: refusals, limits and replays", () => {
     scope: "test.scope",
     key,
     request,
-    requestId: "req-1",
+    refusalBody: (error: AppError) => problemOf(error, "req-1"),
   });
   const rows = () => ctx().deps.db.select().from(idempotencyKeys);
   const ok = (body: unknown) => async () => ({ status: 200, body });
