@@ -29,6 +29,11 @@ function signal(id: string, expiresInMs = 300_000, overrides: Partial<SignalRow>
     expiresAt: new Date(T0 + expiresInMs),
     cancelledAt: null,
     cancelledBy: null,
+    positionStatus: "open",
+    closedAt: null,
+    initialStopLoss: null,
+    initialTakeProfit: null,
+    lastUpdateSeq: 0,
     ...overrides,
   };
 }

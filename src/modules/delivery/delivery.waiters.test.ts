@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { PollItem } from "./delivery.index";
-import { Waiters } from "./delivery.waiters";
+import { EMPTY_ANSWER, type PollAnswer, Waiters } from "./delivery.waiters";
 
 // A parked long poll ends exactly once (woken, timed out, abandoned or released) and leaves
 // nothing behind: no timer, no close listener, no entry for its device.
@@ -17,6 +17,9 @@ const item = (signalId: string): PollItem => ({
   volume: null,
   expiresAt: "2026-11-21T10:05:00.000Z",
 });
+
+/** A poll answer carrying these signals and no position updates. */
+const signals = (...ids: string[]): PollAnswer => ({ signals: ids.map(item), updates: [] });
 
 /** The client connection a poll waits on: emits "close" when the device goes away. */
 const connection = () => new EventEmitter();
@@ -37,8 +40,8 @@ describe("parked long polls", { timeout: 5_000 }, () => {
     expect(waiters.size).toBe(1);
     expect(waiters.has("dev_a")).toBe(true);
     expect(waiters.deviceIds()).toEqual(["dev_a"]);
-    waiters.wake("dev_a", () => [item("sig_1")]);
-    expect(await answer).toEqual([item("sig_1")]);
+    waiters.wake("dev_a", () => signals("sig_1"));
+    expect(await answer).toEqual(signals("sig_1"));
     expect(waiters.size).toBe(0);
     expect(waiters.has("dev_a")).toBe(false);
     expect(waiters.deviceIds()).toEqual([]);
@@ -49,17 +52,17 @@ describe("parked long polls", { timeout: 5_000 }, () => {
   it("a wake with nothing to hand keeps the poll waiting", async () => {
     const waiters = new Waiters();
     const answer = waiters.park("dev_a", 20_000, connection());
-    waiters.wake("dev_a", () => []);
+    waiters.wake("dev_a", () => signals());
     expect(waiters.size).toBe(1);
     expect(waiters.has("dev_a")).toBe(true);
-    waiters.wake("dev_a", () => [item("sig_2")]);
-    expect(await answer).toEqual([item("sig_2")]);
+    waiters.wake("dev_a", () => signals("sig_2"));
+    expect(await answer).toEqual(signals("sig_2"));
   });
 
   it("a wake for a device with no parked poll does not even compute its signals", () => {
     const waiters = new Waiters();
     waiters.park("dev_a", 20_000, connection());
-    const items = vi.fn(() => [item("sig_1")]);
+    const items = vi.fn(() => signals("sig_1"));
     waiters.wake("dev_b", items);
     expect(items).not.toHaveBeenCalled();
     expect(waiters.size).toBe(1);
@@ -71,19 +74,19 @@ describe("parked long polls", { timeout: 5_000 }, () => {
     const second = waiters.park("dev_a", 20_000, connection());
     const other = waiters.park("dev_b", 20_000, connection());
     expect(waiters.size).toBe(3);
-    waiters.wake("dev_a", () => [item("sig_1")]);
-    expect(await first).toEqual([item("sig_1")]);
-    expect(await second).toEqual([item("sig_1")]);
+    waiters.wake("dev_a", () => signals("sig_1"));
+    expect(await first).toEqual(signals("sig_1"));
+    expect(await second).toEqual(signals("sig_1"));
     expect(waiters.size).toBe(1);
     expect(waiters.deviceIds()).toEqual(["dev_b"]);
     waiters.release("dev_b");
-    expect(await other).toEqual([]);
+    expect(await other).toEqual(EMPTY_ANSWER);
   });
 
   it("a poll nobody wakes answers empty when its wait is over, not before", async () => {
     const waiters = new Waiters();
     const socket = connection();
-    let answered: PollItem[] | undefined;
+    let answered: PollAnswer | undefined;
     void waiters.park("dev_a", 20_000, socket).then((items) => {
       answered = items;
     });
@@ -91,7 +94,7 @@ describe("parked long polls", { timeout: 5_000 }, () => {
     expect(answered).toBeUndefined();
     expect(waiters.size).toBe(1);
     await vi.advanceTimersByTimeAsync(1);
-    expect(answered).toEqual([]);
+    expect(answered).toEqual(EMPTY_ANSWER);
     expect(waiters.size).toBe(0);
     expect(waiters.has("dev_a")).toBe(false);
     expect(socket.listenerCount("close")).toBe(0);
@@ -103,27 +106,27 @@ describe("parked long polls", { timeout: 5_000 }, () => {
     const hungUp = waiters.park("dev_a", 20_000, gone);
     const stillThere = waiters.park("dev_a", 20_000, connection());
     gone.emit("close");
-    expect(await hungUp).toEqual([]);
+    expect(await hungUp).toEqual(EMPTY_ANSWER);
     expect(waiters.size).toBe(1);
     expect(waiters.has("dev_a")).toBe(true);
     expect(vi.getTimerCount()).toBe(1);
-    waiters.wake("dev_a", () => [item("sig_1")]);
-    expect(await stillThere).toEqual([item("sig_1")]);
+    waiters.wake("dev_a", () => signals("sig_1"));
+    expect(await stillThere).toEqual(signals("sig_1"));
   });
 
   it("ends each poll once: a later timeout, hang-up or wake changes nothing and counts nothing", async () => {
     const waiters = new Waiters();
     const socket = connection();
     const answer = waiters.park("dev_a", 20_000, socket);
-    waiters.wake("dev_a", () => [item("sig_1")]);
+    waiters.wake("dev_a", () => signals("sig_1"));
     socket.emit("close");
     await vi.advanceTimersByTimeAsync(20_000);
-    expect(await answer).toEqual([item("sig_1")]);
+    expect(await answer).toEqual(signals("sig_1"));
     expect(waiters.size).toBe(0);
     const next = waiters.park("dev_a", 20_000, connection());
     expect(waiters.size).toBe(1);
     waiters.release("dev_a");
-    expect(await next).toEqual([]);
+    expect(await next).toEqual(EMPTY_ANSWER);
     expect(waiters.size).toBe(0);
   });
 
@@ -135,10 +138,18 @@ describe("parked long polls", { timeout: 5_000 }, () => {
       waiters.park("dev_b", 20_000, connection()),
     ];
     waiters.releaseAll();
-    expect(await Promise.all(polls)).toEqual([[], [], []]);
+    expect(await Promise.all(polls)).toEqual([EMPTY_ANSWER, EMPTY_ANSWER, EMPTY_ANSWER]);
     expect(waiters.size).toBe(0);
     expect(waiters.deviceIds()).toEqual([]);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("a wake with position updates only still ends the poll", async () => {
+    const waiters = new Waiters();
+    const answer = waiters.park("dev_a", 20_000, connection());
+    const updatesOnly = { signals: [], updates: [{ id: "upd_1" }] } as unknown as PollAnswer;
+    waiters.wake("dev_a", () => updatesOnly);
+    expect(await answer).toBe(updatesOnly);
   });
 
   it("releasing a device with no parked poll is harmless", () => {
