@@ -39,8 +39,7 @@ describe("device clients against a live server", () => {
       live().url,
       "--device-id",
       owner.device.id,
-      "--secret",
-      owner.signer.secret,
+      `--secret=${owner.signer.secret}`,
       "--wait",
       "20",
       "--once",
@@ -168,7 +167,7 @@ describe("device clients against a live server", () => {
     const owner = await createDeviceOwner(live().deps, "vip", { autoApprove: true });
     const signalId = await publishAsAdmin();
     const state = path.join(mkdtempSync(path.join(tmpdir(), "sd-py-")), "positions.json");
-    const args = ["--url", live().url, "--device-id", owner.device.id, "--secret", owner.signer.secret];
+    const args = ["--url", live().url, "--device-id", owner.device.id, `--secret=${owner.signer.secret}`];
     const first = await runPythonDevice([...args, "--wait", "0", "--once", "--state", state]);
     expect(first.lines.map((l) => l.event)).toEqual(["poll", "ack", "fill"]);
     const partial = await updateAsAdmin(signalId, { action: "close_partial", fraction: 0.5 });

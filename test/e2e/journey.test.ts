@@ -402,7 +402,7 @@ for (const variant of variants) {
       // The device long-polls first, so the approval has to wake it.
       const python = runPythonDevice(
         [
-          ...["--url", base, "--device-id", device.id, "--secret", device.secret],
+          ...["--url", base, "--device-id", device.id, `--secret=${device.secret}`],
           ...["--wait", "30", "--once", "--state", deviceState],
         ],
         (pid) => pythonPids.push(pid),
@@ -505,7 +505,7 @@ for (const variant of variants) {
       const applyOnDevice = async () => {
         const run = await runPythonDevice(
           [
-            ...["--url", base, "--device-id", device.id, "--secret", device.secret],
+            ...["--url", base, "--device-id", device.id, `--secret=${device.secret}`],
             ...["--wait", "10", "--once", "--state", deviceState, "--close-offset", "0.0042"],
           ],
           (pid) => pythonPids.push(pid),
