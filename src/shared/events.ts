@@ -1,5 +1,6 @@
 import type { Executor } from "../db/client";
-import type { DeviceRow } from "../modules/devices/devices.table";
+import type { DeviceSettings } from "../modules/devices/devices.settings";
+import type { DeviceAccount, DeviceClient, DeviceRow } from "../modules/devices/devices.table";
 import type { EntitlementRow } from "../modules/entitlements/entitlements.table";
 import type { OrderRow } from "../modules/orders/orders.table";
 import type { SignalRow, SignalUpdateRow } from "../modules/signals/signals.table";
@@ -55,7 +56,21 @@ export interface DomainEvents {
   /** Who may sign changed: a device registered, rotated its key or was removed. */
   "devices.changed": {
     kind: "registered" | "revoked" | "rotated";
-    device: Pick<DeviceRow, "id" | "userId" | "keyVersion">;
+    device: Pick<DeviceRow, "id" | "userId" | "keyVersion" | "settings" | "settingsVersion">;
+  };
+  /** The owner changed a device's settings; the EA gets them with its next poll (API.md §11). */
+  "devices.settings_changed": { deviceId: string; userId: string; settings: DeviceSettings };
+  /**
+   * An EA said hello with its MT5 account and client (API.md §11). The affiliate program looks
+   * for an account shared between a referral and their referrer in the same transaction.
+   */
+  "devices.hello": {
+    deviceId: string;
+    userId: string;
+    account: DeviceAccount;
+    client: DeviceClient;
+    /** The account this device reported before, if any. */
+    previous: DeviceAccount | null;
   };
   /** A device reported an ACK, a fill or an error (not repeats of one already stored). */
   "executions.reported": {

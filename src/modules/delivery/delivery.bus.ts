@@ -16,6 +16,8 @@ export type DeliveryMessage =
   | { k: "fill"; s: string; d: string; t: string }
   /** A device settled an update. */
   | { k: "result"; s: string; u: string; d: string }
+  /** A device's settings reached version `v`: reload them and answer its parked polls. */
+  | { k: "settings"; d: string; v: number }
   | { k: "user"; u: string };
 
 export interface DeliveryBus {

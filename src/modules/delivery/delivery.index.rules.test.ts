@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { settingsOf } from "../devices/devices.settings";
 import type { SignalRow } from "../signals/signals.table";
 import { DeliveryIndex, toPollItem } from "./delivery.index";
+
+const DEFAULTS = settingsOf(null, 1);
 
 // Rules the delivery index must keep while several signals are open at once: closing, expiring
 // or re-opening one signal never disturbs the others (pinned by mutation testing, issue 20).
@@ -41,9 +44,9 @@ function signal(id: string, expiresInMs = 300_000, overrides: Partial<SignalRow>
 /** usr_1 owns dev_a and dev_b, usr_2 owns dev_c; sig_1 and sig_2 are open and both approved by both. */
 function twoOpenSignals(expiries: [number, number] = [300_000, 300_000]) {
   const index = new DeliveryIndex();
-  index.putDevice({ id: "dev_a", userId: "usr_1", keyVersion: 1, secret: "s-a" });
-  index.putDevice({ id: "dev_b", userId: "usr_1", keyVersion: 1, secret: "s-b" });
-  index.putDevice({ id: "dev_c", userId: "usr_2", keyVersion: 1, secret: "s-c" });
+  index.putDevice({ id: "dev_a", userId: "usr_1", keyVersion: 1, secret: "s-a", settings: DEFAULTS });
+  index.putDevice({ id: "dev_b", userId: "usr_1", keyVersion: 1, secret: "s-b", settings: DEFAULTS });
+  index.putDevice({ id: "dev_c", userId: "usr_2", keyVersion: 1, secret: "s-c", settings: DEFAULTS });
   index.openSignal(signal("sig_1", expiries[0]));
   index.openSignal(signal("sig_2", expiries[1]));
   for (const user of ["usr_1", "usr_2"]) {
@@ -147,13 +150,13 @@ describe("opening and approving", () => {
     const index = new DeliveryIndex();
     index.openSignal(signal("sig_1"));
     expect(index.approve("sig_1", "usr_9", T0)).toEqual([]);
-    index.putDevice({ id: "dev_z", userId: "usr_9", keyVersion: 1, secret: "s" });
+    index.putDevice({ id: "dev_z", userId: "usr_9", keyVersion: 1, secret: "s", settings: DEFAULTS });
     expect(pending(index, "dev_z")).toEqual(["sig_1"]);
   });
 
   it("a later approval of an older signal is handed out first", () => {
     const index = new DeliveryIndex();
-    index.putDevice({ id: "dev_a", userId: "usr_1", keyVersion: 1, secret: "s" });
+    index.putDevice({ id: "dev_a", userId: "usr_1", keyVersion: 1, secret: "s", settings: DEFAULTS });
     for (const id of ["sig_1", "sig_2"]) index.openSignal(signal(id));
     index.approve("sig_2", "usr_1", T0);
     index.approve("sig_1", "usr_1", T0);
@@ -175,7 +178,7 @@ describe("opening and approving", () => {
 
   it("approvals arriving in order stay in order", () => {
     const index = new DeliveryIndex();
-    index.putDevice({ id: "dev_a", userId: "usr_1", keyVersion: 1, secret: "s" });
+    index.putDevice({ id: "dev_a", userId: "usr_1", keyVersion: 1, secret: "s", settings: DEFAULTS });
     for (const id of ["sig_1", "sig_2", "sig_3"]) index.openSignal(signal(id));
     for (const id of ["sig_1", "sig_2", "sig_3"]) index.approve(id, "usr_1", T0);
     expect(pending(index, "dev_a")).toEqual(["sig_1", "sig_2", "sig_3"]);
@@ -183,7 +186,7 @@ describe("opening and approving", () => {
 
   it("a poll hands the signal exactly as published", () => {
     const index = new DeliveryIndex();
-    index.putDevice({ id: "dev_a", userId: "usr_1", keyVersion: 1, secret: "s" });
+    index.putDevice({ id: "dev_a", userId: "usr_1", keyVersion: 1, secret: "s", settings: DEFAULTS });
     const row = signal("sig_1", 60_000, {
       instrument: "XAUUSD",
       side: "sell",
@@ -246,7 +249,7 @@ describe("ACKs and devices", () => {
   it("a device unknown to the index, or whose owner approved nothing, gets nothing", () => {
     const index = twoOpenSignals();
     expect(pending(index, "dev_unknown")).toEqual([]);
-    index.putDevice({ id: "dev_new", userId: "usr_new", keyVersion: 1, secret: "s" });
+    index.putDevice({ id: "dev_new", userId: "usr_new", keyVersion: 1, secret: "s", settings: DEFAULTS });
     expect(pending(index, "dev_new")).toEqual([]);
   });
 

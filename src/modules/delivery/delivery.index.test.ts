@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { settingsOf } from "../devices/devices.settings";
 import type { SignalRow } from "../signals/signals.table";
 import { DeliveryIndex } from "./delivery.index";
 import { accessFrom } from "./delivery.models";
 
 const T0 = Date.parse("2026-11-21T10:00:00Z");
+const DEFAULTS = settingsOf(null, 1);
 
 function signal(id: string, expiresInMs = 300_000): SignalRow {
   return {
@@ -37,9 +39,9 @@ function signal(id: string, expiresInMs = 300_000): SignalRow {
 
 function indexWithDevices() {
   const index = new DeliveryIndex();
-  index.putDevice({ id: "dev_a", userId: "usr_1", keyVersion: 1, secret: "s-a" });
-  index.putDevice({ id: "dev_b", userId: "usr_1", keyVersion: 1, secret: "s-b" });
-  index.putDevice({ id: "dev_c", userId: "usr_2", keyVersion: 1, secret: "s-c" });
+  index.putDevice({ id: "dev_a", userId: "usr_1", keyVersion: 1, secret: "s-a", settings: DEFAULTS });
+  index.putDevice({ id: "dev_b", userId: "usr_1", keyVersion: 1, secret: "s-b", settings: DEFAULTS });
+  index.putDevice({ id: "dev_c", userId: "usr_2", keyVersion: 1, secret: "s-c", settings: DEFAULTS });
   return index;
 }
 
@@ -86,8 +88,32 @@ describe("the delivery index", () => {
     const index = indexWithDevices();
     index.openSignal(signal("sig_1"));
     index.approve("sig_1", "usr_2", T0);
-    index.putDevice({ id: "dev_d", userId: "usr_2", keyVersion: 1, secret: "s-d" });
+    index.putDevice({ id: "dev_d", userId: "usr_2", keyVersion: 1, secret: "s-d", settings: DEFAULTS });
     expect(index.pendingFor("dev_d", T0).map((s) => s.signalId)).toEqual(["sig_1"]);
+  });
+
+  it("keeps the newest settings: a reload that read an older row does not undo a change", () => {
+    const index = indexWithDevices();
+    const v3 = { ...settingsOf(null, 3), paused: true };
+    expect(index.setSettings("dev_a", v3)).toBe(true);
+    expect(index.setSettings("dev_a", settingsOf(null, 2))).toBe(false);
+    expect(index.setSettings("dev_nobody", v3)).toBe(false);
+    index.putDevice({
+      id: "dev_a",
+      userId: "usr_1",
+      keyVersion: 2,
+      secret: "s-a2",
+      settings: settingsOf(null, 2),
+    });
+    expect(index.device("dev_a")).toMatchObject({ keyVersion: 2, settings: { version: 3, paused: true } });
+    index.putDevice({
+      id: "dev_a",
+      userId: "usr_1",
+      keyVersion: 2,
+      secret: "s-a2",
+      settings: settingsOf(null, 4),
+    });
+    expect(index.device("dev_a")?.settings).toMatchObject({ version: 4, paused: false });
   });
 
   it("keeps a device's ACKs across a secret rotation and forgets a removed device", () => {
@@ -95,8 +121,8 @@ describe("the delivery index", () => {
     index.openSignal(signal("sig_1"));
     index.approve("sig_1", "usr_1", T0);
     index.ack("dev_a", "sig_1");
-    index.putDevice({ id: "dev_a", userId: "usr_1", keyVersion: 2, secret: "s-a2" });
-    expect(index.device("dev_a")).toMatchObject({ keyVersion: 2, secret: "s-a2" });
+    index.putDevice({ id: "dev_a", userId: "usr_1", keyVersion: 2, secret: "s-a2", settings: DEFAULTS });
+    expect(index.device("dev_a")).toMatchObject({ keyVersion: 2, secret: "s-a2", settings: DEFAULTS });
     expect(index.pendingFor("dev_a", T0)).toEqual([]);
     index.removeDevice("dev_a");
     expect(index.device("dev_a")).toBeUndefined();

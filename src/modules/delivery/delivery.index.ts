@@ -1,3 +1,4 @@
+import type { DeviceSettings } from "../devices/devices.settings";
 import type { SignalRow } from "../signals/signals.table";
 
 /** One signal as a poll returns it (API.md §7.2). */
@@ -18,6 +19,8 @@ export interface IndexedDevice {
   userId: string;
   keyVersion: number;
   secret: string;
+  /** Served with every poll (API.md §11); replaced only by a higher version. */
+  settings: DeviceSettings;
   /** Open signals this device has ACKed: never handed to it again. */
   acked: Set<string>;
 }
@@ -92,11 +95,24 @@ export class DeliveryIndex {
     return [...this.users].filter(([, u]) => u.devices.size > 0).map(([id]) => id);
   }
 
-  /** Adds or replaces a device (a rotation changes its key version and secret). */
+  /**
+   * Adds or replaces a device (a rotation changes its key version and secret). Settings already
+   * known at a higher version stay: a reload may read the row before a later change lands here.
+   */
   putDevice(device: Omit<IndexedDevice, "acked">): void {
     const previous = this.devices.get(device.id);
-    this.devices.set(device.id, { ...device, acked: previous?.acked ?? new Set() });
+    const settings =
+      previous && previous.settings.version > device.settings.version ? previous.settings : device.settings;
+    this.devices.set(device.id, { ...device, settings, acked: previous?.acked ?? new Set() });
     this.user(device.userId).devices.add(device.id);
+  }
+
+  /** Adopts newer settings; false when the device is unknown or already has these or newer. */
+  setSettings(deviceId: string, settings: DeviceSettings): boolean {
+    const device = this.devices.get(deviceId);
+    if (!device || device.settings.version >= settings.version) return false;
+    device.settings = settings;
+    return true;
   }
 
   removeDevice(id: string): string | undefined {

@@ -155,6 +155,34 @@ function twoInstances(bus: "postgres" | "redis") {
     await eventually(async () => (await ids(poll(b, owner.signer))).length === 0);
   });
 
+  it("a settings change on one instance answers a poll parked on the other with the new settings", async () => {
+    const owner = await createDeviceOwner(a.deps, "vip");
+    expect((await poll(b, owner.signer)).json().settings.version).toBe(1);
+    const waiting = poll(b, owner.signer, 20);
+    await eventually(async () => b.deps.delivery.stats().waiting === 1);
+    const started = Date.now();
+    const put = await a.app.inject({
+      method: "PUT",
+      url: `/api/v1/devices/${owner.device.id}/settings`,
+      headers: owner.headers,
+      payload: {
+        sizing: { mode: "multiplier", value: 2 },
+        maxLots: 1,
+        symbolMap: {},
+        symbolSuffix: "",
+        maxSlippagePoints: 30,
+        maxEntryDeviationPct: null,
+        paused: true,
+      },
+    });
+    expect(put.statusCode).toBe(200);
+    expect((await waiting).json()).toMatchObject({
+      signals: [],
+      settings: { version: 2, sizing: { mode: "multiplier", value: 2 }, paused: true },
+    });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
   it("a device registered on one instance signs on the other at once", async () => {
     const owner = await createDeviceOwner(a.deps, "vip");
     expect((await poll(b, owner.signer)).statusCode).toBe(200);

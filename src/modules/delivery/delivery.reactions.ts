@@ -15,5 +15,8 @@ export function registerDeliveryReactions(events: Events, delivery: DeliveryServ
   events.afterCommit("signals.cancelled", ({ signalId }) => delivery.signalClosed(signalId));
   events.afterCommit("signals.updated", ({ signal, update }) => delivery.positionUpdated(signal, update));
   events.afterCommit("devices.changed", (change) => delivery.deviceChanged(change));
+  events.afterCommit("devices.settings_changed", ({ deviceId, settings }) =>
+    delivery.settingsChanged(deviceId, settings),
+  );
   events.afterCommit("entitlements.changed", ({ userId }) => delivery.accessChanged(userId));
 }

@@ -51,6 +51,16 @@ describe("GET /api/v1/device/poll", () => {
           expect.objectContaining({ signalId: second.id, entryPrice: 1.27 }),
         ],
         updates: [],
+        settings: {
+          version: 1,
+          sizing: { mode: "fixed", value: 0.01 },
+          maxLots: null,
+          symbolMap: {},
+          symbolSuffix: "",
+          maxSlippagePoints: 30,
+          maxEntryDeviationPct: null,
+          paused: false,
+        },
       });
       expect((await ack(owner.signer, first.id)).statusCode).toBe(201);
       expect(await signalsOf(owner.signer)).toEqual([second.id]);

@@ -5,7 +5,9 @@ import type { Clock } from "../../shared/clock";
 import type { Metrics } from "../../shared/metrics";
 import type { NonceStore } from "../../shared/signing";
 import { SignedRequestErrors } from "../devices/devices.errors";
+import { HelloBody, HelloResponse } from "../devices/devices.schemas";
 import type { DevicesService } from "../devices/devices.service";
+import type { DeviceSettings } from "../devices/devices.settings";
 import { createSignatureGuard, keepSignedBodies, requireSigningHeaders } from "../devices/devices.signing";
 import {
   AckBody,
@@ -52,24 +54,37 @@ function updateJson({ item, brokerTicket }: UpdateDelivery): string {
   return `${prefix}${JSON.stringify(brokerTicket)}}`;
 }
 
+const settingsSerialised = new WeakMap<DeviceSettings, string>();
+/** A device's settings change rarely and go with every poll: serialised once per version. */
+function settingsJson(settings: DeviceSettings): string {
+  let json = settingsSerialised.get(settings);
+  if (json === undefined) {
+    json = JSON.stringify(settings);
+    settingsSerialised.set(settings, json);
+  }
+  return json;
+}
+
 /**
- * The poll answer's JSON, written by hand from parts serialised once: a fan-out answers
- * thousands of parked polls with the same signal in one tick, and generic serialisation would
- * dominate it. A new section of the answer is one more entry here (and in `PollResponse`).
+ * The poll answer's JSON (API.md §7.2, §10, §11), written by hand from parts serialised once: a
+ * fan-out answers thousands of parked polls with the same signal in one tick, and generic
+ * serialisation would dominate it. A new section of the answer is one more entry here (and in
+ * `PollResponse`).
  */
-export function pollBody(serverTime: string, answer: PollAnswer): string {
+export function pollBody(serverTime: string, answer: PollAnswer, settings: DeviceSettings): string {
   return (
     `{"serverTime":"${serverTime}"` +
     `,"signals":[${answer.signals.map(itemJson).join(",")}]` +
-    `,"updates":[${answer.updates.map(updateJson).join(",")}]}`
+    `,"updates":[${answer.updates.map(updateJson).join(",")}]` +
+    `,"settings":${settingsJson(settings)}}`
   );
 }
 
-/** The signed device API (API.md §7.2): poll, ACK, fill, error, trades. */
+/** The signed device API (API.md §7.2, §10, §11): poll, hello, ACK, fill, error, update results, trades. */
 export function deliveryRoutes(deps: {
   delivery: DeliveryService;
   executions: ExecutionsService;
-  devices: Pick<DevicesService, "touch">;
+  devices: Pick<DevicesService, "touch" | "hello">;
   nonces: NonceStore;
   clock: Clock;
   polls: Counter<"result">;
@@ -121,9 +136,16 @@ export function deliveryRoutes(deps: {
         const answer = await delivery.poll(device.id, req.query.wait * 1000, reply.raw);
         const delivered = answer.signals.length > 0 || answer.updates.length > 0;
         deps.polls.inc({ result: delivered ? "delivered" : "empty" });
-        const body = pollBody(clock.now().toISOString(), answer);
+        // The settings are read when the answer is written: a poll parked before a change answers with it.
+        const body = pollBody(clock.now().toISOString(), answer, delivery.settingsOf(device.id));
         return reply.type("application/json; charset=utf-8").send(body as never);
       },
+    );
+
+    app.post(
+      "/api/v1/device/hello",
+      { schema: { tags, body: HelloBody, response: { 200: HelloResponse } } },
+      async (req) => ({ settings: await deps.devices.hello(deviceOf(req).id, req.body) }),
     );
 
     app.post(

@@ -2,8 +2,9 @@ import type { Logger } from "pino";
 import type { Executor } from "../../db/client";
 import type { Clock } from "../../shared/clock";
 import type { Approval, DomainEvents, Events } from "../../shared/events";
+import type { ActiveDevice } from "../devices/devices.repository";
 import type { DevicesService } from "../devices/devices.service";
-import type { DeviceRow } from "../devices/devices.table";
+import { type DeviceSettings, FIRST_SETTINGS_VERSION, settingsOf } from "../devices/devices.settings";
 import type { SignalsService } from "../signals/signals.service";
 import type { SignalRow, SignalUpdateRow } from "../signals/signals.table";
 import type { DeliveryBus, DeliveryMessage } from "./delivery.bus";
@@ -55,15 +56,17 @@ export function createDeliveryService(deps: {
   const background = (what: string, work: Promise<unknown>) => {
     work.catch((err) => logger.warn({ err }, `delivery: ${what} failed`));
   };
-  const putDevice = (d: Pick<DeviceRow, "id" | "userId" | "keyVersion">, into = index) => {
+  const putDevice = (d: ActiveDevice, into = index) => {
     unknown.delete(d.id);
     into.putDevice({
       id: d.id,
       userId: d.userId,
       keyVersion: d.keyVersion,
       secret: deps.devices.secretOf(d),
+      settings: settingsOf(d.settings, d.settingsVersion),
     });
   };
+  const defaultSettings = settingsOf(null, FIRST_SETTINGS_VERSION);
 
   /**
    * What a poll answers, from memory. Entries need the owner's plan; updates of a position the
@@ -176,7 +179,14 @@ export function createDeliveryService(deps: {
     } else if (m.k === "fill") {
       if (book.hold(m.s, m.d, m.t)) wake([m.d]);
     } else if (m.k === "result") book.settle(m.s, m.u, m.d);
-    else background("refreshing access", refreshAccess([m.u]));
+    else if (m.k === "settings") {
+      if ((index.device(m.d)?.settings.version ?? Number.POSITIVE_INFINITY) >= m.v) return;
+      // Parked polls answer once the new settings are in, so the EA gets them without waiting.
+      background(
+        "reloading settings",
+        reloadDevice(m.d).then(() => waiters.release(m.d)),
+      );
+    } else background("refreshing access", refreshAccess([m.u]));
   }
 
   function sweepAccess(): void {
@@ -231,6 +241,14 @@ export function createDeliveryService(deps: {
         if (!index.accessOf(device.userId)) background("loading access", refreshAccess([device.userId]));
       }
       bus.publish({ k: "device", d: device.id });
+    },
+    /**
+     * The owner changed the settings: every poll from now carries them, and a poll parked
+     * here answers at once (with no signals) so the EA applies them now, not when its wait ends.
+     */
+    settingsChanged(deviceId: string, settings: DeviceSettings): void {
+      if (index.setSettings(deviceId, settings)) waiters.release(deviceId);
+      bus.publish({ k: "settings", d: deviceId, v: settings.version });
     },
     async accessChanged(userId: string): Promise<void> {
       await refreshAccess([userId]);
@@ -304,6 +322,11 @@ export function createDeliveryService(deps: {
     deviceOf(deviceId: string): { id: string; userId: string } | undefined {
       const device = index.device(deviceId);
       return device && { id: device.id, userId: device.userId };
+    },
+
+    /** The settings a poll from this device carries, from memory. */
+    settingsOf(deviceId: string): DeviceSettings {
+      return index.device(deviceId)?.settings ?? defaultSettings;
     },
 
     /** When the user approved this still-open signal (epoch ms), from memory. */

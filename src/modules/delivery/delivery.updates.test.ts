@@ -96,6 +96,8 @@ describe("delivery of position updates", () => {
             brokerTicket: "4711",
           },
         ],
+        // Every answer carries the device's settings (API.md §11).
+        settings: expect.objectContaining({ version: 1 }),
       });
       expect((await result(owner.signer, { updateId: modify.id, status: "applied" })).statusCode).toBe(201);
       expect((await updatesOf(owner.signer)).map((u) => u.updateId)).toEqual([partial.id]);

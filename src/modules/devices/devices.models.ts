@@ -1,4 +1,4 @@
-import type { DeviceRow } from "./devices.table";
+import type { DeviceAccount, DeviceClient, DeviceRow } from "./devices.table";
 
 /** A device is online while its last authenticated call is younger than this (SPEC.md). */
 export const ONLINE_WINDOW_MS = 300_000;
@@ -10,6 +10,9 @@ export interface DeviceView {
   lastSeenAt: string | null;
   online: boolean;
   revokedAt: string | null;
+  account: DeviceAccount | null;
+  client: DeviceClient | null;
+  helloAt: string | null;
 }
 
 export function isOnline(lastSeenAt: Date | null, now: Date): boolean {
@@ -24,7 +27,10 @@ export function latestSeen(stored: Date | null, pending: Date | undefined): Date
 }
 
 export function toDeviceView(
-  row: Pick<DeviceRow, "id" | "name" | "createdAt" | "lastSeenAt" | "revokedAt">,
+  row: Pick<
+    DeviceRow,
+    "id" | "name" | "createdAt" | "lastSeenAt" | "revokedAt" | "account" | "client" | "helloAt"
+  >,
   now: Date,
 ): DeviceView {
   return {
@@ -34,5 +40,8 @@ export function toDeviceView(
     lastSeenAt: row.lastSeenAt?.toISOString() ?? null,
     online: !row.revokedAt && isOnline(row.lastSeenAt, now),
     revokedAt: row.revokedAt?.toISOString() ?? null,
+    account: row.account ?? null,
+    client: row.client ?? null,
+    helloAt: row.helloAt?.toISOString() ?? null,
   };
 }

@@ -1,9 +1,12 @@
 import { and, count, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { users } from "../users/users.table";
-import { type DeviceRow, devices } from "./devices.table";
+import type { DeviceSettingsInput } from "./devices.settings";
+import { type DeviceAccount, type DeviceClient, type DeviceRow, devices } from "./devices.table";
 
 export type NewDevice = typeof devices.$inferInsert;
+/** What the delivery index keeps of a device that may sign. */
+export type ActiveDevice = Pick<DeviceRow, "id" | "userId" | "keyVersion" | "settings" | "settingsVersion">;
 
 export function devicesRepository(db: Executor) {
   const owned = (userId: string, id: string) => and(eq(devices.id, id), eq(devices.userId, userId));
@@ -41,9 +44,15 @@ export function devicesRepository(db: Executor) {
     async listForUser(userId: string): Promise<DeviceRow[]> {
       return db.select().from(devices).where(eq(devices.userId, userId)).orderBy(desc(devices.id));
     },
-    async listActive(): Promise<Pick<DeviceRow, "id" | "userId" | "keyVersion">[]> {
+    async listActive(): Promise<ActiveDevice[]> {
       return db
-        .select({ id: devices.id, userId: devices.userId, keyVersion: devices.keyVersion })
+        .select({
+          id: devices.id,
+          userId: devices.userId,
+          keyVersion: devices.keyVersion,
+          settings: devices.settings,
+          settingsVersion: devices.settingsVersion,
+        })
         .from(devices)
         .where(isNull(devices.revokedAt));
     },
@@ -62,6 +71,39 @@ export function devicesRepository(db: Executor) {
         .where(activeOwned(userId, id))
         .returning();
       return row;
+    },
+    /** Replaces the settings and bumps their version, so every instance can tell newer from older. */
+    async replaceSettings(
+      userId: string,
+      id: string,
+      settings: DeviceSettingsInput,
+      at: Date,
+    ): Promise<DeviceRow | undefined> {
+      const [row] = await db
+        .update(devices)
+        .set({ settings, settingsVersion: sql`${devices.settingsVersion} + 1`, updatedAt: at })
+        .where(activeOwned(userId, id))
+        .returning();
+      return row;
+    },
+    /** The account before this hello (row locked), then the new one; undefined once revoked. */
+    async recordHello(
+      id: string,
+      hello: { account: DeviceAccount; client: DeviceClient },
+      at: Date,
+    ): Promise<{ row: DeviceRow; previous: DeviceAccount | null } | undefined> {
+      const [before] = await db
+        .select({ account: devices.account })
+        .from(devices)
+        .where(and(eq(devices.id, id), isNull(devices.revokedAt)))
+        .for("update");
+      if (!before) return undefined;
+      const [row] = await db
+        .update(devices)
+        .set({ account: hello.account, client: hello.client, helloAt: at })
+        .where(eq(devices.id, id))
+        .returning();
+      return { row: row!, previous: before.account };
     },
     /** Bumps the key version in the database, so the old secret fails on every instance. */
     async rotate(userId: string, id: string, at: Date): Promise<DeviceRow | undefined> {

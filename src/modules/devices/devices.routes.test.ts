@@ -36,6 +36,9 @@ describe("/api/v1/devices", () => {
           lastSeenAt: null,
           online: false,
           revokedAt: null,
+          account: null,
+          client: null,
+          helloAt: null,
         },
       ]);
       expect(list.body).not.toContain(body.secret);

@@ -6,11 +6,13 @@ import {
   DeviceName,
   DeviceSchema,
   DeviceSecretSchema,
+  DeviceSettingsBody,
+  DeviceSettingsSchema,
   RegisteredDeviceSchema,
 } from "./devices.schemas";
 import type { DevicesService } from "./devices.service";
 
-/** The owner's side of devices (API.md §7); the signed device endpoints live with delivery. */
+/** The owner's side of devices (API.md §7, §11); the signed device endpoints live with delivery. */
 export function devicesRoutes(deps: { devices: DevicesService; guards: Guards }): FastifyPluginAsyncZod {
   const { devices, guards } = deps;
   const tags = ["devices"];
@@ -82,6 +84,42 @@ export function devicesRoutes(deps: { devices: DevicesService; guards: Guards })
         schema: { tags, params: DeviceIdParams, response: { 200: DeviceSecretSchema } },
       },
       (req) => devices.rotateSecret(currentUser(req).id, req.params.id),
+    );
+
+    app.get(
+      "/api/v1/devices/:id/settings",
+      {
+        onRequest: guards.requireUser,
+        schema: { tags, params: DeviceIdParams, response: { 200: DeviceSettingsSchema } },
+      },
+      (req) => devices.settings(currentUser(req).id, req.params.id),
+    );
+
+    app.put(
+      "/api/v1/devices/:id/settings",
+      {
+        onRequest: guards.requireUser,
+        schema: {
+          tags,
+          params: DeviceIdParams,
+          body: DeviceSettingsBody,
+          response: { 200: DeviceSettingsSchema },
+        },
+      },
+      (req) => devices.replaceSettings(currentUser(req).id, req.params.id, req.body),
+    );
+
+    app.get(
+      "/api/v1/admin/users/:userId/devices",
+      {
+        onRequest: guards.requireAdmin,
+        schema: {
+          tags: ["admin: devices"],
+          params: z.object({ userId: z.string().min(1).max(64) }),
+          response: { 200: z.object({ items: z.array(DeviceSchema) }) },
+        },
+      },
+      async (req) => ({ items: await devices.list(req.params.userId) }),
     );
   };
 }

@@ -7,11 +7,25 @@ import { deriveSecret } from "../../shared/signing";
 import { withTransaction } from "../../shared/unit-of-work";
 import type { AuditService } from "../audit/audit.service";
 import type { AccessResolver } from "../users/users.models";
-import { DeviceErrors } from "./devices.errors";
+import { DeviceErrors, SignedRequestErrors } from "./devices.errors";
 import type { LastSeenBuffer } from "./devices.last-seen";
 import { type DeviceView, latestSeen, toDeviceView } from "./devices.models";
 import { devicesRepository } from "./devices.repository";
-import type { DeviceRow } from "./devices.table";
+import { type DeviceSettings, type DeviceSettingsInput, settingsOf } from "./devices.settings";
+import type { DeviceAccount, DeviceClient, DeviceRow } from "./devices.table";
+
+/** A hello as the EA sends it (API.md §11): optional account fields may be missing. */
+export interface HelloInput {
+  account: {
+    login: string;
+    server: string;
+    company?: string;
+    currency?: string;
+    balance?: number;
+    leverage?: number;
+  };
+  client: DeviceClient;
+}
 
 export type DevicesService = ReturnType<typeof createDevicesService>;
 
@@ -123,6 +137,60 @@ export function createDevicesService(deps: {
       if (row) return;
       const existing = await repo.findOwned(userId, id);
       if (!existing) throw DeviceErrors.notFound();
+    },
+
+    /** The settings in force (a removed device's last ones, read-only). */
+    async settings(userId: string, id: string): Promise<DeviceSettings> {
+      const row = await repo.findOwned(userId, id);
+      if (!row) throw DeviceErrors.notFound();
+      return settingsOf(row.settings, row.settingsVersion);
+    },
+
+    /** Replaces the settings; the EA receives them with its next poll, on any instance. */
+    async replaceSettings(userId: string, id: string, input: DeviceSettingsInput): Promise<DeviceSettings> {
+      const settings = await withTransaction(deps, async (uow) => {
+        const row = await devicesRepository(uow.tx).replaceSettings(userId, id, input, clock.now());
+        if (!row) return undefined;
+        const changed = settingsOf(row.settings, row.settingsVersion);
+        await deps.audit.record(
+          {
+            actorId: userId,
+            actorKind: "user",
+            action: "devices.settings_changed",
+            subjectType: "device",
+            subjectId: id,
+            data: { version: changed.version },
+          },
+          uow.tx,
+        );
+        await uow.emit("devices.settings_changed", { deviceId: id, userId, settings: changed });
+        return changed;
+      });
+      return settings ?? explainMiss(userId, id);
+    },
+
+    /**
+     * An EA's hello: its MT5 account and client are stored (shown on the device) and its
+     * settings returned. Called for a device whose signature was just verified.
+     */
+    async hello(deviceId: string, input: HelloInput): Promise<DeviceSettings> {
+      const account: DeviceAccount = {
+        login: input.account.login,
+        server: input.account.server,
+        company: input.account.company ?? null,
+        currency: input.account.currency ?? null,
+        balance: input.account.balance ?? null,
+        leverage: input.account.leverage ?? null,
+      };
+      const client = { name: input.client.name, version: input.client.version };
+      return withTransaction(deps, async (uow) => {
+        const hello = await devicesRepository(uow.tx).recordHello(deviceId, { account, client }, clock.now());
+        // Revoked between the signature check and here: answered like any rejected signature.
+        if (!hello) throw SignedRequestErrors.rejected();
+        const { row, previous } = hello;
+        await uow.emit("devices.hello", { deviceId, userId: row.userId, account, client, previous });
+        return settingsOf(row.settings, row.settingsVersion);
+      });
     },
 
     async rotateSecret(userId: string, id: string): Promise<{ id: string; secret: string }> {

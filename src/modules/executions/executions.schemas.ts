@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DeviceSettingsSchema } from "../devices/devices.schemas";
 
 const positive = z.number().positive();
 const signalId = z.string().min(1).max(64);
@@ -30,6 +31,7 @@ export const PollResponse = z.object({
   serverTime: z.string(),
   signals: z.array(PollItemSchema),
   updates: z.array(UpdateItemSchema),
+  settings: DeviceSettingsSchema,
 });
 
 export const UpdateResultBody = z.object({
