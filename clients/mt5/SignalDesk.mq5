@@ -15,8 +15,6 @@
 #include "SignalDesk/Engine.mqh"
 #include "SignalDesk/Panel.mqh"
 
-#define SD_CLIENT_NAME "SignalDesk.mq5"
-#define SD_CLIENT_VERSION "1.0.0"
 #define SD_HTTP_DEFERRED (-2)
 #define SD_PANEL_PREFIX "SignalDesk."
 #define SD_PANEL_BACKGROUND "SignalDesk.bg"

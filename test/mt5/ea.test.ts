@@ -240,8 +240,30 @@ describe("the MT5 EA's shared code against a live server", () => {
     expect(((await tampered.json()) as { code: string }).code).toBe("device_auth.rejected");
   });
 
-  it("reads a real poll answer exactly as the server wrote it", async () => {
+  /** Non-default settings in every field, so the EA's reading of each one is checked. */
+  const SETTINGS = {
+    sizing: { mode: "risk_percent", value: 1.25 },
+    maxLots: 2.5,
+    symbolMap: { XAUUSD: "GOLD.m", US500: "SPX500" },
+    symbolSuffix: ".pro",
+    maxSlippagePoints: 15,
+    maxEntryDeviationPct: 0.35,
+    paused: true,
+  };
+  async function putSettings(owner: { headers: Record<string, string>; device: { id: string } }) {
+    const res = await live().app.inject({
+      method: "PUT",
+      url: `/api/v1/devices/${owner.device.id}/settings`,
+      headers: owner.headers,
+      payload: SETTINGS,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json() as Record<string, unknown>;
+  }
+
+  it("reads a real poll answer exactly as the server wrote it, settings included", async () => {
     const owner = await createDeviceOwner(live().deps, "vip");
+    const settings = await putSettings(owner);
     await publishAndApprove(owner, {
       instrument: "EURUSD",
       side: "buy",
@@ -273,9 +295,11 @@ describe("the MT5 EA's shared code against a live server", () => {
       serverTime: string;
       signals: Record<string, unknown>[];
       updates?: Record<string, unknown>[];
-      settings?: Record<string, unknown>;
+      settings: Record<string, unknown>;
     };
     expect(answer.signals).toHaveLength(2);
+    expect(answer.settings).toEqual({ ...SETTINGS, version: 2 });
+    expect(answer.settings).toEqual(settings);
     const seconds = (iso: unknown) => Math.floor(Date.parse(String(iso)) / 1000);
     expect(read).toEqual({
       serverTime: answer.serverTime,
@@ -303,7 +327,56 @@ describe("the MT5 EA's shared code against a live server", () => {
         fraction: u.fraction ?? null,
         brokerTicket: u.brokerTicket ?? "",
       })),
-      settings: answer.settings ? expect.objectContaining({ version: answer.settings.version }) : null,
+      // Every field of DeviceSettings, as the EA's SdReadSettings understood it.
+      settings: answer.settings,
+    });
+  });
+
+  it("says hello with the body the EA builds, and reads the settings the server answers", async () => {
+    const owner = await createDeviceOwner(live().deps, "vip");
+    const settings = await putSettings(owner);
+    const built = run("json_test", [
+      "hello-body",
+      "51234567",
+      "ICMarketsSC-Demo",
+      'Raw "Trading" Ltd',
+      "USD",
+      "10250.5",
+      "500",
+    ]);
+    expect(built.status).toBe(0);
+    const body = built.stdout.trim();
+    const target = "/api/v1/device/hello";
+    const res = await fetch(live().url + target, {
+      method: "POST",
+      headers: eaHeaders(owner.signer, "POST", target, "ea-hello-nonce-00001", body),
+      body,
+    });
+    const raw = await res.text();
+    expect(res.status, raw).toBe(200);
+    expect(JSON.parse(raw)).toEqual({ settings });
+
+    const file = path.join(buildDir, "hello-answer.json");
+    writeFileSync(file, raw);
+    const read = run("json_test", ["hello", file]);
+    expect(read.status).toBe(0);
+    expect(JSON.parse(read.stdout)).toEqual(settings);
+
+    const device = await live().app.inject({
+      method: "GET",
+      url: `/api/v1/devices/${owner.device.id}`,
+      headers: owner.headers,
+    });
+    expect(device.json()).toMatchObject({
+      account: {
+        login: "51234567",
+        server: "ICMarketsSC-Demo",
+        company: 'Raw "Trading" Ltd',
+        currency: "USD",
+        balance: 10250.5,
+        leverage: 500,
+      },
+      client: { name: "SignalDesk.mq5", version: "1.0.0" },
     });
   });
 

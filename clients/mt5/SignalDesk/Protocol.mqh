@@ -8,6 +8,10 @@
 #include "Json.mqh"
 #include "IsoTime.mqh"
 
+// What the EA calls itself in its hello (API.md §11); the owner sees it on the device.
+#define SD_CLIENT_NAME "SignalDesk.mq5"
+#define SD_CLIENT_VERSION "1.0.0"
+
 #define SD_SIDE_BUY 1
 #define SD_SIDE_SELL 2
 

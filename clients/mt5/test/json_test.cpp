@@ -1,6 +1,8 @@
 // The JSON reader and the poll/hello answers. `json_test read <file>` reads a raw poll answer
 // (the bytes a live server sent) and prints what the EA understood, as JSON, for the vitest file
-// to compare with the server's own answer. Without arguments it runs the hand-written cases.
+// to compare with the server's own answer; `json_test hello-body <login> <server> <company>
+// <currency> <balance> <leverage>` prints the hello body the EA sends, and `json_test hello
+// <file>` the settings it reads from a hello answer. Without arguments it runs the hand-written cases.
 #include <fstream>
 #include <sstream>
 
@@ -61,6 +63,29 @@ static int readOne(const char *path) {
     return 1;
   }
   std::printf("%s\n", dump(answer).c_str());
+  return 0;
+}
+
+static int helloBody(char **argv) {
+  std::printf("%s\n", SdHelloBody(argv[2], argv[3], argv[4], argv[5], StringToDouble(argv[6]), StringToInteger(argv[7]),
+                                   SD_CLIENT_NAME, SD_CLIENT_VERSION)
+                           .c_str());
+  return 0;
+}
+
+static int readHello(const char *path) {
+  MqlArray<uchar> bytes;
+  if (!readFile(path, bytes)) {
+    std::fprintf(stderr, "cannot read %s\n", path);
+    return 2;
+  }
+  SdJson json;
+  SdSettings settings;
+  if (!json.Parse(bytes) || !SdReadHelloAnswer(json, settings)) {
+    std::printf("{\"error\":\"no settings in the hello answer\"}\n");
+    return 1;
+  }
+  std::printf("%s\n", SdSettingsJson(settings).c_str());
   return 0;
 }
 
@@ -171,6 +196,8 @@ static void pollAnswers() {
 
 int main(int argc, char **argv) {
   if (argc > 2 && string(argv[1]) == "read") return readOne(argv[2]);
+  if (argc > 2 && string(argv[1]) == "hello") return readHello(argv[2]);
+  if (argc > 7 && string(argv[1]) == "hello-body") return helloBody(argv);
   reader();
   pollAnswers();
   return sd_summary();

@@ -27,6 +27,7 @@ describe("/devices in the bot", () => {
       expect(reply.params.text).toContain(`Device ID: <code>${device!.id}</code>`);
       expect(reply.params.text).toContain(`Secret: <code>${secret}</code>`);
       expect(reply.params.text).toContain("allow WebRequest");
+      expect(reply.params.text).toContain("<code>clients/mt5/README.md</code>");
       expect(reply.params.protect_content).toBe(true);
     });
 
@@ -38,6 +39,7 @@ describe("/devices in the bot", () => {
       await t.send(updates.message(ada, "/devices"));
       expect(t.lastText(ada.id)).toContain("🟢 <b>Home PC</b> — online");
       expect(t.lastButtons(ada.id).map((b) => b.callback_data)).toEqual([
+        `ds:${device!.id}`,
         `dev:rot:${device!.id}`,
         `dev:del:${device!.id}`,
         "dev:add",

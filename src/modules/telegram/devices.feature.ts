@@ -1,9 +1,24 @@
 import { InlineKeyboard } from "grammy";
+import { describeSettings } from "../devices/devices.settings";
+import type { DeviceAccount, DeviceClient } from "../devices/devices.table";
 import type { BotContext, BotFeature, BotServices } from "./telegram.context";
 import { askFor } from "./telegram.conversations";
 import { isRefusal } from "./telegram.errors";
 import { escapeHtml, formatTime } from "./telegram.format";
 import { ID } from "./telegram.models";
+
+/** "MT5 51234567 on ICMarketsSC-Demo (USD, 1:500) · SignalDesk.mq5 1.0.0": what the EA said in its hello. */
+export function accountLine(account: DeviceAccount, client: DeviceClient | null): string {
+  const extras = [account.currency, account.leverage ? `1:${account.leverage}` : null].filter(Boolean);
+  return (
+    `MT5 ${account.login} on ${account.server}` +
+    (extras.length > 0 ? ` (${extras.join(", ")})` : "") +
+    (client ? ` · ${client.name} ${client.version}` : "")
+  );
+}
+
+/** Where the EA's install guide lives in the signaldesk distribution. */
+export const EA_GUIDE = "clients/mt5/README.md";
 
 /** How long the bot waits for the name of a device it asked for. */
 const NAME_WAIT_MS = 10 * 60_000;
@@ -22,10 +37,11 @@ export function credentialsText(publicUrl: string, id: string, secret: string, n
     "<b>This secret is shown only now.</b> Keep it safe; if it leaks, rotate it in /devices.",
     "",
     "<b>Set up your Expert Advisor</b>",
+    `0. Get the SignalDesk EA (<code>SignalDesk.mq5</code> and its <code>SignalDesk</code> folder) from your provider; its install guide is <code>${EA_GUIDE}</code>.`,
     `1. In MetaTrader 5: Tools → Options → Expert Advisors → allow WebRequest for <code>${escapeHtml(publicUrl)}</code>.`,
-    "2. Attach the signaldesk EA to any chart.",
+    "2. Copy both into MQL5/Experts, compile SignalDesk.mq5 in MetaEditor and attach it to any chart.",
     `3. In its inputs, set Server URL to <code>${escapeHtml(publicUrl)}</code>, Device ID and Secret as above.`,
-    "4. Enable Algo Trading. The device shows as online in /devices within a minute.",
+    "4. Enable Algo Trading. The device shows as online in /devices within a minute; set lot size, symbols and pause with ⚙️ there.",
   ].join("\n");
 }
 
@@ -39,8 +55,16 @@ export function devicesFeature(
     const lines = devices.length === 0 ? ["You have no devices yet."] : ["<b>Your devices</b>"];
     for (const d of devices) {
       const seen = d.lastSeenAt ? `last seen ${formatTime(d.lastSeenAt)}` : "never connected";
-      lines.push(`${d.online ? "🟢" : "⚪"} <b>${escapeHtml(d.name)}</b> — ${d.online ? "online" : seen}`);
+      const settings = await services.devices.settings(ctx.account.user.id, d.id);
+      lines.push(
+        `${d.online ? "🟢" : "⚪"} <b>${escapeHtml(d.name)}</b> — ${d.online ? "online" : seen}` +
+          (settings.paused ? " · ⏸ paused" : ""),
+      );
+      lines.push(`    ${escapeHtml(describeSettings(settings))}`);
+      if (d.account) lines.push(`    ${escapeHtml(accountLine(d.account, d.client))}`);
       keyboard
+        .text(`⚙️ ${d.name}`, `ds:${d.id}`)
+        .row()
         .text(`🔑 Rotate ${d.name}`, `dev:rot:${d.id}`)
         .text(`🗑 Remove ${d.name}`, `dev:del:${d.id}`)
         .row();

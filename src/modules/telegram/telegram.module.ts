@@ -3,6 +3,7 @@ import type { Metrics } from "../../shared/metrics";
 import type { RateLimiter } from "../../shared/rate-limit";
 import { adminFeature } from "./admin.feature";
 import { affiliateFeature } from "./affiliate.feature";
+import { deviceSettingsFeature } from "./device-settings.feature";
 import { devicesFeature } from "./devices.feature";
 import { offersFeature } from "./offers.feature";
 import { payFeature } from "./pay.feature";
@@ -74,6 +75,7 @@ export function createTelegramBot(deps: {
     starsFeature(services),
     statusFeature(services),
     devicesFeature(services),
+    deviceSettingsFeature(services),
     signalsFeature(services),
     settingsFeature(services),
     affiliateFeature(services),

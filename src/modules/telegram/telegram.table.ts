@@ -54,6 +54,7 @@ export const telegramUpdates = pgTable(
  */
 export const CONVERSATION_KINDS = [
   "device_name",
+  "device_setting",
   "payout_reference",
   "payout_reason",
   "coupon_code",
