@@ -71,7 +71,7 @@ export const AdminPayoutPage = page(AdminPayoutSchema);
 
 export const FlagSchema = z.object({
   id: z.string(),
-  reason: z.enum(["self_referral", "loop", "velocity"]),
+  reason: z.enum(["self_referral", "loop", "velocity", "shared_account"]),
   status: z.enum(["open", "cleared", "confirmed"]),
   affiliate: z.object({ id: z.string(), code: z.string(), userId: z.string() }),
   subject: z.object({ userId: z.string(), referralId: z.string().nullable() }),

@@ -13,6 +13,7 @@ import { createCommissionsService } from "./commissions.service";
 import { createFraudService } from "./fraud.service";
 import { createPayoutsService } from "./payouts.service";
 import { createReferralsService } from "./referrals.service";
+import { createSharedAccountCheck } from "./shared-accounts";
 
 // A clash among 31^8 codes is already rare; five in a row means something else is wrong.
 const CODE_ATTEMPTS = 5;
@@ -40,6 +41,7 @@ export function createAffiliatesService(deps: {
   const commissions = createCommissionsService(ctx);
   const payouts = createPayoutsService(ctx, commissions);
   const fraud = createFraudService(ctx, commissions);
+  const checkSharedAccount = createSharedAccountCheck(ctx);
   const repo = affiliatesRepository(db);
 
   function links(code: string) {
@@ -128,6 +130,7 @@ export function createAffiliatesService(deps: {
     isReferred: referrals.isReferred,
     recordCommission: commissions.recordCommission,
     reverseForRefund: commissions.reverseForRefund,
+    checkSharedAccount,
     async commissions(userId: string, page: Parameters<typeof commissions.list>[1]) {
       return commissions.list((await mine(userId)).id, page);
     },

@@ -154,7 +154,8 @@ export const affiliateFlags = pgTable(
     affiliateId: text("affiliate_id")
       .notNull()
       .references(() => affiliates.id),
-    reason: text("reason", { enum: ["self_referral", "loop", "velocity"] }).notNull(),
+    /** `shared_account`: a referral's EA reported the same MT5 account as one of the referrer's. */
+    reason: text("reason", { enum: ["self_referral", "loop", "velocity", "shared_account"] }).notNull(),
     /** The user whose signup raised the flag. */
     subjectUserId: text("subject_user_id")
       .notNull()
