@@ -15,6 +15,8 @@ import { affiliatesAdminRoutes } from "./modules/affiliates/affiliates.admin.rou
 import { affiliatesRoutes } from "./modules/affiliates/affiliates.routes";
 import { authRoutes } from "./modules/auth/auth.routes";
 import { catalogRoutes } from "./modules/catalog/catalog.routes";
+import { consolePages } from "./modules/console/console.pages";
+import { consoleRoutes } from "./modules/console/console.routes";
 import { deliveryRoutes } from "./modules/delivery/delivery.routes";
 import { devicesRoutes } from "./modules/devices/devices.routes";
 import { entitlementsRoutes } from "./modules/entitlements/entitlements.routes";
@@ -139,6 +141,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(stripeWebhookRoutes(deps));
   await app.register(affiliatesRoutes(deps));
   await app.register(affiliatesAdminRoutes(deps));
+  await app.register(consoleRoutes(deps));
+  await app.register(consolePages({ ...deps, adminTelegramIds: deps.config.adminTelegramIds }));
   await app.register(
     telegramRoutes({ telegram: deps.telegram, webhookSecret: deps.config.telegram.webhookSecret }),
   );

@@ -16,6 +16,7 @@ const USAGE = `usage: signaldesk <command> [options]
   start                                   run the service (HTTP API, bot, jobs)
   migrate                                 apply database migrations and exit
   token --telegram-id N [--admin]         print a bearer token for that Telegram user
+  console-link --telegram-id N [--admin]  print a single-use sign-in link to the web console (10 min)
   producer create --name X                create a producer key; prints its id and secret once
   producer alert-url --id P               issue (or replace) producer P's alert webhook URL; prints it once
   publish --url U --producer-id P --secret S --instrument I --side buy|sell
@@ -92,6 +93,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "token":
+    case "console-link":
       process.stdout.write(`${await runOperatorCommand(loadConfigOrExit(), command, args)}\n`);
       return 0;
     case "producer":

@@ -1,4 +1,5 @@
 import type { Deps } from "./deps";
+import { effectiveRole } from "./modules/users/users.models";
 
 /**
  * Operator commands that need the service's database and keys. The CLI runs them directly, or,
@@ -16,26 +17,32 @@ function telegramIdArg(args: CommandArgs): number {
   return id;
 }
 
+/** The user of a Telegram id (created if new), made an admin when `--admin` asks for it. */
+async function operatorUser(deps: Deps, args: CommandArgs) {
+  const telegramId = telegramIdArg(args);
+  const { user } = await deps.users.ensureFromTelegram({ telegramId });
+  if (args.admin === true && user.role !== "admin") {
+    await deps.db.transaction(async (tx) => {
+      await deps.users.grantAdmin(user.id, tx);
+      await deps.audit.record(
+        {
+          actorId: null,
+          actorKind: "cli",
+          action: "users.admin_granted",
+          subjectType: "user",
+          subjectId: user.id,
+        },
+        tx,
+      );
+    });
+  }
+  return user;
+}
+
 export const commands: Record<string, Command> = {
   /** Mints an access token for a Telegram id, creating the user (and granting admin) as asked. */
   async token(deps, args) {
-    const telegramId = telegramIdArg(args);
-    const { user } = await deps.users.ensureFromTelegram({ telegramId });
-    if (args.admin === true && user.role !== "admin") {
-      await deps.db.transaction(async (tx) => {
-        await deps.users.grantAdmin(user.id, tx);
-        await deps.audit.record(
-          {
-            actorId: null,
-            actorKind: "cli",
-            action: "users.admin_granted",
-            subjectType: "user",
-            subjectId: user.id,
-          },
-          tx,
-        );
-      });
-    }
+    const user = await operatorUser(deps, args);
     await deps.audit.record({
       actorId: null,
       actorKind: "cli",
@@ -46,6 +53,18 @@ export const commands: Record<string, Command> = {
     });
     return deps.tokens.issue(user.id);
   },
+};
+
+/** A sign-in link to the web console for an admin (API §15); `--admin` makes the user one first. */
+commands["console-link"] = async (deps, args) => {
+  const user = await operatorUser(deps, args);
+  const fresh = await deps.users.findById(user.id);
+  if (!fresh || effectiveRole(fresh, deps.config.adminTelegramIds) !== "admin") {
+    throw new CommandError(
+      `Telegram id ${user.telegramId} is not an admin: add --admin (or list it in ADMIN_TELEGRAM_IDS)`,
+    );
+  }
+  return (await deps.consoleSessions.createLink(user.id, "cli")).url;
 };
 
 /** Creates a producer key for a strategy; prints id, name and the secret (shown only now) as JSON. */

@@ -7,6 +7,10 @@ import { createAuditService } from "./modules/audit/audit.service";
 import { createGuards } from "./modules/auth/auth.guards";
 import { createTokenService } from "./modules/auth/auth.tokens";
 import { createCatalogService } from "./modules/catalog/catalog.service";
+import { csrfMatches, readCookie, SESSION_COOKIE } from "./modules/console/console.models";
+import { consoleQueries } from "./modules/console/console.queries";
+import { createConsoleSessions } from "./modules/console/console.sessions";
+import { adminStats } from "./modules/console/console.stats";
 import { deliveryBusFor } from "./modules/delivery/delivery.bus";
 import { createDeliveryService } from "./modules/delivery/delivery.service";
 import { createLastSeenBuffer } from "./modules/devices/devices.last-seen";
@@ -102,12 +106,26 @@ export async function createDeps(input: DepsInput) {
     referrals: () => affiliates,
   });
   const tokens = createTokenService({ secret: config.jwtSecret, clock });
+  const consoleSessions = createConsoleSessions({
+    db,
+    clock,
+    audit,
+    publicUrl: config.publicUrl,
+    csrfKey: config.jwtSecret,
+  });
   const guards = createGuards({
     tokens,
     users,
     adminTelegramIds: config.adminTelegramIds,
     rateLimiter,
     userRule: perMinute(config.rateLimit.userPerMinute),
+    sessions: {
+      cookieName: SESSION_COOKIE,
+      verify: consoleSessions.verify,
+      csrfTokenFor: consoleSessions.csrfTokenFor,
+      csrfMatches,
+      readCookie,
+    },
   });
 
   // The signal relay: devices sign with derived secrets, polls are served from memory.
@@ -189,6 +207,7 @@ export async function createDeps(input: DepsInput) {
     tasks: {
       "orders.expire": () => orders.expireOverdue(),
       "idempotency.purge": () => idempotency.purgeExpired(),
+      "console.purge": () => consoleSessions.purgeExpired(),
     },
   });
 
@@ -215,6 +234,7 @@ export async function createDeps(input: DepsInput) {
             executions,
             affiliates,
             trackRecord,
+            consoleSessions,
           },
           rateLimiter,
           metrics,
@@ -241,6 +261,10 @@ export async function createDeps(input: DepsInput) {
     affiliates,
     tokens,
     guards,
+    consoleSessions,
+    consoleQueries: consoleQueries(db),
+    adminStats: (days: number) => adminStats(db, clock.now(), days),
+    secureCookies: config.publicUrl.startsWith("https:"),
     nonces,
     lastSeen,
     devices,

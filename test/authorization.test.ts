@@ -11,6 +11,8 @@ type Owned = "order" | "device" | "signal" | "payout";
 /** What a route demands of its caller. Every route the app serves must be listed here. */
 type Access =
   | { kind: "public" }
+  | { kind: "page" }
+  | { kind: "console-login" }
   | { kind: "sign-in" }
   | { kind: "user" }
   | { kind: "owned"; resource: Owned; body?: object }
@@ -44,6 +46,15 @@ const ACCESS: Record<string, Access> = {
   // The token in the path is the credential: an unknown one is 404, like any unknown resource.
   "POST /api/v1/hooks/alerts/:token": pub,
   "POST /api/v1/auth/telegram": { kind: "sign-in" },
+  "GET /console": { kind: "page" },
+  "GET /console/:page": { kind: "page" },
+  "GET /console/:page/:id": { kind: "page" },
+  "GET /app": { kind: "page" },
+  "GET /app/:page": { kind: "page" },
+  "GET /assets/:file": pub,
+  "GET /console/login": { kind: "console-login" },
+  "GET /api/v1/console/session": user,
+  "POST /api/v1/console/logout": user,
 
   "GET /api/v1/me": user,
   "PATCH /api/v1/me": user,
@@ -113,6 +124,14 @@ const ACCESS: Record<string, Access> = {
   "GET /api/v1/admin/affiliates/flags": admin,
   "POST /api/v1/admin/affiliates/flags/:id/clear": admin,
   "POST /api/v1/admin/affiliates/flags/:id/confirm": admin,
+  "POST /api/v1/admin/console-links": admin,
+  "GET /api/v1/admin/console/sessions": admin,
+  "DELETE /api/v1/admin/console/sessions/:id": admin,
+  "GET /api/v1/admin/stats": admin,
+  "GET /api/v1/admin/users": admin,
+  "GET /api/v1/admin/users/:userId": admin,
+  "GET /api/v1/admin/devices": admin,
+  "GET /api/v1/admin/signals/:id/fanout": admin,
 
   "GET /api/v1/device/poll": signed,
   "POST /api/v1/device/ack": signed,
@@ -163,15 +182,40 @@ describe("the authorization matrix", () => {
     expect(documented.filter((r) => !served.includes(r))).toEqual([]);
     // Everything but the docs, the ops endpoints and the document itself is documented.
     const undocumented = served.filter((r) => !documented.includes(r));
-    expect(undocumented.every((r) => /^GET \/(docs|openapi\.json|healthz|readyz|metrics)/.test(r))).toBe(
-      true,
-    );
+    // …and the web pages (they are HTML, not API).
+    expect(
+      undocumented.filter(
+        (r) => !/^GET \/(docs|openapi\.json|healthz|readyz|metrics|console|app|assets)\b/.test(r),
+      ),
+    ).toEqual([]);
   });
 
   it.each(routesOf("public"))("$route answers an anonymous caller", async ({ method, path }) => {
     const res = await call(method, fillPath(path, ["index.css"]));
     expect([401, 403]).not.toContain(res.statusCode);
     expect(res.statusCode).toBeLessThan(500);
+  });
+
+  it.each(routesOf("page"))(
+    "$route is a page with a strict Content-Security-Policy for an anonymous caller",
+    async ({ method, path }) => {
+      const res = await call(method, fillPath(path, ["overview"]));
+      // 503 only when the web pages were not built on this machine.
+      expect([200, 503]).toContain(res.statusCode);
+      expect(res.headers["content-type"]).toContain("text/html");
+      const csp = String(res.headers["content-security-policy"]);
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|https?:\/\/(?!web\.telegram\.org)/);
+    },
+  );
+
+  it("a console sign-in link that was never issued is a 401 page", async () => {
+    for (const url of ["/console/login", "/console/login?token=forged"]) {
+      const res = await call("GET", url);
+      expect(res.statusCode).toBe(401);
+      expect(res.headers["content-type"]).toContain("text/html");
+      expect(res.headers["set-cookie"]).toBeUndefined();
+    }
   });
 
   it("sign-in refuses forged initData with 401 auth.init_data_invalid", async () => {
@@ -264,8 +308,61 @@ describe("the authorization matrix", () => {
       }
       expect(await tableDigests(ctx())).toEqual(digests);
       for (const { route, method, path } of adminRoutes.filter((r) => r.method === "GET")) {
-        const asAdmin = await call(method, fillPath(path, [world.alice.userId]), world.admin.headers);
+        const asAdmin = await call(method, fillPath(path, [idFor(path, world)]), world.admin.headers);
         expect(asAdmin.statusCode, `${route} as admin: ${asAdmin.body}`).toBe(200);
+      }
+    });
+
+    /** A console session cookie (and its CSRF token) for a user, as the sign-in link gives it. */
+    async function consoleSessionOf(userId: string) {
+      const { consoleSessions } = ctx().deps;
+      const link = await consoleSessions.createLink(userId, "api");
+      const token = new URL(link.url).searchParams.get("token")!;
+      const { sessionToken, session } = await consoleSessions.redeem(token, {});
+      return {
+        id: session.id,
+        cookie: { cookie: `sd_console=${sessionToken}` },
+        csrf: { "x-csrf-token": consoleSessions.csrfTokenFor(sessionToken) },
+      };
+    }
+
+    it("a non-admin's console session gets 403 on every admin route and page; nothing changes", async () => {
+      const alice = await consoleSessionOf(world.alice.userId);
+      const digests = await tableDigests(ctx());
+      for (const { route, method, path } of routesOf("admin")) {
+        const res = await call(method, fillPath(path, [idFor(path, world)]), {
+          ...alice.cookie,
+          ...alice.csrf,
+        });
+        expect(res.statusCode, `${route} with a user's session: ${res.body}`).toBe(403);
+        expect(res.json().code).toBe("auth.admin_required");
+      }
+      for (const url of ["/console", "/console/users", "/console/signals/x"]) {
+        const res = await call("GET", url, alice.cookie);
+        expect(res.statusCode, url).toBe(403);
+        expect(res.headers["content-security-policy"]).toContain("script-src 'self'");
+      }
+      expect(await tableDigests(ctx())).toEqual(digests);
+    });
+
+    it("an admin's console session: reads work, writes without the CSRF token get 403; nothing changes", async () => {
+      const admin = await consoleSessionOf(world.admin.userId);
+      const digests = await tableDigests(ctx());
+      const writes = [...routesOf("admin"), ...routesOf("user"), ...routesOf("owned")].filter(
+        (r) => r.method !== "GET",
+      );
+      for (const { route, method, path } of writes) {
+        const url = fillPath(path, [idFor(path, world)]);
+        for (const headers of [admin.cookie, { ...admin.cookie, "x-csrf-token": "forged" }]) {
+          const res = await call(method, url, headers);
+          expect(res.statusCode, `${route} without CSRF: ${res.body}`).toBe(403);
+          expect(res.json().code).toBe("auth.csrf_invalid");
+        }
+      }
+      expect(await tableDigests(ctx())).toEqual(digests);
+      for (const { route, method, path } of routesOf("admin").filter((r) => r.method === "GET")) {
+        const res = await call(method, fillPath(path, [idFor(path, world)]), admin.cookie);
+        expect(res.statusCode, `${route} with an admin's session: ${res.body}`).toBe(200);
       }
     });
 
@@ -335,5 +432,6 @@ function idFor(path: string, world: World): string {
   if (path.includes("/tiers/")) return world.ids.tier;
   if (path.includes("/products/")) return world.ids.product;
   if (path.includes("/categories/")) return world.ids.category;
+  if (path.includes("/console/sessions/")) return "css_0000000000";
   return world.alice.userId;
 }

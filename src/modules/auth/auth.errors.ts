@@ -12,5 +12,10 @@ export const AuthErrors = defineErrors({
     title: "Telegram sign-in is not configured on this server",
   },
   unauthenticated: { code: "auth.unauthenticated", status: 401, title: "Authentication required" },
+  csrfInvalid: {
+    code: "auth.csrf_invalid",
+    status: 403,
+    title: "A console write needs the X-CSRF-Token the console was given",
+  },
   adminOnly: { code: "auth.admin_required", status: 403, title: "This action needs the admin role" },
 });

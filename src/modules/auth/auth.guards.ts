@@ -13,11 +13,24 @@ export interface AuthUser {
   row: UserRow;
 }
 
+/** A console session's cookie, as the console module checks it (API §15). */
+export interface CookieSessions {
+  cookieName: string;
+  verify(token: string): Promise<{ id: string; userId: string } | null>;
+  csrfTokenFor(token: string): string;
+  csrfMatches(given: string | undefined, expected: string): boolean;
+  readCookie(header: string | undefined, name: string): string | undefined;
+}
+
 declare module "fastify" {
   interface FastifyRequest {
     authUser?: AuthUser;
+    /** Set when the caller signed in with a console session cookie instead of a bearer token. */
+    consoleSession?: { id: string; token: string };
   }
 }
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export type Guards = ReturnType<typeof createGuards>;
 
@@ -33,13 +46,39 @@ export function createGuards(deps: {
   adminTelegramIds: ReadonlySet<number>;
   rateLimiter: RateLimiter;
   userRule: BucketRule;
+  /** Console sessions: a cookie stands in for the bearer token, writes need the CSRF token. */
+  sessions?: CookieSessions;
 }) {
+  /** The user id of a console session cookie; a write must also carry its CSRF token. */
+  async function fromCookie(request: FastifyRequest): Promise<string | null> {
+    const sessions = deps.sessions;
+    const token = sessions?.readCookie(request.headers.cookie, sessions.cookieName);
+    if (!sessions || !token) return null;
+    const session = await sessions.verify(token);
+    if (!session) throw AuthErrors.unauthenticated("The console session has ended; sign in again");
+    if (!SAFE_METHODS.has(request.method)) {
+      const given = request.headers["x-csrf-token"];
+      if (
+        !sessions.csrfMatches(typeof given === "string" ? given : undefined, sessions.csrfTokenFor(token))
+      ) {
+        throw AuthErrors.csrfInvalid();
+      }
+    }
+    request.consoleSession = { id: session.id, token };
+    return session.userId;
+  }
+
   async function authenticate(request: FastifyRequest): Promise<AuthUser | null> {
     const header = request.headers.authorization;
-    if (!header) return null;
-    const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header);
-    if (!match) throw AuthErrors.unauthenticated("Use Authorization: Bearer <accessToken>");
-    const userId = await deps.tokens.verify(match[1]!);
+    let userId: string | null;
+    if (header) {
+      const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header);
+      if (!match) throw AuthErrors.unauthenticated("Use Authorization: Bearer <accessToken>");
+      userId = await deps.tokens.verify(match[1]!);
+    } else {
+      userId = await fromCookie(request);
+      if (userId === null) return null;
+    }
     const row = userId ? await deps.users.findById(userId) : undefined;
     if (!row) throw AuthErrors.unauthenticated("The access token is invalid or expired");
     const decision = await deps.rateLimiter.take(`user:${row.id}`, deps.userRule);

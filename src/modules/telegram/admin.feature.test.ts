@@ -47,6 +47,27 @@ describe("admin commands in the bot", () => {
     });
   });
 
+  it("/console sends a single-use sign-in link, without a link preview (a preview would use it up)", async () => {
+    const root = admin();
+    await t.userOf(root);
+    await t.send(updates.message(root, "/console"));
+    const sent = t.callsTo(root.id, "sendMessage").at(-1)!;
+    expect(sent.params.link_preview_options).toEqual({ is_disabled: true });
+    const url = /https?:\/\/\S+\/console\/login\?token=[\w-]+/.exec(String(sent.params.text))![0];
+    const login = new URL(url);
+    const opened = await t.ctx().app.inject({ method: "GET", url: `${login.pathname}${login.search}` });
+    expect(opened.statusCode).toBe(303);
+    const again = await t.ctx().app.inject({ method: "GET", url: `${login.pathname}${login.search}` });
+    expect(again.statusCode).toBe(401);
+  });
+
+  it("/console is not offered to a subscriber", async () => {
+    const someone = person();
+    await t.userOf(someone);
+    await t.send(updates.message(someone, "/console"));
+    expect(String(t.lastText(someone.id))).not.toContain("/console/login");
+  });
+
   describe("errors", () => {
     it("/broadcast without text shows its usage and sends nothing", async () => {
       const root = admin();

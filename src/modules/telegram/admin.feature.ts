@@ -14,7 +14,7 @@ const SIGNAL_USAGE =
 
 /** Admin commands: /stats, /signal (POST /signals as an admin), /broadcast through the paced outbox. */
 export function adminFeature(
-  services: Pick<BotServices, "db" | "clock" | "signals" | "audit">,
+  services: Pick<BotServices, "db" | "clock" | "signals" | "audit" | "consoleSessions">,
   outbox: ReturnType<typeof outboxRepository>,
   poke: () => void,
 ): BotFeature {
@@ -74,8 +74,19 @@ export function adminFeature(
     return ctx.reply(`Broadcast queued for ${queued} people. It goes out at up to 25 messages per second.`);
   }
 
+  /** A single-use sign-in link to the web console, valid 10 minutes (API §15). */
+  async function consoleLink(ctx: BotContext) {
+    const link = await services.consoleSessions.createLink(ctx.account.user.id, "bot");
+    return ctx.reply(
+      `Your sign-in link to the web console (single use, valid 10 minutes):\n${escapeHtml(link.url)}`,
+      // A link preview would fetch the link, and the fetch would use it up.
+      { parse_mode: "HTML", link_preview_options: { is_disabled: true } },
+    );
+  }
+
   return {
     commands: [
+      { names: ["console"], summary: "a sign-in link to the web console", role: "admin", run: consoleLink },
       {
         names: ["stats"],
         summary: "users, subscribers, revenue, devices, signals",

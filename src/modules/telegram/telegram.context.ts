@@ -6,6 +6,7 @@ import type { Clock } from "../../shared/clock";
 import type { AffiliatesService } from "../affiliates/affiliates.service";
 import type { AuditService } from "../audit/audit.service";
 import type { CatalogService } from "../catalog/catalog.service";
+import type { ConsoleSessions } from "../console/console.sessions";
 import type { DevicesService } from "../devices/devices.service";
 import type { EntitlementsService } from "../entitlements/entitlements.service";
 import type { ExecutionsService } from "../executions/executions.service";
@@ -49,6 +50,7 @@ export interface BotServices {
   executions: ExecutionsService;
   affiliates: AffiliatesService;
   trackRecord: TrackRecordService;
+  consoleSessions: ConsoleSessions;
 }
 
 export interface CommandSpec {
