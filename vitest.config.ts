@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     // The end-to-end suite starts real server processes; it runs with `npm run test:e2e`.
-    exclude: ["test/e2e/**", "node_modules/**"],
+    // The browser tests drive chromium; they run with `npm run test:browser`.
+    exclude: ["test/e2e/**", "test/browser/**", "node_modules/**"],
     pool: "forks",
     maxWorkers: 2,
     // Test files in one worker share its migrated database (PGlite costs ~2 s and ~340 MB to

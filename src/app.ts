@@ -141,7 +141,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(stripeWebhookRoutes(deps));
   await app.register(affiliatesRoutes(deps));
   await app.register(affiliatesAdminRoutes(deps));
-  await app.register(consoleRoutes(deps));
+  await app.register(consoleRoutes({ ...deps, botEnabled: deps.telegram !== undefined }));
   await app.register(consolePages({ ...deps, adminTelegramIds: deps.config.adminTelegramIds }));
   await app.register(
     telegramRoutes({ telegram: deps.telegram, webhookSecret: deps.config.telegram.webhookSecret }),

@@ -128,6 +128,7 @@ const ACCESS: Record<string, Access> = {
   "GET /api/v1/admin/console/sessions": admin,
   "DELETE /api/v1/admin/console/sessions/:id": admin,
   "GET /api/v1/admin/stats": admin,
+  "POST /api/v1/admin/broadcasts": admin,
   "GET /api/v1/admin/users": admin,
   "GET /api/v1/admin/users/:userId": admin,
   "GET /api/v1/admin/devices": admin,

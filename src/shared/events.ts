@@ -18,6 +18,8 @@ export interface Approval {
  * off, search its name.
  */
 export interface DomainEvents {
+  /** An operator sent a broadcast from the console; the bot queues one message per user. */
+  "console.broadcast_requested": { id: string; text: string; actorId: string };
   /** A user row was created (the affiliate program attributes the signup in the same transaction). */
   "users.created": { user: UserRow };
   /** Access may have changed: a period granted, revoked or refunded. */

@@ -9,6 +9,11 @@ export const ConsoleErrors = defineErrors({
   sessionNotFound: { code: "console.session_not_found", status: 404, title: "No such console session" },
   userNotFound: { code: "console.user_not_found", status: 404, title: "No such user" },
   signalNotFound: { code: "console.signal_not_found", status: 404, title: "No such signal" },
+  botUnavailable: {
+    code: "console.bot_unavailable",
+    status: 503,
+    title: "Broadcasts need the Telegram bot, which is not configured on this server",
+  },
   notAdmin: {
     code: "console.admin_required",
     status: 403,

@@ -1,6 +1,9 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Clock } from "../../shared/clock";
+import type { Events } from "../../shared/events";
+import { newId } from "../../shared/ids";
+import type { AuditService } from "../audit/audit.service";
 import { AuthErrors } from "../auth/auth.errors";
 import { currentUser, type Guards } from "../auth/auth.guards";
 import type { UsersService } from "../users/users.service";
@@ -34,6 +37,10 @@ export function consoleRoutes(deps: {
   consoleQueries: ConsoleQueries;
   adminStats: (days: number) => Promise<AdminStats>;
   secureCookies: boolean;
+  audit: AuditService;
+  events: Events;
+  /** Whether a bot runs here to deliver broadcasts (the composition root knows). */
+  botEnabled: boolean;
 }): FastifyPluginAsyncZod {
   const { consoleSessions: sessions, consoleQueries: queries } = deps;
   return async (app) => {
@@ -93,6 +100,34 @@ export function consoleRoutes(deps: {
       async (req, reply) => {
         await sessions.revoke(currentUser(req).id, req.params.id);
         return reply.code(204).send(null);
+      },
+    );
+
+    app.post(
+      "/api/v1/admin/broadcasts",
+      {
+        ...adminOnly,
+        schema: {
+          tags,
+          body: z.object({ text: z.string().trim().min(1).max(4000) }),
+          response: { 202: z.object({ id: z.string(), status: z.literal("queued") }) },
+        },
+      },
+      async (req, reply) => {
+        if (!deps.botEnabled) throw ConsoleErrors.botUnavailable();
+        const id = newId("bcs", deps.clock.now().getTime());
+        const actorId = currentUser(req).id;
+        await deps.audit.record({
+          actorId,
+          actorKind: "admin",
+          action: "telegram.broadcast",
+          subjectType: "broadcast",
+          subjectId: id,
+          data: { length: req.body.text.length, via: "console" },
+        });
+        // The audit row is the commit; the bot queues the messages after it (paced outbox).
+        deps.events.committed("console.broadcast_requested", { id, text: req.body.text, actorId });
+        return reply.code(202).send({ id, status: "queued" as const });
       },
     );
 

@@ -61,6 +61,24 @@ describe("admin commands in the bot", () => {
     expect(again.statusCode).toBe(401);
   });
 
+  it("a broadcast from the console reaches every user through the paced outbox, escaped", async () => {
+    const root = admin();
+    const rootUser = await t.userOf(root);
+    const people = [person(), person()];
+    for (const p of people) await t.userOf(p);
+    const token = await t.ctx().deps.tokens.issue(rootUser.id);
+    const res = await t.ctx().app.inject({
+      method: "POST",
+      url: "/api/v1/admin/broadcasts",
+      headers: { authorization: `Bearer ${token}` },
+      payload: { text: "New <VIP> room & more" },
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    await t.ctx().deps.events.settled();
+    await t.telegram().sender.drain();
+    for (const p of [root, ...people]) expect(t.lastText(p.id)).toBe("New &lt;VIP&gt; room &amp; more");
+  });
+
   it("/console is not offered to a subscriber", async () => {
     const someone = person();
     await t.userOf(someone);

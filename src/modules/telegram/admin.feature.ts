@@ -6,7 +6,7 @@ import type { BotContext, BotFeature, BotServices } from "./telegram.context";
 import { escapeHtml, formatMoney } from "./telegram.format";
 import { parseSignalCommand } from "./telegram.models";
 import type { outboxRepository } from "./telegram.outbox";
-import { allChats } from "./telegram.recipients";
+import { broadcastToAll } from "./telegram.recipients";
 
 const SIGNAL_USAGE =
   "Usage: /signal EURUSD buy market sl=1.0800 tp=1.0950 ttl=300\n" +
@@ -56,13 +56,7 @@ export function adminFeature(
     const text = String(ctx.match ?? "").trim();
     if (!text) return ctx.reply("Usage: /broadcast your message to every user");
     const id = newId("bcs", services.clock.now().getTime());
-    let queued = 0;
-    for await (const page of allChats(services.db)) {
-      queued += await outbox.enqueue(
-        page.map((u) => ({ chatId: u.telegramId, text: escapeHtml(text), dedupeKey: `${id}:${u.id}` })),
-      );
-      poke();
-    }
+    const queued = await broadcastToAll(services.db, outbox, poke, id, escapeHtml(text));
     await services.audit.record({
       actorId: ctx.account.user.id,
       actorKind: "admin",

@@ -19,12 +19,14 @@ import { statusFeature } from "./status.feature";
 import { botInfoFrom } from "./telegram.api";
 import { createBot } from "./telegram.bot";
 import type { BotFeature, BotServices } from "./telegram.context";
+import { escapeHtml } from "./telegram.format";
 import { createUpdateIntake } from "./telegram.intake";
 import { createJobs } from "./telegram.jobs";
 import { pruneTelegramTables } from "./telegram.maintenance";
 import { createNotifications } from "./telegram.notifications";
 import { outboxRepository } from "./telegram.outbox";
 import { createPoller } from "./telegram.polling";
+import { broadcastToAll } from "./telegram.recipients";
 import { createOrdersRelay } from "./telegram.relay";
 import { createExpiryReminders } from "./telegram.reminders";
 import { createOutboxSender } from "./telegram.sender";
@@ -184,6 +186,9 @@ export function createTelegramBot(deps: {
       await jobs.runNow("relay");
     },
     runReminders: () => jobs.runNow("reminders"),
+    /** A broadcast from the console: one message per user through the paced outbox. */
+    broadcast: (broadcastId: string, text: string) =>
+      broadcastToAll(services.db, outbox, poke, broadcastId, escapeHtml(text)),
     /** Starts the loops at once; webhook and menu registration run alongside, never delaying startup. */
     start(): void {
       announcing = (async () => {

@@ -17,4 +17,7 @@ export function registerTelegramReactions(events: Events, telegram: TelegramBot)
   events.afterCommit("devices.offline_with_pending", notifications.deviceOffline);
   events.afterCommit("signals.updated", notifications.signalUpdated);
   events.afterCommit("executions.update_reported", notifications.updateReported);
+  events.afterCommit("console.broadcast_requested", async ({ id, text }) => {
+    await telegram.broadcast(id, text);
+  });
 }

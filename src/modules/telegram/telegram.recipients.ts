@@ -1,6 +1,7 @@
 import { asc, gt, inArray } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { users } from "../users/users.table";
+import type { outboxRepository } from "./telegram.outbox";
 
 const CHUNK = 1_000;
 
@@ -31,4 +32,25 @@ export async function* allChats(db: Executor): AsyncGenerator<{ id: string; tele
     yield page;
     after = page.at(-1)!.id;
   }
+}
+
+/**
+ * Queues one message per user in the paced outbox (≤ 25/s, honouring retry_after), keyed by
+ * broadcast and user so a retried broadcast sends nothing twice. `html` is already escaped.
+ */
+export async function broadcastToAll(
+  db: Executor,
+  outbox: ReturnType<typeof outboxRepository>,
+  poke: () => void,
+  broadcastId: string,
+  html: string,
+): Promise<number> {
+  let queued = 0;
+  for await (const page of allChats(db)) {
+    queued += await outbox.enqueue(
+      page.map((u) => ({ chatId: u.telegramId, text: html, dedupeKey: `${broadcastId}:${u.id}` })),
+    );
+    poke();
+  }
+  return queued;
 }

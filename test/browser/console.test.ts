@@ -1,0 +1,136 @@
+import type { AddressInfo } from "node:net";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "../support/app";
+import { resetDatabase, testDatabase } from "../support/db";
+import { signedInject } from "../support/signed";
+import { launchBrowser, screenshot, watchPage } from "./browser";
+import { seedBusiness } from "./seed";
+
+/** The operator's console in a real browser, against a real listening app with seeded data. */
+describe("the operator console in chromium", () => {
+  let browser: Browser;
+  let ctx: TestApp;
+  let url: string;
+  let seeded: Awaited<ReturnType<typeof seedBusiness>>;
+
+  beforeAll(async () => {
+    await resetDatabase(await testDatabase());
+    ctx = await createTestApp({
+      env: { RATE_LIMIT_USER_PER_MINUTE: "100000", RATE_LIMIT_IP_PER_MINUTE: "100000" },
+    });
+    await ctx.app.listen({ port: 0, host: "127.0.0.1" });
+    url = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`;
+    seeded = await seedBusiness(ctx);
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await ctx?.close();
+  });
+
+  async function signIn() {
+    const made = await ctx.app.inject({
+      method: "POST",
+      url: "/api/v1/admin/console-links",
+      headers: seeded.admin.headers,
+    });
+    const link = new URL(made.json().url);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const page = await context.newPage();
+    const watch = watchPage(page);
+    await page.goto(`${url}${link.pathname}${link.search}`);
+    return { page, watch, link: `${url}${link.pathname}${link.search}`, context };
+  }
+
+  it("signs in by link, shows the overview for 7/30/90 days; the link does not work twice", async () => {
+    const { page, watch, link, context } = await signIn();
+    await page.waitForURL(`${url}/console`);
+    await expect.poll(() => page.getByTestId("revenue-gbp").textContent()).toMatch(/£[\d,]+\.\d\d/);
+    await page.locator(".chart canvas").waitFor();
+    await screenshot(page, "console-overview", { readme: true });
+    await page.getByRole("button", { name: "7 days" }).click();
+    await expect.poll(() => page.getByTestId("active-subscribers").textContent()).toContain("Premium");
+    await page.getByRole("button", { name: "90 days" }).click();
+    await screenshot(page, "console-overview-90");
+    const cookies = await context.cookies();
+    expect(cookies).toEqual([
+      expect.objectContaining({ name: "sd_console", httpOnly: true, sameSite: "Strict" }),
+    ]);
+    const again = await (await browser.newPage()).goto(link);
+    expect(again?.status()).toBe(401);
+    watch.check();
+  });
+
+  it("publishes a signal with a preview and watches its fan-out change as the device fills", async () => {
+    const { page, watch } = await signIn();
+    await page.getByRole("link", { name: "Signals" }).click();
+    await page.locator("input[name=instrument]").fill("GBPUSD");
+    await page.locator("select[name=side]").selectOption("sell");
+    await page.locator("input[name=stopLoss]").fill("1.29");
+    await page.locator("input[name=takeProfit]").fill("1.25");
+    await page.getByRole("button", { name: "Preview" }).click();
+    await expect.poll(() => page.getByTestId("signal-preview").textContent()).toContain("GBPUSD SELL market");
+    await page.getByRole("button", { name: "Publish" }).click();
+    await page.locator(".ok, .error").first().waitFor();
+    // Every paying subscriber is a recipient; only Alice (auto-approve) approves at once.
+    expect(await page.locator(".ok, .error").first().textContent()).toMatch(
+      /^Published GBPUSD to \d+ recipient\(s\)\.$/,
+    );
+    await page.getByRole("button", { name: "GBPUSD sell market" }).click();
+    await expect.poll(() => page.getByTestId("fanout-approved").textContent()).toBe("Approved1");
+    expect(await page.getByTestId("fanout-silent-devices").textContent()).toBe("Silent devices1");
+    const signals = await ctx.app.inject({
+      method: "GET",
+      url: "/api/v1/signals",
+      headers: seeded.admin.headers,
+    });
+    const signalId = signals.json().items[0].id;
+    const fill = await signedInject(ctx.app, ctx.clock, seeded.alice.signer, {
+      method: "POST",
+      url: "/api/v1/device/fill",
+      body: { signalId, price: 1.2741, volume: 0.2, brokerTicket: "9001" },
+    });
+    expect(fill.statusCode, fill.body).toBe(201);
+    await expect
+      .poll(() => page.getByTestId("fanout-filled").textContent(), { timeout: 10_000 })
+      .toBe("Filled1");
+    expect(await page.getByTestId("fanout-silent-devices").textContent()).toBe("Silent devices0");
+    expect(await page.content()).not.toContain(seeded.alice.signer.secret);
+    await screenshot(page, "console-signal-fanout");
+    watch.check();
+  });
+
+  it("completes a payout from the queue", async () => {
+    const { page, watch } = await signIn();
+    await page.getByRole("link", { name: "Affiliates" }).click();
+    const row = page.getByTestId("payouts").locator("tr", { hasText: seeded.payoutId });
+    await row.getByRole("button", { name: "Complete" }).click();
+    await row.waitFor({ state: "detached" });
+    const payouts = await ctx.app.inject({
+      method: "GET",
+      url: "/api/v1/admin/payouts?status=paid",
+      headers: seeded.admin.headers,
+    });
+    expect(payouts.json().items).toEqual([expect.objectContaining({ id: seeded.payoutId, status: "paid" })]);
+    await screenshot(page, "console-payouts");
+    watch.check();
+  });
+
+  it("searches a user and revokes a period", async () => {
+    const { page, watch } = await signIn();
+    await page.getByRole("link", { name: "Users" }).click();
+    await page.getByLabel("Search users").fill(String(seeded.alice.user.telegramId));
+    await page.getByRole("button", { name: "Search" }).click();
+    await page.getByRole("link", { name: `@${seeded.alice.user.username}` }).click();
+    const periods = page.getByTestId("periods");
+    await periods.getByText("active").waitFor();
+    await periods.getByRole("button", { name: "Revoke" }).click();
+    await periods.getByText(/^revoked/).waitFor();
+    expect(await ctx.deps.entitlements.tierOf(seeded.alice.user.id)).toBe("free");
+    expect(await page.content()).not.toContain(seeded.alice.signer.secret);
+    await screenshot(page, "console-user-revoked");
+    watch.check();
+  });
+});

@@ -1,0 +1,146 @@
+/// <reference lib="dom" />
+import type { AddressInfo } from "node:net";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signInitData } from "../../src/modules/auth/auth.models";
+import { createTestApp, type TestApp } from "../support/app";
+import { TEST_BOT_TOKEN } from "../support/config";
+import { resetDatabase, testDatabase } from "../support/db";
+import { createUser } from "../support/factories";
+import { tierId } from "../support/signed";
+import { launchBrowser, screenshot, watchPage } from "./browser";
+
+/** Telegram's dark theme, as a Mini App receives it in tgWebAppThemeParams. */
+const DARK_THEME = {
+  bg_color: "#17212b",
+  text_color: "#f5f5f5",
+  hint_color: "#708499",
+  link_color: "#6ab3f3",
+  button_color: "#5288c1",
+  button_text_color: "#ffffff",
+  secondary_bg_color: "#232e3c",
+};
+
+/** The launch fragment Telegram appends to a Mini App's URL, with initData signed by the bot token. */
+function launchFragment(telegramId: number, now: Date): string {
+  const initData = signInitData(
+    {
+      query_id: "AAF-test",
+      user: JSON.stringify({
+        id: telegramId,
+        first_name: "Sam",
+        username: "sam_trader",
+        language_code: "en",
+      }),
+      auth_date: String(Math.floor(now.getTime() / 1000)),
+      // Telegram adds an Ed25519 signature (for third parties) beside the bot's hash; it is part
+      // of the signed fields, and the Mini App SDK expects it.
+      signature: "c2lnbmF0dXJlLWZvci10aGlyZC1wYXJ0aWVzLW5vdC1jaGVja2VkLWhlcmU",
+    },
+    TEST_BOT_TOKEN,
+  );
+  const params = new URLSearchParams({
+    tgWebAppData: initData,
+    tgWebAppVersion: "8.0",
+    tgWebAppPlatform: "android",
+    tgWebAppThemeParams: JSON.stringify(DARK_THEME),
+  });
+  return `#${params.toString()}`;
+}
+
+describe("the subscriber Mini App in chromium at 360 px", () => {
+  let browser: Browser;
+  let ctx: TestApp;
+  let url: string;
+
+  beforeAll(async () => {
+    await resetDatabase(await testDatabase());
+    ctx = await createTestApp({ env: { TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN, TELEGRAM_MODE: "off" } });
+    await ctx.app.listen({ port: 0, host: "127.0.0.1" });
+    url = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`;
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await ctx?.close();
+  });
+
+  it("signs in with initData, approves a signal and adds a device whose secret is shown once", async () => {
+    const { deps } = ctx;
+    const { user } = await deps.users.ensureFromTelegram({
+      telegramId: 7001,
+      username: "sam_trader",
+      firstName: "Sam",
+    });
+    await deps.entitlements.adminGrant({ id: "usr_test_admin" }, user.id, await tierId(deps, "vip"), 30);
+    await deps.affiliates.register(user.id);
+    const admin = await createUser(deps, { admin: true });
+    const published = await ctx.app.inject({
+      method: "POST",
+      url: "/api/v1/signals",
+      headers: admin.headers,
+      payload: {
+        instrument: "XAUUSD",
+        side: "buy",
+        orderType: "limit",
+        entryPrice: 2400,
+        stopLoss: 2380,
+        takeProfit: 2450,
+      },
+    });
+    expect(published.statusCode, published.body).toBe(201);
+    const signalId = published.json().id as string;
+
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2 });
+    const watch = watchPage(page);
+    await page.goto(`${url}/app${launchFragment(7001, ctx.clock.now())}`);
+    await expect.poll(() => page.getByTestId("tier").textContent()).toBe("vip");
+    // Telegram's theme colours are applied.
+    expect(await page.locator("nav.tabs").evaluate((nav) => getComputedStyle(nav).backgroundColor)).toBe(
+      "rgb(23, 33, 43)",
+    );
+    // Nothing is wider than the phone.
+    expect(await page.locator("html").evaluate((html) => html.scrollWidth)).toBeLessThanOrEqual(360);
+
+    await page.getByRole("link", { name: "Signals" }).click();
+    const card = page.getByTestId(`signal-${signalId}`);
+    await card.getByRole("button", { name: "Approve" }).click();
+    await expect.poll(() => card.getByTestId("decision").textContent()).toBe("approved");
+    expect((await deps.signals.approvalOf(signalId, user.id))?.userId).toBe(user.id);
+
+    await page.getByRole("link", { name: "Devices" }).click();
+    await page.locator("input[name=deviceName]").fill("mt5-phone");
+    await page.getByRole("button", { name: "Add device" }).click();
+    const shown = page.getByTestId("device-secret");
+    await shown.waitFor();
+    const [device] = (await deps.devices.list(user.id)) as { id: string; name: string }[];
+    expect(device?.name).toBe("mt5-phone");
+    const secret = (await shown.locator("code").nth(1).textContent())!;
+    expect(secret.length).toBeGreaterThanOrEqual(32);
+    await screenshot(page, "miniapp-device-secret");
+    await shown.getByRole("button", { name: "I have copied it" }).click();
+    await page.getByText("mt5-phone").waitFor();
+    expect(await page.content()).not.toContain(secret);
+
+    await page.getByRole("link", { name: "Affiliate" }).click();
+    await page.getByAltText("QR code of your referral link").waitFor();
+    await screenshot(page, "miniapp-affiliate");
+    await page.getByRole("link", { name: "Plan" }).click();
+    await page.getByTestId("quote").waitFor();
+    await screenshot(page, "miniapp-plan", { readme: true });
+    watch.check();
+  });
+
+  it("opened outside Telegram, or with forged initData, it signs nobody in", async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    await page.goto(`${url}/app`);
+    await page.getByText("Open this page from the bot").waitFor();
+    const forged = launchFragment(7002, ctx.clock.now()).replace(/hash%3D[0-9a-f]{8}/, "hash%3D00000000");
+    await page.goto(`${url}/app${forged}`);
+    await page.reload();
+    await page.getByText("Sign-in failed").waitFor();
+    await screenshot(page, "miniapp-forged");
+    expect(await ctx.deps.users.findByTelegramId(7002)).toBeUndefined();
+  });
+});

@@ -1,0 +1,39 @@
+import { postEvent, retrieveLaunchParams, retrieveRawInitData } from "@telegram-apps/bridge";
+
+/**
+ * What Telegram hands a Mini App at launch (in the URL fragment): the signed initData the
+ * server checks (API §3) and the user's theme, applied as CSS variables so the app looks like
+ * the chat it was opened from.
+ */
+export function launch(): { initData: string | undefined } {
+  let initData: string | undefined;
+  try {
+    initData = retrieveRawInitData();
+    const { tgWebAppThemeParams: theme } = retrieveLaunchParams(true);
+    const root = document.documentElement.style;
+    const vars: Record<string, string | undefined> = {
+      "--tg-bg": theme.bgColor,
+      "--tg-text": theme.textColor,
+      "--tg-hint": theme.hintColor,
+      "--tg-link": theme.linkColor,
+      "--tg-button": theme.buttonColor,
+      "--tg-button-text": theme.buttonTextColor,
+      "--tg-secondary-bg": theme.secondaryBgColor,
+    };
+    for (const [name, value] of Object.entries(vars)) if (value) root.setProperty(name, value);
+    postEvent("web_app_ready");
+    postEvent("web_app_expand");
+  } catch {
+    // Opened outside Telegram: no initData, the page says so.
+  }
+  return { initData };
+}
+
+/** Opens a web page (Stripe Checkout) in the user's browser, or in this tab outside Telegram. */
+export function openLink(url: string): void {
+  try {
+    postEvent("web_app_open_link", { url });
+  } catch {
+    window.location.assign(url);
+  }
+}

@@ -1,0 +1,90 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { unwrap } from "../../api/client";
+import { dateTime, money } from "../../shared/format";
+import { useConsole } from "../context";
+
+const STATUSES = ["", "pending", "paid", "refunded", "cancelled", "expired"] as const;
+type Status = Exclude<(typeof STATUSES)[number], "">;
+
+export function OrdersPage() {
+  const { api } = useConsole();
+  const client = useQueryClient();
+  const [status, setStatus] = useState<Status | "">("");
+  const orders = useQuery({
+    queryKey: ["orders", status],
+    queryFn: () =>
+      unwrap(
+        api.GET("/api/v1/admin/orders", { params: { query: { limit: 100, status: status || undefined } } }),
+      ),
+  });
+  const markPaid = useMutation({
+    mutationFn: ({ id, reference }: { id: string; reference: string }) =>
+      unwrap(
+        api.POST("/api/v1/admin/orders/{id}/mark-paid", { params: { path: { id } }, body: { reference } }),
+      ),
+    onSuccess: () => client.invalidateQueries({ queryKey: ["orders"] }),
+  });
+  return (
+    <section>
+      <header className="row">
+        <h1>Orders and refunds</h1>
+        <select value={status} onChange={(e) => setStatus(e.target.value as Status)} aria-label="Status">
+          {STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {s || "all"}
+            </option>
+          ))}
+        </select>
+      </header>
+      <p className="hint">
+        Refunds arrive from Stripe (charge.refunded): the order turns refunded and the period it paid for is
+        revoked.
+      </p>
+      {orders.error && <p className="error">{orders.error.message}</p>}
+      <table className="list">
+        <thead>
+          <tr>
+            <th>Order</th>
+            <th>Status</th>
+            <th>Total</th>
+            <th>Plan</th>
+            <th>Provider</th>
+            <th>Created</th>
+            <th>Paid / refunded</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {(orders.data?.items ?? []).map((o) => (
+            <tr key={o.id}>
+              <td>{o.id}</td>
+              <td>{o.status}</td>
+              <td>{money(o.totalMinor, o.currency)}</td>
+              <td>
+                {o.tierId} × {o.months}
+              </td>
+              <td>{o.provider ?? "—"}</td>
+              <td>{dateTime(o.createdAt)}</td>
+              <td>{dateTime(o.paidAt)}</td>
+              <td>
+                {o.status === "pending" && (
+                  <button
+                    type="button"
+                    onClick={() => {
+                      const reference = window.prompt("Payment reference (bank transfer id, receipt…)");
+                      if (reference) markPaid.mutate({ id: o.id, reference });
+                    }}
+                  >
+                    Mark paid
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {markPaid.error && <p className="error">{markPaid.error.message}</p>}
+    </section>
+  );
+}
