@@ -137,6 +137,19 @@ export const GOALS: ScenarioGoal[] = [
       `p99 ${fmt(num(f, "p99Ms"))} ms`,
   },
   {
+    key: "admin_stats",
+    label: "console stats, `GET /api/v1/admin/stats?days=90`, PostgreSQL",
+    fields: ["orders", "users", "p50Ms", "p95Ms"],
+    goal: "p95 ≤ 250 ms over 100,000 paid orders and 20,000 users",
+    checks: (f) => [
+      check("p95 ≤ 250 ms", num(f, "p95Ms") <= 250),
+      check("≥ 100,000 orders and 20,000 users", num(f, "orders") >= 100_000 && num(f, "users") >= 20_000),
+    ],
+    measured: (f) =>
+      `p50 ${fmt(num(f, "p50Ms"))} ms, p95 ${fmt(num(f, "p95Ms"))} ms over ${fmt(num(f, "orders"))} orders, ` +
+      `${fmt(num(f, "users"))} users`,
+  },
+  {
     key: "cold_start",
     label: "cold start, fresh `DATA_DIR` to `/readyz` 200",
     fields: ["ms"],

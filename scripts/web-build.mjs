@@ -7,7 +7,9 @@ export async function buildWeb() {
   try {
     vite = await import("vite");
   } catch {
-    throw new Error("vite is not installed (an install without dev dependencies): /console and /app will answer 503");
+    throw new Error(
+      "vite is not installed (an install without dev dependencies): /console and /app will answer 503",
+    );
   }
   const configFile = fileURLToPath(new URL("../web/vite.config.ts", import.meta.url));
   await vite.build({ configFile, logLevel: "warn" });

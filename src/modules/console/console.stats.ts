@@ -37,20 +37,19 @@ export async function adminStats(db: Executor, now: Date, days: number): Promise
   const nowIso = now.toISOString();
   const fromIso = from.toISOString();
   const onlineSince = new Date(now.getTime() - ONLINE_WINDOW_MS).toISOString();
-  const [revenue, gbp, tiers, counts] = await Promise.all([
-    rows<{ day: string; currency: string; amount: string | number }>(
+  const [revenue, tiers, counts] = await Promise.all([
+    // One pass over the window's paid orders: per day and currency, the amount and its GBP value.
+    rows<{ day: string; currency: string; amount: string | number; gbp: string | number }>(
       db,
-      sql`select to_char(paid_at at time zone 'UTC', 'YYYY-MM-DD') as day, currency,
-            sum(total_minor) as amount
-          from orders
-          where status = 'paid' and paid_at >= ${fromIso}::timestamptz and paid_at <= ${nowIso}::timestamptz
-          group by 1, 2 order by 1, 2`,
-    ),
-    rows<{ gbp: string | number }>(
-      db,
-      sql`select coalesce(sum(round(total_minor::numeric / fx_rate::numeric)), 0) as gbp
-          from orders
-          where status = 'paid' and paid_at >= ${fromIso}::timestamptz and paid_at <= ${nowIso}::timestamptz`,
+      sql`select to_char(day, 'YYYY-MM-DD') as day, currency, amount, gbp
+          from (select date_trunc('day', paid_at at time zone 'UTC') as day, currency,
+                  sum(total_minor) as amount,
+                  sum(round(total_minor::numeric / fx_rate::numeric)) as gbp
+                from orders
+                where status = 'paid' and paid_at >= ${fromIso}::timestamptz
+                  and paid_at <= ${nowIso}::timestamptz
+                group by 1, 2) per_day
+          order by 1, 2`,
     ),
     rows<{ level: string; n: string | number }>(
       db,
@@ -92,7 +91,7 @@ export async function adminStats(db: Executor, now: Date, days: number): Promise
     days,
     from: fromIso,
     revenue: revenue.map((r) => ({ day: r.day, currency: r.currency, amountMinor: n(r.amount) })),
-    revenueGbpMinor: n(gbp[0]?.gbp),
+    revenueGbpMinor: revenue.reduce((sum, r) => sum + n(r.gbp), 0),
     activeSubscribers: active,
     newUsers: n(c.new_users),
     churned: n(c.churned),
