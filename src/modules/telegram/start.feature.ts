@@ -23,10 +23,13 @@ export function helpText(commands: CommandSpec[], isAdmin: boolean): string {
 }
 
 /** /start and /help: the way in. `commands` is every feature's, for the menu and the help. */
-export function startFeature(commands: () => CommandSpec[]): BotFeature {
+export function startFeature(commands: () => CommandSpec[], publicUrl: string): BotFeature {
+  // Telegram opens Mini Apps only from https addresses.
+  const miniApp = publicUrl.startsWith("https://") ? `${publicUrl}/app` : undefined;
   const menu = () => {
     const known = new Set(commands().map((c) => c.names[0]));
     const keyboard = new InlineKeyboard();
+    if (miniApp) keyboard.webApp("📱 Open the app", miniApp).row();
     MENU.filter(([name]) => known.has(name)).forEach(([name, label], i) => {
       keyboard.text(label, `menu:${name}`);
       if (i % 2 === 1) keyboard.row();

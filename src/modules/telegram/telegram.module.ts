@@ -70,7 +70,7 @@ export function createTelegramBot(deps: {
 
   const features: BotFeature[] = [];
   features.push(
-    startFeature(() => features.flatMap((f) => f.commands)),
+    startFeature(() => features.flatMap((f) => f.commands), config.publicUrl),
     shopFeature(services),
     offersFeature(services),
     payFeature(services),
