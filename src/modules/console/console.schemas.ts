@@ -85,7 +85,7 @@ export const UserDetailSchema = z
         level: z.enum(["premium", "vip", "enterprise"]),
         startsAt: z.string(),
         expiresAt: z.string(),
-        source: z.enum(["order", "admin"]),
+        source: z.enum(["order", "admin", "trial", "grace"]),
         orderId: z.string().nullable(),
         revokedAt: z.string().nullable(),
         active: z.boolean(),

@@ -151,6 +151,7 @@ export interface paths {
                                         name: string;
                                         monthlyPriceMinor: number;
                                         features: components["schemas"]["Features"];
+                                        trialDays: number;
                                     }[];
                                 }[];
                             }[];
@@ -401,6 +402,7 @@ export interface paths {
                         name: string;
                         monthlyPriceMinor: number;
                         features: components["schemas"]["FeaturesInput"];
+                        trialDays?: number;
                     };
                 };
             };
@@ -467,6 +469,7 @@ export interface paths {
                         name?: string;
                         monthlyPriceMinor?: number;
                         features?: components["schemas"]["FeaturesInput"];
+                        trialDays?: number;
                     };
                 };
             };
@@ -526,6 +529,8 @@ export interface paths {
                                 } | {
                                     grantedBy: string;
                                 };
+                                /** @enum {string} */
+                                kind: "order" | "admin" | "trial" | "grace";
                                 active: boolean;
                             }[];
                         };
@@ -535,6 +540,47 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/trials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        tierId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TrialPeriod"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -631,6 +677,7 @@ export interface paths {
                     tierId: string;
                     months: number;
                     region?: "GB" | "US" | "EU" | "ASIA";
+                    coupon?: string;
                 };
                 header?: never;
                 path?: never;
@@ -652,6 +699,113 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/coupons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Coupon"][];
+                            /** @enum {string|null} */
+                            nextCursor: null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                        percentOff?: number;
+                        amountOffMinor?: number;
+                        currency?: string;
+                        maxRedemptions?: number;
+                        /** Format: date-time */
+                        expiresAt?: string;
+                        tierIds?: string[];
+                        firstOrderOnly?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Coupon"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/coupons/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -1651,6 +1805,7 @@ export interface paths {
                         months: number;
                         /** @enum {string} */
                         region?: "GB" | "US" | "EU" | "ASIA";
+                        coupon?: string;
                     };
                 };
             };
@@ -3077,7 +3232,7 @@ export interface components {
                 startsAt: string;
                 expiresAt: string;
                 /** @enum {string} */
-                source: "order" | "admin";
+                source: "order" | "admin" | "trial" | "grace";
                 orderId: string | null;
                 revokedAt: string | null;
                 active: boolean;
@@ -3148,6 +3303,16 @@ export interface components {
             online: boolean;
             revokedAt: string | null;
         };
+        TrialPeriodInput: {
+            id: string;
+            tierId: string;
+            /** @enum {string} */
+            level: "premium" | "vip" | "enterprise";
+            startsAt: string;
+            expiresAt: string;
+            /** @enum {string} */
+            kind: "order" | "admin" | "trial" | "grace";
+        };
         QuoteInput: {
             tierId: string;
             months: number;
@@ -3156,7 +3321,7 @@ export interface components {
             currency: string;
             lines: {
                 /** @enum {string} */
-                code: "base" | "regional_markup" | "affiliate_discount" | "volume_discount";
+                code: "base" | "regional_markup" | "affiliate_discount" | "volume_discount" | "coupon";
                 amountMinor: number;
             }[];
             totalMinor: number;
@@ -3174,6 +3339,7 @@ export interface components {
             /** @enum {string} */
             region: "GB" | "US" | "EU" | "ASIA";
             quote: components["schemas"]["QuoteInput"];
+            coupon: string | null;
             totalMinor: number;
             currency: string;
             /** @enum {string|null} */
@@ -3191,6 +3357,7 @@ export interface components {
             /** @enum {string} */
             region: "GB" | "US" | "EU" | "ASIA";
             quote: components["schemas"]["QuoteInput"];
+            coupon: string | null;
             totalMinor: number;
             currency: string;
             /** @enum {string|null} */
@@ -3203,6 +3370,18 @@ export interface components {
             flaggedReason: string | null;
             cancelledAt: string | null;
             refundedAt: string | null;
+        };
+        CouponInput: {
+            code: string;
+            percentOff: number | null;
+            amountOffMinor: number | null;
+            currency: string | null;
+            maxRedemptions: number | null;
+            redemptions: number;
+            expiresAt: string | null;
+            tierIds: string[] | null;
+            firstOrderOnly: boolean;
+            createdAt: string;
         };
         SignalInput: {
             id: string;
@@ -3359,7 +3538,7 @@ export interface components {
                 startsAt: string;
                 expiresAt: string;
                 /** @enum {string} */
-                source: "order" | "admin";
+                source: "order" | "admin" | "trial" | "grace";
                 orderId: string | null;
                 revokedAt: string | null;
                 active: boolean;
@@ -3430,6 +3609,16 @@ export interface components {
             online: boolean;
             revokedAt: string | null;
         };
+        TrialPeriod: {
+            id: string;
+            tierId: string;
+            /** @enum {string} */
+            level: "premium" | "vip" | "enterprise";
+            startsAt: string;
+            expiresAt: string;
+            /** @enum {string} */
+            kind: "order" | "admin" | "trial" | "grace";
+        };
         Quote: {
             tierId: string;
             months: number;
@@ -3438,7 +3627,7 @@ export interface components {
             currency: string;
             lines: {
                 /** @enum {string} */
-                code: "base" | "regional_markup" | "affiliate_discount" | "volume_discount";
+                code: "base" | "regional_markup" | "affiliate_discount" | "volume_discount" | "coupon";
                 amountMinor: number;
             }[];
             totalMinor: number;
@@ -3456,6 +3645,7 @@ export interface components {
             /** @enum {string} */
             region: "GB" | "US" | "EU" | "ASIA";
             quote: components["schemas"]["Quote"];
+            coupon: string | null;
             totalMinor: number;
             currency: string;
             /** @enum {string|null} */
@@ -3473,6 +3663,7 @@ export interface components {
             /** @enum {string} */
             region: "GB" | "US" | "EU" | "ASIA";
             quote: components["schemas"]["Quote"];
+            coupon: string | null;
             totalMinor: number;
             currency: string;
             /** @enum {string|null} */
@@ -3485,6 +3676,18 @@ export interface components {
             flaggedReason: string | null;
             cancelledAt: string | null;
             refundedAt: string | null;
+        };
+        Coupon: {
+            code: string;
+            percentOff: number | null;
+            amountOffMinor: number | null;
+            currency: string | null;
+            maxRedemptions: number | null;
+            redemptions: number;
+            expiresAt: string | null;
+            tierIds: string[] | null;
+            firstOrderOnly: boolean;
+            createdAt: string;
         };
         Signal: {
             id: string;

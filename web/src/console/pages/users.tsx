@@ -146,7 +146,9 @@ export function UserDetailPage({ id }: { id: string }) {
               <td>{p.level}</td>
               <td>{dateTime(p.startsAt)}</td>
               <td>{dateTime(p.expiresAt)}</td>
-              <td>{p.source === "order" ? `order ${p.orderId}` : "granted"}</td>
+              <td>
+                {p.source === "order" ? `order ${p.orderId}` : p.source === "admin" ? "granted" : p.source}
+              </td>
               <td>{p.revokedAt ? `revoked ${day(p.revokedAt)}` : p.active ? "active" : "not active"}</td>
               <td>
                 {!p.revokedAt && (
