@@ -6,7 +6,8 @@ export default defineConfig({
     include: ["test/browser/**/*.test.ts"],
     pool: "forks",
     maxWorkers: 1,
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
+    testTimeout: 180_000,
+    // Seeding a month of business history takes ~20 s on a quiet machine, minutes on a busy one.
+    hookTimeout: 300_000,
   },
 });
