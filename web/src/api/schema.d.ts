@@ -1111,6 +1111,95 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/producers/{id}/alert-url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            url: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hooks/alerts/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Signal"] | components["schemas"]["SignalUpdate"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Signal"] | components["schemas"]["SignalUpdate"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/signals": {
         parameters: {
             query?: never;
@@ -1193,6 +1282,64 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Signal"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/signals/{id}/updates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        action: "modify" | "close" | "close_partial";
+                        stopLoss?: number | null;
+                        takeProfit?: number | null;
+                        fraction?: number | null;
+                        externalId?: string | null;
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SignalUpdate"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SignalUpdate"];
                     };
                 };
             };
@@ -1326,6 +1473,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/track-record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    days?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TrackRecord"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/signals/{id}/executions": {
         parameters: {
             query?: never;
@@ -1357,6 +1541,8 @@ export interface paths {
                                 acked: number;
                                 filled: number;
                                 failed: number;
+                                updatesApplied: number;
+                                updatesFailed: number;
                             };
                             items: {
                                 id: string;
@@ -1381,6 +1567,19 @@ export interface paths {
                                 } & {
                                     [key: string]: unknown;
                                 })[];
+                                updates: {
+                                    updateId: string;
+                                    seq: number;
+                                    /** @enum {string} */
+                                    action: "modify" | "close" | "close_partial";
+                                    /** @enum {string} */
+                                    status: "pending" | "applied" | "failed";
+                                    errorCode: number | null;
+                                    errorMessage: string | null;
+                                    closedVolume: number | null;
+                                    closePrice: number | null;
+                                    reportedAt: string | null;
+                                }[];
                             }[];
                         };
                     };
@@ -1503,6 +1702,17 @@ export interface paths {
                                 takeProfit: number | null;
                                 volume: number | null;
                                 expiresAt: string;
+                            }[];
+                            updates: {
+                                updateId: string;
+                                signalId: string;
+                                seq: number;
+                                /** @enum {string} */
+                                action: "modify" | "close" | "close_partial";
+                                stopLoss: number | null;
+                                takeProfit: number | null;
+                                fraction: number | null;
+                                brokerTicket: string;
                             }[];
                         };
                     };
@@ -1664,6 +1874,62 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Execution"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/device/update-result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        updateId: string;
+                        /** @enum {string} */
+                        status: "applied" | "failed";
+                        errorCode?: number | null;
+                        errorMessage?: string | null;
+                        closedVolume?: number | null;
+                        closePrice?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UpdateResult"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UpdateResult"];
                     };
                 };
             };
@@ -3279,6 +3545,18 @@ export interface components {
             silentDevices: components["schemas"]["AdminDeviceInput"][];
             silentTruncated: boolean;
         };
+        UpdateResultInput: {
+            updateId: string;
+            signalId: string;
+            deviceId: string;
+            /** @enum {string} */
+            status: "applied" | "failed";
+            errorCode: number | null;
+            errorMessage: string | null;
+            closedVolume: number | null;
+            closePrice: number | null;
+            reportedAt: string;
+        };
         ExecutionInput: {
             id: string;
             signalId: string;
@@ -3383,6 +3661,19 @@ export interface components {
             firstOrderOnly: boolean;
             createdAt: string;
         };
+        SignalUpdateInput: {
+            id: string;
+            signalId: string;
+            seq: number;
+            /** @enum {string} */
+            action: "modify" | "close" | "close_partial";
+            stopLoss: number | null;
+            takeProfit: number | null;
+            fraction: number | null;
+            note: string | null;
+            externalId: string | null;
+            createdAt: string;
+        };
         SignalInput: {
             id: string;
             externalId: string | null;
@@ -3400,6 +3691,9 @@ export interface components {
             note: string | null;
             /** @enum {string} */
             status: "open" | "expired" | "cancelled";
+            /** @enum {string} */
+            positionStatus: "open" | "closed";
+            updates: components["schemas"]["SignalUpdateInput"][];
             createdAt: string;
             expiresAt: string;
             recipients: number;
@@ -3410,6 +3704,31 @@ export interface components {
                 approved: number;
                 rejected: number;
             };
+        };
+        TrackRecordInput: {
+            days: number;
+            since: string;
+            generatedAt: string;
+            signals: number;
+            wins: number;
+            losses: number;
+            breakeven: number;
+            winRate: number;
+            totalPips: number;
+            averageR: number | null;
+            maxDrawdownR: number;
+            unresolved: number;
+            items: {
+                signalId: string;
+                instrument: string;
+                /** @enum {string} */
+                side: "buy" | "sell";
+                closedAt: string;
+                entry: number;
+                exit: number;
+                pips: number;
+                r: number | null;
+            }[];
         };
         Affiliate: {
             code: string;
@@ -3585,6 +3904,18 @@ export interface components {
             silentDevices: components["schemas"]["AdminDevice"][];
             silentTruncated: boolean;
         };
+        UpdateResult: {
+            updateId: string;
+            signalId: string;
+            deviceId: string;
+            /** @enum {string} */
+            status: "applied" | "failed";
+            errorCode: number | null;
+            errorMessage: string | null;
+            closedVolume: number | null;
+            closePrice: number | null;
+            reportedAt: string;
+        };
         Execution: {
             id: string;
             signalId: string;
@@ -3689,6 +4020,19 @@ export interface components {
             firstOrderOnly: boolean;
             createdAt: string;
         };
+        SignalUpdate: {
+            id: string;
+            signalId: string;
+            seq: number;
+            /** @enum {string} */
+            action: "modify" | "close" | "close_partial";
+            stopLoss: number | null;
+            takeProfit: number | null;
+            fraction: number | null;
+            note: string | null;
+            externalId: string | null;
+            createdAt: string;
+        };
         Signal: {
             id: string;
             externalId: string | null;
@@ -3706,6 +4050,9 @@ export interface components {
             note: string | null;
             /** @enum {string} */
             status: "open" | "expired" | "cancelled";
+            /** @enum {string} */
+            positionStatus: "open" | "closed";
+            updates: components["schemas"]["SignalUpdate"][];
             createdAt: string;
             expiresAt: string;
             recipients: number;
@@ -3716,6 +4063,31 @@ export interface components {
                 approved: number;
                 rejected: number;
             };
+        };
+        TrackRecord: {
+            days: number;
+            since: string;
+            generatedAt: string;
+            signals: number;
+            wins: number;
+            losses: number;
+            breakeven: number;
+            winRate: number;
+            totalPips: number;
+            averageR: number | null;
+            maxDrawdownR: number;
+            unresolved: number;
+            items: {
+                signalId: string;
+                instrument: string;
+                /** @enum {string} */
+                side: "buy" | "sell";
+                closedAt: string;
+                entry: number;
+                exit: number;
+                pips: number;
+                r: number | null;
+            }[];
         };
     };
     responses: never;
