@@ -1005,6 +1005,121 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/devices/{id}/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeviceSettings"];
+                    };
+                };
+            };
+        };
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        sizing: {
+                            /** @enum {string} */
+                            mode: "fixed" | "risk_percent" | "multiplier";
+                            value: number;
+                        };
+                        maxLots: number | null;
+                        symbolMap: {
+                            [key: string]: string;
+                        };
+                        symbolSuffix: string;
+                        maxSlippagePoints: number;
+                        maxEntryDeviationPct: number | null;
+                        paused: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeviceSettings"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{userId}/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Device"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/producers": {
         parameters: {
             query?: never;
@@ -1714,6 +1829,7 @@ export interface paths {
                                 fraction: number | null;
                                 brokerTicket: string;
                             }[];
+                            settings: components["schemas"]["DeviceSettings"];
                         };
                     };
                 };
@@ -1721,6 +1837,60 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/device/hello": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        account: {
+                            login: string;
+                            server: string;
+                            company?: string;
+                            currency?: string;
+                            balance?: number;
+                            leverage?: number;
+                        };
+                        client: {
+                            name: string;
+                            version: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            settings: components["schemas"]["DeviceSettings"];
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -2740,7 +2910,7 @@ export interface paths {
                             items: {
                                 id: string;
                                 /** @enum {string} */
-                                reason: "self_referral" | "loop" | "velocity";
+                                reason: "self_referral" | "loop" | "velocity" | "shared_account";
                                 /** @enum {string} */
                                 status: "open" | "cleared" | "confirmed";
                                 affiliate: {
@@ -2809,7 +2979,7 @@ export interface paths {
                         "application/json": {
                             id: string;
                             /** @enum {string} */
-                            reason: "self_referral" | "loop" | "velocity";
+                            reason: "self_referral" | "loop" | "velocity" | "shared_account";
                             /** @enum {string} */
                             status: "open" | "cleared" | "confirmed";
                             affiliate: {
@@ -2874,7 +3044,7 @@ export interface paths {
                         "application/json": {
                             id: string;
                             /** @enum {string} */
-                            reason: "self_referral" | "loop" | "velocity";
+                            reason: "self_referral" | "loop" | "velocity" | "shared_account";
                             /** @enum {string} */
                             status: "open" | "cleared" | "confirmed";
                             affiliate: {
@@ -3545,6 +3715,43 @@ export interface components {
             silentDevices: components["schemas"]["AdminDeviceInput"][];
             silentTruncated: boolean;
         };
+        DeviceInput: {
+            id: string;
+            name: string;
+            createdAt: string;
+            lastSeenAt: string | null;
+            online: boolean;
+            revokedAt: string | null;
+            account: {
+                login: string;
+                server: string;
+                company: string | null;
+                currency: string | null;
+                balance: number | null;
+                leverage: number | null;
+            } | null;
+            client: {
+                name: string;
+                version: string;
+            } | null;
+            helloAt: string | null;
+        };
+        DeviceSettingsInput: {
+            version: number;
+            sizing: {
+                /** @enum {string} */
+                mode: "fixed" | "risk_percent" | "multiplier";
+                value: number;
+            };
+            maxLots: number | null;
+            symbolMap: {
+                [key: string]: string;
+            };
+            symbolSuffix: string;
+            maxSlippagePoints: number;
+            maxEntryDeviationPct: number | null;
+            paused: boolean;
+        };
         UpdateResultInput: {
             updateId: string;
             signalId: string;
@@ -3572,14 +3779,6 @@ export interface components {
             filledAt: string | null;
             failedAt: string | null;
             updatedAt: string;
-        };
-        DeviceInput: {
-            id: string;
-            name: string;
-            createdAt: string;
-            lastSeenAt: string | null;
-            online: boolean;
-            revokedAt: string | null;
         };
         TrialPeriodInput: {
             id: string;
@@ -3904,6 +4103,43 @@ export interface components {
             silentDevices: components["schemas"]["AdminDevice"][];
             silentTruncated: boolean;
         };
+        Device: {
+            id: string;
+            name: string;
+            createdAt: string;
+            lastSeenAt: string | null;
+            online: boolean;
+            revokedAt: string | null;
+            account: {
+                login: string;
+                server: string;
+                company: string | null;
+                currency: string | null;
+                balance: number | null;
+                leverage: number | null;
+            } | null;
+            client: {
+                name: string;
+                version: string;
+            } | null;
+            helloAt: string | null;
+        };
+        DeviceSettings: {
+            version: number;
+            sizing: {
+                /** @enum {string} */
+                mode: "fixed" | "risk_percent" | "multiplier";
+                value: number;
+            };
+            maxLots: number | null;
+            symbolMap: {
+                [key: string]: string;
+            };
+            symbolSuffix: string;
+            maxSlippagePoints: number;
+            maxEntryDeviationPct: number | null;
+            paused: boolean;
+        };
         UpdateResult: {
             updateId: string;
             signalId: string;
@@ -3931,14 +4167,6 @@ export interface components {
             filledAt: string | null;
             failedAt: string | null;
             updatedAt: string;
-        };
-        Device: {
-            id: string;
-            name: string;
-            createdAt: string;
-            lastSeenAt: string | null;
-            online: boolean;
-            revokedAt: string | null;
         };
         TrialPeriod: {
             id: string;
