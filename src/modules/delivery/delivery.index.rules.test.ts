@@ -267,3 +267,38 @@ describe("ACKs and devices", () => {
     expect(index.device("dev_a")).toBeUndefined();
   });
 });
+
+describe("device settings in the index (served with every poll, API.md §11)", () => {
+  const device = (version: number, paused = false) => ({
+    id: "dev_1",
+    userId: "usr_1",
+    keyVersion: 1,
+    secret: "s",
+    settings: { ...settingsOf(null, version), paused },
+  });
+
+  it("a newer version replaces the settings; the same, an older one or an unknown device changes nothing", () => {
+    const index = new DeliveryIndex();
+    index.putDevice(device(1));
+    expect(index.setSettings("dev_1", { ...settingsOf(null, 1), paused: true })).toBe(false);
+    expect(index.device("dev_1")!.settings.paused).toBe(false);
+    expect(index.setSettings("dev_1", { ...settingsOf(null, 2), paused: true })).toBe(true);
+    expect(index.device("dev_1")!.settings).toMatchObject({ version: 2, paused: true });
+    expect(index.setSettings("dev_1", settingsOf(null, 1))).toBe(false);
+    expect(index.device("dev_1")!.settings).toMatchObject({ version: 2, paused: true });
+    expect(index.setSettings("dev_unknown", settingsOf(null, 9))).toBe(false);
+    expect(index.device("dev_unknown")).toBeUndefined();
+  });
+
+  it("a device reloaded from an older read keeps the newer settings it already had, and its ACKs", () => {
+    const index = new DeliveryIndex();
+    index.putDevice(device(3, true));
+    index.openSignal(signal("sig_1"));
+    index.ack("dev_1", "sig_1");
+    index.putDevice(device(2, false));
+    expect(index.device("dev_1")!.settings).toMatchObject({ version: 3, paused: true });
+    expect(index.device("dev_1")!.acked.has("sig_1")).toBe(true);
+    index.putDevice(device(4, false));
+    expect(index.device("dev_1")!.settings).toMatchObject({ version: 4, paused: false });
+  });
+});
