@@ -27,7 +27,7 @@ describe("signaldesk producer create and publish", () => {
     const published = await runCli(
       [
         "publish",
-        ...["--url", server.url, "--producer-id", producer.id, "--secret", producer.secret],
+        ...["--url", server.url, "--producer-id", producer.id, `--secret=${producer.secret}`],
         ...["--instrument", "EURUSD", "--side", "buy", "--order-type", "limit", "--entry", "1.085"],
         ...["--sl", "1.08", "--tp", "1.095", "--ttl", "60", "--external-id", "bar-1"],
       ],
