@@ -1,52 +1,19 @@
 import { describe, expect, it } from "vitest";
+import {
+  DEFAULT_SETTINGS as DEFAULTS,
+  putThreeDevices,
+  signalRow as signal,
+  T0,
+} from "../../../test/support/delivery";
 import { settingsOf } from "../devices/devices.settings";
-import type { SignalRow } from "../signals/signals.table";
 import { DeliveryIndex, toPollItem } from "./delivery.index";
-
-const DEFAULTS = settingsOf(null, 1);
 
 // Rules the delivery index must keep while several signals are open at once: closing, expiring
 // or re-opening one signal never disturbs the others (pinned by mutation testing, issue 20).
 
-const T0 = Date.parse("2026-11-21T10:00:00Z");
-
-function signal(id: string, expiresInMs = 300_000, overrides: Partial<SignalRow> = {}): SignalRow {
-  return {
-    id,
-    publisherScope: "admin",
-    externalId: null,
-    requestHash: "h",
-    publishedByKind: "admin",
-    publishedBy: "usr_admin",
-    instrument: "EURUSD",
-    side: "buy",
-    orderType: "market",
-    entryPrice: null,
-    stopLoss: null,
-    takeProfit: null,
-    volume: null,
-    minTier: "premium",
-    note: null,
-    recipientCount: 1,
-    createdAt: new Date(T0),
-    expiresAt: new Date(T0 + expiresInMs),
-    cancelledAt: null,
-    cancelledBy: null,
-    positionStatus: "open",
-    closedAt: null,
-    initialStopLoss: null,
-    initialTakeProfit: null,
-    lastUpdateSeq: 0,
-    ...overrides,
-  };
-}
-
 /** usr_1 owns dev_a and dev_b, usr_2 owns dev_c; sig_1 and sig_2 are open and both approved by both. */
 function twoOpenSignals(expiries: [number, number] = [300_000, 300_000]) {
-  const index = new DeliveryIndex();
-  index.putDevice({ id: "dev_a", userId: "usr_1", keyVersion: 1, secret: "s-a", settings: DEFAULTS });
-  index.putDevice({ id: "dev_b", userId: "usr_1", keyVersion: 1, secret: "s-b", settings: DEFAULTS });
-  index.putDevice({ id: "dev_c", userId: "usr_2", keyVersion: 1, secret: "s-c", settings: DEFAULTS });
+  const index = putThreeDevices(new DeliveryIndex());
   index.openSignal(signal("sig_1", expiries[0]));
   index.openSignal(signal("sig_2", expiries[1]));
   for (const user of ["usr_1", "usr_2"]) {

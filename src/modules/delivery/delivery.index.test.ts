@@ -1,48 +1,16 @@
 import { describe, expect, it } from "vitest";
+import {
+  DEFAULT_SETTINGS as DEFAULTS,
+  putThreeDevices,
+  signalRow as signal,
+  T0,
+} from "../../../test/support/delivery";
 import { settingsOf } from "../devices/devices.settings";
-import type { SignalRow } from "../signals/signals.table";
 import { DeliveryIndex } from "./delivery.index";
 import { accessFrom } from "./delivery.models";
 
-const T0 = Date.parse("2026-11-21T10:00:00Z");
-const DEFAULTS = settingsOf(null, 1);
-
-function signal(id: string, expiresInMs = 300_000): SignalRow {
-  return {
-    id,
-    publisherScope: "admin",
-    externalId: null,
-    requestHash: "h",
-    publishedByKind: "admin",
-    publishedBy: "usr_admin",
-    instrument: "EURUSD",
-    side: "buy",
-    orderType: "market",
-    entryPrice: null,
-    stopLoss: null,
-    takeProfit: null,
-    volume: null,
-    minTier: "premium",
-    note: null,
-    recipientCount: 1,
-    createdAt: new Date(T0),
-    expiresAt: new Date(T0 + expiresInMs),
-    cancelledAt: null,
-    cancelledBy: null,
-    positionStatus: "open",
-    closedAt: null,
-    initialStopLoss: null,
-    initialTakeProfit: null,
-    lastUpdateSeq: 0,
-  };
-}
-
 function indexWithDevices() {
-  const index = new DeliveryIndex();
-  index.putDevice({ id: "dev_a", userId: "usr_1", keyVersion: 1, secret: "s-a", settings: DEFAULTS });
-  index.putDevice({ id: "dev_b", userId: "usr_1", keyVersion: 1, secret: "s-b", settings: DEFAULTS });
-  index.putDevice({ id: "dev_c", userId: "usr_2", keyVersion: 1, secret: "s-c", settings: DEFAULTS });
-  return index;
+  return putThreeDevices(new DeliveryIndex());
 }
 
 describe("the delivery index", () => {
