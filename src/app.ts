@@ -12,6 +12,7 @@ import {
 } from "fastify-type-provider-zod";
 import type { Deps } from "./deps";
 import { affiliatesAdminRoutes } from "./modules/affiliates/affiliates.admin.routes";
+import { landingRoutes } from "./modules/affiliates/affiliates.landing";
 import { affiliatesRoutes } from "./modules/affiliates/affiliates.routes";
 import { authRoutes } from "./modules/auth/auth.routes";
 import { catalogRoutes } from "./modules/catalog/catalog.routes";
@@ -22,6 +23,7 @@ import { devicesRoutes } from "./modules/devices/devices.routes";
 import { entitlementsRoutes } from "./modules/entitlements/entitlements.routes";
 import { executionsRoutes } from "./modules/executions/executions.routes";
 import { ordersRoutes } from "./modules/orders/orders.routes";
+import { checkoutPages } from "./modules/payments/checkout.pages";
 import { checkoutRoutes, stripeWebhookRoutes } from "./modules/payments/payments.routes";
 import { couponsRoutes } from "./modules/pricing/coupons.routes";
 import { pricingRoutes } from "./modules/pricing/pricing.routes";
@@ -139,6 +141,9 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(ordersRoutes(deps));
   await app.register(checkoutRoutes(deps));
   await app.register(stripeWebhookRoutes(deps));
+  const botUsername = () => deps.config.telegram.botUsername;
+  await app.register(checkoutPages({ ...deps, pageSecret: deps.config.jwtSecret, botUsername }));
+  await app.register(landingRoutes({ ...deps, botUsername }));
   await app.register(affiliatesRoutes(deps));
   await app.register(affiliatesAdminRoutes(deps));
   await app.register(consoleRoutes({ ...deps, botEnabled: deps.telegram !== undefined }));

@@ -198,6 +198,7 @@ export async function createDeps(input: DepsInput) {
     catalog,
     stripe,
     publicUrl: config.publicUrl,
+    pageSecret: config.jwtSecret,
     events,
     metrics,
     logger,

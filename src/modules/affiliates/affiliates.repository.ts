@@ -8,6 +8,7 @@ import {
   affiliateReferralOrders,
   affiliateReferrals,
   affiliates,
+  affiliateVisits,
   type ReferralRow,
 } from "./affiliates.table";
 
@@ -99,6 +100,13 @@ export function affiliatesRepository(db: Executor) {
       return Number(row?.n ?? 0);
     },
 
+    async visitCount(affiliateId: string): Promise<number> {
+      const [row] = await db
+        .select({ n: sql<number>`count(*)`.mapWith(Number) })
+        .from(affiliateVisits)
+        .where(eq(affiliateVisits.affiliateId, affiliateId));
+      return row?.n ?? 0;
+    },
     async referralCount(affiliateId: string, since?: Date): Promise<number> {
       const [row] = await db
         .select({ n: sql<number>`count(*)`.mapWith(Number) })

@@ -20,6 +20,7 @@ export const AffiliateSchema = z
 export const AffiliateWithStatsSchema = AffiliateSchema.extend({
   stats: z.object({
     referrals: z.number().int(),
+    visits: z.number().int(),
     conversions: z.number().int(),
     pendingMinor: z.number().int(),
     availableMinor: z.number().int(),

@@ -8,7 +8,7 @@ import type { AffiliateContext, AffiliateSettings } from "./affiliates.context";
 import { AffiliateErrors } from "./affiliates.errors";
 import { generateCode, tierFor } from "./affiliates.models";
 import { affiliatesRepository } from "./affiliates.repository";
-import { type AffiliateRow, affiliates } from "./affiliates.table";
+import { type AffiliateRow, affiliates, affiliateVisits } from "./affiliates.table";
 import { createCommissionsService } from "./commissions.service";
 import { createFraudService } from "./fraud.service";
 import { createPayoutsService } from "./payouts.service";
@@ -100,15 +100,18 @@ export function createAffiliatesService(deps: {
 
   async function view(userId: string) {
     const row = await mine(userId);
-    const [conversions, balances, referralCount] = await Promise.all([
+    const [conversions, balances, referralCount, visits] = await Promise.all([
       repo.conversions(row.id),
       repo.balances(row.id, clock.now()),
       repo.referralCount(row.id),
+      repo.visitCount(row.id),
     ]);
     return {
       ...present(row, conversions),
       stats: {
         referrals: referralCount,
+        /** Visits to the web link (`/?ref=`); attribution happens when a visitor reaches the bot. */
+        visits,
         conversions,
         pendingMinor: balances.pendingMinor,
         // A clawback larger than what is available is a debt, shown apart: no balance reads below zero.
@@ -121,10 +124,25 @@ export function createAffiliatesService(deps: {
     };
   }
 
+  /**
+   * A web visitor arrived with `?ref=CODE`: counts the visit and answers where to send them
+   * (the bot, carrying the code). An unknown code counts nothing and sends them to the bot plain.
+   */
+  async function recordVisit(code: string): Promise<{ code: string } | undefined> {
+    const row = await repo.findByCode(code);
+    if (!row) return undefined;
+    const now = clock.now();
+    await db
+      .insert(affiliateVisits)
+      .values({ id: newId("vis", now.getTime()), affiliateId: row.id, createdAt: now });
+    return { code: row.code };
+  }
+
   return {
     register,
     view,
     links,
+    recordVisit,
     attributeSignup: referrals.attributeSignup,
     referredBy: referrals.referredBy,
     isReferred: referrals.isReferred,

@@ -182,3 +182,20 @@ export type ReferralRow = typeof affiliateReferrals.$inferSelect;
 export type CommissionRow = typeof affiliateCommissions.$inferSelect;
 export type PayoutRow = typeof affiliatePayouts.$inferSelect;
 export type FlagRow = typeof affiliateFlags.$inferSelect;
+
+/**
+ * A visit to an affiliate's web link (`PUBLIC_URL/?ref=<code>`) before the visitor is a user:
+ * counted in the affiliate's stats. Attribution itself happens when the visitor reaches the
+ * bot with the code (`/start ref_<code>`), first touch only. Nothing about the visitor is kept.
+ */
+export const affiliateVisits = pgTable(
+  "affiliate_visits",
+  {
+    id: text("id").primaryKey(),
+    affiliateId: text("affiliate_id")
+      .notNull()
+      .references(() => affiliates.id),
+    createdAt: tstz("created_at").notNull(),
+  },
+  (t) => [index("affiliate_visits_affiliate_idx").on(t.affiliateId, t.createdAt)],
+);

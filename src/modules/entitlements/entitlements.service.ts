@@ -169,6 +169,15 @@ export function createEntitlementsService(deps: {
     }
   }
 
+  /** The period an order paid for (unrevoked), if any. */
+  async function periodForOrder(orderId: string): Promise<EntitlementRow | undefined> {
+    const [row] = await db
+      .select()
+      .from(entitlements)
+      .where(and(eq(entitlements.orderId, orderId), isNull(entitlements.revokedAt)));
+    return row;
+  }
+
   const resolver: AccessResolver = {
     tierOf: async (userId, at) => (await access(userId, at)).tier,
     featuresOf: async (userId, at) => (await access(userId, at)).features,
@@ -181,6 +190,7 @@ export function createEntitlementsService(deps: {
     grantPeriod,
     revokeForOrder,
     revokeByReference,
+    periodForOrder,
     startTrial,
     async hasFeature(userId: string, feature: keyof Features, at?: Date): Promise<boolean> {
       return Boolean((await resolver.featuresOf(userId, at))[feature]);

@@ -3,6 +3,7 @@ import { FakeStripe, TEST_STRIPE_SECRET_KEY } from "../../../test/fakes/stripe";
 import { useTestApp } from "../../../test/support/app";
 import { createUser } from "../../../test/support/factories";
 import { ORDER_TTL_MS } from "../orders/orders.models";
+import { checkoutPageToken } from "./payments.models";
 
 const stripe = await new FakeStripe().start();
 afterAll(() => stripe.stop());
@@ -40,6 +41,7 @@ const checkout = (
 
 describe("POST /api/v1/orders/{id}/checkout with Stripe", () => {
   const ctx = useTestApp({ env: stripe.env({ PUBLIC_URL }) });
+  const pageToken = (orderId: string) => checkoutPageToken(ctx().deps.config.jwtSecret, orderId);
 
   describe("happy path", () => {
     it("opens a Checkout Session in payment mode for the order's total and currency", async () => {
@@ -66,8 +68,8 @@ describe("POST /api/v1/orders/{id}/checkout with Stripe", () => {
         "line_items[0][quantity]": "1",
         "line_items[0][price_data][currency]": "eur",
         "line_items[0][price_data][unit_amount]": String(order.totalMinor),
-        success_url: `${PUBLIC_URL}/checkout/success?order=${order.id}&session_id={CHECKOUT_SESSION_ID}`,
-        cancel_url: `${PUBLIC_URL}/checkout/cancel?order=${order.id}`,
+        success_url: `${PUBLIC_URL}/checkout/success?order=${order.id}&t=${pageToken(order.id)}&session_id={CHECKOUT_SESSION_ID}`,
+        cancel_url: `${PUBLIC_URL}/checkout/cancel?order=${order.id}&t=${pageToken(order.id)}`,
         expires_at: String(Math.floor(Date.parse(order.expiresAt) / 1000)),
       });
       expect(body.sessionId).toBe(stripe.sessions.keys().next().value);

@@ -11,6 +11,7 @@ import { OrderErrors } from "../orders/orders.errors";
 import { effectiveStatus, MIN_CHECKOUT_WINDOW_MS } from "../orders/orders.models";
 import type { OrdersService } from "../orders/orders.service";
 import { PaymentErrors } from "./payments.errors";
+import { checkoutPageToken } from "./payments.models";
 import type { StripeGateway } from "./payments.stripe";
 import { stripeEvents } from "./payments.table";
 
@@ -41,6 +42,8 @@ export function createPaymentsService(deps: {
   catalog: Pick<CatalogService, "findTier">;
   stripe: StripeGateway | undefined;
   publicUrl: string;
+  /** Keys the checkout pages' links (see checkoutPageToken). */
+  pageSecret: string;
   events: Events;
   metrics: Pick<Metrics, "counter">;
   logger: Pick<Logger, "info" | "warn" | "error">;
@@ -51,8 +54,9 @@ export function createPaymentsService(deps: {
     "result",
   ]);
 
+  /** A checkout page for the order, openable by whoever holds the link (API.md §13, SPEC.md). */
   const returnUrl = (page: "success" | "cancel", orderId: string) =>
-    `${deps.publicUrl}/checkout/${page}?order=${orderId}`;
+    `${deps.publicUrl}/checkout/${page}?order=${orderId}&t=${checkoutPageToken(deps.pageSecret, orderId)}`;
 
   function requireStripe(): StripeGateway {
     if (!deps.stripe) throw PaymentErrors.providerUnavailable("Stripe is not configured (STRIPE_SECRET_KEY)");

@@ -2507,6 +2507,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/checkout/state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An order's state for the checkout return pages (keyed by the page link) */
+        get: {
+            parameters: {
+                query?: {
+                    order?: string;
+                    t?: string;
+                    session_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            orderId: string;
+                            status: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/affiliates": {
         parameters: {
             query?: never;
@@ -3564,6 +3607,7 @@ export interface components {
             createdAt: string;
             stats: {
                 referrals: number;
+                visits: number;
                 conversions: number;
                 pendingMinor: number;
                 availableMinor: number;
@@ -3952,6 +3996,7 @@ export interface components {
             createdAt: string;
             stats: {
                 referrals: number;
+                visits: number;
                 conversions: number;
                 pendingMinor: number;
                 availableMinor: number;
