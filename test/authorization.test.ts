@@ -52,6 +52,11 @@ const ACCESS: Record<string, Access> = {
   "GET /app": { kind: "page" },
   "GET /app/:page": { kind: "page" },
   "GET /assets/:file": pub,
+  // The affiliate web link and the checkout return pages: the order pages' key is in the URL.
+  "GET /": pub,
+  "GET /checkout/success": pub,
+  "GET /checkout/cancel": pub,
+  "GET /checkout/state": pub,
   "GET /console/login": { kind: "console-login" },
   "GET /api/v1/console/session": user,
   "POST /api/v1/console/logout": user,
@@ -186,7 +191,10 @@ describe("the authorization matrix", () => {
     // …and the web pages (they are HTML, not API).
     expect(
       undocumented.filter(
-        (r) => !/^GET \/(docs|openapi\.json|healthz|readyz|metrics|console|app|assets)\b/.test(r),
+        (r) =>
+          !/^GET \/(docs|openapi\.json|healthz|readyz|metrics|console|app|assets|checkout\/(success|cancel))\b/.test(
+            r,
+          ) && r !== "GET /",
       ),
     ).toEqual([]);
   });

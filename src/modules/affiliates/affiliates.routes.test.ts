@@ -34,6 +34,7 @@ describe("POST /api/v1/affiliates and GET /api/v1/affiliates/me", () => {
       expect(res.statusCode).toBe(200);
       expect(res.json().stats).toEqual({
         referrals: 0,
+        visits: 0,
         conversions: 0,
         pendingMinor: 0,
         availableMinor: 0,
