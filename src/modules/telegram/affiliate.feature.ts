@@ -2,6 +2,7 @@ import { InlineKeyboard } from "grammy";
 import type { BotContext, BotFeature, BotServices } from "./telegram.context";
 import { isRefusal } from "./telegram.errors";
 import { escapeHtml, formatMoney } from "./telegram.format";
+import type { Translate } from "./telegram.i18n";
 
 type AffiliateView = Awaited<ReturnType<BotServices["affiliates"]["view"]>>;
 
@@ -12,19 +13,27 @@ const TIER_NAMES: Record<string, string> = {
   platinum: "Platinum",
 };
 
-function affiliateText(a: AffiliateView): string {
+function affiliateText(a: AffiliateView, t: Translate): string {
   const s = a.stats;
   const gbp = (n: number) => formatMoney(n, s.currency);
   return [
-    `<b>Affiliate ${escapeHtml(a.code)}</b> — ${TIER_NAMES[a.tier] ?? a.tier}, ${a.rateBps / 100} % commission`,
+    t("aff-title", {
+      code: escapeHtml(a.code),
+      tier: TIER_NAMES[a.tier] ?? a.tier,
+      rate: String(a.rateBps / 100),
+    }),
     "",
-    "Share your link:",
+    t("aff-share"),
     ...(a.links.telegram ? [escapeHtml(a.links.telegram)] : []),
     escapeHtml(a.links.web),
     "",
-    `Referrals: ${s.referrals} · paying: ${s.conversions}`,
-    `Pending (refund window): ${gbp(s.pendingMinor)}`,
-    `Available: ${gbp(s.availableMinor)} · requested: ${gbp(s.requestedMinor)} · paid: ${gbp(s.paidMinor)}`,
+    t("aff-referrals", { referrals: s.referrals, conversions: s.conversions }),
+    t("aff-pending", { amount: gbp(s.pendingMinor) }),
+    t("aff-balances", {
+      available: gbp(s.availableMinor),
+      requested: gbp(s.requestedMinor),
+      paid: gbp(s.paidMinor),
+    }),
   ].join("\n");
 }
 
@@ -39,28 +48,27 @@ export function affiliateFeature(services: Pick<BotServices, "affiliates" | "con
         a = await services.affiliates.view(ctx.account.user.id);
       } catch (err) {
         if (!isRefusal(err) || err.code !== "affiliates.not_registered") throw err;
-        return ctx.reply(
-          "Bring traders to signaldesk and earn a commission on every plan they buy for 12 months.",
-          { reply_markup: new InlineKeyboard().text("🤝 Become an affiliate", "aff:join") },
-        );
+        return ctx.reply(ctx.t("aff-pitch"), {
+          reply_markup: new InlineKeyboard().text(ctx.t("aff-join"), "aff:join"),
+        });
       }
     }
     const spendable = a.stats.availableMinor - a.stats.requestedMinor;
     const keyboard = new InlineKeyboard();
     if (spendable >= minimum)
-      keyboard.text(`💸 Request payout of ${formatMoney(spendable, "GBP")}`, "aff:payout");
+      keyboard.text(ctx.t("aff-request-payout", { amount: formatMoney(spendable, "GBP") }), "aff:payout");
     const footer =
       spendable >= minimum
         ? ""
-        : `\n\nPayouts can be requested from ${formatMoney(minimum, "GBP")} available.`;
-    return ctx.reply(affiliateText(a) + footer, { parse_mode: "HTML", reply_markup: keyboard });
+        : `\n\n${ctx.t("aff-payout-minimum", { amount: formatMoney(minimum, "GBP") })}`;
+    return ctx.reply(affiliateText(a, ctx.t) + footer, { parse_mode: "HTML", reply_markup: keyboard });
   }
 
   return {
     commands: [
       {
         names: ["affiliate"],
-        summary: "your referral link, stats and payouts",
+        summary: "cmd-affiliate",
         role: "all",
         run: (ctx) => show(ctx),
       },
@@ -73,22 +81,19 @@ export function affiliateFeature(services: Pick<BotServices, "affiliates" | "con
           // Pressed twice: already an affiliate is exactly what was asked for.
           if (!isRefusal(err) || err.code !== "affiliates.already_registered") throw err;
         }
-        await ctx.answerCallbackQuery({ text: "Welcome aboard!" });
+        await ctx.answerCallbackQuery({ text: ctx.t("aff-welcome") });
         return show(ctx);
       });
       bot.callbackQuery("aff:payout", async (ctx) => {
         const a = await services.affiliates.view(ctx.account.user.id);
         const amount = a.stats.availableMinor - a.stats.requestedMinor;
         if (amount <= 0) {
-          return ctx.answerCallbackQuery({
-            text: "Everything available has already been requested.",
-            show_alert: true,
-          });
+          return ctx.answerCallbackQuery({ text: ctx.t("aff-nothing-left"), show_alert: true });
         }
         const payout = await services.affiliates.requestPayout(ctx.account.user.id, amount);
-        await ctx.answerCallbackQuery({ text: "Payout requested" });
+        await ctx.answerCallbackQuery({ text: ctx.t("aff-payout-requested-toast") });
         return ctx.reply(
-          `Payout ${payout.id} of ${formatMoney(payout.amountMinor, "GBP")} requested. An admin will settle it soon.`,
+          ctx.t("aff-payout-requested", { id: payout.id, amount: formatMoney(payout.amountMinor, "GBP") }),
         );
       });
     },

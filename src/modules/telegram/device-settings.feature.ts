@@ -11,6 +11,7 @@ import {
 import type { BotContext, BotFeature, BotServices } from "./telegram.context";
 import { askFor } from "./telegram.conversations";
 import { escapeHtml } from "./telegram.format";
+import type { Translate } from "./telegram.i18n";
 import { ID } from "./telegram.models";
 
 /** How long the bot waits for a typed value it asked for. */
@@ -32,10 +33,10 @@ const SLIPPAGE_PRESETS = [10, 30, 50, 100];
 const DEVIATION_PRESETS = [0.1, 0.25, 0.5, 1];
 const SUFFIX_PRESETS = [".m", ".pro", ".raw", ".ecn", "+"];
 
-const MODE_LABEL: Record<SizingMode, string> = {
-  fixed: "Fixed lots",
-  risk_percent: "% risk",
-  multiplier: "× signal",
+const MODE_LABEL: Record<SizingMode, (t: Translate) => string> = {
+  fixed: (t) => t("ds-mode-fixed"),
+  risk_percent: (t) => t("ds-mode-risk"),
+  multiplier: (t) => t("ds-mode-multiplier"),
 };
 
 /** What the owner may type when no button fits. */
@@ -43,99 +44,100 @@ export type TypedSetting = "value" | "cap" | "map" | "suffix";
 
 const mark = (on: boolean, label: string) => (on ? `• ${label}` : label);
 
-function sizingText(s: DeviceSettingsInput): string {
-  const v = s.sizing.value;
-  if (s.sizing.mode === "fixed") return `${v} lots per trade`;
-  if (s.sizing.mode === "risk_percent")
-    return `risk ${v}% of equity to the stop loss (signals without one are skipped)`;
-  return `${v}× the signal's volume`;
+function sizingText(s: DeviceSettingsInput, t: Translate): string {
+  const v = String(s.sizing.value);
+  if (s.sizing.mode === "fixed") return t("ds-size-fixed", { v });
+  if (s.sizing.mode === "risk_percent") return t("ds-size-risk", { v });
+  return t("ds-size-multiplier", { v });
 }
 
 /** The settings screen's text: every setting in words, so nobody has to know the API. */
-export function settingsText(name: string, s: DeviceSettings): string {
+export function settingsText(name: string, s: DeviceSettings, t: Translate): string {
   const mapped = Object.entries(s.symbolMap);
+  const symbols =
+    mapped.length === 0
+      ? t("ds-symbols-as-signal")
+      : escapeHtml(mapped.map(([from, to]) => `${from} → ${to}`).join(", "));
   return [
-    `⚙️ <b>${escapeHtml(name)}</b> — settings v${s.version}`,
+    t("ds-title", { name: escapeHtml(name), version: String(s.version) }),
     "",
-    `<b>Size:</b> ${escapeHtml(sizingText(s))}`,
-    `<b>Lot cap:</b> ${s.maxLots === null ? "none" : `${s.maxLots} lots`}`,
-    `<b>Symbols:</b> ${
-      mapped.length === 0
-        ? "as in the signal"
-        : escapeHtml(mapped.map(([from, to]) => `${from} → ${to}`).join(", "))
-    }${s.symbolSuffix ? `; others + <code>${escapeHtml(s.symbolSuffix)}</code>` : ""}`,
-    `<b>Slippage:</b> up to ${s.maxSlippagePoints} points`,
-    `<b>Entry deviation:</b> ${
-      s.maxEntryDeviationPct === null ? "any" : `at most ${s.maxEntryDeviationPct}% from the signal's price`
-    }`,
-    `<b>Trading:</b> ${s.paused ? "⏸ paused: new signals are refused, open trades still follow updates" : "▶️ active"}`,
+    t("ds-size", { size: escapeHtml(sizingText(s, t)) }),
+    s.maxLots === null ? t("ds-cap-none") : t("ds-cap", { lots: String(s.maxLots) }),
+    s.symbolSuffix
+      ? t("ds-symbols-suffix", { symbols, suffix: escapeHtml(s.symbolSuffix) })
+      : t("ds-symbols", { symbols }),
+    t("ds-slippage", { points: String(s.maxSlippagePoints) }),
+    s.maxEntryDeviationPct === null
+      ? t("ds-deviation-any")
+      : t("ds-deviation", { pct: String(s.maxEntryDeviationPct) }),
+    s.paused ? t("ds-trading-paused") : t("ds-trading-active"),
     "",
-    "Your Expert Advisor applies changes at its next poll, within seconds.",
+    t("ds-applies"),
   ].join("\n");
 }
 
-function settingsKeyboard(id: string, s: DeviceSettings): InlineKeyboard {
+function settingsKeyboard(id: string, s: DeviceSettings, t: Translate): InlineKeyboard {
   const cb = (op: string) => `ds:${id}:${op}`;
   const kb = new InlineKeyboard();
   for (const mode of Object.keys(CODE_OF) as SizingMode[])
-    kb.text(mark(s.sizing.mode === mode, MODE_LABEL[mode]), cb(`m:${CODE_OF[mode]}`));
+    kb.text(mark(s.sizing.mode === mode, MODE_LABEL[mode](t)), cb(`m:${CODE_OF[mode]}`));
   kb.row();
   const unit = s.sizing.mode === "risk_percent" ? "%" : s.sizing.mode === "multiplier" ? "×" : "";
   for (const v of VALUE_PRESETS[s.sizing.mode])
     kb.text(mark(s.sizing.value === v, `${v}${unit}`), cb(`v:${v}`));
   kb.text("✏️", cb("ask:value")).row();
-  kb.text(mark(s.maxLots === null, "No cap"), cb("c:none"));
-  for (const v of CAP_PRESETS) kb.text(mark(s.maxLots === v, `cap ${v}`), cb(`c:${v}`));
+  kb.text(mark(s.maxLots === null, t("ds-btn-no-cap")), cb("c:none"));
+  for (const v of CAP_PRESETS)
+    kb.text(mark(s.maxLots === v, t("ds-btn-cap", { v: String(v) })), cb(`c:${v}`));
   kb.text("✏️", cb("ask:cap")).row();
-  for (const v of SLIPPAGE_PRESETS) kb.text(mark(s.maxSlippagePoints === v, `${v} pts`), cb(`s:${v}`));
+  for (const v of SLIPPAGE_PRESETS)
+    kb.text(mark(s.maxSlippagePoints === v, t("ds-btn-points", { v: String(v) })), cb(`s:${v}`));
   kb.row();
-  kb.text(mark(s.maxEntryDeviationPct === null, "Any entry"), cb("d:none"));
+  kb.text(mark(s.maxEntryDeviationPct === null, t("ds-btn-any-entry")), cb("d:none"));
   for (const v of DEVIATION_PRESETS) kb.text(mark(s.maxEntryDeviationPct === v, `≤${v}%`), cb(`d:${v}`));
   kb.row();
-  kb.text("🔤 Symbols & suffix", cb("sym")).row();
-  kb.text(s.paused ? "▶️ Resume trading" : "⏸ Pause trading", cb(s.paused ? "p:0" : "p:1"));
-  kb.text("↩️ Defaults", cb("reset"));
+  kb.text(t("ds-btn-symbols"), cb("sym")).row();
+  kb.text(s.paused ? t("ds-btn-resume") : t("ds-btn-pause"), cb(s.paused ? "p:0" : "p:1"));
+  kb.text(t("ds-btn-defaults"), cb("reset"));
   return kb;
 }
 
-function symbolsText(name: string, s: DeviceSettings): string {
+function symbolsText(name: string, s: DeviceSettings, t: Translate): string {
   const mapped = Object.entries(s.symbolMap);
   return [
-    `🔤 <b>${escapeHtml(name)}</b> — symbols`,
+    t("ds-symbols-title", { name: escapeHtml(name) }),
     "",
-    "Brokers name instruments differently (gold is XAUUSD, GOLD or XAUUSD.m). A mapped symbol is",
-    "used exactly as written; every other one gets the suffix.",
+    t("ds-symbols-explain"),
     "",
     ...(mapped.length === 0
-      ? ["No symbols mapped."]
+      ? [t("ds-symbols-none")]
       : mapped.map(([from, to]) => `${escapeHtml(from)} → <code>${escapeHtml(to)}</code>`)),
-    `Suffix: ${s.symbolSuffix ? `<code>${escapeHtml(s.symbolSuffix)}</code>` : "none"}`,
+    s.symbolSuffix ? t("ds-suffix", { suffix: escapeHtml(s.symbolSuffix) }) : t("ds-suffix-none"),
   ].join("\n");
 }
 
-function symbolsKeyboard(id: string, s: DeviceSettings): InlineKeyboard {
+function symbolsKeyboard(id: string, s: DeviceSettings, t: Translate): InlineKeyboard {
   const cb = (op: string) => `ds:${id}:${op}`;
   const kb = new InlineKeyboard();
   for (const from of Object.keys(s.symbolMap)) kb.text(`🗑 ${from}`, cb(`um:${from}`)).row();
-  kb.text("➕ Map a symbol", cb("ask:map")).row();
-  kb.text(mark(s.symbolSuffix === "", "No suffix"), cb("x:"));
+  kb.text(t("ds-btn-map"), cb("ask:map")).row();
+  kb.text(mark(s.symbolSuffix === "", t("ds-btn-no-suffix")), cb("x:"));
   for (const suffix of SUFFIX_PRESETS) kb.text(mark(s.symbolSuffix === suffix, suffix), cb(`x:${suffix}`));
   kb.text("✏️", cb("ask:suffix")).row();
-  kb.text("⬅️ Back", cb("show"));
+  kb.text(t("ds-btn-back"), cb("show"));
   return kb;
 }
 
-const QUESTIONS: Record<TypedSetting, (s: DeviceSettings) => string> = {
-  value: (s) =>
+const QUESTIONS: Record<TypedSetting, (s: DeviceSettings, t: Translate) => string> = {
+  value: (s, t) =>
     s.sizing.mode === "fixed"
-      ? `Send the lots per trade, e.g. 0.03 (at most ${SETTINGS_LIMITS.sizingValue.fixed}).`
+      ? t("ds-ask-fixed", { max: String(SETTINGS_LIMITS.sizingValue.fixed) })
       : s.sizing.mode === "risk_percent"
-        ? `Send the % of equity to risk per trade, e.g. 1.5 (at most ${SETTINGS_LIMITS.sizingValue.risk_percent}).`
-        : `Send the multiple of the signal's volume, e.g. 1.5 (at most ${SETTINGS_LIMITS.sizingValue.multiplier}).`,
-  cap: () => `Send the most lots any one trade may have, e.g. 2 (at most ${SETTINGS_LIMITS.maxLots}).`,
-  map: () => "Send the signal's symbol and your broker's, separated by a space, e.g. \"XAUUSD GOLD.m\".",
-  suffix: () =>
-    `Send the suffix your broker adds to symbols, e.g. .m (up to ${SETTINGS_LIMITS.symbolSuffixLength} characters).`,
+        ? t("ds-ask-risk", { max: String(SETTINGS_LIMITS.sizingValue.risk_percent) })
+        : t("ds-ask-multiplier", { max: String(SETTINGS_LIMITS.sizingValue.multiplier) }),
+  cap: (_s, t) => t("ds-ask-cap", { max: String(SETTINGS_LIMITS.maxLots) }),
+  map: (_s, t) => t("ds-ask-map"),
+  suffix: (_s, t) => t("ds-ask-suffix", { max: String(SETTINGS_LIMITS.symbolSuffixLength) }),
 };
 
 /** A number as people type it: "0,5" and "1.5%" work too. */
@@ -176,9 +178,13 @@ export function deviceSettingsFeature(services: Pick<BotServices, "devices" | "d
 
   async function show(ctx: BotContext, id: string, screen: "main" | "symbols", edit: boolean) {
     const { device, settings } = await load(ctx, id);
-    if (device.revokedAt) return ctx.reply("That device was removed; its settings can no longer change.");
-    const text = screen === "main" ? settingsText(device.name, settings) : symbolsText(device.name, settings);
-    const reply_markup = screen === "main" ? settingsKeyboard(id, settings) : symbolsKeyboard(id, settings);
+    if (device.revokedAt) return ctx.reply(ctx.t("ds-device-removed"));
+    const text =
+      screen === "main"
+        ? settingsText(device.name, settings, ctx.t)
+        : symbolsText(device.name, settings, ctx.t);
+    const reply_markup =
+      screen === "main" ? settingsKeyboard(id, settings, ctx.t) : symbolsKeyboard(id, settings, ctx.t);
     if (edit) return ctx.editMessageText(text, { parse_mode: "HTML", reply_markup });
     return ctx.reply(text, { parse_mode: "HTML", reply_markup });
   }
@@ -203,7 +209,7 @@ export function deviceSettingsFeature(services: Pick<BotServices, "devices" | "d
     const expires = new Date(services.clock.now().getTime() + ANSWER_WAIT_MS);
     await askFor(services.db, ctx.account.user.telegramId, "device_setting", expires, { deviceId: id, what });
     await ctx.answerCallbackQuery();
-    return ctx.reply(QUESTIONS[what](settings));
+    return ctx.reply(QUESTIONS[what](settings, ctx.t));
   }
 
   /** A typed answer: applied and the screen shown again, or refused with the reason and asked again. */
@@ -215,25 +221,27 @@ export function deviceSettingsFeature(services: Pick<BotServices, "devices" | "d
     if (what === "value") {
       const value = numberFrom(text);
       next = Number.isNaN(value)
-        ? "That is not a number."
+        ? ctx.t("ds-not-a-number")
         : { ...current, sizing: { ...current.sizing, value } };
     } else if (what === "cap") {
       const value = numberFrom(text);
-      next = Number.isNaN(value) ? "That is not a number." : { ...current, maxLots: value };
+      next = Number.isNaN(value) ? ctx.t("ds-not-a-number") : { ...current, maxLots: value };
     } else if (what === "suffix") {
       next = { ...current, symbolSuffix: text.trim() };
     } else {
       const [from, to, ...rest] = text.trim().split(/\s+/);
       next =
         !from || !to || rest.length > 0
-          ? 'Send two symbols separated by a space, e.g. "XAUUSD GOLD.m".'
+          ? ctx.t("ds-two-symbols")
           : { ...current, symbolMap: { ...current.symbolMap, [from.toUpperCase()]: to } };
     }
     const result = typeof next === "string" ? next : await save(ctx, id, next);
     if (typeof result === "string") {
       const expires = new Date(services.clock.now().getTime() + ANSWER_WAIT_MS);
       await askFor(services.db, ctx.account.user.telegramId, "device_setting", expires, data);
-      return ctx.reply(`${result}\n\n${QUESTIONS[what](await services.devices.settings(userId(ctx), id))}`);
+      return ctx.reply(
+        `${result}\n\n${QUESTIONS[what](await services.devices.settings(userId(ctx), id), ctx.t)}`,
+      );
     }
     return show(ctx, id, what === "map" || what === "suffix" ? "symbols" : "main", false);
   }
@@ -262,7 +270,7 @@ export function deviceSettingsFeature(services: Pick<BotServices, "devices" | "d
           ctx.match[1]!,
           "main",
           (s) => (s.sizing.mode === mode ? s : { ...s, sizing: { mode, value: MODE_START[mode] } }),
-          `Size: ${MODE_LABEL[mode]}`,
+          ctx.t("ds-toast-mode", { mode: MODE_LABEL[mode](ctx.t) }),
         );
       });
       bot.callbackQuery(on("v:(\\d+(?:\\.\\d+)?)"), (ctx) => {
@@ -272,12 +280,12 @@ export function deviceSettingsFeature(services: Pick<BotServices, "devices" | "d
           ctx.match[1]!,
           "main",
           (s) => ({ ...s, sizing: { ...s.sizing, value } }),
-          "Size saved",
+          ctx.t("ds-toast-size"),
         );
       });
       bot.callbackQuery(on("c:(none|\\d+(?:\\.\\d+)?)"), (ctx) => {
         const cap = ctx.match[2] === "none" ? null : Number(ctx.match[2]);
-        return change(ctx, ctx.match[1]!, "main", (s) => ({ ...s, maxLots: cap }), "Lot cap saved");
+        return change(ctx, ctx.match[1]!, "main", (s) => ({ ...s, maxLots: cap }), ctx.t("ds-toast-cap"));
       });
       bot.callbackQuery(on("s:(\\d+)"), (ctx) => {
         const points = Number(ctx.match[2]);
@@ -286,7 +294,7 @@ export function deviceSettingsFeature(services: Pick<BotServices, "devices" | "d
           ctx.match[1]!,
           "main",
           (s) => ({ ...s, maxSlippagePoints: points }),
-          "Slippage saved",
+          ctx.t("ds-toast-slippage"),
         );
       });
       bot.callbackQuery(on("d:(none|\\d+(?:\\.\\d+)?)"), (ctx) => {
@@ -296,7 +304,7 @@ export function deviceSettingsFeature(services: Pick<BotServices, "devices" | "d
           ctx.match[1]!,
           "main",
           (s) => ({ ...s, maxEntryDeviationPct: pct }),
-          "Deviation saved",
+          ctx.t("ds-toast-deviation"),
         );
       });
       bot.callbackQuery(on("p:([01])"), (ctx) => {
@@ -306,12 +314,18 @@ export function deviceSettingsFeature(services: Pick<BotServices, "devices" | "d
           ctx.match[1]!,
           "main",
           (s) => ({ ...s, paused }),
-          paused ? "Paused: new signals will be refused" : "Trading resumed",
+          paused ? ctx.t("ds-toast-paused") : ctx.t("ds-toast-resumed"),
         );
       });
       bot.callbackQuery(on("x:(\\S{0,12})"), (ctx) => {
         const suffix = ctx.match[2]!;
-        return change(ctx, ctx.match[1]!, "symbols", (s) => ({ ...s, symbolSuffix: suffix }), "Suffix saved");
+        return change(
+          ctx,
+          ctx.match[1]!,
+          "symbols",
+          (s) => ({ ...s, symbolSuffix: suffix }),
+          ctx.t("ds-toast-suffix"),
+        );
       });
       bot.callbackQuery(on("um:([A-Z0-9._]{2,20})"), (ctx) => {
         const from = ctx.match[2]!;
@@ -323,7 +337,7 @@ export function deviceSettingsFeature(services: Pick<BotServices, "devices" | "d
             ...s,
             symbolMap: Object.fromEntries(Object.entries(s.symbolMap).filter(([k]) => k !== from)),
           }),
-          `${from} unmapped`,
+          ctx.t("ds-toast-unmapped", { symbol: from }),
         );
       });
       bot.callbackQuery(on("ask:(value|cap|map|suffix)"), (ctx) =>
@@ -334,22 +348,21 @@ export function deviceSettingsFeature(services: Pick<BotServices, "devices" | "d
         await ctx.answerCallbackQuery();
         const { device } = await load(ctx, ctx.match[1]!);
         return ctx.editMessageText(
-          [
-            `Reset <b>${escapeHtml(device.name)}</b> to the defaults?`,
-            "",
-            `Size ${DEFAULT_SETTINGS.sizing.value} lots, no lot cap, no symbol map or suffix, slippage ` +
-              `${DEFAULT_SETTINGS.maxSlippagePoints} points, any entry, trading active.`,
-          ].join("\n"),
+          ctx.t("ds-reset-confirm", {
+            name: escapeHtml(device.name),
+            lots: String(DEFAULT_SETTINGS.sizing.value),
+            points: String(DEFAULT_SETTINGS.maxSlippagePoints),
+          }),
           {
             parse_mode: "HTML",
             reply_markup: new InlineKeyboard()
-              .text("↩️ Yes, reset", `ds:${ctx.match[1]}:reset!`)
-              .text("Keep my settings", `ds:${ctx.match[1]}:show`),
+              .text(ctx.t("ds-reset-yes"), `ds:${ctx.match[1]}:reset!`)
+              .text(ctx.t("ds-reset-keep"), `ds:${ctx.match[1]}:show`),
           },
         );
       });
       bot.callbackQuery(on("reset!"), (ctx) =>
-        change(ctx, ctx.match[1]!, "main", () => DEFAULT_SETTINGS, "Back to the defaults"),
+        change(ctx, ctx.match[1]!, "main", () => DEFAULT_SETTINGS, ctx.t("ds-toast-defaults")),
       );
     },
     answers: { device_setting: (ctx, text, data) => answer(ctx, text, data) },

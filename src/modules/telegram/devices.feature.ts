@@ -5,6 +5,7 @@ import type { BotContext, BotFeature, BotServices } from "./telegram.context";
 import { askFor } from "./telegram.conversations";
 import { isRefusal } from "./telegram.errors";
 import { escapeHtml, formatTime } from "./telegram.format";
+import type { Translate } from "./telegram.i18n";
 import { ID } from "./telegram.models";
 
 /** "MT5 51234567 on ICMarketsSC-Demo (USD, 1:500) · SignalDesk.mq5 1.0.0": what the EA said in its hello. */
@@ -25,23 +26,28 @@ const NAME_WAIT_MS = 10 * 60_000;
 const MAX_NAME = 64;
 
 /** The one message that ever shows a device's secret: how to put it into the Expert Advisor. */
-export function credentialsText(publicUrl: string, id: string, secret: string, name?: string): string {
+export function credentialsText(
+  t: Translate,
+  publicUrl: string,
+  id: string,
+  secret: string,
+  name?: string,
+): string {
+  const url = escapeHtml(publicUrl);
   return [
-    name
-      ? `Device <b>${escapeHtml(name)}</b> is ready.`
-      : "The device has a new secret; the old one no longer works.",
+    name ? t("device-ready", { name: escapeHtml(name) }) : t("device-rotated"),
     "",
-    `Device ID: <code>${id}</code>`,
-    `Secret: <code>${secret}</code>`,
+    t("device-id", { id }),
+    t("device-secret", { secret }),
     "",
-    "<b>This secret is shown only now.</b> Keep it safe; if it leaks, rotate it in /devices.",
+    t("device-secret-once"),
     "",
-    "<b>Set up your Expert Advisor</b>",
-    `0. Get the SignalDesk EA (<code>SignalDesk.mq5</code> and its <code>SignalDesk</code> folder) from your provider; its install guide is <code>${EA_GUIDE}</code>.`,
-    `1. In MetaTrader 5: Tools → Options → Expert Advisors → allow WebRequest for <code>${escapeHtml(publicUrl)}</code>.`,
-    "2. Copy both into MQL5/Experts, compile SignalDesk.mq5 in MetaEditor and attach it to any chart.",
-    `3. In its inputs, set Server URL to <code>${escapeHtml(publicUrl)}</code>, Device ID and Secret as above.`,
-    "4. Enable Algo Trading. The device shows as online in /devices within a minute; set lot size, symbols and pause with ⚙️ there.",
+    t("device-setup-title"),
+    t("device-setup-0", { guide: EA_GUIDE }),
+    t("device-setup-1", { url }),
+    t("device-setup-2"),
+    t("device-setup-3", { url }),
+    t("device-setup-4"),
   ].join("\n");
 }
 
@@ -52,31 +58,34 @@ export function devicesFeature(
   async function list(ctx: BotContext) {
     const devices = (await services.devices.list(ctx.account.user.id)).filter((d) => !d.revokedAt);
     const keyboard = new InlineKeyboard();
-    const lines = devices.length === 0 ? ["You have no devices yet."] : ["<b>Your devices</b>"];
+    const t = ctx.t;
+    const lines = devices.length === 0 ? [t("devices-none")] : [t("devices-title")];
     for (const d of devices) {
-      const seen = d.lastSeenAt ? `last seen ${formatTime(d.lastSeenAt)}` : "never connected";
+      const seen = d.lastSeenAt
+        ? t("devices-last-seen", { at: formatTime(d.lastSeenAt) })
+        : t("devices-never");
       const settings = await services.devices.settings(ctx.account.user.id, d.id);
       lines.push(
-        `${d.online ? "🟢" : "⚪"} <b>${escapeHtml(d.name)}</b> — ${d.online ? "online" : seen}` +
-          (settings.paused ? " · ⏸ paused" : ""),
+        `${d.online ? "🟢" : "⚪"} <b>${escapeHtml(d.name)}</b> — ${d.online ? t("devices-online") : seen}` +
+          (settings.paused ? t("devices-paused") : ""),
       );
       lines.push(`    ${escapeHtml(describeSettings(settings))}`);
       if (d.account) lines.push(`    ${escapeHtml(accountLine(d.account, d.client))}`);
       keyboard
         .text(`⚙️ ${d.name}`, `ds:${d.id}`)
         .row()
-        .text(`🔑 Rotate ${d.name}`, `dev:rot:${d.id}`)
-        .text(`🗑 Remove ${d.name}`, `dev:del:${d.id}`)
+        .text(t("devices-rotate", { name: d.name }), `dev:rot:${d.id}`)
+        .text(t("devices-remove", { name: d.name }), `dev:del:${d.id}`)
         .row();
     }
-    keyboard.text("➕ Add a device", "dev:add");
+    keyboard.text(t("devices-add"), "dev:add");
     return ctx.reply(lines.join("\n"), { parse_mode: "HTML", reply_markup: keyboard });
   }
 
   async function askName(ctx: BotContext) {
     const expires = new Date(services.clock.now().getTime() + NAME_WAIT_MS);
     await askFor(services.db, ctx.account.user.telegramId, "device_name", expires);
-    return ctx.reply(`Send me a name for the new device (up to ${MAX_NAME} characters), e.g. "London VPS".`);
+    return ctx.reply(ctx.t("devices-ask-name", { max: MAX_NAME }));
   }
 
   async function register(ctx: BotContext, name: string) {
@@ -86,7 +95,7 @@ export function devicesFeature(
     }
     try {
       const { device, secret } = await services.devices.register(ctx.account.user.id, name);
-      await ctx.reply(credentialsText(services.config.publicUrl, device.id, secret, device.name), {
+      await ctx.reply(credentialsText(ctx.t, services.config.publicUrl, device.id, secret, device.name), {
         parse_mode: "HTML",
         protect_content: true,
       });
@@ -98,9 +107,7 @@ export function devicesFeature(
   }
 
   return {
-    commands: [
-      { names: ["devices"], summary: "your MetaTrader devices: add, rotate, remove", role: "all", run: list },
-    ],
+    commands: [{ names: ["devices"], summary: "cmd-devices", role: "all", run: list }],
     install(bot) {
       bot.callbackQuery("dev:add", async (ctx) => {
         await ctx.answerCallbackQuery();
@@ -108,16 +115,16 @@ export function devicesFeature(
       });
       bot.callbackQuery(new RegExp(`^dev:rot:(${ID})$`), async (ctx) => {
         const { id, secret } = await services.devices.rotateSecret(ctx.account.user.id, ctx.match[1]!);
-        await ctx.answerCallbackQuery({ text: "Secret rotated" });
-        return ctx.reply(credentialsText(services.config.publicUrl, id, secret), {
+        await ctx.answerCallbackQuery({ text: ctx.t("devices-rotated-toast") });
+        return ctx.reply(credentialsText(ctx.t, services.config.publicUrl, id, secret), {
           parse_mode: "HTML",
           protect_content: true,
         });
       });
       bot.callbackQuery(new RegExp(`^dev:del:(${ID})$`), async (ctx) => {
         await services.devices.revoke(ctx.account.user.id, ctx.match[1]!);
-        await ctx.answerCallbackQuery({ text: "Device removed" });
-        return ctx.reply("The device was removed; its secret no longer works.");
+        await ctx.answerCallbackQuery({ text: ctx.t("devices-removed-toast") });
+        return ctx.reply(ctx.t("devices-removed"));
       });
     },
     answers: { device_name: (ctx, name) => register(ctx, name) },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { orders } from "../orders/orders.table";
 import { parseCouponCommand } from "./offers.feature";
-import { admin, person, updates, useTelegramApp } from "./telegram.test-kit";
+import { admin, en, person, updates, useTelegramApp } from "./telegram.test-kit";
 
 describe("offers in the bot: trials and coupons", () => {
   const t = useTelegramApp();
@@ -68,7 +68,7 @@ describe("offers in the bot: trials and coupons", () => {
 
     it("parses the admin command strictly", () => {
       const tierOf = (level: string) => (level === "vip" ? "tier_vip" : undefined);
-      expect(parseCouponCommand("spring 15% max=3 expires=2026-12-31 tier=vip first", tierOf)).toEqual({
+      expect(parseCouponCommand("spring 15% max=3 expires=2026-12-31 tier=vip first", tierOf, en)).toEqual({
         code: "SPRING",
         percentOff: 15,
         maxRedemptions: 3,
@@ -76,14 +76,14 @@ describe("offers in the bot: trials and coupons", () => {
         tierIds: ["tier_vip"],
         firstOrderOnly: true,
       });
-      expect(parseCouponCommand("FIVER 5.00GBP", tierOf)).toEqual({
+      expect(parseCouponCommand("FIVER 5.00GBP", tierOf, en)).toEqual({
         code: "FIVER",
         amountOffMinor: 500,
         currency: "GBP",
       });
-      expect(parseCouponCommand("X 10%", tierOf)).toMatch(/3 to 32/);
-      expect(parseCouponCommand("CODE 0%", tierOf)).toMatch(/1% to 100%/);
-      expect(parseCouponCommand("CODE 10% tier=gold", tierOf)).toMatch(/tier=gold/);
+      expect(parseCouponCommand("X 10%", tierOf, en)).toMatch(/3 to 32/);
+      expect(parseCouponCommand("CODE 0%", tierOf, en)).toMatch(/1% to 100%/);
+      expect(parseCouponCommand("CODE 10% tier=gold", tierOf, en)).toMatch(/tier=gold/);
     });
   });
 

@@ -6,17 +6,16 @@ import type { BotContext, BotFeature, BotServices } from "./telegram.context";
 import { askFor } from "./telegram.conversations";
 import { isRefusal } from "./telegram.errors";
 import { escapeHtml, formatMoney, formatTime } from "./telegram.format";
+import type { Translate } from "./telegram.i18n";
 import { ID } from "./telegram.models";
 
 const CODE_WAIT_MS = 10 * 60_000;
-const COUPON_USAGE =
-  "Usage: /coupon CODE 20% [max=100] [expires=2026-12-31] [tier=premium|vip|enterprise] [first]\n" +
-  "or: /coupon CODE 5.00GBP … for a fixed amount off.";
 
 /** `/coupon CODE 20% max=5 expires=2026-12-31 tier=vip first` → the admin API's body; a string says what is wrong. */
 export function parseCouponCommand(
   args: string,
   tierIdOf: (level: string) => string | undefined,
+  t: Translate,
 ):
   | {
       code: string;
@@ -31,7 +30,7 @@ export function parseCouponCommand(
   | string {
   const [rawCode, amount, ...rest] = args.trim().split(/\s+/);
   const code = (rawCode ?? "").toUpperCase();
-  if (!COUPON_CODE.test(code)) return "The code must be 3 to 32 of A-Z, 0-9, _ and -.";
+  if (!COUPON_CODE.test(code)) return t("coupon-bad-code");
   const out: ReturnType<typeof parseCouponCommand> & object = { code };
   const percent = /^(\d{1,3})%$/.exec(amount ?? "");
   const fixed = /^(\d+)(?:\.(\d{2}))?([A-Za-z]{3})$/.exec(amount ?? "");
@@ -39,7 +38,7 @@ export function parseCouponCommand(
   else if (fixed) {
     out.amountOffMinor = Number(fixed[1]) * 100 + Number(fixed[2] ?? 0);
     out.currency = fixed[3]!.toUpperCase();
-  } else return "Give the discount as 1% to 100%, or an amount such as 5.00GBP.";
+  } else return t("coupon-bad-discount");
   for (const option of rest) {
     const [key, value] = option.split("=", 2);
     if (key === "first" && value === undefined) out.firstOrderOnly = true;
@@ -49,7 +48,7 @@ export function parseCouponCommand(
       out.expiresAt = new Date(`${value}T23:59:59Z`);
     } else if (key === "tier" && value && tierIdOf(value))
       out.tierIds = [...(out.tierIds ?? []), tierIdOf(value)!];
-    else return `I do not understand "${option}".`;
+    else return t("coupon-bad-option", { option });
   }
   return out;
 }
@@ -67,8 +66,10 @@ export function offersFeature(
     const tier = await services.catalog.findTier(tierId);
     await ctx.answerCallbackQuery();
     return ctx.reply(
-      `🎁 Your free trial of <b>${escapeHtml(tier?.name ?? "the plan")}</b> is active until ${formatTime(period.expiresAt)}. ` +
-        "Add your MetaTrader terminal with /devices.",
+      ctx.t("trial-started", {
+        tier: escapeHtml(tier?.name ?? ctx.t("shop-plan")),
+        at: formatTime(period.expiresAt),
+      }),
       { parse_mode: "HTML" },
     );
   }
@@ -78,7 +79,7 @@ export function offersFeature(
     const expires = new Date(services.clock.now().getTime() + CODE_WAIT_MS);
     await askFor(services.db, ctx.account.user.telegramId, "coupon_code", expires, { orderId });
     await ctx.answerCallbackQuery();
-    return ctx.reply("Send me your coupon code.");
+    return ctx.reply(ctx.t("coupon-ask"));
   }
 
   async function applyCode(ctx: BotContext, text: string, data: Record<string, unknown>) {
@@ -98,9 +99,9 @@ export function offersFeature(
       if (!isRefusal(err)) throw err;
     });
     const tier = await services.catalog.findTier(order.tierId);
-    return ctx.reply(orderSummary(order, tier?.name ?? "Plan"), {
+    return ctx.reply(orderSummary(order, tier?.name ?? ctx.t("shop-plan"), ctx.t), {
       parse_mode: "HTML",
-      reply_markup: payKeyboard(order),
+      reply_markup: payKeyboard(order, ctx.t),
     });
   }
 
@@ -111,21 +112,23 @@ export function offersFeature(
     const parsed = parseCouponCommand(
       String(ctx.match ?? ""),
       (level) => tiers.find((t) => t.level === level)?.id,
+      ctx.t,
     );
-    if (typeof parsed === "string") return ctx.reply(`${parsed}\n\n${COUPON_USAGE}`);
+    if (typeof parsed === "string") return ctx.reply(`${parsed}\n\n${ctx.t("coupon-usage")}`);
     const row = await services.coupons.create(ctx.account.user, parsed);
-    return ctx.reply(`Coupon <code>${row.code}</code> created.`, { parse_mode: "HTML" });
+    return ctx.reply(ctx.t("coupon-created", { code: row.code }), { parse_mode: "HTML" });
   }
 
   async function listCoupons(ctx: BotContext) {
     const rows = await services.coupons.list();
-    if (rows.length === 0) return ctx.reply(`No coupons yet.\n\n${COUPON_USAGE}`);
+    if (rows.length === 0) return ctx.reply(`${ctx.t("coupons-none")}\n\n${ctx.t("coupon-usage")}`);
     const lines = rows.map((c) => {
       const off =
         c.percentOff !== null ? `${c.percentOff}%` : formatMoney(c.amountOffMinor ?? 0, c.currency ?? "GBP");
-      const used = `${c.redemptions}${c.maxRedemptions !== null ? `/${c.maxRedemptions}` : ""} used`;
-      const until = c.expiresAt ? `, until ${formatTime(c.expiresAt)}` : "";
-      return `• <code>${c.code}</code> — ${off} off, ${used}${until}${c.firstOrderOnly ? ", first order only" : ""}`;
+      const used = `${c.redemptions}${c.maxRedemptions !== null ? `/${c.maxRedemptions}` : ""}`;
+      const until = c.expiresAt ? ctx.t("coupons-until", { at: formatTime(c.expiresAt) }) : "";
+      const first = c.firstOrderOnly ? ctx.t("coupons-first-only") : "";
+      return `${ctx.t("coupons-line", { code: c.code, off, used })}${until}${first}`;
     });
     const keyboard = new InlineKeyboard();
     for (const c of rows) keyboard.text(`🗑 ${c.code}`, `coupon:del:${c.code}`).row();
@@ -136,19 +139,19 @@ export function offersFeature(
     commands: [
       {
         names: ["coupon"],
-        summary: "CODE 20% [max=…] [expires=…] — create a coupon",
+        summary: "cmd-coupon",
         role: "admin",
         run: createCoupon,
       },
-      { names: ["coupons"], summary: "coupons and their redemptions", role: "admin", run: listCoupons },
+      { names: ["coupons"], summary: "cmd-coupons", role: "admin", run: listCoupons },
     ],
     install(bot) {
       bot.callbackQuery(new RegExp(`^trial:(${ID})$`), (ctx) => startTrial(ctx, ctx.match[1]!));
       bot.callbackQuery(new RegExp(`^order:coupon:(${ID})$`), (ctx) => askCode(ctx, ctx.match[1]!));
       bot.callbackQuery(/^coupon:del:([A-Z0-9_-]{3,32})$/, async (ctx) => {
-        if (ctx.account.role !== "admin") return ctx.answerCallbackQuery({ text: "Admins only." });
+        if (ctx.account.role !== "admin") return ctx.answerCallbackQuery({ text: ctx.t("admins-only") });
         await services.coupons.remove(ctx.account.user, ctx.match[1]!);
-        await ctx.answerCallbackQuery({ text: `Coupon ${ctx.match[1]} deleted` });
+        await ctx.answerCallbackQuery({ text: ctx.t("coupon-deleted", { code: ctx.match[1]! }) });
         return ctx.editMessageReplyMarkup();
       });
     },

@@ -11,10 +11,10 @@ export function payFeature(services: Pick<BotServices, "payments">): BotFeature 
         const checkout = await services.payments.checkout(ctx.account.user.id, ctx.match[1]!);
         await ctx.answerCallbackQuery();
         if (checkout.sessionId.startsWith("free_")) {
-          return ctx.reply("Your coupon covers the whole price: your plan is active. See /status.");
+          return ctx.reply(ctx.t("pay-free"));
         }
-        return ctx.reply("Pay securely with your card on Stripe's checkout page:", {
-          reply_markup: new InlineKeyboard().url("💳 Open checkout", checkout.url),
+        return ctx.reply(ctx.t("pay-card"), {
+          reply_markup: new InlineKeyboard().url(ctx.t("pay-open-checkout"), checkout.url),
         });
       });
     },

@@ -5,7 +5,6 @@ import { escapeHtml, formatMoney, formatTime } from "./telegram.format";
 import { ID } from "./telegram.models";
 
 const ANSWER_WAIT_MS = 10 * 60_000;
-const ADMIN_ONLY = "Only admins can settle payouts.";
 
 /**
  * Admin /payouts: requested payouts with Complete / Reject buttons. Completing asks for the
@@ -19,31 +18,36 @@ export function payoutsFeature(services: Pick<BotServices, "affiliates" | "db" |
       cursor: null,
       status: "requested",
     });
-    if (page.items.length === 0) return ctx.reply("No payouts are waiting.");
+    if (page.items.length === 0) return ctx.reply(ctx.t("payouts-none"));
     for (const p of page.items) {
       await ctx.reply(
-        `<b>Payout ${p.id}</b>\nAffiliate ${escapeHtml(p.affiliate.code)}: ${formatMoney(p.amountMinor, p.currency)}\n` +
-          `Requested ${formatTime(p.createdAt)}`,
+        ctx.t("payouts-item", {
+          id: p.id,
+          code: escapeHtml(p.affiliate.code),
+          amount: formatMoney(p.amountMinor, p.currency),
+          at: formatTime(p.createdAt),
+        }),
         {
           parse_mode: "HTML",
           reply_markup: new InlineKeyboard()
-            .text("✅ Complete", `po:ok:${p.id}`)
-            .text("❌ Reject", `po:no:${p.id}`),
+            .text(ctx.t("payouts-complete"), `po:ok:${p.id}`)
+            .text(ctx.t("payouts-reject"), `po:no:${p.id}`),
         },
       );
     }
-    return page.nextCursor ? ctx.reply("More are waiting; settle these first.") : undefined;
+    return page.nextCursor ? ctx.reply(ctx.t("payouts-more")) : undefined;
   }
 
   async function ask(ctx: BotContext, kind: "payout_reference" | "payout_reason", payoutId: string) {
-    if (ctx.account.role !== "admin") return ctx.answerCallbackQuery({ text: ADMIN_ONLY, show_alert: true });
+    if (ctx.account.role !== "admin")
+      return ctx.answerCallbackQuery({ text: ctx.t("payouts-admins-only"), show_alert: true });
     const expires = new Date(services.clock.now().getTime() + ANSWER_WAIT_MS);
     await askFor(services.db, ctx.account.user.telegramId, kind, expires, { payoutId });
     await ctx.answerCallbackQuery();
     return ctx.reply(
       kind === "payout_reference"
-        ? `Send the payment reference for payout ${payoutId} (bank transfer id, PayPal id…).`
-        : `Send the reason for rejecting payout ${payoutId}; the affiliate will see it.`,
+        ? ctx.t("payouts-ask-reference", { id: payoutId })
+        : ctx.t("payouts-ask-reason", { id: payoutId }),
     );
   }
 
@@ -51,19 +55,21 @@ export function payoutsFeature(services: Pick<BotServices, "affiliates" | "db" |
   const settle =
     (verdict: "complete" | "reject") =>
     async (ctx: BotContext, text: string, data: Record<string, unknown>) => {
-      if (ctx.account.role !== "admin") return ctx.reply(ADMIN_ONLY);
+      if (ctx.account.role !== "admin") return ctx.reply(ctx.t("payouts-admins-only"));
       const payoutId = String(data.payoutId);
       const actor = { id: ctx.account.user.id };
       const note = text.slice(0, 200);
       if (verdict === "complete") await services.affiliates.admin.completePayout(actor, payoutId, note);
       else await services.affiliates.admin.rejectPayout(actor, payoutId, note);
-      return ctx.reply(`Payout ${payoutId} ${verdict === "complete" ? "completed" : "rejected"}.`);
+      return ctx.reply(
+        verdict === "complete"
+          ? ctx.t("payouts-completed", { id: payoutId })
+          : ctx.t("payouts-rejected", { id: payoutId }),
+      );
     };
 
   return {
-    commands: [
-      { names: ["payouts"], summary: "requested payouts: complete or reject", role: "admin", run: list },
-    ],
+    commands: [{ names: ["payouts"], summary: "cmd-payouts", role: "admin", run: list }],
     install(bot) {
       bot.callbackQuery(new RegExp(`^po:ok:(${ID})$`), (ctx) => ask(ctx, "payout_reference", ctx.match[1]!));
       bot.callbackQuery(new RegExp(`^po:no:(${ID})$`), (ctx) => ask(ctx, "payout_reason", ctx.match[1]!));

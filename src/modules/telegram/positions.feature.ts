@@ -4,20 +4,19 @@ import type { SignalView } from "../signals/signals.views";
 import { positionHead, updatePhrase } from "./positions.notices";
 import type { BotContext, BotFeature, BotServices } from "./telegram.context";
 import { escapeHtml } from "./telegram.format";
+import type { Translate } from "./telegram.i18n";
 import { ID } from "./telegram.models";
 
 const SYSTEM_ADMIN = { id: "system", role: "admin" as const };
-const MODIFY_USAGE =
-  "Usage: /modify <signal id or instrument> sl=1.0850 tp=1.0990 (sl=be moves the stop to the entry)";
 /** Telegram refuses callback data over 64 bytes. */
 const MAX_CALLBACK = 64;
 
 /** The buttons under an admin's signal message: each asks for confirmation before anything changes. */
-export function positionKeyboard(signalId: string): InlineKeyboard {
+export function positionKeyboard(signalId: string, t: Translate): InlineKeyboard {
   return new InlineKeyboard()
-    .text("🛡 Breakeven", `pos:a:be:${signalId}`)
-    .text("✂️ Close 50%", `pos:a:half:${signalId}`)
-    .text("🏁 Close", `pos:a:close:${signalId}`);
+    .text(t("pos-btn-breakeven"), `pos:a:be:${signalId}`)
+    .text(t("pos-btn-half"), `pos:a:half:${signalId}`)
+    .text(t("pos-btn-close"), `pos:a:close:${signalId}`);
 }
 
 type Operation = "be" | "half" | "close" | "m";
@@ -83,18 +82,23 @@ export function positionsFeature(
     sl: number | null,
     tp: number | null,
   ) {
-    if (signal.positionStatus === "closed") return ctx.reply("That position is already closed.");
+    if (signal.positionStatus === "closed") return ctx.reply(ctx.t("pos-already-closed"));
     const input = await inputFor(op, signal, sl, tp);
-    if (!input)
-      return ctx.reply("This market signal has no fill yet, so there is no entry price to move the stop to.");
+    if (!input) return ctx.reply(ctx.t("pos-no-fill"));
     const data = `pos:y:${op}:${signal.id}${op === "m" ? `:${input.stopLoss ?? "_"}:${input.takeProfit ?? "_"}` : ""}`;
-    if (data.length > MAX_CALLBACK) return ctx.reply("Those prices have too many digits; shorten them.");
-    const phrase = updatePhrase({ stopLoss: null, takeProfit: null, fraction: null, ...input }, signal);
+    if (data.length > MAX_CALLBACK) return ctx.reply(ctx.t("pos-too-many-digits"));
+    const phrase = updatePhrase(
+      { stopLoss: null, takeProfit: null, fraction: null, ...input },
+      signal,
+      ctx.t,
+    );
     return ctx.reply(
-      `${positionHead(signal)} <code>${signal.id}</code>\nApply: ${escapeHtml(phrase)}, on every device holding it?`,
+      ctx.t("pos-confirm", { head: positionHead(signal), id: signal.id, phrase: escapeHtml(phrase) }),
       {
         parse_mode: "HTML",
-        reply_markup: new InlineKeyboard().text("✅ Confirm", data).text("✖️ Keep as is", "pos:n"),
+        reply_markup: new InlineKeyboard()
+          .text(ctx.t("pos-btn-confirm"), data)
+          .text(ctx.t("pos-btn-keep"), "pos:n"),
       },
     );
   }
@@ -109,7 +113,7 @@ export function positionsFeature(
     const signal = await services.signals.get(SYSTEM_ADMIN, signalId);
     const input = await inputFor(op, signal, sl, tp);
     await ctx.answerCallbackQuery();
-    if (!input) return ctx.editMessageText("There is no entry price to move the stop to yet.");
+    if (!input) return ctx.editMessageText(ctx.t("pos-no-entry-yet"));
     const body: UpdateInput = {
       stopLoss: null,
       takeProfit: null,
@@ -120,8 +124,11 @@ export function positionsFeature(
     };
     const { update } = await services.positions.update(admin(ctx), signalId, body);
     return ctx.editMessageText(
-      `Done: update #${update.seq} of ${positionHead(signal)}, ${escapeHtml(updatePhrase(update, signal))}. ` +
-        "It goes to every device holding the position.",
+      ctx.t("pos-done", {
+        seq: update.seq,
+        head: positionHead(signal),
+        phrase: escapeHtml(updatePhrase(update, signal, ctx.t)),
+      }),
       { parse_mode: "HTML" },
     );
   }
@@ -132,16 +139,16 @@ export function positionsFeature(
       const signal = await resolve(arg);
       return signal
         ? confirm(ctx, "close", signal, null, null)
-        : ctx.reply(`No open position matches “${escapeHtml(arg)}”.`);
+        : ctx.reply(ctx.t("pos-no-match", { query: escapeHtml(arg) }));
     }
     const open = await services.positions.openPositions({ limit: 8 });
-    if (open.length === 0) return ctx.reply("No open positions.");
+    if (open.length === 0) return ctx.reply(ctx.t("pos-none-open"));
     const keyboard = new InlineKeyboard();
     for (const s of open)
       keyboard
         .text(`🏁 ${s.instrument} ${s.side.toUpperCase()} ${s.id.slice(-4)}`, `pos:a:close:${s.id}`)
         .row();
-    return ctx.reply("Which position do you want to close?", { reply_markup: keyboard });
+    return ctx.reply(ctx.t("pos-which"), { reply_markup: keyboard });
   }
 
   async function modify(ctx: BotContext) {
@@ -150,9 +157,9 @@ export function positionsFeature(
       .split(/\s+/)
       .filter(Boolean);
     const prices = parseModify(rest);
-    if (!target || !prices) return ctx.reply(MODIFY_USAGE);
+    if (!target || !prices) return ctx.reply(ctx.t("modify-usage"));
     const signal = await resolve(target);
-    if (!signal) return ctx.reply(`No open position matches “${escapeHtml(target)}”.`);
+    if (!signal) return ctx.reply(ctx.t("pos-no-match", { query: escapeHtml(target) }));
     if (prices.stopLoss === "be" && prices.takeProfit === null) return confirm(ctx, "be", signal, null, null);
     const stopLoss = prices.stopLoss === "be" ? await breakevenOf(signal) : prices.stopLoss;
     return confirm(ctx, "m", signal, stopLoss, prices.takeProfit);
@@ -160,17 +167,17 @@ export function positionsFeature(
 
   return {
     commands: [
-      { names: ["close"], summary: "[signal or instrument] — close a position", role: "admin", run: close },
+      { names: ["close"], summary: "cmd-close", role: "admin", run: close },
       {
         names: ["modify"],
-        summary: "<signal> sl=… tp=… — move the stop or target",
+        summary: "cmd-modify",
         role: "admin",
         run: modify,
       },
     ],
     install(bot) {
       const onlyAdmins = async (ctx: BotContext, run: () => Promise<unknown>) => {
-        if (ctx.account.role !== "admin") return ctx.answerCallbackQuery({ text: "Only for admins." });
+        if (ctx.account.role !== "admin") return ctx.answerCallbackQuery({ text: ctx.t("admins-only") });
         return run();
       };
       bot.callbackQuery(new RegExp(`^pos:a:(be|half|close):(${ID})$`), (ctx) =>
@@ -187,7 +194,7 @@ export function positionsFeature(
       );
       bot.callbackQuery("pos:n", async (ctx) => {
         await ctx.answerCallbackQuery();
-        return ctx.editMessageText("Nothing changed.");
+        return ctx.editMessageText(ctx.t("pos-nothing-changed"));
       });
     },
   };

@@ -3,36 +3,46 @@ import type { SignalUpdateRow } from "../signals/signals.table";
 import { pipsBetween } from "../track-record/track-record.models";
 import type { BotServices } from "./telegram.context";
 import { escapeHtml } from "./telegram.format";
+import type { Locale, Translate } from "./telegram.i18n";
 import type { OutgoingMessage } from "./telegram.outbox";
-import { chatIdsOf } from "./telegram.recipients";
+import { recipientsOf } from "./telegram.recipients";
 
 type Signal = Pick<DomainEvents["signals.updated"]["signal"], "instrument" | "side" | "entryPrice">;
 
-const devicesText = (n: number) => `${n} device${n === 1 ? "" : "s"}`;
 const percentOf = (fraction: number | null) => `${Math.round((fraction ?? 0) * 100)}%`;
 export const positionHead = (s: Pick<Signal, "instrument" | "side">) =>
   `<b>${escapeHtml(s.instrument)}</b> ${s.side.toUpperCase()}`;
-const signedPips = (pips: number) => `${pips > 0 ? "+" : ""}${pips} pips`;
+const signedPips = (pips: number, t: Translate) => t("pips", { pips: `${pips > 0 ? "+" : ""}${pips}` });
 
 /** What an update asks the devices to do, as a phrase: "SL moved to 1.085 (breakeven)". */
 export function updatePhrase(
   u: Pick<SignalUpdateRow, "action" | "stopLoss" | "takeProfit" | "fraction">,
   signal: Pick<Signal, "entryPrice">,
+  t: Translate,
 ): string {
-  if (u.action === "close") return "position closed";
-  if (u.action === "close_partial") return `${percentOf(u.fraction)} of the position closed`;
+  if (u.action === "close") return t("upd-closed");
+  if (u.action === "close_partial") return t("upd-partial", { percent: percentOf(u.fraction) });
   const moves: string[] = [];
   if (u.stopLoss !== null)
-    moves.push(`SL moved to ${u.stopLoss}${u.stopLoss === signal.entryPrice ? " (breakeven)" : ""}`);
-  if (u.takeProfit !== null) moves.push(`TP moved to ${u.takeProfit}`);
+    moves.push(
+      u.stopLoss === signal.entryPrice
+        ? t("upd-sl-breakeven", { price: String(u.stopLoss) })
+        : t("upd-sl", { price: String(u.stopLoss) }),
+    );
+  if (u.takeProfit !== null) moves.push(t("upd-tp", { price: String(u.takeProfit) }));
   return moves.join(", ");
 }
 
 /** "🔧 EURUSD BUY: SL moved to 1.0850 on 2 devices", to one holder. */
-export function updateText(e: Pick<DomainEvents["signals.updated"], "signal" | "update">, devices: number) {
+export function updateText(
+  e: Pick<DomainEvents["signals.updated"], "signal" | "update">,
+  devices: number,
+  t: Translate,
+) {
   const icon = e.update.action === "modify" ? "🔧" : e.update.action === "close" ? "🏁" : "✂️";
-  const note = e.update.note ? `\nNote: ${escapeHtml(e.update.note)}` : "";
-  return `${icon} ${positionHead(e.signal)}: ${updatePhrase(e.update, e.signal)} on ${devicesText(devices)}.${note}`;
+  const note = e.update.note ? `\n${t("signal-note", { note: escapeHtml(e.update.note) })}` : "";
+  const phrase = updatePhrase(e.update, e.signal, t);
+  return `${t("upd-text", { icon, head: positionHead(e.signal), phrase, devices })}${note}`;
 }
 
 export interface ResultFacts {
@@ -47,22 +57,26 @@ export interface ResultFacts {
 }
 
 /** "✅ EURUSD BUY closed on mt5-main at 1.0912, +42 pips", or why a device could not apply it. */
-export function resultText(r: ResultFacts): string {
+export function resultText(r: ResultFacts, t: Translate): string {
   const device = `<b>${escapeHtml(r.deviceName)}</b>`;
   const head = positionHead(r.signal);
+  const phrase = updatePhrase(r.update, r.signal, t);
   if (r.status === "failed") {
     const why = r.errorMessage ? `: ${escapeHtml(r.errorMessage)}` : "";
-    const code = r.errorCode !== null ? ` (code ${r.errorCode})` : "";
-    return `⚠️ ${device} could not apply "${updatePhrase(r.update, r.signal)}" to ${head}${why}${code}.`;
+    const code = r.errorCode !== null ? t("res-code", { code: String(r.errorCode) }) : "";
+    return `${t("res-failed", { device, phrase, head })}${why}${code}.`;
   }
-  if (r.update.action === "modify") return `✅ ${head}: ${updatePhrase(r.update, r.signal)} on ${device}.`;
-  const what = r.update.action === "close" ? "closed" : `${percentOf(r.update.fraction)} closed`;
-  if (r.closePrice === null) return `✅ ${head} ${what} on ${device}.`;
+  if (r.update.action === "modify") return t("res-modified", { head, phrase, device });
+  const what =
+    r.update.action === "close"
+      ? t("res-closed")
+      : t("res-partial", { percent: percentOf(r.update.fraction) });
+  if (r.closePrice === null) return t("res-done", { head, what, device });
   const pips =
     r.fillPrice !== null
-      ? `, ${signedPips(pipsBetween(r.signal.instrument, r.signal.side, r.fillPrice, r.closePrice))}`
+      ? `, ${signedPips(pipsBetween(r.signal.instrument, r.signal.side, r.fillPrice, r.closePrice), t)}`
       : "";
-  return `✅ ${head} ${what} on ${device} at ${r.closePrice}${pips}.`;
+  return t("res-done-at", { head, what, device, price: String(r.closePrice), pips });
 }
 
 /**
@@ -72,6 +86,7 @@ export function resultText(r: ResultFacts): string {
 export function createPositionNotices(deps: {
   services: Pick<BotServices, "db" | "executions">;
   queue(messages: OutgoingMessage[]): Promise<void>;
+  translator(locale: Locale): Translate;
 }) {
   const { services } = deps;
 
@@ -79,22 +94,32 @@ export function createPositionNotices(deps: {
     const holders = await services.executions.holdersOf(e.signal.id);
     const byUser = new Map<string, number>();
     for (const h of holders) byUser.set(h.userId, (byUser.get(h.userId) ?? 0) + 1);
-    const chats = await chatIdsOf(services.db, [...byUser.keys()]);
+    const chats = await recipientsOf(services.db, [...byUser.keys()]);
     const messages = [...byUser].flatMap(([userId, devices]): OutgoingMessage[] => {
-      const chatId = chats.get(userId);
-      return chatId === undefined
+      const to = chats.get(userId);
+      return to === undefined
         ? []
-        : [{ chatId, text: updateText(e, devices), dedupeKey: `update:${e.update.id}:${userId}` }];
+        : [
+            {
+              chatId: to.chatId,
+              text: updateText(e, devices, deps.translator(to.locale)),
+              dedupeKey: `update:${e.update.id}:${userId}`,
+            },
+          ];
     });
     for (let i = 0; i < messages.length; i += 500) await deps.queue(messages.slice(i, i + 500));
   }
 
   async function updateReported(e: DomainEvents["executions.update_reported"]) {
     const facts = await services.executions.resultFacts(e);
-    const chatId = (await chatIdsOf(services.db, [e.userId])).get(e.userId);
-    if (!facts || chatId === undefined) return;
+    const to = (await recipientsOf(services.db, [e.userId])).get(e.userId);
+    if (!facts || to === undefined) return;
     await deps.queue([
-      { chatId, text: resultText(facts), dedupeKey: `update-result:${e.updateId}:${e.deviceId}` },
+      {
+        chatId: to.chatId,
+        text: resultText(facts, deps.translator(to.locale)),
+        dedupeKey: `update-result:${e.updateId}:${e.deviceId}`,
+      },
     ]);
   }
 

@@ -1,29 +1,36 @@
 import type { TrackRecord } from "../track-record/track-record.service";
 import type { BotContext, BotFeature, BotServices } from "./telegram.context";
 import { escapeHtml } from "./telegram.format";
+import type { Translate } from "./telegram.i18n";
 
-const signed = (n: number, unit: string) => `${n > 0 ? "+" : ""}${n}${unit}`;
+const signed = (n: number, unit = "") => `${n > 0 ? "+" : ""}${n}${unit}`;
 
 /** The record as a chat message: the figures, then the latest results. */
-export function recordText(r: TrackRecord): string {
-  if (r.signals === 0)
-    return `<b>Track record, last ${r.days} days</b>\nNo closed signals with reported results yet.`;
+export function recordText(r: TrackRecord, t: Translate): string {
+  const title = t("record-title", { days: r.days });
+  if (r.signals === 0) return `${title}\n${t("record-empty")}`;
+  const pips = (n: number) => t("pips", { pips: signed(n) });
   const lines = [
-    `<b>Track record, last ${r.days} days</b>`,
-    `Signals: ${r.signals} (${r.wins} won, ${r.losses} lost${r.breakeven ? `, ${r.breakeven} even` : ""})`,
-    `Win rate: ${Math.round(r.winRate * 1000) / 10}%`,
-    `Total: ${signed(r.totalPips, " pips")}`,
-    `Average: ${r.averageR === null ? "—" : signed(r.averageR, "R")} · max drawdown ${r.maxDrawdownR}R`,
+    title,
+    r.breakeven
+      ? t("record-signals-even", { signals: r.signals, wins: r.wins, losses: r.losses, even: r.breakeven })
+      : t("record-signals", { signals: r.signals, wins: r.wins, losses: r.losses }),
+    t("record-win-rate", { rate: String(Math.round(r.winRate * 1000) / 10) }),
+    t("record-total", { pips: pips(r.totalPips) }),
+    t("record-average", {
+      average: r.averageR === null ? "—" : signed(r.averageR, "R"),
+      drawdown: String(r.maxDrawdownR),
+    }),
     "",
     ...r.items
       .slice(-5)
       .reverse()
       .map(
         (i) =>
-          `• ${escapeHtml(i.instrument)} ${i.side.toUpperCase()}: ${signed(i.pips, " pips")}${i.r === null ? "" : ` (${signed(i.r, "R")})`}`,
+          `• ${escapeHtml(i.instrument)} ${i.side.toUpperCase()}: ${pips(i.pips)}${i.r === null ? "" : ` (${signed(i.r, "R")})`}`,
       ),
     "",
-    "Figures come only from fills and closes the terminals reported.",
+    t("record-source"),
   ];
   return lines.join("\n");
 }
@@ -33,13 +40,10 @@ export function recordFeature(services: Pick<BotServices, "trackRecord">): BotFe
   async function record(ctx: BotContext) {
     const arg = String(ctx.match ?? "").trim();
     const days = arg === "" ? 30 : Number(arg);
-    if (!Number.isInteger(days) || days < 1 || days > 365)
-      return ctx.reply("Usage: /record [days], 1 to 365 (30 by default).");
-    return ctx.reply(recordText(await services.trackRecord.record(days)), { parse_mode: "HTML" });
+    if (!Number.isInteger(days) || days < 1 || days > 365) return ctx.reply(ctx.t("record-usage"));
+    return ctx.reply(recordText(await services.trackRecord.record(days), ctx.t), { parse_mode: "HTML" });
   }
   return {
-    commands: [
-      { names: ["record"], summary: "[days] — the verified track record", role: "all", run: record },
-    ],
+    commands: [{ names: ["record"], summary: "cmd-record", role: "all", run: record }],
   };
 }

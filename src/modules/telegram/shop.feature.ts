@@ -5,8 +5,6 @@ import type { BotContext, BotFeature, BotServices } from "./telegram.context";
 import { escapeHtml, formatMoney } from "./telegram.format";
 import { ID } from "./telegram.models";
 
-const monthsLabel = (m: number) => (m === 1 ? "1 month" : `${m} months`);
-
 /** What the buyer saves against paying month by month, in percent of the undiscounted price. */
 function savings(quote: Quote, monthly: Quote): number {
   const full = monthly.totalMinor * quote.months;
@@ -37,34 +35,37 @@ export function shopFeature(services: Pick<BotServices, "catalog" | "pricing" | 
         const quote = await quoteFor(ctx, tier.id, 1);
         const price = formatMoney(quote.totalMinor, quote.currency);
         const f = tier.features;
-        lines.push(
-          `• <b>${escapeHtml(tier.name)}</b> — ${price}/month: up to ${f.maxDevices} device(s)` +
-            `${f.autoApprove ? ", auto-approve" : ""}`,
-        );
-        keyboard.text(`${tier.name} — ${price}/mo`, `shop:t:${tier.id}`).row();
+        const vars = { tier: escapeHtml(tier.name), price, devices: f.maxDevices };
+        lines.push(f.autoApprove ? ctx.t("shop-tier-line-auto", vars) : ctx.t("shop-tier-line", vars));
+        keyboard.text(ctx.t("shop-tier-button", { tier: tier.name, price }), `shop:t:${tier.id}`).row();
       }
       lines.push("");
     }
-    if (lines.length === 0) return ctx.reply("Nothing is on sale right now. Please check back later.");
-    lines.push(`Prices for region ${ctx.account.user.region ?? "GB"} (change with /region).`);
+    if (lines.length === 0) return ctx.reply(ctx.t("shop-empty"));
+    lines.push(ctx.t("shop-region", { region: ctx.account.user.region ?? "GB" }));
     return ctx.reply(lines.join("\n"), { parse_mode: "HTML", reply_markup: keyboard });
   }
 
   async function chooseMonths(ctx: BotContext, tierId: string) {
     const tier = await services.catalog.purchasableTier(tierId);
-    if (!tier) return ctx.answerCallbackQuery({ text: "That plan is no longer on sale. See /shop." });
+    if (!tier) return ctx.answerCallbackQuery({ text: ctx.t("shop-tier-gone") });
     const monthly = await quoteFor(ctx, tierId, 1);
     const keyboard = new InlineKeyboard();
     for (const months of QUOTE_MONTHS) {
       const quote = months === 1 ? monthly : await quoteFor(ctx, tierId, months);
       const saved = savings(quote, monthly);
-      const label = `${monthsLabel(months)} — ${formatMoney(quote.totalMinor, quote.currency)}`;
-      keyboard.text(saved > 0 ? `${label} (save ${saved} %)` : label, `shop:m:${tierId}:${months}`).row();
+      const vars = { months, price: formatMoney(quote.totalMinor, quote.currency), saved };
+      keyboard
+        .text(
+          saved > 0 ? ctx.t("shop-months-saving", vars) : ctx.t("shop-months", vars),
+          `shop:m:${tierId}:${months}`,
+        )
+        .row();
     }
     if (tier.trialDays > 0)
-      keyboard.text(`🎁 Try it free for ${tier.trialDays} days`, `trial:${tierId}`).row();
+      keyboard.text(ctx.t("shop-trial-button", { days: tier.trialDays }), `trial:${tierId}`).row();
     await ctx.answerCallbackQuery();
-    return ctx.reply(`<b>${escapeHtml(tier.name)}</b>: for how long?`, {
+    return ctx.reply(ctx.t("shop-how-long", { tier: escapeHtml(tier.name) }), {
       parse_mode: "HTML",
       reply_markup: keyboard,
     });
@@ -77,16 +78,14 @@ export function shopFeature(services: Pick<BotServices, "catalog" | "pricing" | 
     );
     const tier = await services.catalog.findTier(tierId);
     await ctx.answerCallbackQuery();
-    return ctx.reply(orderSummary(order, tier?.name ?? "Plan"), {
+    return ctx.reply(orderSummary(order, tier?.name ?? ctx.t("shop-plan"), ctx.t), {
       parse_mode: "HTML",
-      reply_markup: payKeyboard(order),
+      reply_markup: payKeyboard(order, ctx.t),
     });
   }
 
   return {
-    commands: [
-      { names: ["shop", "plans"], summary: "plans and prices; buy or renew", role: "all", run: shop },
-    ],
+    commands: [{ names: ["shop", "plans"], summary: "cmd-shop", role: "all", run: shop }],
     install(bot) {
       bot.callbackQuery(new RegExp(`^shop:t:(${ID})$`), (ctx) => chooseMonths(ctx, ctx.match[1]!));
       bot.callbackQuery(new RegExp(`^shop:m:(${ID}):(1|3|6|12)$`), (ctx) =>
@@ -94,8 +93,8 @@ export function shopFeature(services: Pick<BotServices, "catalog" | "pricing" | 
       );
       bot.callbackQuery(new RegExp(`^order:cancel:(${ID})$`), async (ctx) => {
         await services.orders.cancel(ctx.account.user.id, ctx.match[1]!);
-        await ctx.answerCallbackQuery({ text: "Order cancelled" });
-        return ctx.editMessageText("This order was cancelled. See /shop to start again.");
+        await ctx.answerCallbackQuery({ text: ctx.t("order-cancelled-toast") });
+        return ctx.editMessageText(ctx.t("order-cancelled"));
       });
     },
   };

@@ -5,6 +5,7 @@ import { ignoreNotModified } from "./telegram.api";
 import type { BotContext, BotFeature, BotServices } from "./telegram.context";
 import { isRefusal, refusalText } from "./telegram.errors";
 import { escapeHtml } from "./telegram.format";
+import type { Translate } from "./telegram.i18n";
 import { ID } from "./telegram.models";
 
 const LIST_SIZE = 5;
@@ -25,13 +26,20 @@ export function outcomeOf(s: SignalView): SignalOutcome | undefined {
   return undefined;
 }
 
-function listLine(s: SignalView): string {
+function listLine(s: SignalView, t: Translate): string {
   const head = `<b>${escapeHtml(s.instrument)}</b> ${s.side.toUpperCase()} ${s.orderType}`;
   if (s.decisions) {
     const d = s.decisions;
-    return `• ${head} — ${s.status}; ${s.recipients} recipients: ${d.approved} approved, ${d.rejected} rejected, ${d.pending} pending`;
+    return t("signals-line-admin", {
+      head,
+      status: s.status,
+      recipients: s.recipients,
+      approved: d.approved,
+      rejected: d.rejected,
+      pending: d.pending,
+    });
   }
-  return `• ${head} — ${s.status === "open" ? (s.decision ?? "pending") : s.status}`;
+  return t("signals-line", { head, state: s.status === "open" ? (s.decision ?? "pending") : s.status });
 }
 
 /** /signals and the Approve / Reject buttons: POST /signals/{id}/decision through the signals service. */
@@ -40,7 +48,7 @@ export function signalsFeature(services: Pick<BotServices, "signals">): BotFeatu
 
   async function renderList(ctx: BotContext) {
     const { items } = await services.signals.list(viewerOf(ctx), { limit: LIST_SIZE });
-    if (items.length === 0) return { text: "No signals yet.", keyboard: new InlineKeyboard() };
+    if (items.length === 0) return { text: ctx.t("signals-none"), keyboard: new InlineKeyboard() };
     const keyboard = new InlineKeyboard();
     for (const s of items.filter(
       (i) => i.status === "open" && i.positionStatus === "open" && i.decision === "pending",
@@ -50,7 +58,7 @@ export function signalsFeature(services: Pick<BotServices, "signals">): BotFeatu
         .text(`❌ ${s.instrument}`, `sig:no:${s.id}:l`)
         .row();
     }
-    return { text: ["<b>Recent signals</b>", ...items.map(listLine)].join("\n"), keyboard };
+    return { text: [ctx.t("signals-title"), ...items.map((s) => listLine(s, ctx.t))].join("\n"), keyboard };
   }
 
   async function list(ctx: BotContext) {
@@ -68,10 +76,10 @@ export function signalsFeature(services: Pick<BotServices, "signals">): BotFeatu
     const outcome = outcomeOf(signal);
     return ignoreNotModified(
       outcome
-        ? ctx.editMessageText(decidedText(signal, outcome), { parse_mode: "HTML" })
-        : ctx.editMessageText(signalText(signal), {
+        ? ctx.editMessageText(decidedText(signal, outcome, ctx.t), { parse_mode: "HTML" })
+        : ctx.editMessageText(signalText(signal, ctx.t), {
             parse_mode: "HTML",
-            reply_markup: decisionKeyboard(signalId),
+            reply_markup: decisionKeyboard(signalId, ctx.t),
           }),
     );
   }
@@ -79,16 +87,18 @@ export function signalsFeature(services: Pick<BotServices, "signals">): BotFeatu
   async function decide(ctx: BotContext, choice: "approve" | "reject", signalId: string, fromList: boolean) {
     try {
       await services.signals.decide(ctx.account.user.id, signalId, choice);
-      await ctx.answerCallbackQuery({ text: choice === "approve" ? "Approved" : "Rejected" });
+      await ctx.answerCallbackQuery({
+        text: choice === "approve" ? ctx.t("signals-approved-toast") : ctx.t("signals-rejected-toast"),
+      });
     } catch (err) {
       if (!isRefusal(err) || !STALE_DECISIONS.has(err.code)) throw err;
-      await ctx.answerCallbackQuery({ text: refusalText(err) });
+      await ctx.answerCallbackQuery({ text: refusalText(err, ctx.t) });
     }
     return refresh(ctx, signalId, fromList);
   }
 
   return {
-    commands: [{ names: ["signals"], summary: "recent signals; approve or reject", role: "all", run: list }],
+    commands: [{ names: ["signals"], summary: "cmd-signals", role: "all", run: list }],
     install(bot) {
       bot.callbackQuery(new RegExp(`^sig:(ok|no):(${ID})(:l)?$`), (ctx) =>
         decide(ctx, ctx.match[1] === "ok" ? "approve" : "reject", ctx.match[2]!, ctx.match[3] === ":l"),

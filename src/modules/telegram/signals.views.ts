@@ -1,6 +1,7 @@
 import { InlineKeyboard } from "grammy";
 import type { SignalView } from "../signals/signals.views";
 import { escapeHtml, formatTime } from "./telegram.format";
+import type { Translate } from "./telegram.i18n";
 
 const num = (n: number | null) => (n === null ? "—" : String(n));
 
@@ -18,37 +19,40 @@ export function signalText(
     | "note"
     | "expiresAt"
   >,
+  t: Translate,
 ): string {
   const arrow = s.side === "buy" ? "🟢" : "🔴";
   const lines = [
     `${arrow} <b>${escapeHtml(s.instrument)}</b> ${s.side.toUpperCase()} ${s.orderType}`,
-    `Entry: ${s.orderType === "market" && s.entryPrice === null ? "market" : num(s.entryPrice)}`,
-    `SL: ${num(s.stopLoss)} · TP: ${num(s.takeProfit)}`,
+    s.orderType === "market" && s.entryPrice === null
+      ? t("signal-entry-market")
+      : t("signal-entry", { price: num(s.entryPrice) }),
+    t("signal-sl-tp", { sl: num(s.stopLoss), tp: num(s.takeProfit) }),
   ];
-  if (s.volume !== null) lines.push(`Volume: ${s.volume} lots`);
-  if (s.note) lines.push(`Note: ${escapeHtml(s.note)}`);
-  lines.push(`Expires: ${formatTime(s.expiresAt)}`);
+  if (s.volume !== null) lines.push(t("signal-volume", { volume: String(s.volume) }));
+  if (s.note) lines.push(t("signal-note", { note: escapeHtml(s.note) }));
+  lines.push(t("signal-expires", { at: formatTime(s.expiresAt) }));
   return lines.join("\n");
 }
 
 const OUTCOMES = {
-  approved: "✅ Approved: sent to your devices.",
-  auto: "✅ Auto-approved: sent to your devices.",
-  rejected: "❌ Rejected.",
-  expired: "⌛ Expired before a decision.",
-  cancelled: "🚫 Cancelled by the operator.",
-  closed: "🏁 The operator closed this position before you decided.",
+  approved: (t: Translate) => t("signal-outcome-approved"),
+  auto: (t: Translate) => t("signal-outcome-auto"),
+  rejected: (t: Translate) => t("signal-outcome-rejected"),
+  expired: (t: Translate) => t("signal-outcome-expired"),
+  cancelled: (t: Translate) => t("signal-outcome-cancelled"),
+  closed: (t: Translate) => t("signal-outcome-closed"),
 } as const;
 
 export type SignalOutcome = keyof typeof OUTCOMES;
 
-export const decidedText = (s: Parameters<typeof signalText>[0], outcome: SignalOutcome) =>
-  `${signalText(s)}\n\n${OUTCOMES[outcome]}`;
+export const decidedText = (s: Parameters<typeof signalText>[0], outcome: SignalOutcome, t: Translate) =>
+  `${signalText(s, t)}\n\n${OUTCOMES[outcome](t)}`;
 
 /** `list` marks buttons pressed in the /signals list, whose message is re-rendered as a list. */
-export function decisionKeyboard(signalId: string, list = false): InlineKeyboard {
+export function decisionKeyboard(signalId: string, t: Translate, list = false): InlineKeyboard {
   const suffix = list ? ":l" : "";
   return new InlineKeyboard()
-    .text("✅ Approve", `sig:ok:${signalId}${suffix}`)
-    .text("❌ Reject", `sig:no:${signalId}${suffix}`);
+    .text(t("signal-approve"), `sig:ok:${signalId}${suffix}`)
+    .text(t("signal-reject"), `sig:no:${signalId}${suffix}`);
 }

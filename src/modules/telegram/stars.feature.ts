@@ -4,6 +4,7 @@ import { OrderErrors } from "../orders/orders.errors";
 import type { OrderRow } from "../orders/orders.table";
 import { toGbpMinor } from "../pricing/pricing.models";
 import type { BotContext, BotFeature, BotServices } from "./telegram.context";
+import type { Translate } from "./telegram.i18n";
 import { ID, starsFor } from "./telegram.models";
 
 const ORDER_ID = new RegExp(`^${ID}$`);
@@ -27,23 +28,29 @@ export function starsFeature(
     const wanted = starsFor(toGbpMinor(order.totalMinor, order.fxRate), starsPerGbp);
     const { starsAmount } = await services.orders.fixStarsAmount(order.id, wanted);
     const tier = await services.catalog.findTier(order.tierId);
-    const title = `${tier?.name ?? LEVEL_NAMES[tier?.level ?? ""] ?? "Plan"} — ${order.months === 1 ? "1 month" : `${order.months} months`}`;
+    const title = ctx.t("stars-invoice-title", {
+      tier: tier?.name ?? LEVEL_NAMES[tier?.level ?? ""] ?? ctx.t("shop-plan"),
+      months: order.months,
+    });
     await ctx.answerCallbackQuery();
-    return ctx.replyWithInvoice(title, `signaldesk order ${order.id}`, order.id, "XTR", [
-      { label: title, amount: starsAmount! },
-    ]);
+    return ctx.replyWithInvoice(
+      title,
+      ctx.t("stars-invoice-description", { id: order.id }),
+      order.id,
+      "XTR",
+      [{ label: title, amount: starsAmount! }],
+    );
   }
 
   /** Why this pre-checkout must be refused, or null when the order can take exactly this payment. */
-  async function refusalFor(query: PreCheckoutQuery): Promise<string | null> {
-    if (!ORDER_ID.test(query.invoice_payload)) return "This invoice is not one of ours.";
+  async function refusalFor(query: PreCheckoutQuery, t: Translate): Promise<string | null> {
+    if (!ORDER_ID.test(query.invoice_payload)) return t("stars-not-ours");
     const order: OrderRow | undefined = await services.orders.findById(query.invoice_payload);
     const payer = await services.users.findByTelegramId(query.from.id);
-    if (!order || !payer || order.userId !== payer.id) return "This invoice is not one of ours.";
-    if (services.orders.effectiveStatus(order) !== "pending")
-      return "This order can no longer be paid. Start again in /shop.";
+    if (!order || !payer || order.userId !== payer.id) return t("stars-not-ours");
+    if (services.orders.effectiveStatus(order) !== "pending") return t("stars-not-payable");
     if (query.currency !== "XTR" || order.starsAmount === null || query.total_amount !== order.starsAmount) {
-      return "The amount does not match the order. Open the order again in /shop.";
+      return t("stars-amount-mismatch");
     }
     return null;
   }
@@ -63,22 +70,20 @@ export function starsFeature(
       { orderId: payment.invoice_payload, result: outcome.result },
       "a Stars payment could not be applied to its order",
     );
-    return ctx.reply(
-      "We received your Stars, but the order could not take them (it may have expired or changed). " +
-        "An operator has been alerted and will sort it out or refund you.",
-    );
+    return ctx.reply(ctx.t("stars-not-applied"));
   }
 
   /** Admin /refund ORDER_ID: Telegram gives the Stars back, then the order is refunded (plan revoked). */
   async function refund(ctx: BotContext) {
     const orderId = String(ctx.match ?? "").trim();
-    if (!ORDER_ID.test(orderId)) return ctx.reply("Usage: /refund ord_… (a paid Stars order)");
+    if (!ORDER_ID.test(orderId)) return ctx.reply(ctx.t("refund-usage"));
     const order = await services.orders.findById(orderId);
     if (!order) throw OrderErrors.notFound();
     if (order.provider !== "stars" || !order.providerReference) {
-      return ctx.reply("Only Telegram Stars payments are refunded here; refund card payments in Stripe.");
+      return ctx.reply(ctx.t("refund-stars-only"));
     }
-    if (order.status !== "paid") return ctx.reply(`Order ${order.id} is ${order.status}; nothing to refund.`);
+    if (order.status !== "paid")
+      return ctx.reply(ctx.t("refund-not-paid", { id: order.id, status: order.status }));
     const buyer = (await services.users.findById(order.userId))!;
     try {
       await ctx.api.refundStarPayment(buyer.telegramId, order.providerReference);
@@ -92,14 +97,14 @@ export function starsFeature(
       reference: order.providerReference,
       actor: { id: ctx.account.user.id },
     });
-    return ctx.reply(`Order ${order.id}: ${outcome.result.replaceAll("_", " ")}.`);
+    return ctx.reply(ctx.t("refund-outcome", { id: order.id, result: outcome.result }));
   }
 
   return {
     commands: [
       {
         names: ["refund"],
-        summary: "ORDER_ID — refund a Telegram Stars payment",
+        summary: "cmd-refund",
         role: "admin",
         run: refund,
       },
@@ -107,7 +112,7 @@ export function starsFeature(
     install(bot) {
       bot.callbackQuery(new RegExp(`^pay:stars:(${ID})$`), (ctx) => issueInvoice(ctx, ctx.match[1]!));
       bot.on("pre_checkout_query", async (ctx) => {
-        const refusal = await refusalFor(ctx.preCheckoutQuery);
+        const refusal = await refusalFor(ctx.preCheckoutQuery, ctx.t);
         if (!refusal) return ctx.answerPreCheckoutQuery(true);
         services.logger.info(
           { payload: ctx.preCheckoutQuery.invoice_payload, refusal },

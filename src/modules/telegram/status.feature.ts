@@ -2,6 +2,7 @@ import { InlineKeyboard } from "grammy";
 import type { Features } from "../users/users.models";
 import type { BotContext, BotFeature, BotServices } from "./telegram.context";
 import { formatTime } from "./telegram.format";
+import type { Translate } from "./telegram.i18n";
 
 const LEVEL_NAMES: Record<string, string> = {
   free: "Free",
@@ -10,11 +11,11 @@ const LEVEL_NAMES: Record<string, string> = {
   enterprise: "Enterprise",
 };
 
-function featureLines(f: Features): string[] {
+function featureLines(f: Features, t: Translate): string[] {
   return [
-    `• Signals: ${f.signals ? "yes" : "no"}`,
-    `• Devices: up to ${f.maxDevices}`,
-    `• Auto-approve: ${f.autoApprove ? "available" : "not included"}`,
+    f.signals ? t("status-signals-yes") : t("status-signals-no"),
+    t("status-devices", { count: f.maxDevices }),
+    f.autoApprove ? t("status-auto-yes") : t("status-auto-no"),
   ];
 }
 
@@ -26,29 +27,32 @@ export function statusFeature(services: Pick<BotServices, "entitlements" | "cloc
     const periods = view.items
       .filter((p) => new Date(p.expiresAt).getTime() > now)
       .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+    const t = ctx.t;
     const lines = [
-      `Your plan: <b>${LEVEL_NAMES[view.tier] ?? view.tier}</b>`,
-      ...featureLines(view.features),
+      t("status-plan", { plan: LEVEL_NAMES[view.tier] ?? view.tier }),
+      ...featureLines(view.features, t),
     ];
     if (periods.length > 0) {
-      lines.push("", "<b>Periods</b>");
+      lines.push("", t("status-periods"));
       for (const p of periods) {
         const when = p.active
-          ? `until ${formatTime(p.expiresAt)}`
+          ? t("status-until", { at: formatTime(p.expiresAt) })
           : `${formatTime(p.startsAt)} → ${formatTime(p.expiresAt)}`;
         lines.push(`• ${LEVEL_NAMES[p.level] ?? p.level}: ${when}`);
       }
     }
     const keyboard = new InlineKeyboard();
     const renew = periods.at(-1);
-    if (renew) keyboard.text(`Renew ${LEVEL_NAMES[renew.level] ?? renew.level}`, `shop:t:${renew.tierId}`);
-    keyboard.text(periods.length > 0 ? "See plans" : "Buy a plan", "menu:shop");
+    if (renew)
+      keyboard.text(
+        t("status-renew", { plan: LEVEL_NAMES[renew.level] ?? renew.level }),
+        `shop:t:${renew.tierId}`,
+      );
+    keyboard.text(periods.length > 0 ? t("status-see-plans") : t("status-buy-plan"), "menu:shop");
     return ctx.reply(lines.join("\n"), { parse_mode: "HTML", reply_markup: keyboard });
   }
 
   return {
-    commands: [
-      { names: ["status"], summary: "your plan, features and expiry dates", role: "all", run: status },
-    ],
+    commands: [{ names: ["status"], summary: "cmd-status", role: "all", run: status }],
   };
 }

@@ -4,8 +4,9 @@ import { effectiveRole } from "../users/users.models";
 import { retryAfterTransformer } from "./telegram.api";
 import type { Account, BotContext, BotFeature, BotServices, CommandSpec } from "./telegram.context";
 import { clearConversation, takeOpenQuestion } from "./telegram.conversations";
-import { isRefusal, refusalText, SOMETHING_WENT_WRONG, STALE_BUTTON } from "./telegram.errors";
-import { referralCodeOf } from "./telegram.models";
+import { isRefusal, refusalText } from "./telegram.errors";
+import { type Catalogues, localeOf } from "./telegram.i18n";
+import { commandOf, referralCodeOf } from "./telegram.models";
 
 export interface BotOptions {
   token: string;
@@ -14,19 +15,23 @@ export interface BotOptions {
   timeoutSeconds: number;
   services: BotServices;
   features: BotFeature[];
+  catalogues: Catalogues;
 }
 
 /** Tells the person what went wrong; refusals end there, real failures go on to be recorded. */
-async function errorBoundary(ctx: BotContext, next: NextFunction): Promise<void> {
+const errorBoundary = (catalogues: Catalogues) => async (ctx: BotContext, next: NextFunction) => {
   try {
     await next();
   } catch (err) {
-    const text = isRefusal(err) ? refusalText(err) : SOMETHING_WENT_WRONG;
+    // Before the account is known the person's language is not either: Telegram's guess it is.
+    const t =
+      typeof ctx.t === "function" ? ctx.t : catalogues.translator(localeOf(null, ctx.from?.language_code));
+    const text = isRefusal(err) ? refusalText(err, t) : t("error-something-went-wrong");
     if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text, show_alert: true }).catch(() => {});
     else if (ctx.chat) await ctx.reply(text).catch(() => {});
     if (!isRefusal(err)) throw err;
   }
-}
+};
 
 /** Resolves the person behind the update, creating them on first contact (with their referral). */
 function accountMiddleware(services: BotServices) {
@@ -48,22 +53,40 @@ function accountMiddleware(services: BotServices) {
   };
 }
 
-const SHORT_HELP = "Try /shop, /status, /devices, /signals or /help.";
-
-function routeCommands(bot: Composer<BotContext>, services: BotServices, commands: CommandSpec[]): void {
+/**
+ * Commands, matched case-insensitively (`/SHOP` is `/shop`) and only when addressed to this bot
+ * (`/help@OtherBot` in a group is someone else's). The text after the command is `ctx.match`.
+ */
+function routeCommands(
+  bot: Composer<BotContext>,
+  services: BotServices,
+  commands: CommandSpec[],
+  botUsername: string,
+): void {
+  const byName = new Map(commands.flatMap((spec) => spec.names.map((name) => [name, spec] as const)));
   const run = async (ctx: BotContext, spec: CommandSpec) => {
     if (spec.role === "admin" && ctx.account.role !== "admin") {
       services.logger.info({ userId: ctx.account.user.id, command: spec.names[0] }, "admin command refused");
-      return ctx.reply("That command is only for admins.");
+      return ctx.reply(ctx.t("error-admins-only"));
     }
     // A new command abandons any question the bot was waiting on.
     await clearConversation(services.db, ctx.account.user.telegramId);
     return spec.run(ctx);
   };
-  for (const spec of commands) bot.command(spec.names, (ctx) => run(ctx, spec));
+  bot.on("message:text", async (ctx, next) => {
+    const text = ctx.message.text;
+    if (!text.startsWith("/")) return next();
+    const name = commandOf(text, botUsername);
+    // Addressed to another bot: not ours to answer, nor to call unknown.
+    if (name === undefined) return /^\/\w+@\w+/.test(text) ? undefined : next();
+    const spec = byName.get(name);
+    if (!spec) return next();
+    ctx.match = text.slice(text.search(/\s|$/)).trim();
+    return run(ctx, spec);
+  });
   bot.callbackQuery(/^menu:([a-z]+)$/, async (ctx) => {
     const spec = commands.find((c) => c.names[0] === ctx.match[1]);
-    if (!spec) return ctx.answerCallbackQuery({ text: STALE_BUTTON });
+    if (!spec) return ctx.answerCallbackQuery({ text: ctx.t("error-stale-button") });
     await ctx.answerCallbackQuery();
     return run(ctx, spec);
   });
@@ -93,15 +116,16 @@ export function createBot(options: BotOptions): Bot<BotContext> {
     client: { apiRoot: options.apiRoot, timeoutSeconds: options.timeoutSeconds },
   });
   bot.api.config.use(retryAfterTransformer());
-  bot.use(errorBoundary);
+  bot.use(errorBoundary(options.catalogues));
   bot.use(accountMiddleware(options.services));
+  bot.use(options.catalogues.i18n.middleware());
   const commands = options.features.flatMap((f) => f.commands);
-  routeCommands(bot, options.services, commands);
+  routeCommands(bot, options.services, commands, options.botInfo.username);
   for (const feature of options.features) feature.install?.(bot);
   routeAnswers(bot, options.services, options.features);
-  bot.on("callback_query", (ctx) => ctx.answerCallbackQuery({ text: STALE_BUTTON }));
-  bot.on("message::bot_command", (ctx) => ctx.reply(`I do not know that command. ${SHORT_HELP}`));
+  bot.on("callback_query", (ctx) => ctx.answerCallbackQuery({ text: ctx.t("error-stale-button") }));
+  bot.chatType("private").on("message::bot_command", (ctx) => ctx.reply(ctx.t("error-unknown-command")));
   // In a group, chatter not meant for the bot must not get an answer.
-  bot.chatType("private").on("message", (ctx) => ctx.reply(`I did not understand that. ${SHORT_HELP}`));
+  bot.chatType("private").on("message", (ctx) => ctx.reply(ctx.t("error-not-understood")));
   return bot;
 }

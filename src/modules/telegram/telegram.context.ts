@@ -1,3 +1,4 @@
+import type { I18nFlavor } from "@grammyjs/i18n";
 import type { Composer, Context } from "grammy";
 import type { Logger } from "pino";
 import type { ResolvedConfig } from "../../config";
@@ -28,7 +29,7 @@ export interface Account {
   role: Role;
 }
 
-export type BotContext = Context & { account: Account };
+export type BotContext = Context & I18nFlavor & { account: Account };
 
 /** The services the bot calls: the same ones the HTTP routes call, nothing of its own. */
 export interface BotServices {
@@ -56,6 +57,7 @@ export interface BotServices {
 export interface CommandSpec {
   /** The first name is the command; the rest are aliases (`/plans` = `/shop`). */
   names: [string, ...string[]];
+  /** The catalogue key of the one-line description in /help and Telegram's command menu. */
   summary: string;
   role: "all" | "admin";
   run(ctx: BotContext): Promise<unknown>;

@@ -1,23 +1,24 @@
 import { AppError, defineErrors } from "../../shared/errors";
+import type { Translate } from "./telegram.i18n";
 
 /** Codes whose API wording would puzzle a person in a chat get their own sentence. */
-const PHRASES: Record<string, string> = {
-  "entitlements.required": "Your plan does not include this. See /shop for plans that do.",
-  "orders.not_pending": "This order is no longer waiting for payment. See /status.",
-  "orders.not_found": "That order does not exist (or is not yours).",
-  "signals.already_decided": "You have already decided on this signal.",
-  "signals.expired": "This signal has expired.",
-  "signals.not_found": "That signal does not exist (or was not sent to you).",
-  "devices.not_found": "That device does not exist (or is not yours).",
-  "devices.limit_reached": "You have as many devices as your plan allows. Remove one, or upgrade in /shop.",
-  "devices.name_taken": "You already have a device with that name. Send another name.",
-  "payments.provider_unavailable": "Card payments are not available right now.",
-  "affiliates.not_registered": "You are not an affiliate yet. Use /affiliate to join.",
+const PHRASES: Record<string, (t: Translate) => string> = {
+  "entitlements.required": (t) => t("refusal-entitlements-required"),
+  "orders.not_pending": (t) => t("refusal-orders-not-pending"),
+  "orders.not_found": (t) => t("refusal-orders-not-found"),
+  "signals.already_decided": (t) => t("refusal-signals-already-decided"),
+  "signals.expired": (t) => t("refusal-signals-expired"),
+  "signals.not_found": (t) => t("refusal-signals-not-found"),
+  "devices.not_found": (t) => t("refusal-devices-not-found"),
+  "devices.limit_reached": (t) => t("refusal-devices-limit-reached"),
+  "devices.name_taken": (t) => t("refusal-devices-name-taken"),
+  "payments.provider_unavailable": (t) => t("refusal-payments-provider-unavailable"),
+  "affiliates.not_registered": (t) => t("refusal-affiliates-not-registered"),
 };
 
-/** What to tell a person when a service refused their request. */
-export function refusalText(err: AppError): string {
-  return PHRASES[err.code] ?? err.detail ?? err.title;
+/** What to tell a person when a service refused their request (the API's words where no phrase fits). */
+export function refusalText(err: AppError, t: Translate): string {
+  return PHRASES[err.code]?.(t) ?? err.detail ?? err.title;
 }
 
 /**
@@ -27,9 +28,6 @@ export function refusalText(err: AppError): string {
 export function isRefusal(err: unknown): err is AppError {
   return err instanceof AppError && err.status !== 500;
 }
-
-export const STALE_BUTTON = "This button is no longer valid. Send the command again for fresh ones.";
-export const SOMETHING_WENT_WRONG = "Something went wrong on our side. Please try again in a moment.";
 
 export const TelegramErrors = defineErrors({
   secretInvalid: {

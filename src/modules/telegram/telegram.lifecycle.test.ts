@@ -29,13 +29,31 @@ describe("webhook mode", () => {
   it("publishes the command menu: subscribers' commands for all, admin commands in admins' chats", async () => {
     t.telegram().start();
     await t.telegram().stop();
-    const [everyone, admins] = t.api.callsOf("setMyCommands");
+    const calls = t.api.callsOf("setMyCommands");
+    const everyone = calls.find((c) => !c.params.scope && !c.params.language_code);
+    const admins = calls.find((c) => c.params.scope);
     const names = (call: typeof everyone) =>
       (call!.params.commands as { command: string }[]).map((c) => c.command);
     expect(names(everyone)).toContain("shop");
     expect(names(everyone)).not.toContain("stats");
     expect(names(admins)).toContain("stats");
     expect(admins!.params.scope).toEqual({ type: "chat", chat_id: ADMIN_TG_ID });
+  });
+
+  it("publishes the menu in every language, described in that language", async () => {
+    t.telegram().start();
+    await t.telegram().stop();
+    const calls = t.api.callsOf("setMyCommands");
+    const describe = (code?: string) =>
+      (
+        calls.find((c) => !c.params.scope && c.params.language_code === code)!.params.commands as {
+          command: string;
+          description: string;
+        }[]
+      ).find((c) => c.command === "shop")!.description;
+    expect(describe(undefined)).toBe("plans and prices; buy or renew");
+    expect(describe("es")).toMatch(/planes/i);
+    expect(describe("ru")).toMatch(/тариф/i);
   });
 
   it("a failing setWebhook is logged and the service keeps running", async () => {

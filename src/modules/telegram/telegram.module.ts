@@ -1,10 +1,13 @@
+import { eq } from "drizzle-orm";
 import { Api } from "grammy";
 import type { Metrics } from "../../shared/metrics";
 import type { RateLimiter } from "../../shared/rate-limit";
+import { users } from "../users/users.table";
 import { adminFeature } from "./admin.feature";
 import { affiliateFeature } from "./affiliate.feature";
 import { deviceSettingsFeature } from "./device-settings.feature";
 import { devicesFeature } from "./devices.feature";
+import { languageFeature } from "./language.feature";
 import { offersFeature } from "./offers.feature";
 import { payFeature } from "./pay.feature";
 import { payoutsFeature } from "./payouts.feature";
@@ -18,8 +21,9 @@ import { startFeature } from "./start.feature";
 import { statusFeature } from "./status.feature";
 import { botInfoFrom } from "./telegram.api";
 import { createBot } from "./telegram.bot";
-import type { BotFeature, BotServices } from "./telegram.context";
+import type { BotContext, BotFeature, BotServices } from "./telegram.context";
 import { escapeHtml } from "./telegram.format";
+import { createI18n, DEFAULT_LOCALE, LOCALES, type Locale, localeOf } from "./telegram.i18n";
 import { createUpdateIntake } from "./telegram.intake";
 import { createJobs } from "./telegram.jobs";
 import { pruneTelegramTables } from "./telegram.maintenance";
@@ -32,8 +36,6 @@ import { createExpiryReminders } from "./telegram.reminders";
 import { createOutboxSender } from "./telegram.sender";
 
 export const ALLOWED_UPDATES = ["message", "callback_query", "pre_checkout_query", "my_chat_member"] as const;
-const SLOW_DOWN_TEXT =
-  "You are sending messages too fast. Please slow down: I will answer again in a few seconds.";
 const HOUR_MS = 3_600_000;
 /** Longer than a getUpdates long poll (25 s), short enough that a dead connection is noticed. */
 export const API_TIMEOUT_SECONDS = 40;
@@ -55,6 +57,12 @@ export function createTelegramBot(deps: {
   const mode = config.telegram.mode;
   const botInfo = botInfoFrom(token, config.telegram.botUsername ?? `bot${token.split(":")[0]}`);
   const outbox = outboxRepository(services.db);
+  const catalogues = createI18n<BotContext>({
+    logger,
+    negotiate: (ctx) =>
+      localeOf(ctx.account?.user.locale, ctx.from?.language_code ?? ctx.account?.user.languageCode),
+  });
+  const tr = catalogues.translator;
 
   const sender = createOutboxSender({
     db: services.db,
@@ -76,6 +84,7 @@ export function createTelegramBot(deps: {
     payFeature(services),
     starsFeature(services),
     statusFeature(services),
+    languageFeature(services),
     devicesFeature(services),
     deviceSettingsFeature(services),
     signalsFeature(services),
@@ -93,6 +102,7 @@ export function createTelegramBot(deps: {
     timeoutSeconds: API_TIMEOUT_SECONDS,
     services,
     features,
+    catalogues,
   });
 
   const intake = createUpdateIntake({
@@ -107,15 +117,19 @@ export function createTelegramBot(deps: {
     ]),
     handle: (update) => bot.handleUpdate(update),
     async slowDown(chatId) {
-      await outbox.enqueue([{ chatId, text: SLOW_DOWN_TEXT }]);
+      const [user] = await services.db
+        .select({ locale: users.locale, languageCode: users.languageCode })
+        .from(users)
+        .where(eq(users.telegramId, chatId));
+      await outbox.enqueue([{ chatId, text: tr(localeOf(user?.locale, user?.languageCode))("slow-down") }]);
       poke();
     },
   });
 
-  const notifications = createNotifications({ services, outbox, poke, logger });
+  const notifications = createNotifications({ services, outbox, poke, logger, catalogues });
   const now = () => services.clock.now();
-  const relay = createOrdersRelay({ db: services.db, now });
-  const reminders = createExpiryReminders({ db: services.db, now });
+  const relay = createOrdersRelay({ db: services.db, now, translator: tr });
+  const reminders = createExpiryReminders({ db: services.db, now, translator: tr });
   const jobs = createJobs(
     [
       { name: "relay", everyMs: 1_000, run: async () => (await relay.runOnce()) > 0 && poke() },
@@ -147,17 +161,27 @@ export function createTelegramBot(deps: {
 
   let announcing: Promise<void> = Promise.resolve();
 
-  /** The "/" menu in Telegram's apps: everyone's commands, and the admin ones in admins' chats. */
+  /**
+   * The "/" menu in Telegram's apps, in each language (Telegram picks by the person's app
+   * language; English is the default): everyone's commands, and the admin ones in admins' chats.
+   */
   async function publishCommands(): Promise<void> {
     const commands = features.flatMap((f) => f.commands);
-    const menu = (role: "all" | "admin") =>
+    const menu = (role: "all" | "admin", locale: Locale) =>
       commands
         .filter((c) => c.role === "all" || role === "admin")
-        .map((c) => ({ command: c.names[0], description: c.summary }));
+        .map((c) => ({ command: c.names[0], description: tr(locale)(c.summary) }));
     const calls = [
-      () => bot.api.setMyCommands(menu("all")),
+      ...LOCALES.map(
+        (locale) => () =>
+          bot.api.setMyCommands(
+            menu("all", locale),
+            locale === DEFAULT_LOCALE ? {} : { language_code: locale },
+          ),
+      ),
       ...[...config.adminTelegramIds].map(
-        (id) => () => bot.api.setMyCommands(menu("admin"), { scope: { type: "chat", chat_id: id } }),
+        (id) => () =>
+          bot.api.setMyCommands(menu("admin", DEFAULT_LOCALE), { scope: { type: "chat", chat_id: id } }),
       ),
     ];
     for (const call of calls) {

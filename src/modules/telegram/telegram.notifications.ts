@@ -1,12 +1,14 @@
 import { and, eq, inArray, like } from "drizzle-orm";
 import type { Logger } from "pino";
 import type { DomainEvents } from "../../shared/events";
+import { users } from "../users/users.table";
 import { createPositionNotices } from "./positions.notices";
 import { decidedText, decisionKeyboard, signalText } from "./signals.views";
 import type { BotServices } from "./telegram.context";
 import { escapeHtml } from "./telegram.format";
+import type { Catalogues } from "./telegram.i18n";
 import type { OutgoingMessage, outboxRepository } from "./telegram.outbox";
-import { chatIdsOf } from "./telegram.recipients";
+import { recipientsOf } from "./telegram.recipients";
 import { telegramOutbox } from "./telegram.table";
 
 /** Reads signals whatever their recipients; notifications are the system speaking, not a user. */
@@ -23,8 +25,10 @@ export function createNotifications(deps: {
   outbox: ReturnType<typeof outboxRepository>;
   poke(): void;
   logger: Logger;
+  catalogues: Catalogues;
 }) {
   const { services, outbox } = deps;
+  const tr = deps.catalogues.translator;
 
   async function queue(messages: OutgoingMessage[]) {
     if ((await outbox.enqueue(messages)) > 0) deps.poke();
@@ -35,22 +39,23 @@ export function createNotifications(deps: {
     recipients,
   }: DomainEvents["signals.published"]) {
     const signal = await services.signals.get(SYSTEM_VIEWER, signalId);
-    const chats = await chatIdsOf(
+    const chats = await recipientsOf(
       services.db,
       recipients.map((r) => r.userId),
     );
     const messages = recipients.flatMap((r): OutgoingMessage[] => {
-      const chatId = chats.get(r.userId);
-      if (chatId === undefined) return [];
+      const to = chats.get(r.userId);
+      if (to === undefined) return [];
+      const t = tr(to.locale);
       const dedupeKey = signalMessageKey(signalId, r.userId);
       return r.autoApproved
-        ? [{ chatId, dedupeKey, text: decidedText(signal, "auto") }]
+        ? [{ chatId: to.chatId, dedupeKey, text: decidedText(signal, "auto", t) }]
         : [
             {
-              chatId,
+              chatId: to.chatId,
               dedupeKey,
-              text: `📣 New signal\n${signalText(signal)}`,
-              replyMarkup: decisionKeyboard(signalId),
+              text: `${t("signal-new")}\n${signalText(signal, t)}`,
+              replyMarkup: decisionKeyboard(signalId, t),
             },
           ];
     });
@@ -63,16 +68,16 @@ export function createNotifications(deps: {
     userId,
     decision,
   }: DomainEvents["signals.decided"]) {
-    const chatId = (await chatIdsOf(services.db, [userId])).get(userId);
-    if (chatId === undefined) return;
+    const to = (await recipientsOf(services.db, [userId])).get(userId);
+    if (to === undefined) return;
     const signal = await services.signals.get(SYSTEM_VIEWER, signalId);
     const key = signalMessageKey(signalId, userId);
     if (
       (await outbox.enqueueEdit({
-        chatId,
+        chatId: to.chatId,
         editOf: key,
         dedupeKey: `${key}:decided`,
-        text: decidedText(signal, decision),
+        text: decidedText(signal, decision, tr(to.locale)),
       })) > 0
     ) {
       deps.poke();
@@ -83,11 +88,16 @@ export function createNotifications(deps: {
   async function signalCancelled({ signalId }: DomainEvents["signals.cancelled"]) {
     const signal = await services.signals.get(SYSTEM_VIEWER, signalId);
     const sent = await services.db
-      .select({ key: telegramOutbox.dedupeKey, chatId: telegramOutbox.chatId })
+      .select({ key: telegramOutbox.dedupeKey, chatId: telegramOutbox.chatId, userId: users.id })
       .from(telegramOutbox)
+      .leftJoin(users, eq(users.telegramId, telegramOutbox.chatId))
       .where(
         and(like(telegramOutbox.dedupeKey, `signal:${signalId}:%`), eq(telegramOutbox.method, "sendMessage")),
       );
+    const who = await recipientsOf(
+      services.db,
+      sent.flatMap((s) => (s.userId ? [s.userId] : [])),
+    );
     const decided = new Set(
       (
         await services.db
@@ -106,7 +116,7 @@ export function createNotifications(deps: {
         chatId: s.chatId,
         editOf: s.key!,
         dedupeKey: `${s.key}:cancelled`,
-        text: decidedText(signal, "cancelled"),
+        text: decidedText(signal, "cancelled", tr(who.get(s.userId ?? "")?.locale ?? "en")),
       });
     }
     deps.poke();
@@ -117,27 +127,37 @@ export function createNotifications(deps: {
     const report = await services.executions.forSignal({ id: e.userId, role: "user" }, e.signalId);
     const execution = report.items.find((i) => i.id === e.executionId);
     const signal = await services.signals.get(SYSTEM_VIEWER, e.signalId);
-    const chatId = (await chatIdsOf(services.db, [e.userId])).get(e.userId);
-    if (!execution || chatId === undefined) return;
+    const to = (await recipientsOf(services.db, [e.userId])).get(e.userId);
+    if (!execution || to === undefined) return;
+    const t = tr(to.locale);
     const what = `${escapeHtml(signal.instrument)} ${signal.side.toUpperCase()}`;
     const device = `<b>${escapeHtml(execution.deviceName)}</b>`;
     const text =
       e.type === "fill"
-        ? `✅ ${device} filled ${what}: ${execution.volume} lots at ${execution.price} (ticket ${escapeHtml(execution.brokerTicket ?? "—")}).`
-        : `⚠️ ${device} could not execute ${what}: ${escapeHtml(execution.errorMessage ?? "")} (code ${execution.errorCode}).`;
-    await queue([{ chatId, text, dedupeKey: `exec:${e.executionId}:${e.type}` }]);
+        ? t("exec-filled", {
+            device,
+            what,
+            volume: String(execution.volume),
+            price: String(execution.price),
+            ticket: escapeHtml(execution.brokerTicket ?? "—"),
+          })
+        : t("exec-failed", {
+            device,
+            what,
+            error: escapeHtml(execution.errorMessage ?? ""),
+            code: String(execution.errorCode),
+          });
+    await queue([{ chatId: to.chatId, text, dedupeKey: `exec:${e.executionId}:${e.type}` }]);
   }
 
   async function deviceOffline(e: DomainEvents["devices.offline_with_pending"]) {
-    const chatId = (await chatIdsOf(services.db, [e.userId])).get(e.userId);
-    if (chatId === undefined) return;
-    const text =
-      `⚠️ Your device <b>${escapeHtml(e.deviceName)}</b> went offline while ${e.pending} approved ` +
-      `signal(s) wait for it. Check that MetaTrader and the EA are running.`;
-    await queue([{ chatId, text }]);
+    const to = (await recipientsOf(services.db, [e.userId])).get(e.userId);
+    if (to === undefined) return;
+    const text = tr(to.locale)("device-offline", { name: escapeHtml(e.deviceName), pending: e.pending });
+    await queue([{ chatId: to.chatId, text }]);
   }
 
-  const positions = createPositionNotices({ services, queue });
+  const positions = createPositionNotices({ services, queue, translator: tr });
 
   const running = new Set<Promise<void>>();
   const guard =

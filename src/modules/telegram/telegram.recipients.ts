@@ -1,9 +1,34 @@
 import { asc, gt, inArray } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { users } from "../users/users.table";
+import { type Locale, localeOf } from "./telegram.i18n";
 import type { outboxRepository } from "./telegram.outbox";
 
 const CHUNK = 1_000;
+
+/** Where and in which language to tell a user something. */
+export interface Recipient {
+  chatId: number;
+  locale: Locale;
+}
+
+/** The chat and language of each user, for messages composed outside an update. */
+export async function recipientsOf(db: Executor, userIds: string[]): Promise<Map<string, Recipient>> {
+  const out = new Map<string, Recipient>();
+  for (let i = 0; i < userIds.length; i += CHUNK) {
+    const rows = await db
+      .select({
+        id: users.id,
+        telegramId: users.telegramId,
+        locale: users.locale,
+        languageCode: users.languageCode,
+      })
+      .from(users)
+      .where(inArray(users.id, userIds.slice(i, i + CHUNK)));
+    for (const r of rows) out.set(r.id, { chatId: r.telegramId, locale: localeOf(r.locale, r.languageCode) });
+  }
+  return out;
+}
 
 /** Telegram chat ids of users (a private chat's id is the person's Telegram id); a read of users. */
 export async function chatIdsOf(db: Executor, userIds: string[]): Promise<Map<string, number>> {

@@ -3,8 +3,9 @@ import { InlineKeyboard } from "grammy";
 import type { Executor } from "../../db/client";
 import { outbox } from "../../shared/outbox/outbox.table";
 import { escapeHtml, formatMoney, formatTime } from "./telegram.format";
+import type { Locale, Translate } from "./telegram.i18n";
 import { type OutgoingMessage, outboxRepository } from "./telegram.outbox";
-import { chatIdsOf } from "./telegram.recipients";
+import { recipientsOf } from "./telegram.recipients";
 
 /** The shared outbox topics whose consumer is the bot: the buyer hears about their money. */
 export const RELAYED_TOPICS = ["orders.paid", "orders.refunded"] as const;
@@ -13,28 +14,35 @@ const LEVEL_NAMES: Record<string, string> = { premium: "Premium", vip: "VIP", en
 
 type Payload = Record<string, unknown>;
 
-function paidText(p: Payload, now: Date): string {
-  const months = Number(p.months);
-  const plan = `${LEVEL_NAMES[String(p.level)] ?? String(p.level)}, ${months === 1 ? "1 month" : `${months} months`}`;
+function paidText(p: Payload, now: Date, t: Translate): string {
+  const plan = t("order-plan", {
+    tier: escapeHtml(LEVEL_NAMES[String(p.level)] ?? String(p.level)),
+    months: Number(p.months),
+  });
   const total =
-    String(p.provider) === "stars" ? "" : ` Total: ${formatMoney(Number(p.totalMinor), String(p.currency))}.`;
+    String(p.provider) === "stars"
+      ? ""
+      : ` ${t("paid-total", { total: formatMoney(Number(p.totalMinor), String(p.currency)) })}`;
   const starts = new Date(String(p.startsAt));
   const period =
     starts.getTime() > now.getTime()
-      ? `It starts ${formatTime(starts)} (after your current period) and runs until ${formatTime(String(p.expiresAt))}.`
-      : `Your plan is active until ${formatTime(String(p.expiresAt))}.`;
-  return `💳 <b>Payment received</b>, thank you!\nOrder ${escapeHtml(String(p.orderId))}: ${escapeHtml(plan)}.${total}\n${period}`;
+      ? t("paid-starts-later", { starts: formatTime(starts), until: formatTime(String(p.expiresAt)) })
+      : t("paid-active-until", { until: formatTime(String(p.expiresAt)) });
+  return `${t("paid-title", { id: escapeHtml(String(p.orderId)), plan })}${total}\n${period}`;
 }
 
-const refundedText = (p: Payload) =>
-  `↩️ Order ${escapeHtml(String(p.orderId))} was refunded. The plan period it paid for has been removed.`;
+const refundedText = (p: Payload, t: Translate) => t("refunded-text", { id: escapeHtml(String(p.orderId)) });
 
 /**
  * Moves order events from the shared outbox (written in the payment's own transaction) into the
  * bot's outbox, in one transaction: a row is either relayed and marked sent, or neither. Row
  * locks with SKIP LOCKED let several instances relay side by side without doubles.
  */
-export function createOrdersRelay(deps: { db: Executor; now: () => Date }) {
+export function createOrdersRelay(deps: {
+  db: Executor;
+  now: () => Date;
+  translator(locale: Locale): Translate;
+}) {
   return {
     async runOnce(): Promise<number> {
       return deps.db.transaction(async (tx) => {
@@ -46,20 +54,21 @@ export function createOrdersRelay(deps: { db: Executor; now: () => Date }) {
           .limit(BATCH)
           .for("update", { skipLocked: true });
         if (rows.length === 0) return 0;
-        const chats = await chatIdsOf(
+        const chats = await recipientsOf(
           tx,
           rows.map((r) => String(r.payload.userId)),
         );
         const messages = rows.flatMap((r): OutgoingMessage[] => {
-          const chatId = chats.get(String(r.payload.userId));
-          if (chatId === undefined) return [];
+          const to = chats.get(String(r.payload.userId));
+          if (to === undefined) return [];
+          const t = deps.translator(to.locale);
           const paid = r.topic === "orders.paid";
           return [
             {
-              chatId,
+              chatId: to.chatId,
               dedupeKey: `obx:${r.id}`,
-              text: paid ? paidText(r.payload, deps.now()) : refundedText(r.payload),
-              ...(paid ? { replyMarkup: new InlineKeyboard().text("📋 My plan", "menu:status") } : {}),
+              text: paid ? paidText(r.payload, deps.now(), t) : refundedText(r.payload, t),
+              ...(paid ? { replyMarkup: new InlineKeyboard().text(t("menu-status"), "menu:status") } : {}),
             },
           ];
         });

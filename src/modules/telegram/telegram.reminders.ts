@@ -4,6 +4,7 @@ import type { Executor } from "../../db/client";
 import { entitlements } from "../entitlements/entitlements.table";
 import { users } from "../users/users.table";
 import { formatTime } from "./telegram.format";
+import { type Locale, localeOf, type Translate } from "./telegram.i18n";
 import { outboxRepository } from "./telegram.outbox";
 
 export const EXPIRY_NOTICE_MS = 3 * 86_400_000;
@@ -14,7 +15,11 @@ const LEVEL_NAMES: Record<string, string> = { premium: "Premium", vip: "VIP", en
  * within the notice window. A read of entitlements; the dedupe key (user, tier, end) makes
  * each reminder go out once, and a renewal (which moves the end) earns a new one later.
  */
-export function createExpiryReminders(deps: { db: Executor; now: () => Date }) {
+export function createExpiryReminders(deps: {
+  db: Executor;
+  now: () => Date;
+  translator(locale: Locale): Translate;
+}) {
   return {
     async runOnce(): Promise<number> {
       const now = deps.now();
@@ -26,18 +31,30 @@ export function createExpiryReminders(deps: { db: Executor; now: () => Date }) {
           level: entitlements.level,
           endsAt: ends,
           chatId: users.telegramId,
+          locale: users.locale,
+          languageCode: users.languageCode,
         })
         .from(entitlements)
         .innerJoin(users, eq(users.id, entitlements.userId))
         .where(and(isNull(entitlements.revokedAt), gt(entitlements.expiresAt, now)))
-        .groupBy(entitlements.userId, entitlements.tierId, entitlements.level, users.telegramId)
+        .groupBy(
+          entitlements.userId,
+          entitlements.tierId,
+          entitlements.level,
+          users.telegramId,
+          users.locale,
+          users.languageCode,
+        )
         .having(sql`${ends} <= ${new Date(now.getTime() + EXPIRY_NOTICE_MS).toISOString()}::timestamptz`);
-      const messages = due.map((d) => ({
-        chatId: d.chatId,
-        dedupeKey: `expiring:${d.userId}:${d.tierId}:${d.endsAt!.getTime()}`,
-        text: `⏳ Your ${LEVEL_NAMES[d.level] ?? d.level} plan ends on ${formatTime(d.endsAt!)}. Renew now to keep your signals flowing.`,
-        replyMarkup: new InlineKeyboard().text("Renew", `shop:t:${d.tierId}`),
-      }));
+      const messages = due.map((d) => {
+        const t = deps.translator(localeOf(d.locale, d.languageCode));
+        return {
+          chatId: d.chatId,
+          dedupeKey: `expiring:${d.userId}:${d.tierId}:${d.endsAt!.getTime()}`,
+          text: t("expiring", { plan: LEVEL_NAMES[d.level] ?? d.level, at: formatTime(d.endsAt!) }),
+          replyMarkup: new InlineKeyboard().text(t("expiring-renew"), `shop:t:${d.tierId}`),
+        };
+      });
       return outboxRepository(deps.db).enqueue(messages);
     },
   };

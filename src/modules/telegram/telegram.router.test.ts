@@ -48,8 +48,20 @@ describe("bot router and roles", () => {
       const ada = person();
       await t.send(updates.message(ada, `/help@${BOT_USERNAME}`));
       expect(t.lastText(ada.id)).toContain("<b>Commands</b>");
+      const before = t.callsTo(ada.id, "sendMessage").length;
       await t.send(updates.message(ada, "/help@some_other_bot"));
-      expect(t.lastText(ada.id)).toContain("I do not know that command");
+      await t.send(updates.message(ada, "/frobnicate@some_other_bot"));
+      // Not addressed to this bot: no answer at all (neither the help nor "unknown command").
+      expect(t.callsTo(ada.id, "sendMessage")).toHaveLength(before);
+    });
+
+    it("commands are case-insensitive: /SHOP is /shop, /Help@BotName is /help", async () => {
+      const ada = person();
+      await t.tiers();
+      await t.send(updates.message(ada, "/SHOP"));
+      expect(t.lastText(ada.id)).toContain("/month");
+      await t.send(updates.message(ada, `/Help@${BOT_USERNAME.toUpperCase()}`));
+      expect(t.lastText(ada.id)).toContain("<b>Commands</b>");
     });
 
     it("a menu button runs its command", async () => {

@@ -3,9 +3,12 @@ import { afterAll, beforeAll, beforeEach } from "vitest";
 import { FakeTelegramApi, type RecordedCall } from "../../../test/fakes/telegram-api";
 import { useTestApp } from "../../../test/support/app";
 import { TEST_BOT_TOKEN, TEST_WEBHOOK_SECRET } from "../../../test/support/config";
+import { createI18n } from "./telegram.i18n";
 import type { TelegramBot } from "./telegram.module";
 
 export const ADMIN_TG_ID = 900_001;
+/** The English catalogue, for tests that call a text-making function directly. */
+export const en = createI18n({}).translator("en");
 export const BOT_USERNAME = "signaldesk_test_bot";
 
 export interface Person {
@@ -13,6 +16,8 @@ export interface Person {
   first_name: string;
   username?: string;
   is_bot?: boolean;
+  /** The Telegram app's language (IETF tag), as Telegram sends it in `from`. */
+  language_code?: string;
 }
 
 let updateIds = 1_000;
@@ -32,6 +37,7 @@ const userOf = (p: Person) => ({
   is_bot: p.is_bot ?? false,
   first_name: p.first_name,
   username: p.username,
+  ...(p.language_code ? { language_code: p.language_code } : {}),
 });
 const chatOf = (p: Person) => ({ id: p.id, type: "private" as const, first_name: p.first_name });
 

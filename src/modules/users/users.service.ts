@@ -61,11 +61,13 @@ export function createUsersService(deps: {
       if (existing) {
         const changed =
           (profile.username !== undefined && profile.username !== existing.username) ||
+          (profile.languageCode != null && profile.languageCode !== existing.languageCode) ||
           (profile.firstName != null && profile.firstName !== existing.firstName);
         if (!changed) return { user: existing, created: false };
         const updated = await repo.update(existing.id, {
           username: profile.username ?? existing.username,
           firstName: profile.firstName ?? existing.firstName,
+          languageCode: profile.languageCode ?? existing.languageCode,
           updatedAt: now,
         });
         return { user: updated ?? existing, created: false };
@@ -90,7 +92,10 @@ export function createUsersService(deps: {
       await usersRepository(executor).update(userId, { role: "admin", updatedAt: deps.clock.now() });
     },
 
-    async updateProfile(userId: string, patch: { autoApprove?: boolean; region?: Region }): Promise<UserRow> {
+    async updateProfile(
+      userId: string,
+      patch: { autoApprove?: boolean; region?: Region; locale?: string },
+    ): Promise<UserRow> {
       if (patch.autoApprove === true) {
         const features = await deps.access().featuresOf(userId);
         if (!features.autoApprove)

@@ -9,6 +9,8 @@ export const users = pgTable(
     username: text("username"),
     firstName: text("first_name").notNull().default(""),
     languageCode: text("language_code"),
+    /** The bot's language chosen with /language (en, es, ru); unset means Telegram's language_code. */
+    locale: text("locale"),
     /** Role granted explicitly (CLI `token --admin`); ADMIN_TELEGRAM_IDS adds admins at runtime. */
     role: text("role", { enum: ["user", "admin"] })
       .notNull()

@@ -1,0 +1,60 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { I18n, type TranslationVariables } from "@grammyjs/i18n";
+import type { Context } from "grammy";
+import type { Logger } from "pino";
+import type { BotContext } from "./telegram.context";
+
+/** The languages the bot speaks: one Fluent catalogue each in `locales/`. */
+export const LOCALES = ["en", "es", "ru"] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = "en";
+export const LOCALES_DIR = fileURLToPath(new URL("./locales/", import.meta.url));
+
+/** A translator bound to one language: a catalogue key and its variables in, the text out. */
+export type Translate = (key: string, variables?: TranslationVariables) => string;
+
+const isLocale = (code: string): code is Locale => (LOCALES as readonly string[]).includes(code);
+
+/**
+ * The language to speak to a person: the one they chose with /language, else their Telegram
+ * app's language ("es-MX" → es), else English.
+ */
+export function localeOf(chosen: string | null | undefined, languageCode: string | null | undefined): Locale {
+  for (const code of [chosen, languageCode]) {
+    const base = code?.toLowerCase().split(/[-_]/)[0];
+    if (base && isLocale(base)) return base;
+  }
+  return DEFAULT_LOCALE;
+}
+
+export const catalogueSource = (locale: Locale) => readFileSync(`${LOCALES_DIR}${locale}.ftl`, "utf8");
+
+/**
+ * The catalogues through @grammyjs/i18n (Fluent). Variables are not wrapped in Unicode
+ * isolation marks: the texts are Telegram HTML and are matched by people's eyes, not bidi
+ * layout. A key missing in a language falls back to English and is logged.
+ */
+export function createI18n<C extends Context>(opts: {
+  logger?: Pick<Logger, "warn">;
+  negotiate?: (ctx: C) => Locale;
+}) {
+  const i18n = new I18n<C>({
+    defaultLocale: DEFAULT_LOCALE,
+    fluentBundleOptions: { useIsolating: false },
+    fluentOptions: {
+      warningHandler: (w) => opts.logger?.warn({ key: w.path, locales: w.locales }, "bot text missing"),
+    },
+    ...(opts.negotiate ? { localeNegotiator: opts.negotiate } : {}),
+  });
+  for (const locale of LOCALES) i18n.loadLocaleSync(locale, { source: catalogueSource(locale) });
+  return {
+    i18n,
+    /** A translator for a language, for messages composed outside an update (notifications). */
+    translator(locale: Locale): Translate {
+      return (key, variables) => i18n.t(locale, key, variables);
+    },
+  };
+}
+
+export type Catalogues = ReturnType<typeof createI18n<BotContext>>;
