@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { DEFAULT_MAX_DEVIATION_PCT, isAllowedRateSourceUrl } from "./modules/pricing/pricing.rates";
 
 const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
@@ -101,7 +102,15 @@ const EnvSchema = z.object({
   RATE_LIMIT_IP_PER_MINUTE: integer(600, 1, 1_000_000),
   RATE_LIMIT_USER_PER_MINUTE: integer(300, 1, 1_000_000),
   SHUTDOWN_TIMEOUT_MS: integer(10_000, 0, 600_000),
-  FX_RATE_SOURCE_URL: url(["http:", "https:"]),
+  // https only: plain http is allowed to this machine alone (a local fake, a sidecar).
+  FX_RATE_SOURCE_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .refine(isAllowedRateSourceUrl, "must be an https URL (plain http only to 127.0.0.1 or localhost)")
+      .optional(),
+  ),
+  FX_MAX_DEVIATION_PCT: integer(DEFAULT_MAX_DEVIATION_PCT, 1, 10_000),
   FX_RATES: z.preprocess(
     emptyAsUndefined,
     z
@@ -143,6 +152,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   pricing: {
     fxRateSourceUrl: string | undefined;
+    /** A refresh with a rate further than this from the configured one is rejected. */
+    fxMaxDeviationPct: number;
     fxRates: Record<string, string> | undefined;
     starsPerGbp: number;
   };
@@ -204,7 +215,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     rateLimit: { ipPerMinute: e.RATE_LIMIT_IP_PER_MINUTE, userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    pricing: { fxRateSourceUrl: e.FX_RATE_SOURCE_URL, fxRates: e.FX_RATES, starsPerGbp: e.STARS_PER_GBP },
+    pricing: {
+      fxRateSourceUrl: e.FX_RATE_SOURCE_URL,
+      fxMaxDeviationPct: e.FX_MAX_DEVIATION_PCT,
+      fxRates: e.FX_RATES,
+      starsPerGbp: e.STARS_PER_GBP,
+    },
     affiliates: {
       tierThresholds: e.AFFILIATE_TIER_THRESHOLDS as [number, number, number],
       tierRatesBps: e.AFFILIATE_TIER_RATES_BPS as [number, number, number, number],

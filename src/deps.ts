@@ -66,12 +66,19 @@ export async function createDeps(input: DepsInput) {
   const audit = createAuditService({ db, clock });
   const catalog = createCatalogService({ db, clock, audit });
   const entitlements = createEntitlementsService({ db, clock, catalog, audit, events });
+  const fxFailures = metrics.counter(
+    "fx_rate_refresh_failures_total",
+    "FX rate refreshes refused, by reason",
+    ["reason"],
+  );
   const pricingSettings = withFxRates(DEFAULT_PRICING, config.pricing.fxRates);
   const fxRates = createRateProvider({
     settings: pricingSettings,
     source: config.pricing.fxRateSourceUrl ? { url: config.pricing.fxRateSourceUrl } : undefined,
     clock,
     logger,
+    maxDeviationPct: config.pricing.fxMaxDeviationPct,
+    onFailure: (reason) => fxFailures.inc({ reason }),
   });
   const affiliates = createAffiliatesService({
     db,

@@ -70,6 +70,17 @@ export function createPaymentsService(deps: {
   ): Promise<Applied> {
     const orderId = sessionOrderId(session);
     if (!orderId) return { result: "order_not_found" };
+    // client_reference_id is ours, but only the session we created for this order may pay it: a
+    // session made for another order (or outside this service) naming this order pays nothing.
+    const order = await orders.findById(orderId, uow.tx);
+    if (!order) return { result: "order_not_found" };
+    if (order.stripeSessionId !== session.id) {
+      logger.warn(
+        { eventId: event.id, orderId, sessionId: session.id, stored: order.stripeSessionId },
+        "stripe session does not match the order's session",
+      );
+      return { result: "session_mismatch", orderId };
+    }
     const outcome = await orders.markOrderPaid(
       {
         orderId,
@@ -119,6 +130,12 @@ export function createPaymentsService(deps: {
   }
 
   async function apply(uow: UnitOfWork, event: Stripe.Event): Promise<Applied> {
+    // A test-mode event must never pay a live order (nor the reverse): the webhook secret alone
+    // does not tell them apart when an operator reuses one endpoint for both modes.
+    if (deps.stripe && event.livemode !== deps.stripe.livemode) {
+      logger.warn({ eventId: event.id, livemode: event.livemode }, "stripe event from the other mode");
+      return { result: "livemode_mismatch" };
+    }
     switch (event.type) {
       case "checkout.session.completed":
         if (event.data.object.payment_status !== "paid") return { result: "awaiting_payment" };

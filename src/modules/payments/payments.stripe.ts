@@ -19,11 +19,16 @@ export interface CheckoutRequest {
 }
 
 export interface StripeGateway {
+  /** True for a live key (sk_live_/rk_live_): events must carry the same `livemode`. */
+  livemode: boolean;
   createCheckoutSession(request: CheckoutRequest): Promise<{ id: string; url: string }>;
   expireSession(sessionId: string): Promise<void>;
   /** The event, if the signature over these exact bytes is valid and recent; else a 400. */
   verifyEvent(rawBody: Buffer, signature: string | undefined): Stripe.Event;
 }
+
+/** Stripe's key prefixes name the mode: `sk_live_`/`rk_live_` live, `sk_test_`/`rk_test_` test. */
+export const isLiveKey = (secretKey: string): boolean => /^(sk|rk)_live_/.test(secretKey);
 
 /** STRIPE_API_BASE ("http://127.0.0.1:12111") split the way the SDK takes it. */
 export function apiAddress(
@@ -67,6 +72,7 @@ export async function createStripeGateway(
   }
 
   return {
+    livemode: isLiveKey(secretKey),
     async createCheckoutSession(r) {
       const session = await call(() =>
         stripe.checkout.sessions.create(

@@ -3,6 +3,7 @@ import { FakeStripe, signedWebhook, stripeEvent } from "../../../test/fakes/stri
 import { useTestApp } from "../../../test/support/app";
 import { createUser } from "../../../test/support/factories";
 import { ORDER_TTL_MS } from "../orders/orders.models";
+import { isLiveKey } from "./payments.stripe";
 import { stripeEvents } from "./payments.table";
 
 const stripe = await new FakeStripe().start();
@@ -264,6 +265,30 @@ describe("POST /api/v1/webhooks/stripe", () => {
       expect(await periods(buyer.user.id)).toEqual([]);
     });
 
+    it("does not pay an order from a session other than the one stored on it", async () => {
+      const { buyer, order } = await checkedOut();
+      const other = await checkedOut();
+      // A genuine, paid session of another order whose client_reference_id names this order.
+      const forged = completed(other.sessionId, {
+        client_reference_id: order.id,
+        metadata: { orderId: order.id },
+        amount_total: order.totalMinor,
+      });
+      const res = await deliver(forged);
+      expect([res.statusCode, res.json().result]).toEqual([200, "session_mismatch"]);
+      expect((await orderRow(order.id)).status).toBe("pending");
+      expect(await periods(buyer.user.id)).toEqual([]);
+      expect(ctx().logs.some((l) => l.includes("does not match the order's session"))).toBe(true);
+    });
+
+    it("ignores a live-mode event while configured with a test key, and pays nothing", async () => {
+      const { buyer, order, sessionId } = await checkedOut();
+      const res = await deliver({ ...completed(sessionId), livemode: true });
+      expect([res.statusCode, res.json().result]).toEqual([200, "livemode_mismatch"]);
+      expect((await orderRow(order.id)).status).toBe("pending");
+      expect(await periods(buyer.user.id)).toEqual([]);
+    });
+
     it("never logs the Stripe-Signature header", async () => {
       const { sessionId } = await checkedOut();
       const event = completed(sessionId);
@@ -306,5 +331,17 @@ describe("the Stripe webhook while Stripe is not configured", () => {
     const res = await ctx().app.inject({ method: "POST", url: "/api/v1/webhooks/stripe", headers, payload });
     expect(res.statusCode).toBe(503);
     expect(res.json().code).toBe("payments.provider_unavailable");
+  });
+});
+
+describe("the Stripe key's mode", () => {
+  it.each([
+    ["sk_live_abc", true],
+    ["rk_live_abc", true],
+    ["sk_test_abc", false],
+    ["rk_test_abc", false],
+    ["xsk_live_abc", false],
+  ])("%s is live: %s", (key, live) => {
+    expect(isLiveKey(key)).toBe(live);
   });
 });

@@ -30,9 +30,89 @@ export interface RateProviderOptions {
   ttlMs?: number;
   timeoutMs?: number;
   backoff?: { initialMs: number; maxMs: number };
+  /** A live rate more than this many percent away from the configured one rejects the refresh. */
+  maxDeviationPct?: number;
+  /** The largest answer read from the source; a bigger one is refused. */
+  maxBytes?: number;
+  /** Told why each refresh failed (a metric counts them). */
+  onFailure?: (reason: RateFailureReason) => void;
 }
 
-export class RateSourceError extends Error {}
+export type RateFailureReason = "network" | "http" | "redirect" | "too_large" | "invalid" | "implausible";
+
+export class RateSourceError extends Error {
+  constructor(
+    message: string,
+    readonly reason: RateFailureReason = "invalid",
+  ) {
+    super(message);
+  }
+}
+
+export const DEFAULT_MAX_DEVIATION_PCT = 25;
+export const DEFAULT_MAX_RATE_BYTES = 64 * 1024;
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "[::1]", "localhost"]);
+
+/**
+ * The rate source prices every order, so it must be https: a plain-http answer could be
+ * rewritten on the way. Plain http is allowed only to this machine (a local fake in tests, or a
+ * sidecar), where nothing travels over a network.
+ */
+export function isAllowedRateSourceUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return url.protocol === "https:" || (url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname));
+}
+
+/**
+ * How far a live rate is from the configured one, as the larger of the two ratios minus one, in
+ * percent: 1.27 → 2.54 and 1.27 → 0.635 are both 100 %, so a near-zero rate is as implausible
+ * as a huge one.
+ */
+export function deviationPct(live: string, configured: string): number {
+  const a = Number(live);
+  const b = Number(configured);
+  return (Math.max(a / b, b / a) - 1) * 100;
+}
+
+/** Refuses live rates any of which strays further than `maxPct` from the configured rate. */
+export function checkPlausible(live: FxRates, configured: FxRates, maxPct: number): void {
+  for (const [currency, rate] of Object.entries(live)) {
+    const base = configured[currency];
+    if (base === undefined) continue;
+    const off = deviationPct(rate, base);
+    if (off > maxPct) {
+      throw new RateSourceError(
+        `rate for ${currency} ${rate} is ${off.toFixed(1)} % from the configured ${base} (limit ${maxPct} %)`,
+        "implausible",
+      );
+    }
+  }
+}
+
+/** The body as text, refused once it passes `maxBytes` (announced or actually sent). */
+async function boundedText(response: Response, maxBytes: number): Promise<string> {
+  const announced = Number(response.headers.get("content-length") ?? "0");
+  if (announced > maxBytes) {
+    await response.body?.cancel().catch(() => {});
+    throw new RateSourceError(`rate source answer of ${announced} bytes exceeds ${maxBytes}`, "too_large");
+  }
+  if (!response.body) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw new RateSourceError(`rate source answer exceeds ${maxBytes} bytes`, "too_large");
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
 
 const RATE_TEXT = /^\d+(\.\d{1,8})?$/;
 
@@ -92,6 +172,10 @@ export function regionSettings(settings: PricingSettings, rates: FxRates, region
 
 export function createRateProvider(options: RateProviderOptions): RateProvider {
   const { clock, logger, source, ttlMs = 300_000, timeoutMs = 3_000 } = options;
+  const maxDeviationPct = options.maxDeviationPct ?? DEFAULT_MAX_DEVIATION_PCT;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_RATE_BYTES;
+  if (source && !isAllowedRateSourceUrl(source.url))
+    throw new Error("FX_RATE_SOURCE_URL must be https (plain http only to 127.0.0.1/localhost)");
   const backoff = options.backoff ?? { initialMs: 5_000, maxMs: 300_000 };
   const configured: RatesSnapshot = {
     rates: configuredRates(options.settings),
@@ -108,12 +192,35 @@ export function createRateProvider(options: RateProviderOptions): RateProvider {
   const fallback = (): RatesSnapshot => (lastGood ? { ...lastGood, source: "last_good" } : configured);
 
   async function fetchLive(url: string, fetchImpl: typeof fetch): Promise<FxRates> {
-    const response = await fetchImpl(url, {
-      headers: { accept: "application/json" },
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    if (!response.ok) throw new RateSourceError(`rate source answered HTTP ${response.status}`);
-    return { ...configured.rates, ...parseRateResponse(await response.json(), currencies) };
+    let response: Response;
+    try {
+      response = await fetchImpl(url, {
+        headers: { accept: "application/json" },
+        // A redirect could lead anywhere (plain http included): it is an error, never followed.
+        redirect: "manual",
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      throw new RateSourceError(`rate source unreachable: ${(error as Error).message}`, "network");
+    }
+    if (response.status >= 300 && response.status < 400) {
+      await response.body?.cancel().catch(() => {});
+      throw new RateSourceError(`rate source redirected (HTTP ${response.status}); not followed`, "redirect");
+    }
+    if (!response.ok) {
+      await response.body?.cancel().catch(() => {});
+      throw new RateSourceError(`rate source answered HTTP ${response.status}`, "http");
+    }
+    const text = await boundedText(response, maxBytes);
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new RateSourceError("rate source answer is not JSON");
+    }
+    const live = parseRateResponse(body, currencies);
+    checkPlausible(live, configured.rates, maxDeviationPct);
+    return { ...configured.rates, ...live };
   }
 
   async function refresh(url: string, fetchImpl: typeof fetch): Promise<RatesSnapshot> {
@@ -130,6 +237,7 @@ export function createRateProvider(options: RateProviderOptions): RateProvider {
       const retryInMs = Math.min(backoff.initialMs * 2 ** (failures - 1), backoff.maxMs);
       nextAttemptAt = clock.now().getTime() + retryInMs;
       const reason = error instanceof Error ? error.message : String(error);
+      options.onFailure?.(error instanceof RateSourceError ? error.reason : "network");
       logger?.warn({ reason, failures, retryInMs, using: fallback().source }, "FX rate source failed");
       return fallback();
     }
