@@ -1,3 +1,4 @@
+import { exactTotal } from "../../shared/http/exact-json";
 import type { SignalUpdateRow } from "../signals/signals.table";
 import type { ExecutionEventRow, ExecutionRow, TradeRow, UpdateResultRow } from "./executions.table";
 
@@ -140,22 +141,28 @@ export function updatesOnDevice(
 
 interface SourceStats {
   trades: number;
-  profitMinor: number;
+  /** Exact: a BigInt once the total passes 2^53 (written as a JSON integer by `exactJson`). */
+  profitMinor: number | bigint;
   /** Share of trades closed in profit, 0..1; 0 when there are none. */
   winRate: number;
   /** Profit per currency, since trades of one account may be reported in several. */
-  profitByCurrency: Record<string, number>;
+  profitByCurrency: Record<string, number | bigint>;
 }
 
+/** Sums in BigInt: two trades of 2^53-1 minor units each are still added exactly. */
 function statsOf(list: TradeRow[]): SourceStats {
-  const profitByCurrency: Record<string, number> = {};
-  for (const t of list) profitByCurrency[t.currency] = (profitByCurrency[t.currency] ?? 0) + t.profitMinor;
+  const byCurrency = new Map<string, bigint>();
+  let total = 0n;
+  for (const t of list) {
+    total += BigInt(t.profitMinor);
+    byCurrency.set(t.currency, (byCurrency.get(t.currency) ?? 0n) + BigInt(t.profitMinor));
+  }
   const wins = list.filter((t) => t.profitMinor > 0).length;
   return {
     trades: list.length,
-    profitMinor: list.reduce((sum, t) => sum + t.profitMinor, 0),
+    profitMinor: exactTotal(total),
     winRate: list.length === 0 ? 0 : Math.round((wins / list.length) * 10_000) / 10_000,
-    profitByCurrency,
+    profitByCurrency: Object.fromEntries([...byCurrency].map(([c, sum]) => [c, exactTotal(sum)])),
   };
 }
 

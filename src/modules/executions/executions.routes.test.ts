@@ -215,6 +215,113 @@ describe("device reports", () => {
     });
   });
 
+  describe("trade times", () => {
+    const inMs = (ms: number) => new Date(ctx().clock.now().getTime() + ms).toISOString();
+    const trade = {
+      ticket: "T-Y",
+      instrument: "EURUSD",
+      side: "buy",
+      volume: 0.1,
+      openPrice: 1.08,
+      closePrice: 1.09,
+      profitMinor: 100,
+      currency: "USD",
+      openedAt: "2026-11-20T10:00:00Z",
+      closedAt: "2026-11-20T11:00:00Z",
+    };
+
+    it.each([
+      ["a year-20 openedAt", { openedAt: "0020-02-29T00:00:00Z" }, "openedAt"],
+      [
+        "a year-20 closedAt",
+        { openedAt: "0020-02-28T00:00:00Z", closedAt: "0020-02-29T00:00:00Z" },
+        "openedAt",
+      ],
+      ["a time before 2000", { openedAt: "1999-12-31T23:59:59Z" }, "openedAt"],
+      ["a closedAt more than a day ahead of the server", "ahead", "closedAt"],
+      ["a fill time more than a day ahead", null, "filledAt"],
+    ])("refuses %s with 400 and stores nothing", async (_label, change, path) => {
+      const { owner, signalId } = await approvedSignal();
+      const ahead = { closedAt: inMs(86_400_000 + 1000) };
+      const res =
+        change === null
+          ? await send(owner.signer, "fill", { signalId, ...fill, filledAt: inMs(86_400_000 + 1000) })
+          : await send(owner.signer, "trades", {
+              ...trade,
+              ...(change === "ahead" ? ahead : (change as object)),
+            });
+      expect([res.statusCode, res.json().code, res.json().errors?.[0]?.path]).toEqual([
+        400,
+        "request.invalid",
+        path,
+      ]);
+      expect(await rows("trades")).toEqual([]);
+    });
+
+    it("accepts a trade closed up to a day ahead of the server clock (broker server time)", async () => {
+      const { owner, signalId } = await approvedSignal();
+      const res = await send(owner.signer, "trades", { ...trade, closedAt: inMs(86_400_000 - 1000) });
+      expect(res.statusCode).toBe(201);
+      const filled = await send(owner.signer, "fill", {
+        signalId,
+        ...fill,
+        filledAt: inMs(86_400_000 - 1000),
+      });
+      expect(filled.statusCode).toBe(201);
+    });
+
+    it("answers a repeat of a ticket stored with an out-of-range time (an older version let it in)", async () => {
+      const { owner } = await approvedSignal();
+      expect((await send(owner.signer, "trades", trade)).statusCode).toBe(201);
+      await ctx().database.query(
+        "update trades set opened_at = '0020-02-29T00:00:00Z', closed_at = '0020-02-29T00:00:00Z'",
+      );
+      const again = await send(owner.signer, "trades", trade);
+      expect(again.statusCode).toBe(200);
+      expect(again.json().closedAt).toBe("0020-02-29T00:00:00.000Z");
+      const admin = await createUser(ctx().deps, { admin: true });
+      const report = await ctx().app.inject({
+        method: "GET",
+        url: `/api/v1/admin/users/${owner.user.id}/attribution?days=365`,
+        headers: admin.headers,
+      });
+      expect(report.statusCode).toBe(200);
+    });
+  });
+
+  describe("attribution totals", () => {
+    it("adds three trades of 2^53-1 minor units exactly instead of failing", async () => {
+      const { owner } = await approvedSignal();
+      for (const ticket of ["B-1", "B-2", "B-3"]) {
+        const res = await send(owner.signer, "trades", {
+          ticket,
+          instrument: "EURUSD",
+          side: "buy",
+          volume: 1,
+          openPrice: 1,
+          closePrice: 2,
+          profitMinor: Number.MAX_SAFE_INTEGER,
+          currency: "USD",
+          openedAt: new Date(ctx().clock.now().getTime() - 7_200_000).toISOString(),
+          closedAt: new Date(ctx().clock.now().getTime() - 3_600_000).toISOString(),
+        });
+        expect(res.statusCode).toBe(201);
+      }
+      const admin = await createUser(ctx().deps, { admin: true });
+      const report = await ctx().app.inject({
+        method: "GET",
+        url: `/api/v1/admin/users/${owner.user.id}/attribution`,
+        headers: admin.headers,
+      });
+      expect(report.statusCode).toBe(200);
+      const exact = (3n * BigInt(Number.MAX_SAFE_INTEGER)).toString();
+      expect(report.body).toContain(`"manual":{"trades":3,"profitMinor":${exact},`);
+      expect(report.body).toContain(`"profitByCurrency":{"USD":${exact}}`);
+      expect(report.json().bot).toEqual({ trades: 0, profitMinor: 0, winRate: 0, profitByCurrency: {} });
+      expect(report.json().trades).toHaveLength(3);
+    });
+  });
+
   describe("security", () => {
     it("refuses unsigned, replayed or tampered reports with 401 and stores nothing", async () => {
       const { owner, signalId } = await approvedSignal();

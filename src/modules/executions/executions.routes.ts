@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { exactJson } from "../../shared/http/exact-json";
 import { currentUser, type Guards } from "../auth/auth.guards";
-import { AttributionReport, ExecutionHistory } from "./executions.schemas";
+import { AttributionReport, AttributionReportWire, ExecutionHistory } from "./executions.schemas";
 import type { ExecutionsService } from "./executions.service";
 
 export function executionsRoutes(deps: {
@@ -33,8 +34,15 @@ export function executionsRoutes(deps: {
           querystring: z.object({ days: z.coerce.number().int().min(1).max(365).default(30) }),
           response: { 200: AttributionReport },
         },
+        // Totals of minor units can pass 2^53: they are written as exact JSON integers, which the
+        // default serializer (a zod integer, then JSON.stringify) would refuse with a 500.
+        serializerCompiler: () => (data) => exactJson(AttributionReportWire.parse(data)),
       },
-      (req) => executions.attributionFor(req.params.userId, req.query.days),
+      // The wire schema above accepts the BigInt totals the documented schema cannot name.
+      async (req) =>
+        (await executions.attributionFor(req.params.userId, req.query.days)) as unknown as z.infer<
+          typeof AttributionReport
+        >,
     );
   };
 }

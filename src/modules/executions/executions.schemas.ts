@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { DeviceSettingsSchema } from "../devices/devices.schemas";
+import { reportedTime } from "./executions.times";
 
 const positive = z.number().positive();
 const signalId = z.string().min(1).max(64);
-const time = z.iso.datetime({ offset: true }).transform((v) => new Date(v));
+const time = reportedTime;
 
 export const PollQuery = z.object({ wait: z.coerce.number().int().min(0).max(30).default(0) });
 export const PollItemSchema = z.object({
@@ -148,28 +149,34 @@ export const ExecutionHistory = z.object({
   ),
 });
 
-const SourceStats = z.object({
-  trades: z.number().int(),
-  profitMinor: z.number().int(),
-  winRate: z.number(),
-  profitByCurrency: z.record(z.string(), z.number().int()),
-});
-export const AttributionReport = z.object({
-  userId: z.string(),
-  days: z.number().int(),
-  since: z.string(),
-  bot: SourceStats,
-  manual: SourceStats,
-  trades: z.array(
-    z.object({
-      ticket: z.string(),
-      source: z.enum(["bot", "manual"]),
-      signalId: z.string().nullable(),
-      deviceId: z.string(),
-      instrument: z.string(),
-      profitMinor: z.number().int(),
-      currency: z.string(),
-      closedAt: z.string(),
-    }),
-  ),
-});
+/** `total` is what a sum of minor units is: documented as an integer, sent exactly at any size. */
+const attributionReport = <T extends z.ZodType>(total: T) => {
+  const SourceStats = z.object({
+    trades: z.number().int(),
+    profitMinor: total,
+    winRate: z.number(),
+    profitByCurrency: z.record(z.string(), total),
+  });
+  return z.object({
+    userId: z.string(),
+    days: z.number().int(),
+    since: z.string(),
+    bot: SourceStats,
+    manual: SourceStats,
+    trades: z.array(
+      z.object({
+        ticket: z.string(),
+        source: z.enum(["bot", "manual"]),
+        signalId: z.string().nullable(),
+        deviceId: z.string(),
+        instrument: z.string(),
+        profitMinor: z.number().int(),
+        currency: z.string(),
+        closedAt: z.string(),
+      }),
+    ),
+  });
+};
+export const AttributionReport = attributionReport(z.number().int());
+/** What the route checks before writing: a total past 2^53 is a BigInt, written digit for digit. */
+export const AttributionReportWire = attributionReport(z.union([z.number().int(), z.bigint()]));

@@ -23,6 +23,7 @@ import {
 import { executionReports, type FillReport } from "./executions.reports";
 import { executionsRepository, type Outcome, type Report } from "./executions.repository";
 import type { ExecutionRow } from "./executions.table";
+import { notAhead } from "./executions.times";
 
 /** The device a verified signature belongs to. */
 export interface DeviceIdentity {
@@ -117,6 +118,7 @@ export function createExecutionsService(deps: {
 
     /** Fills once; the same fill again is 200, anything else after a final state is 409. */
     async fill(device: DeviceIdentity, input: FillInput) {
+      notAhead(clock.now(), { filledAt: input.filledAt });
       const approvedAt = await approvalTime(device, input.signalId);
       const r = report(device, input.signalId);
       const fill = { ...input, filledAt: input.filledAt ?? r.at };
@@ -179,6 +181,7 @@ export function createExecutionsService(deps: {
 
     /** A closed trade of the device's account; the same ticket again returns the first report. */
     async reportTrade(device: DeviceIdentity, input: TradeInput) {
+      notAhead(clock.now(), { openedAt: input.openedAt, closedAt: input.closedAt });
       if (input.signalId) await approvalTime(device, input.signalId);
       const now = clock.now();
       const { trade, created } = await repo.insertTrade({
