@@ -32,6 +32,7 @@ import { producersRoutes } from "./modules/producers/producers.routes";
 import { signalsRoutes } from "./modules/signals/signals.routes";
 import { telegramRoutes } from "./modules/telegram/telegram.routes";
 import { trackRecordRoutes } from "./modules/track-record/track-record.routes";
+import { usersAdminRoutes } from "./modules/users/users.admin.routes";
 import { usersRoutes } from "./modules/users/users.routes";
 import { CommonErrors } from "./shared/errors";
 import { opsRoutes } from "./shared/http/ops.routes";
@@ -125,8 +126,15 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   );
 
   await app.register(opsRoutes(deps));
-  await app.register(authRoutes({ botToken: deps.config.telegram.botToken, ...deps }));
+  await app.register(
+    authRoutes({
+      botToken: deps.config.telegram.botToken,
+      initDataMaxAgeSeconds: deps.config.initDataMaxAgeSeconds,
+      ...deps,
+    }),
+  );
   await app.register(usersRoutes(deps));
+  await app.register(usersAdminRoutes(deps));
   await app.register(catalogRoutes(deps));
   await app.register(entitlementsRoutes(deps));
   await app.register(pricingRoutes(deps));

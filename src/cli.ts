@@ -19,6 +19,8 @@ const USAGE = `usage: signaldesk <command> [options]
   console-link --telegram-id N [--admin]  print a single-use sign-in link to the web console (10 min)
   producer create --name X                create a producer key; prints its id and secret once
   producer alert-url --id P               issue (or replace) producer P's alert webhook URL; prints it once
+  user disable --telegram-id N            disable that user: tokens, console, Mini App and devices refused
+  user enable --telegram-id N             re-enable a disabled user
   publish --url U --producer-id P --secret S --instrument I --side buy|sell
           [--order-type market|limit|stop] [--entry N] [--sl N] [--tp N] [--volume N]
           [--ttl S] [--min-tier premium|vip|enterprise] [--note T] [--external-id X]
@@ -78,8 +80,8 @@ async function runOperatorCommand(config: ResolvedConfig, name: string, args: Co
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  // `producer create` is the one two-word command.
-  const subcommand = command === "producer" ? rest.shift() : undefined;
+  // `producer create` and `user disable` are two-word commands.
+  const subcommand = command === "producer" || command === "user" ? rest.shift() : undefined;
   const { values } = parseArgs({ args: rest, options: OPTIONS, strict: true, allowPositionals: false });
   const args = values as CommandArgs;
   switch (command) {
@@ -102,6 +104,13 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(
         `${await runOperatorCommand(loadConfigOrExit(), `producer.${subcommand}`, args)}\n`,
       );
+      return 0;
+    case "user":
+      if (subcommand !== "disable" && subcommand !== "enable")
+        throw new CommandError(
+          "usage: signaldesk user disable --telegram-id N | user enable --telegram-id N",
+        );
+      process.stdout.write(`${await runOperatorCommand(loadConfigOrExit(), `user.${subcommand}`, args)}\n`);
       return 0;
     case "publish":
       process.stdout.write(`${await runPublish(args)}\n`);

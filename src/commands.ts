@@ -81,6 +81,16 @@ commands["producer.alert-url"] = async (deps, args) => {
   return (await deps.alertUrls.issue({ kind: "cli" }, id)).url;
 };
 
+/** Disables (or re-enables) the account of a Telegram id: every way it signs in is refused. */
+for (const action of ["disable", "enable"] as const) {
+  commands[`user.${action}`] = async (deps, args) => {
+    const user = await deps.users.findByTelegramId(telegramIdArg(args));
+    if (!user) throw new CommandError(`no user has Telegram id ${args["telegram-id"]}`);
+    const row = await deps.users.setDisabled({ id: null, kind: "cli" }, user.id, action === "disable");
+    return `${row.id} ${row.disabledAt ? "disabled" : "enabled"}`;
+  };
+}
+
 export async function runCommand(deps: Deps, name: string, args: CommandArgs): Promise<string> {
   const command = commands[name];
   if (!command) throw new CommandError(`unknown command: ${name}`);

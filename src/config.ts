@@ -102,6 +102,8 @@ const EnvSchema = z.object({
   RATE_LIMIT_IP_PER_MINUTE: integer(600, 1, 1_000_000),
   RATE_LIMIT_USER_PER_MINUTE: integer(300, 1, 1_000_000),
   SHUTDOWN_TIMEOUT_MS: integer(10_000, 0, 600_000),
+  // How long a Mini App's initData signs in (API §3 allows up to 24 h; an hour is enough to open it).
+  INIT_DATA_MAX_AGE_SECONDS: integer(3600, 60, 86_400),
   // https only: plain http is allowed to this machine alone (a local fake, a sidecar).
   FX_RATE_SOURCE_URL: z.preprocess(
     emptyAsUndefined,
@@ -150,6 +152,7 @@ export interface Config {
   logLevel: string;
   rateLimit: { ipPerMinute: number; userPerMinute: number };
   shutdownTimeoutMs: number;
+  initDataMaxAgeSeconds: number;
   pricing: {
     fxRateSourceUrl: string | undefined;
     /** A refresh with a rate further than this from the configured one is rejected. */
@@ -215,6 +218,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     rateLimit: { ipPerMinute: e.RATE_LIMIT_IP_PER_MINUTE, userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    initDataMaxAgeSeconds: e.INIT_DATA_MAX_AGE_SECONDS,
     pricing: {
       fxRateSourceUrl: e.FX_RATE_SOURCE_URL,
       fxMaxDeviationPct: e.FX_MAX_DEVIATION_PCT,

@@ -108,6 +108,7 @@ export async function createDeps(input: DepsInput) {
     db,
     clock,
     events,
+    audit,
     adminTelegramIds: config.adminTelegramIds,
     access: () => entitlements,
     referrals: () => affiliates,

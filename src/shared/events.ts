@@ -22,6 +22,8 @@ export interface DomainEvents {
   "console.broadcast_requested": { id: string; text: string; actorId: string };
   /** A user row was created (the affiliate program attributes the signup in the same transaction). */
   "users.created": { user: UserRow };
+  /** An admin disabled or re-enabled an account; its devices stop (or resume) signing at once. */
+  "users.disabled_changed": { userId: string; disabled: boolean };
   /** Access may have changed: a period granted, revoked or refunded. */
   "entitlements.changed": { userId: string };
   /** An order became paid; its entitlement is already granted in the same transaction. */

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { CommonErrors } from "../../shared/errors";
 import type { BucketRule, RateLimiter } from "../../shared/rate-limit";
+import { UserErrors } from "../users/users.errors";
 import { effectiveRole, type Role } from "../users/users.models";
 import type { UsersService } from "../users/users.service";
 import type { UserRow } from "../users/users.table";
@@ -81,6 +82,8 @@ export function createGuards(deps: {
     }
     const row = userId ? await deps.users.findById(userId) : undefined;
     if (!row) throw AuthErrors.unauthenticated("The access token is invalid or expired");
+    // Checked on every request, so disabling an account revokes its tokens and sessions at once.
+    if (row.disabledAt) throw UserErrors.disabled();
     const decision = await deps.rateLimiter.take(`user:${row.id}`, deps.userRule);
     if (!decision.allowed) {
       throw CommonErrors.rateLimited("Too many requests for this user", {

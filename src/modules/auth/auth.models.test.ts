@@ -26,11 +26,17 @@ describe("Telegram Mini App initData", () => {
     expect(verifyInitData(initData, BOT, NOW).ok).toBe(true);
   });
 
-  it("refuses initData older than 24 hours and accepts it just inside the window", () => {
-    const fresh = signInitData({ user, auth_date: String(NOW - 86_400) }, BOT);
-    const stale = signInitData({ user, auth_date: String(NOW - 86_401) }, BOT);
+  it("refuses initData older than one hour by default and accepts it just inside the window", () => {
+    const fresh = signInitData({ user, auth_date: String(NOW - 3600) }, BOT);
+    const stale = signInitData({ user, auth_date: String(NOW - 3601) }, BOT);
     expect(verifyInitData(fresh, BOT, NOW).ok).toBe(true);
     expect(verifyInitData(stale, BOT, NOW)).toEqual({ ok: false, reason: "auth_date too old" });
+  });
+
+  it("honours a configured window (up to the 24 h API.md allows)", () => {
+    const dayOld = signInitData({ user, auth_date: String(NOW - 86_400) }, BOT);
+    expect(verifyInitData(dayOld, BOT, NOW, 86_400).ok).toBe(true);
+    expect(verifyInitData(dayOld, BOT, NOW, 86_399)).toEqual({ ok: false, reason: "auth_date too old" });
   });
 
   it("refuses initData signed by another bot", () => {

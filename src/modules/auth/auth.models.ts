@@ -1,8 +1,9 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 
-export const INIT_DATA_MAX_AGE_SECONDS = 24 * 60 * 60;
+/** Default freshness window (INIT_DATA_MAX_AGE_SECONDS): a leaked initData is useless after it. */
+export const INIT_DATA_MAX_AGE_SECONDS = 60 * 60;
 // Clocks drift; an auth_date slightly in the future is our clock, not an attack.
-const FUTURE_SKEW_SECONDS = 300;
+export const FUTURE_SKEW_SECONDS = 300;
 
 export interface InitDataUser {
   id: number;
@@ -14,7 +15,7 @@ export interface InitDataUser {
 }
 
 export type InitDataResult =
-  | { ok: true; user: InitDataUser; authDate: number; startParam: string | null }
+  | { ok: true; user: InitDataUser; authDate: number; startParam: string | null; hash: string }
   | { ok: false; reason: string };
 
 /** The data-check-string of Telegram's Mini App algorithm: every field but `hash`, sorted, `\n`-joined. */
@@ -32,10 +33,15 @@ export function initDataHash(params: URLSearchParams, botToken: string): string 
 }
 
 /**
- * Validates Mini App initData exactly as Telegram documents it, plus a 24 h freshness window.
- * Pure: the caller supplies the current time.
+ * Validates Mini App initData exactly as Telegram documents it, plus a freshness window (one hour
+ * unless configured). Pure: the caller supplies the current time; single use is the caller's.
  */
-export function verifyInitData(initData: string, botToken: string, nowSeconds: number): InitDataResult {
+export function verifyInitData(
+  initData: string,
+  botToken: string,
+  nowSeconds: number,
+  maxAgeSeconds = INIT_DATA_MAX_AGE_SECONDS,
+): InitDataResult {
   const params = new URLSearchParams(initData);
   const hash = params.get("hash");
   if (!hash || !/^[0-9a-f]{64}$/.test(hash)) return { ok: false, reason: "hash missing or malformed" };
@@ -44,7 +50,7 @@ export function verifyInitData(initData: string, botToken: string, nowSeconds: n
   if (!timingSafeEqual(expected, Buffer.from(hash, "hex"))) return { ok: false, reason: "hash mismatch" };
   const authDate = Number(params.get("auth_date"));
   if (!Number.isInteger(authDate) || authDate <= 0) return { ok: false, reason: "auth_date missing" };
-  if (nowSeconds - authDate > INIT_DATA_MAX_AGE_SECONDS) return { ok: false, reason: "auth_date too old" };
+  if (nowSeconds - authDate > maxAgeSeconds) return { ok: false, reason: "auth_date too old" };
   if (authDate - nowSeconds > FUTURE_SKEW_SECONDS) return { ok: false, reason: "auth_date in the future" };
   let user: InitDataUser;
   try {
@@ -56,7 +62,7 @@ export function verifyInitData(initData: string, botToken: string, nowSeconds: n
     return { ok: false, reason: "user id missing" };
   }
   if (user.is_bot) return { ok: false, reason: "bots cannot sign in" };
-  return { ok: true, user, authDate, startParam: params.get("start_param") };
+  return { ok: true, user, authDate, startParam: params.get("start_param"), hash };
 }
 
 /** Builds signed initData the way Telegram does: for tests, the device simulator and docs. */

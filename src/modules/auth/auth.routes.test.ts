@@ -53,6 +53,7 @@ describe("POST /api/v1/auth/telegram", () => {
           payload: { initData: initDataFor(5, now()), ref },
         });
       const first = await sign("FIRST");
+      ctx().clock.advance(1000); // a later Mini App launch: a new initData
       const second = await sign("SECOND");
       expect(second.json().user.id).toBe(first.json().user.id);
       expect((await ctx().deps.users.findByTelegramId(5))?.referralCode).toBe("FIRST");
@@ -107,6 +108,49 @@ describe("POST /api/v1/auth/telegram", () => {
       await ctx().app.inject({ method: "POST", url: "/api/v1/auth/telegram", payload: { initData } });
       const hash = new URLSearchParams(initData).get("hash")!;
       expect(ctx().logs.join("\n")).not.toContain(hash);
+    });
+
+    it("accepts each initData once: a replayed copy is 401 and issues no token", async () => {
+      const initData = initDataFor(14, now());
+      const sign = () =>
+        ctx().app.inject({ method: "POST", url: "/api/v1/auth/telegram", payload: { initData } });
+      expect((await sign()).statusCode).toBe(200);
+      const replay = await sign();
+      expect([replay.statusCode, replay.json().code]).toEqual([401, "auth.init_data_invalid"]);
+      expect(replay.json().accessToken).toBeUndefined();
+    });
+
+    it("refuses initData older than the one-hour default window", async () => {
+      const stale = await ctx().app.inject({
+        method: "POST",
+        url: "/api/v1/auth/telegram",
+        payload: { initData: initDataFor(15, now() - 3601) },
+      });
+      expect([stale.statusCode, stale.json().code]).toEqual([401, "auth.init_data_invalid"]);
+      const fresh = await ctx().app.inject({
+        method: "POST",
+        url: "/api/v1/auth/telegram",
+        payload: { initData: initDataFor(15, now() - 3599) },
+      });
+      expect(fresh.statusCode).toBe(200);
+    });
+
+    it("refuses a correctly signed token that has no expiry", async () => {
+      const { deps, app } = ctx();
+      const { user } = await deps.users.ensureFromTelegram({ telegramId: 16 });
+      const forever = await new SignJWT({})
+        .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+        .setSubject(user.id)
+        .setIssuer("signaldesk")
+        .setAudience("signaldesk-api")
+        .setIssuedAt()
+        .sign(new TextEncoder().encode(TEST_JWT_SECRET));
+      const res = await app.inject({
+        method: "GET",
+        url: "/api/v1/me",
+        headers: { authorization: `Bearer ${forever}` },
+      });
+      expect([res.statusCode, res.json().code]).toEqual([401, "auth.unauthenticated"]);
     });
 
     it("refuses expired, forged and unsigned tokens with 401", async () => {

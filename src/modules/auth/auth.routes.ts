@@ -1,10 +1,12 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Clock } from "../../shared/clock";
+import type { NonceStore } from "../../shared/signing";
+import { UserErrors } from "../users/users.errors";
 import { UserSchema } from "../users/users.schemas";
 import type { UsersService } from "../users/users.service";
 import { AuthErrors } from "./auth.errors";
-import { verifyInitData } from "./auth.models";
+import { FUTURE_SKEW_SECONDS, INIT_DATA_MAX_AGE_SECONDS, verifyInitData } from "./auth.models";
 import { ACCESS_TOKEN_TTL_SECONDS, type TokenService } from "./auth.tokens";
 
 const TelegramAuthBody = z.object({
@@ -31,7 +33,11 @@ export function authRoutes(deps: {
   clock: Clock;
   users: UsersService;
   tokens: TokenService;
+  /** Used initData hashes, remembered as long as the initData could still be fresh. */
+  nonces: NonceStore;
+  initDataMaxAgeSeconds?: number;
 }): FastifyPluginAsyncZod {
+  const maxAge = deps.initDataMaxAgeSeconds ?? INIT_DATA_MAX_AGE_SECONDS;
   return async (app) => {
     app.post(
       "/api/v1/auth/telegram",
@@ -39,9 +45,15 @@ export function authRoutes(deps: {
       async (request) => {
         if (!deps.botToken) throw AuthErrors.botUnavailable();
         const now = Math.floor(deps.clock.now().getTime() / 1000);
-        const result = verifyInitData(request.body.initData, deps.botToken, now);
+        const result = verifyInitData(request.body.initData, deps.botToken, now, maxAge);
         if (!result.ok) {
           request.log.info({ reason: result.reason }, "telegram sign-in refused");
+          throw AuthErrors.initDataInvalid();
+        }
+        // Each initData signs in once: a copy (from a log, a shared link) is refused. Remembered in
+        // the nonce store (Redis when configured), until its auth_date leaves the window.
+        if (!(await deps.nonces.remember("initdata", result.hash, maxAge + FUTURE_SKEW_SECONDS))) {
+          request.log.info({ reason: "initData already used" }, "telegram sign-in refused");
           throw AuthErrors.initDataInvalid();
         }
         const { user } = await deps.users.ensureFromTelegram(
@@ -53,6 +65,7 @@ export function authRoutes(deps: {
           },
           { referralCode: referralFrom(request.body.ref, result.startParam) },
         );
+        if (user.disabledAt) throw UserErrors.disabled();
         return {
           accessToken: await deps.tokens.issue(user.id),
           tokenType: "Bearer" as const,

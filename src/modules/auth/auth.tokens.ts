@@ -30,6 +30,8 @@ export function createTokenService(deps: { secret: string; clock: Clock }) {
           issuer: ISSUER,
           audience: AUDIENCE,
           currentDate: deps.clock.now(),
+          // A token without an expiry would be valid forever: every token we issue has one.
+          requiredClaims: ["exp", "sub"],
         });
         return typeof payload.sub === "string" ? payload.sub : null;
       } catch (err) {

@@ -19,4 +19,5 @@ export function registerDeliveryReactions(events: Events, delivery: DeliveryServ
     delivery.settingsChanged(deviceId, settings),
   );
   events.afterCommit("entitlements.changed", ({ userId }) => delivery.accessChanged(userId));
+  events.afterCommit("users.disabled_changed", ({ userId }) => delivery.ownerChanged(userId));
 }

@@ -38,7 +38,7 @@ export function createDeliveryService(deps: {
   db: Executor;
   clock: Clock;
   logger: Logger;
-  devices: Pick<DevicesService, "listActive" | "findActive" | "secretOf">;
+  devices: Pick<DevicesService, "listActive" | "findActive" | "secretOf" | "unrevokedIdsOf">;
   signals: Pick<SignalsService, "openApprovals">;
   events: Events;
   bus: DeliveryBus;
@@ -253,6 +253,18 @@ export function createDeliveryService(deps: {
     async accessChanged(userId: string): Promise<void> {
       await refreshAccess([userId]);
       bus.publish({ k: "user", u: userId });
+    },
+    /**
+     * The owner was disabled or re-enabled: each of their devices is reloaded (a disabled owner's
+     * devices are not active, so they leave the index and their parked polls end), here and on
+     * every other instance.
+     */
+    async ownerChanged(userId: string): Promise<void> {
+      const ids = new Set([...index.devicesOf(userId), ...(await deps.devices.unrevokedIdsOf(userId))]);
+      for (const id of ids) {
+        await reloadDevice(id);
+        bus.publish({ k: "device", d: id });
+      }
     },
   };
 

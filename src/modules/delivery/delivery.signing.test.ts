@@ -28,6 +28,32 @@ describe("GET /api/v1/device/poll signatures", () => {
       }
     });
 
+    it("never verifies a non-JSON body against an empty one: 415, nothing recorded", async () => {
+      const owner = await createDeviceOwner(ctx().deps, "vip", { autoApprove: true });
+      const signalId = await publish();
+      for (const [type, signedOver] of [
+        ["text/plain", ""],
+        ["text/plain", JSON.stringify({ signalId })],
+        ["application/x-www-form-urlencoded", ""],
+      ] as const) {
+        // Signed as an empty body (what the server used to check) or over the real bytes.
+        const { headers } = signRequestFor(
+          owner.signer,
+          { method: "POST", url: "/api/v1/device/ack", body: signedOver || undefined },
+          ctx().clock,
+        );
+        const res = await ctx().app.inject({
+          method: "POST",
+          url: "/api/v1/device/ack",
+          headers: { ...headers, "content-type": type },
+          payload: JSON.stringify({ signalId }),
+        });
+        expect([res.statusCode, res.json().code]).toEqual([415, "request.unsupported_media_type"]);
+        expect(res.headers["content-type"]).toMatch(/^application\/problem\+json/);
+      }
+      expect(await ctx().database.query("select * from executions")).toEqual([]);
+    });
+
     it.each(["x-device-id", "x-timestamp", "x-nonce", "x-signature"])(
       "refuses a poll without %s",
       async (header) => {

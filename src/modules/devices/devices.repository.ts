@@ -1,4 +1,4 @@
-import { and, count, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, count, desc, eq, getTableColumns, isNull, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { users } from "../users/users.table";
 import type { DeviceSettingsInput } from "./devices.settings";
@@ -33,13 +33,22 @@ export function devicesRepository(db: Executor) {
       const [row] = await db.select().from(devices).where(owned(userId, id)).limit(1);
       return row;
     },
+    /** A device that may sign: not revoked, and its owner not disabled. */
     async findActive(id: string): Promise<DeviceRow | undefined> {
       const [row] = await db
-        .select()
+        .select(getTableColumns(devices))
         .from(devices)
-        .where(and(eq(devices.id, id), isNull(devices.revokedAt)))
+        .innerJoin(users, eq(users.id, devices.userId))
+        .where(and(eq(devices.id, id), isNull(devices.revokedAt), isNull(users.disabledAt)))
         .limit(1);
       return row;
+    },
+    async unrevokedIdsOf(userId: string): Promise<string[]> {
+      const rows = await db
+        .select({ id: devices.id })
+        .from(devices)
+        .where(and(eq(devices.userId, userId), isNull(devices.revokedAt)));
+      return rows.map((r) => r.id);
     },
     async listForUser(userId: string): Promise<DeviceRow[]> {
       return db.select().from(devices).where(eq(devices.userId, userId)).orderBy(desc(devices.id));
@@ -54,7 +63,8 @@ export function devicesRepository(db: Executor) {
           settingsVersion: devices.settingsVersion,
         })
         .from(devices)
-        .where(isNull(devices.revokedAt));
+        .innerJoin(users, eq(users.id, devices.userId))
+        .where(and(isNull(devices.revokedAt), isNull(users.disabledAt)));
     },
     async rename(userId: string, id: string, name: string, at: Date): Promise<DeviceRow | undefined> {
       const [row] = await db

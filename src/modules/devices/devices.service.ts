@@ -72,6 +72,8 @@ export function createDevicesService(deps: {
     flushLastSeen: () => deps.lastSeen.flush(),
     findActive: (id: string) => repo.findActive(id),
     listActive: () => repo.listActive(),
+    /** Ids of a user's unrevoked devices, whether or not the user is disabled. */
+    unrevokedIdsOf: (userId: string) => repo.unrevokedIdsOf(userId),
 
     /** Registers a device; the secret is returned here and can never be read again. */
     async register(userId: string, name: string): Promise<{ device: DeviceView; secret: string }> {

@@ -18,7 +18,10 @@ declare module "fastify" {
  */
 export function keepSignedBodies(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser("error", "ignore");
-  app.removeContentTypeParser("application/json");
+  // JSON is the only body a signed route takes (API §0). Fastify's own text/plain parser would
+  // hand over a body without its bytes, and the signature would then be checked against an
+  // empty body: with JSON as the only parser, any other type is a 415 before anything is verified.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser("application/json", { parseAs: "buffer" }, (request, body, done) => {
     const bytes = body as Buffer;
     request.signedBody = bytes;

@@ -20,3 +20,8 @@ export const PatchMeBody = z.object({
   autoApprove: z.boolean().optional(),
   region: z.enum(REGIONS).optional(),
 });
+
+/** An account's standing, as the admin's disable/enable calls answer it. */
+export const UserStanding = z
+  .object({ id: z.string(), disabled: z.boolean(), disabledAt: z.string().nullable() })
+  .meta({ id: "UserStanding" });

@@ -3,6 +3,7 @@ import type { Clock } from "../../shared/clock";
 import type { Events } from "../../shared/events";
 import { newId } from "../../shared/ids";
 import { withTransaction } from "../../shared/unit-of-work";
+import type { AuditService } from "../audit/audit.service";
 import { UserErrors } from "./users.errors";
 import { type AccessResolver, effectiveRole, type Region, type UserView } from "./users.models";
 import { usersRepository } from "./users.repository";
@@ -21,6 +22,7 @@ export function createUsersService(deps: {
   db: Executor;
   clock: Clock;
   events: Events;
+  audit: Pick<AuditService, "record">;
   adminTelegramIds: ReadonlySet<number>;
   access: () => AccessResolver;
   /** The affiliate code a user was attributed to (the affiliates module answers). */
@@ -85,6 +87,40 @@ export function createUsersService(deps: {
         });
         if (created) await uow.emit("users.created", { user: row });
         return { user: row, created };
+      });
+    },
+
+    /**
+     * Disables or re-enables an account. A disabled user's tokens, console sessions, initData and
+     * devices are all refused from the next request on (each check reads `disabledAt`).
+     */
+    async setDisabled(
+      actor: { id: string | null; kind: "admin" | "cli" },
+      userId: string,
+      disabled: boolean,
+    ): Promise<UserRow> {
+      if (disabled && actor.id === userId) throw UserErrors.cannotDisableSelf();
+      return withTransaction(deps, async (uow) => {
+        const now = deps.clock.now();
+        const current = await usersRepository(uow.tx).findById(userId);
+        if (!current) throw UserErrors.notFound();
+        if ((current.disabledAt !== null) === disabled) return current;
+        const row = await usersRepository(uow.tx).update(userId, {
+          disabledAt: disabled ? now : null,
+          updatedAt: now,
+        });
+        await deps.audit.record(
+          {
+            actorId: actor.id,
+            actorKind: actor.kind,
+            action: disabled ? "users.disabled" : "users.enabled",
+            subjectType: "user",
+            subjectId: userId,
+          },
+          uow.tx,
+        );
+        await uow.emit("users.disabled_changed", { userId, disabled });
+        return row!;
       });
     },
 

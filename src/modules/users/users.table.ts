@@ -19,6 +19,8 @@ export const users = pgTable(
     region: text("region", { enum: ["GB", "US", "EU", "ASIA"] }),
     /** The referral code the user arrived with, as given (first touch, never changed). */
     referralCode: text("referral_code"),
+    /** Set while an admin has disabled the account: every way of signing in is refused. */
+    disabledAt: tstz("disabled_at"),
     createdAt: tstz("created_at").notNull(),
     updatedAt: tstz("updated_at").notNull(),
   },

@@ -110,6 +110,88 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/admin/users/{userId}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Disable a user account
+         * @description From the next request on, the user's bearer tokens, console sessions, Telegram initData and devices are refused (403 users.disabled; devices 401 device_auth.rejected). Repeating it changes nothing. An admin cannot disable themselves (409 users.cannot_disable_self).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserStanding"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{userId}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-enable a disabled user account
+         * @description The user's unexpired tokens and devices work again. Repeating it changes nothing.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserStanding"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/catalog": {
         parameters: {
             query?: never;
@@ -3644,6 +3726,11 @@ export interface components {
             referredBy: string | null;
             createdAt: string;
         };
+        UserStandingInput: {
+            id: string;
+            disabled: boolean;
+            disabledAt: string | null;
+        };
         FeaturesInput: {
             signals: boolean;
             maxDevices: number;
@@ -4032,6 +4119,11 @@ export interface components {
             region: "GB" | "US" | "EU" | "ASIA" | null;
             referredBy: string | null;
             createdAt: string;
+        };
+        UserStanding: {
+            id: string;
+            disabled: boolean;
+            disabledAt: string | null;
         };
         Features: {
             signals: boolean;
