@@ -16,6 +16,7 @@ import { landingRoutes } from "./modules/affiliates/affiliates.landing";
 import { affiliatesRoutes } from "./modules/affiliates/affiliates.routes";
 import { authRoutes } from "./modules/auth/auth.routes";
 import { catalogRoutes } from "./modules/catalog/catalog.routes";
+import { SESSION_COOKIE } from "./modules/console/console.models";
 import { consolePages } from "./modules/console/console.pages";
 import { consoleRoutes } from "./modules/console/console.routes";
 import { deliveryRoutes } from "./modules/delivery/delivery.routes";
@@ -34,10 +35,9 @@ import { telegramRoutes } from "./modules/telegram/telegram.routes";
 import { trackRecordRoutes } from "./modules/track-record/track-record.routes";
 import { usersAdminRoutes } from "./modules/users/users.admin.routes";
 import { usersRoutes } from "./modules/users/users.routes";
-import { CommonErrors } from "./shared/errors";
 import { opsRoutes } from "./shared/http/ops.routes";
-import { errorHandler, frameworkErrorHandler, notFoundHandler, sendProblem } from "./shared/http/problem";
-import { perMinute } from "./shared/rate-limit";
+import { errorHandler, frameworkErrorHandler, notFoundHandler } from "./shared/http/problem";
+import { registerRateLimits } from "./shared/http/rate-limits";
 
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -72,6 +72,9 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: DEFAULT_BODY_LIMIT,
+    // Behind a reverse proxy, request.ip (the anonymous rate-limit key) is the client's address
+    // from X-Forwarded-For only for the proxies TRUST_PROXY names; otherwise the socket's.
+    trustProxy: deps.config.trustProxy as FastifyServerOptions["trustProxy"],
     // A caller's X-Request-Id is echoed when it is safe to log; otherwise we mint one.
     genReqId: (req) => {
       const given = req.headers["x-request-id"];
@@ -88,19 +91,14 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
 
-  const ipRule = perMinute(deps.config.rateLimit.ipPerMinute);
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
-    if (request.routeOptions.config?.rateLimit === false) return;
-    const decision = await deps.rateLimiter.take(`ip:${request.ip}`, ipRule);
-    if (!decision.allowed) {
-      return sendProblem(
-        reply,
-        CommonErrors.rateLimited("Too many requests from this address", {
-          headers: { "retry-after": String(decision.retryAfterSeconds) },
-        }),
-      );
-    }
+  });
+  await registerRateLimits(app, {
+    budgets: deps.config.rateLimit,
+    redis: deps.redis,
+    keyPrefix: deps.config.redisKeyPrefix,
+    sessionCookie: SESSION_COOKIE,
   });
 
   app.addHook("onResponse", async (request, reply) => {

@@ -41,6 +41,19 @@ const fxCurrencies = (v: string) => v.split(",").map((pair) => pair.split("=")[0
 const parseFxRates = (v: string): Record<string, string> =>
   Object.fromEntries(v.split(",").map((pair) => pair.split("=").map((part) => part.trim())));
 
+// An address or CIDR, or one of proxy-addr's names for a range (loopback, linklocal, uniquelocal).
+const PROXY_ADDRESS = String.raw`\s*(?:[0-9A-Fa-f.:]+(?:/\d{1,3})?|loopback|linklocal|uniquelocal)\s*`;
+const TRUST_PROXY_FORMAT = new RegExp(
+  String.raw`^(?:true|false|\d{1,2}|${PROXY_ADDRESS}(?:,${PROXY_ADDRESS})*)$`,
+);
+/** "true" | "false" | "2" (hops) | "10.0.0.1, 10.1.0.0/16" → what Fastify's trustProxy takes. */
+function parseTrustProxy(value: string | undefined): boolean | number | string[] {
+  if (value === undefined || value === "false") return false;
+  if (value === "true") return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(",").map((part) => part.trim());
+}
+
 /** Every environment variable of API.md §1 (plus a few operational knobs), validated in one place. */
 const EnvSchema = z.object({
   PORT: integer(3000, 0, 65535),
@@ -101,6 +114,16 @@ const EnvSchema = z.object({
   ),
   RATE_LIMIT_IP_PER_MINUTE: integer(600, 1, 1_000_000),
   RATE_LIMIT_USER_PER_MINUTE: integer(300, 1, 1_000_000),
+  RATE_LIMIT_DEVICE_PER_MINUTE: integer(600, 1, 1_000_000),
+  RATE_LIMIT_PRODUCER_PER_MINUTE: integer(600, 1, 1_000_000),
+  // Which proxies' X-Forwarded-For to believe for the client address (Fastify trustProxy).
+  TRUST_PROXY: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(TRUST_PROXY_FORMAT, "must be true, false, a hop count, or comma-separated proxy addresses/CIDRs")
+      .optional(),
+  ),
   SHUTDOWN_TIMEOUT_MS: integer(10_000, 0, 600_000),
   // How long a Mini App's initData signs in (API §3 allows up to 24 h; an hour is enough to open it).
   INIT_DATA_MAX_AGE_SECONDS: integer(3600, 60, 86_400),
@@ -150,7 +173,10 @@ export interface Config {
   };
   stripe: { secretKey: string | undefined; webhookSecret: string | undefined; apiBase: string | undefined };
   logLevel: string;
-  rateLimit: { ipPerMinute: number; userPerMinute: number };
+  /** Requests per minute for each kind of principal (anonymous by address, users, devices, producers). */
+  rateLimit: { ip: number; user: number; device: number; producer: number };
+  /** Fastify's trustProxy: false (default), true, a hop count, or the proxies' addresses. */
+  trustProxy: boolean | number | string[];
   shutdownTimeoutMs: number;
   initDataMaxAgeSeconds: number;
   pricing: {
@@ -216,7 +242,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       apiBase: e.STRIPE_API_BASE,
     },
     logLevel: e.LOG_LEVEL,
-    rateLimit: { ipPerMinute: e.RATE_LIMIT_IP_PER_MINUTE, userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE },
+    rateLimit: {
+      ip: e.RATE_LIMIT_IP_PER_MINUTE,
+      user: e.RATE_LIMIT_USER_PER_MINUTE,
+      device: e.RATE_LIMIT_DEVICE_PER_MINUTE,
+      producer: e.RATE_LIMIT_PRODUCER_PER_MINUTE,
+    },
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     initDataMaxAgeSeconds: e.INIT_DATA_MAX_AGE_SECONDS,
     pricing: {

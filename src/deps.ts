@@ -37,7 +37,7 @@ import type { Clock } from "./shared/clock";
 import { createEvents } from "./shared/events";
 import { createIdempotencyService } from "./shared/idempotency/idempotency.service";
 import { createMetrics } from "./shared/metrics";
-import { memoryRateLimiter, perMinute, redisRateLimiter } from "./shared/rate-limit";
+import { memoryRateLimiter, redisRateLimiter } from "./shared/rate-limit";
 import { memoryNonceStore, redisNonceStore } from "./shared/signing";
 
 export interface DepsInput {
@@ -59,7 +59,9 @@ export async function createDeps(input: DepsInput) {
   const redis = config.redisUrl
     ? new (await import("ioredis")).Redis(config.redisUrl, { maxRetriesPerRequest: 2 })
     : undefined;
-  const rateLimiter = redis ? redisRateLimiter(redis) : memoryRateLimiter();
+  // HTTP limits are @fastify/rate-limit's (src/shared/http/rate-limits.ts); this token-bucket
+  // limiter paces what no HTTP request carries: the bot's sends and updates, and alert URLs.
+  const rateLimiter = redis ? redisRateLimiter(redis, `${config.redisKeyPrefix}rl:`) : memoryRateLimiter();
   const metrics = createMetrics({ defaultMetrics: true });
 
   const events = createEvents((err, event) => logger.error({ err, event }, "event reaction failed"));
@@ -125,8 +127,6 @@ export async function createDeps(input: DepsInput) {
     tokens,
     users,
     adminTelegramIds: config.adminTelegramIds,
-    rateLimiter,
-    userRule: perMinute(config.rateLimit.userPerMinute),
     sessions: {
       cookieName: SESSION_COOKIE,
       verify: consoleSessions.verify,

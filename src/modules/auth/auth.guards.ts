@@ -1,6 +1,4 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { CommonErrors } from "../../shared/errors";
-import type { BucketRule, RateLimiter } from "../../shared/rate-limit";
 import { UserErrors } from "../users/users.errors";
 import { effectiveRole, type Role } from "../users/users.models";
 import type { UsersService } from "../users/users.service";
@@ -45,8 +43,6 @@ export function createGuards(deps: {
   tokens: TokenService;
   users: Pick<UsersService, "findById">;
   adminTelegramIds: ReadonlySet<number>;
-  rateLimiter: RateLimiter;
-  userRule: BucketRule;
   /** Console sessions: a cookie stands in for the bearer token, writes need the CSRF token. */
   sessions?: CookieSessions;
 }) {
@@ -84,12 +80,6 @@ export function createGuards(deps: {
     if (!row) throw AuthErrors.unauthenticated("The access token is invalid or expired");
     // Checked on every request, so disabling an account revokes its tokens and sessions at once.
     if (row.disabledAt) throw UserErrors.disabled();
-    const decision = await deps.rateLimiter.take(`user:${row.id}`, deps.userRule);
-    if (!decision.allowed) {
-      throw CommonErrors.rateLimited("Too many requests for this user", {
-        headers: { "retry-after": String(decision.retryAfterSeconds) },
-      });
-    }
     const user = { id: row.id, role: effectiveRole(row, deps.adminTelegramIds), row };
     request.authUser = user;
     return user;

@@ -1,0 +1,96 @@
+import rateLimit from "@fastify/rate-limit";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Redis } from "ioredis";
+import { CommonErrors } from "../errors";
+
+/** Who a request counts against: each kind of principal has its own budget per minute. */
+export type PrincipalKind = "ip" | "user" | "device" | "producer";
+export type Budgets = Record<PrincipalKind, number>;
+
+const WINDOW_MS = 60_000;
+const CREDENTIAL_HEADERS = ["authorization", "x-device-id", "x-producer-id"] as const;
+
+/**
+ * A request that names a principal: a bearer token, a console session cookie or a signature's id
+ * header. Whether it is genuine is decided later (guards, signature check); until then it is
+ * counted nowhere, so an anonymous flood from one address never spends anyone else's budget.
+ */
+function carriesCredentials(request: FastifyRequest, sessionCookie: string): boolean {
+  if (CREDENTIAL_HEADERS.some((name) => typeof request.headers[name] === "string")) return true;
+  const cookie = request.headers.cookie;
+  return typeof cookie === "string" && cookie.includes(`${sessionCookie}=`);
+}
+
+/**
+ * The principal a request is counted against: a signed-in user by id, a verified device or
+ * producer by id, anyone else by client address (`request.ip`, which honours TRUST_PROXY).
+ */
+export function principalKey(request: FastifyRequest): string {
+  if (request.authUser) return `user:${request.authUser.id}`;
+  if (request.signerId) {
+    const kind = typeof request.headers["x-producer-id"] === "string" ? "producer" : "device";
+    return `${kind}:${request.signerId}`;
+  }
+  return `ip:${request.ip}`;
+}
+
+const budgetOf = (budgets: Budgets, key: string): number =>
+  budgets[key.slice(0, key.indexOf(":")) as PrincipalKind] ?? budgets.ip;
+
+const isExempt = (request: FastifyRequest): boolean => request.routeOptions.config?.rateLimit === false;
+
+const DETAIL: Record<PrincipalKind, string> = {
+  ip: "Too many requests from this address",
+  user: "Too many requests for this user",
+  device: "Too many requests from this device",
+  producer: "Too many requests from this producer",
+};
+
+/**
+ * Per-principal HTTP rate limits with @fastify/rate-limit (its Redis store under
+ * `<REDIS_KEY_PREFIX>rl:` when Redis is configured, so instances share the counts).
+ *
+ * The plugin's own route hook runs once per request, after the route's guards; that cannot
+ * express "anonymous requests are counted before anything else runs, signed-in ones once they are
+ * known", so the plugin supplies the counting (`createRateLimit`, one fixed window per key) and the
+ * two hooks here choose when: a request without credentials at `onRequest` (before its body is
+ * read or a guard answers 401), a request with credentials at `preHandler`, once the guard or the
+ * signature check has said who it is. Routes with `config: { rateLimit: false }` (webhooks,
+ * health, pages) are not counted.
+ */
+export async function registerRateLimits(
+  app: FastifyInstance,
+  opts: { budgets: Budgets; redis?: Redis; keyPrefix: string; sessionCookie: string },
+): Promise<void> {
+  await app.register(rateLimit, {
+    global: false,
+    timeWindow: WINDOW_MS,
+    max: (_request, key) => budgetOf(opts.budgets, key),
+    keyGenerator: principalKey,
+    ...(opts.redis ? { redis: opts.redis, nameSpace: `${opts.keyPrefix}rl:` } : {}),
+  });
+  const count = app.createRateLimit();
+
+  async function enforce(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const result = await count(request);
+    if (result.isAllowed) return;
+    reply.header("x-ratelimit-limit", result.max);
+    reply.header("x-ratelimit-remaining", result.remaining);
+    reply.header("x-ratelimit-reset", result.ttlInSeconds);
+    if (!result.isExceeded) return;
+    const kind = result.key.slice(0, result.key.indexOf(":")) as PrincipalKind;
+    throw CommonErrors.rateLimited(DETAIL[kind], {
+      headers: { "retry-after": String(Math.max(1, result.ttlInSeconds)) },
+    });
+  }
+
+  app.addHook("onRequest", async (request, reply) => {
+    if (isExempt(request) || carriesCredentials(request, opts.sessionCookie)) return;
+    await enforce(request, reply);
+  });
+  app.addHook("preHandler", async (request, reply) => {
+    if (isExempt(request) || !carriesCredentials(request, opts.sessionCookie)) return;
+    // A credential a public route ignored (no guard ran) counts against the address, as anonymous.
+    await enforce(request, reply);
+  });
+}
