@@ -76,6 +76,7 @@ describe("pricing configuration", () => {
   it("defaults to configured FX rates, no rate source and 75 Telegram Stars per pound", () => {
     expect(parseConfig({}).pricing).toEqual({
       fxRateSourceUrl: undefined,
+      fxMaxDeviationPct: 25,
       fxRates: undefined,
       starsPerGbp: 75,
     });
@@ -89,13 +90,16 @@ describe("pricing configuration", () => {
     });
     expect(config.pricing).toEqual({
       fxRateSourceUrl: "https://rates.example.com/gbp.json",
+      fxMaxDeviationPct: 25,
       fxRates: { USD: "1.27", EUR: "1.17", SGD: "1.71" },
       starsPerGbp: 80,
     });
   });
 
   it.each([
-    [{ FX_RATE_SOURCE_URL: "ftp://rates.example.com" }, /^FX_RATE_SOURCE_URL: must be a http: or https: URL/],
+    [{ FX_RATE_SOURCE_URL: "ftp://rates.example.com" }, /^FX_RATE_SOURCE_URL: must be an https URL/],
+    [{ FX_RATE_SOURCE_URL: "http://rates.example.com" }, /^FX_RATE_SOURCE_URL: must be an https URL/],
+    [{ FX_MAX_DEVIATION_PCT: "0" }, /^FX_MAX_DEVIATION_PCT: /],
     [{ FX_RATES: "USD:1.27" }, /^FX_RATES: must look like USD=1.27/],
     [{ FX_RATES: "usd=1.27" }, /^FX_RATES: must look like/],
     [{ FX_RATES: "USD=-1.27" }, /^FX_RATES: must look like/],
