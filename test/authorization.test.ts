@@ -114,6 +114,8 @@ const ACCESS: Record<string, Access> = {
   "DELETE /api/v1/admin/entitlements/:id": admin,
   "GET /api/v1/admin/users/:userId/attribution": admin,
   "GET /api/v1/admin/users/:userId/devices": admin,
+  "POST /api/v1/admin/users/:userId/disable": admin,
+  "POST /api/v1/admin/users/:userId/enable": admin,
   "GET /api/v1/admin/producers": admin,
   "POST /api/v1/admin/producers": admin,
   "DELETE /api/v1/admin/producers/:id": admin,

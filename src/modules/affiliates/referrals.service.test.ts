@@ -8,6 +8,8 @@ describe("attribution at signup", () => {
   const ctx = useTestApp({ env: { TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN } });
   const flags = () => ctx().deps.affiliates.admin.listFlags({ limit: 100, cursor: null });
 
+  let launch = 0;
+  // Each Mini App launch carries its own initData (its query_id differs); one initData signs in once.
   const signIn = (telegramId: number, ref?: string) =>
     ctx().app.inject({
       method: "POST",
@@ -17,6 +19,7 @@ describe("attribution at signup", () => {
           {
             user: JSON.stringify({ id: telegramId, first_name: "Vic" }),
             auth_date: String(Math.floor(ctx().clock.now().getTime() / 1000)),
+            query_id: `AAH-launch-${++launch}`,
           },
           TEST_BOT_TOKEN,
         ),

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { signInitData } from "../../../src/modules/auth/auth.models";
 import { signedHeaders } from "../../../src/shared/signing";
 import { TEST_BOT_TOKEN } from "../../support/config";
@@ -63,6 +64,8 @@ export async function login(base: string, telegramId: number): Promise<{ token: 
     {
       user: JSON.stringify({ id: telegramId, first_name: `Crash ${telegramId}` }),
       auth_date: String(Math.floor(Date.now() / 1000)),
+      // A new launch each time: one initData signs in only once.
+      query_id: `AAH${randomUUID()}`,
     },
     TEST_BOT_TOKEN,
   );

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { signInitData } from "../../../src/modules/auth/auth.models";
 import { type IdHeader, signedHeaders } from "../../../src/shared/signing";
 import type { RecordedCall } from "../../fakes/telegram-api";
@@ -51,10 +52,17 @@ export function signedHttp<T = Json>(
   return http<T>(baseUrl, method, pathWithQuery, payload === undefined ? { headers } : { headers, raw });
 }
 
-/** Mini App initData for a Telegram user, signed with the bot token as Telegram does. */
+/**
+ * Mini App initData for a Telegram user, signed with the bot token as Telegram does; each call is
+ * a new launch (its own query_id), since one initData signs in only once.
+ */
 export function initDataFor(user: { id: number; first_name: string; username?: string }, botToken: string) {
   return signInitData(
-    { user: JSON.stringify(user), auth_date: String(Math.floor(Date.now() / 1000)) },
+    {
+      user: JSON.stringify(user),
+      auth_date: String(Math.floor(Date.now() / 1000)),
+      query_id: `AAH${randomUUID()}`,
+    },
     botToken,
   );
 }
