@@ -82,6 +82,12 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     },
     frameworkErrors: frameworkErrorHandler,
     return503OnClosing: true,
+    // A client must send its headers, then its whole request, in bounded time (a body trickled a
+    // byte at a time is answered 408 and closed), and an idle socket is closed after a while
+    // longer than the longest poll (30 s). Node checks these every second, not every 30 s.
+    requestTimeout: deps.config.http.requestTimeoutMs,
+    connectionTimeout: deps.config.http.connectionTimeoutMs,
+    http: { headersTimeout: deps.config.http.headersTimeoutMs, connectionsCheckingInterval: 1_000 },
     forceCloseConnections: "idle",
     schemaController: { compilersFactory: lazyFastifyCompilers() },
   }).withTypeProvider<ZodTypeProvider>();

@@ -125,6 +125,11 @@ const EnvSchema = z.object({
       .optional(),
   ),
   SHUTDOWN_TIMEOUT_MS: integer(10_000, 0, 600_000),
+  // Connection bounds. A poll waits at most 30 s, so an idle socket must outlive it.
+  POLL_MAX_PARKED: integer(10_000, 1, 1_000_000),
+  HTTP_HEADERS_TIMEOUT_MS: integer(10_000, 1_000, 600_000),
+  HTTP_REQUEST_TIMEOUT_MS: integer(30_000, 1_000, 600_000),
+  HTTP_CONNECTION_TIMEOUT_MS: integer(65_000, 35_000, 3_600_000),
   // How long a Mini App's initData signs in (API §3 allows up to 24 h; an hour is enough to open it).
   INIT_DATA_MAX_AGE_SECONDS: integer(3600, 60, 86_400),
   // https only: plain http is allowed to this machine alone (a local fake, a sidecar).
@@ -179,6 +184,10 @@ export interface Config {
   trustProxy: boolean | number | string[];
   shutdownTimeoutMs: number;
   initDataMaxAgeSeconds: number;
+  /** Parked long polls this instance holds at most (then 503 with Retry-After). */
+  pollMaxParked: number;
+  /** Node's headersTimeout / requestTimeout and the socket idle timeout, in ms. */
+  http: { headersTimeoutMs: number; requestTimeoutMs: number; connectionTimeoutMs: number };
   pricing: {
     fxRateSourceUrl: string | undefined;
     /** A refresh with a rate further than this from the configured one is rejected. */
@@ -217,6 +226,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (e.STRIPE_SECRET_KEY && !e.STRIPE_WEBHOOK_SECRET) {
     throw new ConfigError("STRIPE_WEBHOOK_SECRET: required when STRIPE_SECRET_KEY is set");
   }
+  if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError("HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS");
+  }
   const defaultMode = publicUrl.startsWith("https:") ? "webhook" : "polling";
   return {
     port: e.PORT,
@@ -251,6 +263,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     initDataMaxAgeSeconds: e.INIT_DATA_MAX_AGE_SECONDS,
+    pollMaxParked: e.POLL_MAX_PARKED,
+    http: {
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      connectionTimeoutMs: e.HTTP_CONNECTION_TIMEOUT_MS,
+    },
     pricing: {
       fxRateSourceUrl: e.FX_RATE_SOURCE_URL,
       fxMaxDeviationPct: e.FX_MAX_DEVIATION_PCT,

@@ -169,6 +169,7 @@ export async function createDeps(input: DepsInput) {
     signals,
     events,
     bus: deliveryBusFor({ redis, pool: database.pool, prefix: config.redisKeyPrefix, logger }),
+    maxParked: config.pollMaxParked,
   });
   const devicePolls = metrics.counter("device_polls_total", "Signed device polls by result", ["result"]);
   const executions = createExecutionsService({

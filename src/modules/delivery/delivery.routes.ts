@@ -133,7 +133,10 @@ export function deliveryRoutes(deps: {
       { schema: { tags, querystring: PollQuery, response: { 200: PollResponse } } },
       async (req, reply) => {
         const device = deviceOf(req);
-        const answer = await delivery.poll(device.id, req.query.wait * 1000, reply.raw);
+        const answer = await delivery.poll(device.id, req.query.wait * 1000, reply.raw).catch((err) => {
+          deps.polls.inc({ result: "refused" });
+          throw err;
+        });
         const delivered = answer.signals.length > 0 || answer.updates.length > 0;
         deps.polls.inc({ result: delivered ? "delivered" : "empty" });
         // The settings are read when the answer is written: a poll parked before a change answers with it.

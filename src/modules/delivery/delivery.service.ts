@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { Executor } from "../../db/client";
 import type { Clock } from "../../shared/clock";
+import { CommonErrors } from "../../shared/errors";
 import type { Approval, DomainEvents, Events } from "../../shared/events";
 import type { ActiveDevice } from "../devices/devices.repository";
 import type { DevicesService } from "../devices/devices.service";
@@ -12,7 +13,16 @@ import { DeliveryIndex } from "./delivery.index";
 import { claimOfflineWithPending } from "./delivery.offline";
 import { PositionBook, toUpdateItem } from "./delivery.positions";
 import { deliveryRepository } from "./delivery.repository";
-import { EMPTY_ANSWER, type PollAnswer, Waiters } from "./delivery.waiters";
+import {
+  DEFAULT_WAITER_LIMITS,
+  EMPTY_ANSWER,
+  ParkingFull,
+  type PollAnswer,
+  Waiters,
+} from "./delivery.waiters";
+
+/** How soon a poll refused for a full server is asked to come back. */
+export const PARKING_FULL_RETRY_SECONDS = 5;
 
 const EXPIRY_SWEEP_MS = 1_000;
 const ACCESS_SWEEP_MS = 10_000;
@@ -42,10 +52,15 @@ export function createDeliveryService(deps: {
   signals: Pick<SignalsService, "openApprovals">;
   events: Events;
   bus: DeliveryBus;
+  /** Parked polls this instance holds at most (POLL_MAX_PARKED). */
+  maxParked?: number;
 }) {
   const { clock, bus, logger } = deps;
   const repo = deliveryRepository(deps.db);
-  const waiters = new Waiters();
+  const waiters = new Waiters({
+    ...DEFAULT_WAITER_LIMITS,
+    total: deps.maxParked ?? DEFAULT_WAITER_LIMITS.total,
+  });
   const unknown = new Map<string, number>();
   let index = new DeliveryIndex();
   let book = new PositionBook();
@@ -327,7 +342,14 @@ export function createDeliveryService(deps: {
       if (!access || access.until <= nowMs()) await refreshAccess([device.userId]);
       const answer = answerFor(deviceId)();
       if (answer !== EMPTY_ANSWER || waitMs === 0 || closing) return answer;
-      return waiters.park(deviceId, waitMs, connection);
+      try {
+        return await waiters.park(deviceId, waitMs, connection);
+      } catch (err) {
+        if (!(err instanceof ParkingFull)) throw err;
+        throw CommonErrors.unavailable("Too many devices are waiting on this server; poll again shortly", {
+          headers: { "retry-after": String(PARKING_FULL_RETRY_SECONDS) },
+        });
+      }
     },
 
     /** The owner of a device that may sign right now. */

@@ -1,7 +1,13 @@
 import { EventEmitter } from "node:events";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { PollItem } from "./delivery.index";
-import { EMPTY_ANSWER, type PollAnswer, Waiters } from "./delivery.waiters";
+import {
+  DEFAULT_WAITER_LIMITS,
+  EMPTY_ANSWER,
+  ParkingFull,
+  type PollAnswer,
+  Waiters,
+} from "./delivery.waiters";
 
 // A parked long poll ends exactly once (woken, timed out, abandoned or released) and leaves
 // nothing behind: no timer, no close listener, no entry for its device.
@@ -156,5 +162,69 @@ describe("parked long polls", { timeout: 5_000 }, () => {
     const waiters = new Waiters();
     expect(() => waiters.release("dev_unknown")).not.toThrow();
     expect(waiters.size).toBe(0);
+  });
+
+  it("a device holds at most two parked polls: a third answers the oldest empty at once", async () => {
+    expect(DEFAULT_WAITER_LIMITS.perDevice).toBe(2);
+    const waiters = new Waiters();
+    const sockets = [connection(), connection(), connection()];
+    const settled: string[] = [];
+    const first = waiters.park("dev_a", 20_000, sockets[0]!).then((a) => settled.push("first") && a);
+    const second = waiters.park("dev_a", 20_000, sockets[1]!).then((a) => settled.push("second") && a);
+    await vi.advanceTimersByTimeAsync(0);
+    expect([waiters.size, settled]).toEqual([2, []]);
+    const third = waiters.park("dev_a", 20_000, sockets[2]!);
+    expect(await first).toEqual(EMPTY_ANSWER);
+    expect(settled).toEqual(["first"]);
+    expect(waiters.size).toBe(2);
+    expect(sockets[0]!.listenerCount("close")).toBe(0);
+    // The two newest still wait, and are woken together.
+    waiters.wake("dev_a", () => signals("sig_1"));
+    expect(await Promise.all([second, third])).toEqual([signals("sig_1"), signals("sig_1")]);
+    expect(waiters.size).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("another device's polls do not count against a device's two", async () => {
+    const waiters = new Waiters();
+    const a = waiters.park("dev_a", 20_000, connection());
+    waiters.park("dev_b", 20_000, connection());
+    waiters.park("dev_b", 20_000, connection());
+    waiters.park("dev_c", 20_000, connection());
+    expect(waiters.size).toBe(4);
+    waiters.wake("dev_a", () => signals("sig_a"));
+    expect(await a).toEqual(signals("sig_a"));
+    waiters.releaseAll();
+  });
+
+  it("honours a per-device limit of one", async () => {
+    const waiters = new Waiters({ perDevice: 1, total: 10 });
+    const first = waiters.park("dev_a", 20_000, connection());
+    waiters.park("dev_a", 20_000, connection());
+    expect(await first).toEqual(EMPTY_ANSWER);
+    expect(waiters.size).toBe(1);
+    waiters.releaseAll();
+  });
+
+  it("refuses a poll past the instance's total, and parks again once one ends", async () => {
+    const waiters = new Waiters({ perDevice: 2, total: 2 });
+    const socket = connection();
+    const a1 = waiters.park("dev_a", 20_000, connection());
+    const a2 = waiters.park("dev_a", 20_000, connection());
+    expect(() => waiters.park("dev_c", 20_000, socket)).toThrow(ParkingFull);
+    expect(socket.listenerCount("close")).toBe(0);
+    expect(waiters.size).toBe(2);
+    expect(waiters.has("dev_c")).toBe(false);
+    // A device at its own limit replaces its oldest poll, so it is never refused by the total.
+    const a3 = waiters.park("dev_a", 20_000, connection());
+    expect(await a1).toEqual(EMPTY_ANSWER);
+    expect(waiters.size).toBe(2);
+    waiters.release("dev_a");
+    expect(await Promise.all([a2, a3])).toEqual([EMPTY_ANSWER, EMPTY_ANSWER]);
+    const c = waiters.park("dev_c", 20_000, socket);
+    expect(waiters.size).toBe(1);
+    waiters.releaseAll();
+    expect(await c).toEqual(EMPTY_ANSWER);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

@@ -14,13 +14,31 @@ interface Waiter {
   finish(answer: PollAnswer): void;
 }
 
+export interface WaiterLimits {
+  /** Polls one device may have parked; one more releases its oldest with an empty answer. */
+  perDevice: number;
+  /** Polls parked on this instance; past it a poll is refused (`ParkingFull`). */
+  total: number;
+}
+
+export const DEFAULT_WAITER_LIMITS: WaiterLimits = { perDevice: 2, total: 10_000 };
+
+/** Every parking place of this instance is taken: the poll is answered 503 with Retry-After. */
+export class ParkingFull extends Error {
+  constructor() {
+    super("too many parked polls");
+  }
+}
+
 /**
  * Long polls parked per device. A waiter ends exactly once: woken with signals, timed out,
- * abandoned by its client, or released at shutdown.
+ * abandoned by its client, released at shutdown, or pushed out by a newer poll of its device.
  */
 export class Waiters {
   private readonly byDevice = new Map<string, Set<Waiter>>();
   private count = 0;
+
+  constructor(private readonly limits: WaiterLimits = DEFAULT_WAITER_LIMITS) {}
 
   get size(): number {
     return this.count;
@@ -32,6 +50,11 @@ export class Waiters {
     waitMs: number,
     closed: { once(e: "close", f: () => void): void; off(e: "close", f: () => void): void },
   ) {
+    // An EA holds one poll at a time (two while reconnecting); more are a bug or an attack, so
+    // the oldest is answered (empty) and only the newest wait. Sets keep insertion order.
+    const parked = this.byDevice.get(deviceId);
+    while (parked && parked.size >= this.limits.perDevice) [...parked][0]!.finish(EMPTY_ANSWER);
+    if (this.count >= this.limits.total) throw new ParkingFull();
     return new Promise<PollAnswer>((resolve) => {
       const waiter: Waiter = { finish: (answer) => end(answer) };
       const onClose = () => end(EMPTY_ANSWER);

@@ -4,6 +4,10 @@ import { type IdHeader, type NonceStore, verifySignature } from "../../shared/si
 import { SignedRequestErrors } from "./devices.errors";
 
 declare module "fastify" {
+  interface FastifyContextConfig {
+    /** The route verifies device or producer signatures (the rate limits trust its id headers). */
+    signed?: boolean;
+  }
   interface FastifyRequest {
     /** The exact body bytes, kept only in scopes that verify signatures. */
     signedBody?: Buffer;
@@ -22,6 +26,10 @@ export function keepSignedBodies(app: FastifyInstance): void {
   // hand over a body without its bytes, and the signature would then be checked against an
   // empty body: with JSON as the only parser, any other type is a 415 before anything is verified.
   app.removeAllContentTypeParsers();
+  // Marks the scope's routes as signed: only here is an X-Device-Id / X-Producer-Id a credential.
+  app.addHook("onRoute", (route) => {
+    route.config = { ...route.config, signed: true };
+  });
   app.addContentTypeParser("application/json", { parseAs: "buffer" }, (request, body, done) => {
     const bytes = body as Buffer;
     request.signedBody = bytes;

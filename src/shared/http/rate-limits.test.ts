@@ -88,13 +88,27 @@ describe("rate limits by principal", () => {
     expect((await poll(two.signer)).statusCode).toBe(200);
   });
 
+  it("counts an id header sent to an unsigned route, anonymous, before the guard answers", async () => {
+    const statuses = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await ctx().app.inject({
+        method: "GET",
+        url: "/api/v1/me",
+        headers: { "x-device-id": "dev_forged", "x-producer-id": "prd_forged" },
+        remoteAddress: ATTACKER,
+      });
+      statuses.push(res.statusCode);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+  });
+
   it("counts a credential a public route ignores against the address", async () => {
     const statuses = [];
     for (let i = 0; i < 6; i++) {
       const res = await ctx().app.inject({
         method: "GET",
         url: "/api/v1/catalog",
-        headers: { "x-device-id": "dev_forged" },
+        headers: { authorization: "Bearer not-checked-here" },
         remoteAddress: ATTACKER,
       });
       statuses.push(res.statusCode);

@@ -8,15 +8,21 @@ export type PrincipalKind = "ip" | "user" | "device" | "producer";
 export type Budgets = Record<PrincipalKind, number>;
 
 const WINDOW_MS = 60_000;
-const CREDENTIAL_HEADERS = ["authorization", "x-device-id", "x-producer-id"] as const;
+const SIGNER_HEADERS = ["x-device-id", "x-producer-id"] as const;
 
 /**
- * A request that names a principal: a bearer token, a console session cookie or a signature's id
- * header. Whether it is genuine is decided later (guards, signature check); until then it is
- * counted nowhere, so an anonymous flood from one address never spends anyone else's budget.
+ * A request that names a principal: a bearer token, a console session cookie, or on a signed
+ * route a signature's id header. Whether it is genuine is decided later (guards, signature
+ * check); until then it is counted nowhere, so an anonymous flood from one address never spends
+ * anyone else's budget. (An id header elsewhere proves nothing and is not a way around the count.)
  */
 function carriesCredentials(request: FastifyRequest, sessionCookie: string): boolean {
-  if (CREDENTIAL_HEADERS.some((name) => typeof request.headers[name] === "string")) return true;
+  if (typeof request.headers.authorization === "string") return true;
+  if (
+    request.routeOptions.config?.signed === true &&
+    SIGNER_HEADERS.some((name) => typeof request.headers[name] === "string")
+  )
+    return true;
   const cookie = request.headers.cookie;
   return typeof cookie === "string" && cookie.includes(`${sessionCookie}=`);
 }
