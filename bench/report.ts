@@ -137,6 +137,21 @@ export const GOALS: ScenarioGoal[] = [
       `p99 ${fmt(num(f, "p99Ms"))} ms`,
   },
   {
+    key: "channel_expiry",
+    label: "1,000 channel members expiring together, Bot API fake at 30 req/s",
+    fields: ["members", "removedMs", "removed", "wronglyRemoved", "rateLimited"],
+    goal: "all removed within 60 s, no member removed who still qualifies",
+    checks: (f) => [
+      check("all removed", num(f, "removed") === num(f, "members") && num(f, "members") >= 1000),
+      check("within 60 s", f.removedMs !== null && num(f, "removedMs") <= 60_000),
+      check("no qualifying member removed", num(f, "wronglyRemoved") === 0),
+    ],
+    measured: (f) =>
+      `${fmt(num(f, "removed"))}/${fmt(num(f, "members"))} removed in ${fmt(num(f, "removedMs"))} ms ` +
+      `(unbanned by ${fmt(num(f, "unbannedMs"))} ms); ${fmt(num(f, "wronglyRemoved"))} wrongly removed; ` +
+      `${fmt(num(f, "rateLimited"))} answered 429`,
+  },
+  {
     key: "admin_stats",
     label: "console stats, `GET /api/v1/admin/stats?days=90`, PostgreSQL",
     fields: ["orders", "users", "p50Ms", "p95Ms"],

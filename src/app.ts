@@ -16,6 +16,7 @@ import { landingRoutes } from "./modules/affiliates/affiliates.landing";
 import { affiliatesRoutes } from "./modules/affiliates/affiliates.routes";
 import { authRoutes } from "./modules/auth/auth.routes";
 import { catalogRoutes } from "./modules/catalog/catalog.routes";
+import { channelsRoutes } from "./modules/channels/channels.routes";
 import { SESSION_COOKIE } from "./modules/console/console.models";
 import { consolePages } from "./modules/console/console.pages";
 import { consoleRoutes } from "./modules/console/console.routes";
@@ -157,6 +158,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(checkoutPages({ ...deps, pageSecret: deps.config.jwtSecret, botUsername }));
   await app.register(landingRoutes({ ...deps, botUsername }));
   await app.register(affiliatesRoutes(deps));
+  await app.register(channelsRoutes(deps));
   await app.register(affiliatesAdminRoutes(deps));
   await app.register(consoleRoutes({ ...deps, botEnabled: deps.telegram !== undefined }));
   await app.register(consolePages({ ...deps, adminTelegramIds: deps.config.adminTelegramIds }));

@@ -7,6 +7,8 @@ import { createAuditService } from "./modules/audit/audit.service";
 import { createGuards } from "./modules/auth/auth.guards";
 import { createTokenService } from "./modules/auth/auth.tokens";
 import { createCatalogService } from "./modules/catalog/catalog.service";
+import { createChannelsModule } from "./modules/channels/channels.module";
+import type { ChannelsBotPort } from "./modules/channels/channels.port";
 import { csrfMatches, readCookie, SESSION_COOKIE } from "./modules/console/console.models";
 import { consoleQueries } from "./modules/console/console.queries";
 import { createConsoleSessions } from "./modules/console/console.sessions";
@@ -221,6 +223,20 @@ export async function createDeps(input: DepsInput) {
     },
   });
 
+  // Channels reach Telegram through the bot's paced sender, known once the bot is built below.
+  let channelsBot: ChannelsBotPort | undefined;
+  const channels = createChannelsModule({
+    db,
+    clock,
+    logger,
+    audit,
+    events,
+    access: entitlements,
+    users,
+    bot: () => channelsBot,
+    exemptTelegramIds: config.adminTelegramIds,
+  });
+
   // The bot calls the same services as the HTTP API; it exists only when a token and a mode are set.
   const telegram =
     config.telegram.mode !== "off" && config.telegram.botToken
@@ -245,12 +261,25 @@ export async function createDeps(input: DepsInput) {
             affiliates,
             trackRecord,
             consoleSessions,
+            channels,
           },
           rateLimiter,
           metrics,
         })
       : undefined;
-  registerReactions({ events, affiliates, delivery, orders, payments, telegram, logger, stripe });
+  channelsBot = telegram?.channelsPort;
+  registerReactions({
+    events,
+    affiliates,
+    delivery,
+    orders,
+    payments,
+    telegram,
+    channels,
+    users,
+    logger,
+    stripe,
+  });
 
   return {
     config,
@@ -287,6 +316,7 @@ export async function createDeps(input: DepsInput) {
     devicePolls,
     executions,
     telegram,
+    channels,
     idempotency,
     orders,
     payments,

@@ -45,7 +45,7 @@ interface BackgroundWork {
 
 /** Every piece of background work the service runs, listed once. */
 export function backgroundWork(deps: Deps): BackgroundWork[] {
-  const { lastSeen, delivery, sweeper, telegram } = deps;
+  const { lastSeen, delivery, sweeper, telegram, channels } = deps;
   return [
     {
       name: "device last-seen flusher",
@@ -62,6 +62,13 @@ export function backgroundWork(deps: Deps): BackgroundWork[] {
             beforeListen: false,
             start: () => telegram.start(),
             stop: () => telegram.stop(),
+          },
+          // After the bot: removals, posts and the reconcile go out through its paced sender.
+          {
+            name: "channel access",
+            beforeListen: false,
+            start: () => channels.jobs.start(),
+            stop: () => channels.jobs.stop(),
           },
         ]
       : []),

@@ -1,5 +1,6 @@
 import type { Deps } from "./deps";
 import { registerAffiliateReactions } from "./modules/affiliates/affiliates.reactions";
+import { registerChannelReactions } from "./modules/channels/channels.reactions";
 import { registerDeliveryReactions } from "./modules/delivery/delivery.reactions";
 import { registerPaymentReactions } from "./modules/payments/payments.reactions";
 import { registerTelegramReactions } from "./modules/telegram/telegram.reactions";
@@ -10,12 +11,24 @@ import { registerTelegramReactions } from "./modules/telegram/telegram.reactions
  * affiliate attribution and commission go first.
  */
 export function registerReactions(
-  deps: Pick<Deps, "events" | "affiliates" | "delivery" | "orders" | "payments" | "telegram" | "logger"> & {
+  deps: Pick<
+    Deps,
+    | "events"
+    | "affiliates"
+    | "delivery"
+    | "orders"
+    | "payments"
+    | "telegram"
+    | "channels"
+    | "users"
+    | "logger"
+  > & {
     stripe: Parameters<typeof registerPaymentReactions>[1]["stripe"];
   },
 ): void {
   registerAffiliateReactions(deps.events, deps.affiliates);
   registerDeliveryReactions(deps.events, deps.delivery);
   registerPaymentReactions(deps.events, deps);
+  registerChannelReactions(deps.events, deps.channels, deps.users);
   if (deps.telegram) registerTelegramReactions(deps.events, deps.telegram);
 }

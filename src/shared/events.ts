@@ -1,4 +1,5 @@
 import type { Executor } from "../db/client";
+import type { ChannelRow } from "../modules/channels/channels.table";
 import type { DeviceSettings } from "../modules/devices/devices.settings";
 import type { DeviceAccount, DeviceClient, DeviceRow } from "../modules/devices/devices.table";
 import type { EntitlementRow } from "../modules/entitlements/entitlements.table";
@@ -91,6 +92,16 @@ export interface DomainEvents {
     deviceId: string;
     userId: string;
     status: "applied" | "failed";
+  };
+  /**
+   * The bot lost (or got back) the admin rights it needs in a linked chat: the channel went
+   * inactive (or active again). The bot tells the admins.
+   */
+  "channels.bot_status_changed": {
+    channel: ChannelRow;
+    change: "deactivated" | "reactivated";
+    /** The rights the bot lacks (empty when reactivated). */
+    missing: string[];
   };
   /** Emitted once per offline spell, by one instance, while approved signals wait un-ACKed. */
   "devices.offline_with_pending": { deviceId: string; userId: string; deviceName: string; pending: number };

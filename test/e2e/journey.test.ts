@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { person, updates } from "../../src/modules/telegram/telegram.test-kit";
+import { chatUpdates, person, updates } from "../../src/modules/telegram/telegram.test-kit";
 import {
   FakeStripe,
   signedWebhook,
@@ -28,6 +28,8 @@ const EXIT_RECORDER = path.join(import.meta.dirname, "support/journey-exit-recor
 const WEBHOOK_SECRET = "e2e-journey-webhook-secret-0123456789";
 const BOT_USERNAME = "signaldesk_journey_bot";
 const ADMIN = { id: 7_700_001, first_name: "Olga", username: "olga_admin" };
+/** The operator's private channel, sold with the Premium plan. */
+const CHANNEL = { id: -1001770000001, type: "channel" as const, title: "Journey VIP" };
 
 /** The edited Premium price (GBP minor units) and the order the journey buys with it. */
 const PREMIUM_PRICE = 3450;
@@ -95,6 +97,7 @@ for (const variant of variants) {
     let affiliateCode = "";
     let buyerUserId = "";
     let orderId = "";
+    let sessionId = "";
     let orderTotal = 0;
     let device = { id: "", secret: "" };
     let producer = { id: "", secret: "" };
@@ -163,6 +166,8 @@ for (const variant of variants) {
     beforeAll(async () => {
       await telegram.start();
       telegram.botUsername = BOT_USERNAME;
+      telegram.botId = Number(TEST_BOT_TOKEN.split(":")[0]);
+      telegram.addChat(CHANNEL.id, { title: CHANNEL.title });
       await stripe.start();
       const prepared = await variant.setup();
       cleanup = prepared.cleanup;
@@ -249,6 +254,15 @@ for (const variant of variants) {
       expect(res.body.links.telegram).toBe(`https://t.me/${BOT_USERNAME}?start=ref_${affiliateCode}`);
     });
 
+    it("the admin links the private channel to the Premium plan, with signal posts", async () => {
+      const res = await http(base, "POST", "/api/v1/admin/channels", {
+        token: adminToken,
+        body: { chatId: String(CHANNEL.id), minTier: "premium", postSignals: true },
+      });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ title: CHANNEL.title, type: "channel", active: true });
+    });
+
     it("a user arrives through the bot with /start ref_<code>: created, attributed, greeted", async () => {
       const start = updates.message(buyer, `/start ref_${affiliateCode}`);
       const forged = await http(base, "POST", "/telegram/webhook", {
@@ -289,7 +303,7 @@ for (const variant of variants) {
       });
       expect(checkout.status).toBe(200);
       expect(checkout.body.provider).toBe("stripe");
-      const sessionId = checkout.body.sessionId as string;
+      sessionId = checkout.body.sessionId as string;
       const created = stripe.callsTo("/v1/checkout/sessions");
       expect(created).toHaveLength(1);
       expect(created[0]!.authorization).toBe(`Bearer ${TEST_STRIPE_SECRET_KEY}`);
@@ -325,6 +339,29 @@ for (const variant of variants) {
         t.includes("Payment received"),
       );
       expect(String(note.params.text)).toContain(orderId);
+    });
+
+    it("after paying, the buyer gets a personal join link; their join request is approved", async () => {
+      const links = await messageTo(buyer.id, "the channel links after payment", (t) =>
+        t.includes("Your channels"),
+      );
+      const join = buttonsOf(links).find((b) => b.url);
+      expect(join?.url).toBe(telegram.chats.get(CHANNEL.id)!.links[0]);
+      expect(telegram.callsOf("createChatInviteLink")[0]!.params).toMatchObject({
+        creates_join_request: true,
+      });
+
+      telegram.requestJoin(CHANNEL.id, buyer.id);
+      await sendUpdate(chatUpdates.joinRequest(CHANNEL, buyer));
+      await eventually(
+        "the join request approved",
+        () => telegram.statusIn(CHANNEL.id, buyer.id) === "member" || undefined,
+      );
+      expect(telegram.callsOf("approveChatJoinRequest").map((c) => Number(c.params.user_id))).toEqual([
+        buyer.id,
+      ]);
+      const mine = await http(base, "GET", "/api/v1/me/channels", { token: buyerToken });
+      expect(mine.body.items).toEqual([expect.objectContaining({ title: CHANNEL.title, access: "member" })]);
     });
 
     it("the user registers a device; its secret is shown once", async () => {
@@ -392,6 +429,12 @@ for (const variant of variants) {
       );
       const listed = await http(base, "GET", "/api/v1/signals", { token: buyerToken });
       expect(listed.body.items[0]).toMatchObject({ id: signalId, decision: "pending" });
+
+      const post = await eventually(
+        "the signal's channel post",
+        () => [...telegram.chats.get(CHANNEL.id)!.messages.values()][0],
+      );
+      expect(post.text).toBe("🟢 <b>EURUSD</b> BUY LIMIT\nEntry: 1.085\nSL: 1.08\nTP: 1.1");
     });
 
     it("the user approves in the bot; the Python client is woken, ACKs and fills; the bot reports the fill", async () => {
@@ -550,6 +593,20 @@ for (const variant of variants) {
         "applied",
       ]);
       // One signal, from the 1.085 fill to 1.0892 on both closes: +42 pips; R = 0.0042 / 0.0050 = 0.84.
+      const posts = telegram.chats.get(CHANNEL.id)!.messages;
+      const [entryId, entry] = [...posts.entries()][0]!;
+      await eventually("the outcome edited into the channel post", () =>
+        entry.edits > 0 ? entry : undefined,
+      );
+      expect(entry.text).toContain("🏁 <b>Closed</b>");
+      const replies = [...posts.values()].slice(1);
+      expect(replies.map((r) => r.text)).toEqual([
+        "🔧 SL moved to 1.085 (breakeven)",
+        "✂️ 50% of the position closed",
+        "🏁 Position closed",
+      ]);
+      expect(replies.every((r) => r.replyTo === entryId)).toBe(true);
+
       const record = await http(base, "GET", "/api/v1/track-record?days=30");
       expect(record.status).toBe(200);
       expect(record.body).toMatchObject({ signals: 1, wins: 1, winRate: 1, totalPips: 42, averageR: 0.84 });
@@ -614,6 +671,29 @@ for (const variant of variants) {
       );
       expect(wrong.status).toBe(401);
 
+      await stopGracefully();
+    });
+
+    it("a Stripe refund removes the buyer from the channel within 10 s (ban, then unban)", async () => {
+      await start();
+      const { payload, headers } = signedWebhook(stripe.refundEvent(sessionId));
+      const refundedAt = Date.now();
+      const hook = await http(base, "POST", "/api/v1/webhooks/stripe", { raw: payload, headers });
+      expect(hook.status).toBe(200);
+      const ban = await eventually(
+        "the ban",
+        () => telegram.callsOf("banChatMember").find((c) => Number(c.params.user_id) === buyer.id),
+        10_000,
+      );
+      expect(ban.at - refundedAt).toBeLessThanOrEqual(10_000);
+      await eventually(
+        "the unban",
+        () => telegram.callsOf("unbanChatMember").find((c) => c.params.only_if_banned),
+        10_000,
+      );
+      expect(telegram.statusIn(CHANNEL.id, buyer.id)).toBe("left");
+      const mine = await http(base, "GET", "/api/v1/me/channels", { token: buyerToken });
+      expect(mine.body.items).toEqual([expect.objectContaining({ access: "none", inviteLink: null })]);
       await stopGracefully();
     });
 

@@ -8,6 +8,40 @@ export interface RecordedCall {
   at: number;
 }
 
+/** A ChatMember as the Bot API returns it (the fields the fake keeps). */
+export interface FakeChatMember {
+  status: "creator" | "administrator" | "member" | "restricted" | "left" | "kicked";
+  user: { id: number; is_bot: boolean; first_name: string; username?: string };
+  is_member?: boolean;
+  until_date?: number;
+  can_be_edited?: boolean;
+  is_anonymous?: boolean;
+  can_manage_chat?: boolean;
+  can_delete_messages?: boolean;
+  can_manage_video_chats?: boolean;
+  can_restrict_members?: boolean;
+  can_promote_members?: boolean;
+  can_change_info?: boolean;
+  can_invite_users?: boolean;
+  can_post_messages?: boolean;
+  can_edit_messages?: boolean;
+  can_pin_messages?: boolean;
+  can_post_stories?: boolean;
+  can_edit_stories?: boolean;
+  can_delete_stories?: boolean;
+}
+
+/** A group or channel the fake knows: its members, pending join requests, messages and links. */
+export interface FakeChat {
+  id: number;
+  type: "channel" | "supergroup" | "group";
+  title: string;
+  members: Map<number, FakeChatMember>;
+  joinRequests: Set<number>;
+  messages: Map<number, { text: string; replyTo?: number; edits: number }>;
+  links: string[];
+}
+
 type Reply =
   | { ok: true; result: unknown }
   | { ok: false; error_code: number; description: string; parameters?: unknown };
@@ -33,6 +67,13 @@ export class FakeTelegramApi {
   private nextMessageId = 1;
   private updates: { update_id: number }[] = [];
   botUsername = "signaldesk_test_bot";
+  /** The bot's user id: the token's numeric prefix, as Telegram has it. */
+  botId = 123456;
+  readonly chats = new Map<number, FakeChat>();
+  /** Like Telegram's flood control: beyond this many calls a second, 429 with retry_after. */
+  limitPerSecond: number | undefined;
+  private window: { second: number; count: number } = { second: 0, count: 0 };
+  rateLimited = 0;
 
   get url(): string {
     const { port } = this.server!.address() as AddressInfo;
@@ -49,6 +90,12 @@ export class FakeTelegramApi {
       }
       const [, token, method] = match as unknown as [string, string, string];
       this.calls.push({ method, token, params, at: Date.now() });
+      const limited = this.overLimit();
+      if (limited) {
+        res.writeHead(429, { "content-type": "application/json" });
+        res.end(JSON.stringify(limited));
+        return;
+      }
       if (method === "getUpdates" && !this.failures.get(method)?.length) {
         await this.waitForUpdates(params);
       }
@@ -84,6 +131,96 @@ export class FakeTelegramApi {
     this.calls.length = 0;
     this.failures.clear();
     this.updates = [];
+    this.chats.clear();
+    this.limitPerSecond = undefined;
+    this.rateLimited = 0;
+  }
+
+  /**
+   * A group or channel with the bot in it: an administrator with the given rights (the rights a
+   * signal seller grants by default), or `rights: null` for a plain member.
+   */
+  addChat(
+    id: number,
+    opts: {
+      type?: FakeChat["type"];
+      title?: string;
+      rights?: Partial<FakeChatMember> | null;
+    } = {},
+  ): FakeChat {
+    const type = opts.type ?? "channel";
+    const chat: FakeChat = {
+      id,
+      type,
+      title: opts.title ?? `Chat ${id}`,
+      members: new Map(),
+      joinRequests: new Set(),
+      messages: new Map(),
+      links: [],
+    };
+    this.chats.set(id, chat);
+    this.setBotRights(id, opts.rights === undefined ? {} : opts.rights);
+    return chat;
+  }
+
+  /** The bot's membership in a chat: administrator with `rights` (all needed ones by default), or a member. */
+  setBotRights(chatId: number, rights: Partial<FakeChatMember> | null): FakeChatMember {
+    const chat = this.chats.get(chatId)!;
+    const user = { id: this.botId, is_bot: true, first_name: "signaldesk", username: this.botUsername };
+    const member: FakeChatMember =
+      rights === null
+        ? { status: "member", user }
+        : {
+            status: "administrator",
+            user,
+            can_be_edited: false,
+            is_anonymous: false,
+            can_manage_chat: true,
+            can_delete_messages: true,
+            can_manage_video_chats: true,
+            can_restrict_members: true,
+            can_promote_members: false,
+            can_change_info: false,
+            can_invite_users: true,
+            can_post_stories: false,
+            can_edit_stories: false,
+            can_delete_stories: false,
+            ...(chat.type === "channel"
+              ? { can_post_messages: true, can_edit_messages: true }
+              : { can_pin_messages: true }),
+            ...rights,
+          };
+    chat.members.set(this.botId, member);
+    return member;
+  }
+
+  /** Someone asks to join (as through an invite link that creates join requests). */
+  requestJoin(chatId: number, userId: number): void {
+    this.chats.get(chatId)!.joinRequests.add(userId);
+  }
+
+  /** Someone is in the chat without the bot (admitted by hand by a chat admin). */
+  addMember(chatId: number, user: { id: number; first_name: string }): void {
+    this.chats.get(chatId)!.members.set(user.id, { status: "member", user: { ...user, is_bot: false } });
+  }
+
+  statusIn(chatId: number, userId: number): FakeChatMember["status"] {
+    return this.chats.get(chatId)?.members.get(userId)?.status ?? "left";
+  }
+
+  private overLimit(): Reply | undefined {
+    if (this.limitPerSecond === undefined) return undefined;
+    const second = Math.floor(Date.now() / 1000);
+    if (this.window.second !== second) this.window = { second, count: 0 };
+    this.window.count++;
+    if (this.window.count <= this.limitPerSecond) return undefined;
+    this.rateLimited++;
+    return {
+      ok: false,
+      error_code: 429,
+      description: "Too Many Requests: retry after 1",
+      parameters: { retry_after: 1 },
+    };
   }
 
   async stop(): Promise<void> {
@@ -99,6 +236,8 @@ export class FakeTelegramApi {
   }
 
   private answer(method: string, params: Record<string, unknown>): Reply {
+    const chatMethod = this.answerChat(method, params);
+    if (chatMethod) return chatMethod;
     switch (method) {
       case "getUpdates":
         return { ok: true, result: this.updates.slice(0, Number(params.limit ?? 100)) };
@@ -121,6 +260,169 @@ export class FakeTelegramApi {
         };
       default:
         return { ok: true, result: true };
+    }
+  }
+
+  /** The Bot API methods on groups and channels, over the chats added with `addChat`. */
+  private answerChat(method: string, params: Record<string, unknown>): Reply | undefined {
+    const chat = this.chats.get(Number(params.chat_id));
+    const chatMethods = [
+      "getChat",
+      "getChatMember",
+      "getChatAdministrators",
+      "createChatInviteLink",
+      "approveChatJoinRequest",
+      "declineChatJoinRequest",
+      "banChatMember",
+      "unbanChatMember",
+      "sendMessage",
+      "editMessageText",
+    ];
+    if (!chatMethods.includes(method)) return undefined;
+    if (!chat) {
+      if (method === "sendMessage" || method === "editMessageText") return undefined;
+      return { ok: false, error_code: 400, description: "Bad Request: chat not found" };
+    }
+    const bot = chat.members.get(this.botId);
+    const botIsAdmin = bot?.status === "administrator" || bot?.status === "creator";
+    if (!bot || bot.status === "left" || bot.status === "kicked") {
+      return {
+        ok: false,
+        error_code: 403,
+        description: "Forbidden: bot is not a member of the channel chat",
+      };
+    }
+    const userId = Number(params.user_id);
+    const chatObject = { id: chat.id, type: chat.type, title: chat.title };
+    const rights = (right: keyof FakeChatMember, description: string): Reply | undefined =>
+      botIsAdmin && (bot.status === "creator" || bot[right] === true)
+        ? undefined
+        : { ok: false, error_code: 400, description: `Bad Request: ${description}` };
+    switch (method) {
+      case "getChat":
+        return {
+          ok: true,
+          result: { ...chatObject, accent_color_id: 0, max_reaction_count: 11, accepted_gift_types: {} },
+        };
+      case "getChatMember":
+        return {
+          ok: true,
+          result: chat.members.get(userId) ?? {
+            status: "left",
+            user: { id: userId, is_bot: false, first_name: "?" },
+          },
+        };
+      case "getChatAdministrators":
+        return {
+          ok: true,
+          result: [...chat.members.values()].filter(
+            (m) => m.status === "administrator" || m.status === "creator",
+          ),
+        };
+      case "createChatInviteLink": {
+        const refused = rights("can_invite_users", "not enough rights to manage chat invite link");
+        if (refused) return refused;
+        if (params.creates_join_request && params.member_limit) {
+          return {
+            ok: false,
+            error_code: 400,
+            description: "Bad Request: can't combine member limit with join requests",
+          };
+        }
+        const link = `https://t.me/+fake${chat.id}x${chat.links.length}`;
+        chat.links.push(link);
+        return {
+          ok: true,
+          result: {
+            invite_link: link,
+            creator: bot.user,
+            creates_join_request: Boolean(params.creates_join_request),
+            is_primary: false,
+            is_revoked: false,
+            ...(params.name ? { name: params.name } : {}),
+          },
+        };
+      }
+      case "approveChatJoinRequest":
+      case "declineChatJoinRequest": {
+        const refused = rights("can_invite_users", "not enough rights");
+        if (refused) return refused;
+        if (!chat.joinRequests.delete(userId)) {
+          return { ok: false, error_code: 400, description: "Bad Request: HIDE_REQUESTER_MISSING" };
+        }
+        if (method === "approveChatJoinRequest") {
+          chat.members.set(userId, {
+            status: "member",
+            user: { id: userId, is_bot: false, first_name: "?" },
+          });
+        }
+        return { ok: true, result: true };
+      }
+      case "banChatMember": {
+        const refused = rights(
+          "can_restrict_members",
+          "not enough rights to restrict/unrestrict chat member",
+        );
+        if (refused) return refused;
+        const user = chat.members.get(userId)?.user ?? { id: userId, is_bot: false, first_name: "?" };
+        chat.members.set(userId, { status: "kicked", user, until_date: 0 });
+        return { ok: true, result: true };
+      }
+      case "unbanChatMember": {
+        const refused = rights(
+          "can_restrict_members",
+          "not enough rights to restrict/unrestrict chat member",
+        );
+        if (refused) return refused;
+        const current = chat.members.get(userId);
+        if (current?.status === "kicked") chat.members.delete(userId);
+        else if (current && !params.only_if_banned) chat.members.delete(userId);
+        return { ok: true, result: true };
+      }
+      case "sendMessage": {
+        if (chat.type === "channel") {
+          const refused = rights("can_post_messages", "need administrator rights in the channel chat");
+          if (refused) return refused;
+        }
+        const replyTo = (params.reply_parameters as { message_id?: number } | undefined)?.message_id;
+        const id = this.nextMessageId++;
+        chat.messages.set(id, { text: String(params.text), ...(replyTo ? { replyTo } : {}), edits: 0 });
+        return {
+          ok: true,
+          result: {
+            message_id: id,
+            date: Math.floor(Date.now() / 1000),
+            chat: chatObject,
+            text: params.text,
+          },
+        };
+      }
+      default: {
+        const id = Number(params.message_id);
+        const message = chat.messages.get(id);
+        if (!message)
+          return { ok: false, error_code: 400, description: "Bad Request: message to edit not found" };
+        if (message.text === String(params.text)) {
+          return {
+            ok: false,
+            error_code: 400,
+            description:
+              "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message",
+          };
+        }
+        message.text = String(params.text);
+        message.edits++;
+        return {
+          ok: true,
+          result: {
+            message_id: id,
+            date: Math.floor(Date.now() / 1000),
+            edit_date: Math.floor(Date.now() / 1000),
+            chat: chatObject,
+            text: params.text,
+          },
+        };
+      }
     }
   }
 }

@@ -1,5 +1,5 @@
-import { InlineKeyboard } from "grammy";
 import type { Features } from "../users/users.models";
+import { channelLines, joinButtons } from "./channels.views";
 import type { BotContext, BotFeature, BotServices } from "./telegram.context";
 import { formatTime } from "./telegram.format";
 import type { Translate } from "./telegram.i18n";
@@ -20,7 +20,9 @@ function featureLines(f: Features, t: Translate): string[] {
 }
 
 /** /status: what GET /me/entitlements says, with a renew button for the current plan. */
-export function statusFeature(services: Pick<BotServices, "entitlements" | "clock">): BotFeature {
+export function statusFeature(
+  services: Pick<BotServices, "entitlements" | "clock" | "channels">,
+): BotFeature {
   async function status(ctx: BotContext) {
     const view = await services.entitlements.view(ctx.account.user.id);
     const now = services.clock.now().getTime();
@@ -41,7 +43,13 @@ export function statusFeature(services: Pick<BotServices, "entitlements" | "cloc
         lines.push(`• ${LEVEL_NAMES[p.level] ?? p.level}: ${when}`);
       }
     }
-    const keyboard = new InlineKeyboard();
+    const channels = await services.channels.service.forUser(
+      ctx.account.user.id,
+      ctx.account.user.telegramId,
+    );
+    const open = channels.filter((c) => c.access !== "none");
+    if (open.length > 0) lines.push("", "<b>Channels</b>", ...channelLines(open));
+    const keyboard = joinButtons(open);
     const renew = periods.at(-1);
     if (renew)
       keyboard.text(

@@ -7,6 +7,7 @@ import type { Clock } from "../../shared/clock";
 import type { AffiliatesService } from "../affiliates/affiliates.service";
 import type { AuditService } from "../audit/audit.service";
 import type { CatalogService } from "../catalog/catalog.service";
+import type { ChannelsModule } from "../channels/channels.module";
 import type { ConsoleSessions } from "../console/console.sessions";
 import type { DevicesService } from "../devices/devices.service";
 import type { EntitlementsService } from "../entitlements/entitlements.service";
@@ -52,6 +53,7 @@ export interface BotServices {
   affiliates: AffiliatesService;
   trackRecord: TrackRecordService;
   consoleSessions: ConsoleSessions;
+  channels: ChannelsModule;
 }
 
 export interface CommandSpec {

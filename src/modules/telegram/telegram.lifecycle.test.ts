@@ -21,7 +21,15 @@ describe("webhook mode", () => {
     expect(call!.params).toMatchObject({
       url: "https://bot.example.com/telegram/webhook",
       secret_token: TEST_WEBHOOK_SECRET,
-      allowed_updates: ["message", "callback_query", "pre_checkout_query", "my_chat_member"],
+      // chat_member must be asked for by name; join requests and the bot's own membership drive channels.
+      allowed_updates: [
+        "message",
+        "callback_query",
+        "pre_checkout_query",
+        "my_chat_member",
+        "chat_member",
+        "chat_join_request",
+      ],
     });
     expect(t.api.callsOf("getUpdates")).toHaveLength(0);
   });

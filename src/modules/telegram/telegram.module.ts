@@ -5,6 +5,7 @@ import type { RateLimiter } from "../../shared/rate-limit";
 import { users } from "../users/users.table";
 import { adminFeature } from "./admin.feature";
 import { affiliateFeature } from "./affiliate.feature";
+import { channelsFeature } from "./channels.feature";
 import { deviceSettingsFeature } from "./device-settings.feature";
 import { devicesFeature } from "./devices.feature";
 import { languageFeature } from "./language.feature";
@@ -21,6 +22,7 @@ import { startFeature } from "./start.feature";
 import { statusFeature } from "./status.feature";
 import { botInfoFrom } from "./telegram.api";
 import { createBot } from "./telegram.bot";
+import { createChannelsPort } from "./telegram.channels-port";
 import type { BotContext, BotFeature, BotServices } from "./telegram.context";
 import { escapeHtml } from "./telegram.format";
 import { createI18n, DEFAULT_LOCALE, LOCALES, type Locale, localeOf } from "./telegram.i18n";
@@ -29,13 +31,21 @@ import { createJobs } from "./telegram.jobs";
 import { pruneTelegramTables } from "./telegram.maintenance";
 import { createNotifications } from "./telegram.notifications";
 import { outboxRepository } from "./telegram.outbox";
+import { createPacer } from "./telegram.pacer";
 import { createPoller } from "./telegram.polling";
 import { broadcastToAll } from "./telegram.recipients";
 import { createOrdersRelay } from "./telegram.relay";
 import { createExpiryReminders } from "./telegram.reminders";
 import { createOutboxSender } from "./telegram.sender";
 
-export const ALLOWED_UPDATES = ["message", "callback_query", "pre_checkout_query", "my_chat_member"] as const;
+export const ALLOWED_UPDATES = [
+  "message",
+  "callback_query",
+  "pre_checkout_query",
+  "my_chat_member",
+  "chat_member",
+  "chat_join_request",
+] as const;
 const HOUR_MS = 3_600_000;
 /** Longer than a getUpdates long poll (25 s), short enough that a dead connection is noticed. */
 export const API_TIMEOUT_SECONDS = 40;
@@ -64,10 +74,15 @@ export function createTelegramBot(deps: {
   });
   const tr = catalogues.translator;
 
+  // A separate client without the direct-reply retry: queued work reschedules instead of waiting.
+  const queuedApi = new Api(token, { apiRoot: config.telegram.apiRoot, timeoutSeconds: API_TIMEOUT_SECONDS });
+  // One pace for everything queued: outbox messages and the channels' calls share it.
+  const pacer = createPacer({ rateLimiter });
+  const channelsPort = createChannelsPort({ api: queuedApi, pacer, botId: botInfo.id });
   const sender = createOutboxSender({
     db: services.db,
-    // A separate client without the direct-reply retry: the sender reschedules instead of waiting.
-    api: new Api(token, { apiRoot: config.telegram.apiRoot, timeoutSeconds: API_TIMEOUT_SECONDS }),
+    api: queuedApi,
+    pacer,
     rateLimiter,
     logger,
     messagesTotal: deps.metrics.counter("telegram_messages_total", "Queued Telegram messages by outcome", [
@@ -94,6 +109,7 @@ export function createTelegramBot(deps: {
     positionsFeature(services),
     recordFeature(services),
     payoutsFeature(services),
+    channelsFeature(services, outbox, poke),
   );
   const bot = createBot({
     token,
@@ -198,6 +214,7 @@ export function createTelegramBot(deps: {
     intake,
     sender,
     outbox,
+    channelsPort,
     botUsername: botInfo.username,
     notifications,
     /** Moves order events from the outbox to the bot's queue now instead of on the next tick. */

@@ -2,13 +2,15 @@ import { and, eq, inArray, like } from "drizzle-orm";
 import type { Logger } from "pino";
 import type { DomainEvents } from "../../shared/events";
 import { users } from "../users/users.table";
+import { botStatusText } from "./channels.feature";
+import { channelLines, joinButtons } from "./channels.views";
 import { createPositionNotices } from "./positions.notices";
 import { decidedText, decisionKeyboard, signalText } from "./signals.views";
 import type { BotServices } from "./telegram.context";
 import { escapeHtml } from "./telegram.format";
 import type { Catalogues } from "./telegram.i18n";
 import type { OutgoingMessage, outboxRepository } from "./telegram.outbox";
-import { recipientsOf } from "./telegram.recipients";
+import { chatIdsOf, recipientsOf } from "./telegram.recipients";
 import { telegramOutbox } from "./telegram.table";
 
 /** Reads signals whatever their recipients; notifications are the system speaking, not a user. */
@@ -21,7 +23,7 @@ export const signalMessageKey = (signalId: string, userId: string) => `signal:${
  * from the event, so an event seen twice queues once.
  */
 export function createNotifications(deps: {
-  services: Pick<BotServices, "db" | "signals" | "executions" | "logger">;
+  services: Pick<BotServices, "db" | "signals" | "executions" | "logger" | "channels" | "config">;
   outbox: ReturnType<typeof outboxRepository>;
   poke(): void;
   logger: Logger;
@@ -157,6 +159,30 @@ export function createNotifications(deps: {
     await queue([{ chatId: to.chatId, text }]);
   }
 
+  /** After a payment: the buyer's personal join links for the chats the plan opens. */
+  async function channelsAfterPayment(userId: string, orderId: string) {
+    const chatId = (await chatIdsOf(services.db, [userId])).get(userId);
+    if (chatId === undefined) return;
+    const open = (await services.channels.service.forUser(userId, chatId)).filter(
+      (c) => c.access === "invited",
+    );
+    if (open.length === 0) return;
+    const text = ["🔑 <b>Your channels</b>", ...channelLines(open)].join("\n");
+    await queue([{ chatId, text, replyMarkup: joinButtons(open), dedupeKey: `channels-paid:${orderId}` }]);
+  }
+
+  /** Every admin hears when the bot lost or got back its rights in a linked chat. */
+  async function channelStatusChanged(e: DomainEvents["channels.bot_status_changed"]) {
+    const at = e.channel.updatedAt.getTime();
+    await queue(
+      [...services.config.adminTelegramIds].map((chatId) => ({
+        chatId,
+        text: botStatusText(e),
+        dedupeKey: `channel-status:${e.channel.id}:${e.change}:${at}`,
+      })),
+    );
+  }
+
   const positions = createPositionNotices({ services, queue, translator: tr });
 
   const running = new Set<Promise<void>>();
@@ -183,5 +209,8 @@ export function createNotifications(deps: {
     deviceOffline: guard("devices.offline_with_pending", deviceOffline),
     signalUpdated: guard("signals.updated", positions.signalUpdated),
     updateReported: guard("executions.update_reported", positions.updateReported),
+    channelsAfterPayment: (userId: string, orderId: string) =>
+      guard("orders.paid", () => channelsAfterPayment(userId, orderId))(undefined),
+    channelStatusChanged: guard("channels.bot_status_changed", channelStatusChanged),
   };
 }

@@ -9,6 +9,10 @@ import type { TelegramBot } from "./telegram.module";
 export function registerTelegramReactions(events: Events, telegram: TelegramBot): void {
   const { notifications } = telegram;
   events.afterCommit("orders.paid", telegram.relayNow);
+  events.afterCommit("orders.paid", ({ order }) =>
+    notifications.channelsAfterPayment(order.userId, order.id),
+  );
+  events.afterCommit("channels.bot_status_changed", notifications.channelStatusChanged);
   events.afterCommit("orders.refunded", telegram.relayNow);
   events.afterCommit("signals.published", notifications.signalPublished);
   events.afterCommit("signals.decided", notifications.signalDecided);

@@ -5,10 +5,10 @@ import type { Executor } from "../../db/client";
 import type { BucketRule, RateLimiter } from "../../shared/rate-limit";
 import { retryBackoffMs } from "./telegram.models";
 import { outboxRepository } from "./telegram.outbox";
+import { createPacer, GLOBAL_SEND_RULE, type Pacer } from "./telegram.pacer";
 import type { OutboxRow } from "./telegram.table";
 
-/** Telegram allows about 30 messages/s per bot; 25 leaves room for direct replies. */
-export const GLOBAL_SEND_RULE: BucketRule = { capacity: 1, refillPerSecond: 25 };
+export { GLOBAL_SEND_RULE };
 /** About one message per second into one chat. */
 export const PER_CHAT_SEND_RULE: BucketRule = { capacity: 1, refillPerSecond: 1 };
 
@@ -27,6 +27,8 @@ export function createOutboxSender(deps: {
   rateLimiter: RateLimiter;
   logger: Logger;
   messagesTotal: Counter<"result">;
+  /** The pace shared with every other queued call to Telegram (channel work); one of its own if absent. */
+  pacer?: Pacer;
   now?: () => number;
   batchSize?: number;
   lockMs?: number;
@@ -36,11 +38,9 @@ export function createOutboxSender(deps: {
   const repo = outboxRepository(deps.db);
   const now = deps.now ?? Date.now;
   const maxAttempts = deps.maxAttempts ?? 8;
-  let pausedUntil = 0;
+  const pacer = deps.pacer ?? createPacer({ rateLimiter: deps.rateLimiter, now });
 
-  async function globalSlot(): Promise<void> {
-    while (!(await deps.rateLimiter.take("tg-send:global", GLOBAL_SEND_RULE)).allowed) await sleep(20);
-  }
+  const globalSlot = () => pacer.slot();
 
   /** The method call for a row, or why it cannot be made yet. */
   async function callFor(row: OutboxRow): Promise<Record<string, unknown> | "wait" | "gone"> {
@@ -56,10 +56,10 @@ export function createOutboxSender(deps: {
     if (err instanceof GrammyError) {
       if (err.error_code === 429) {
         const seconds = err.parameters.retry_after ?? 1;
-        pausedUntil = Math.max(pausedUntil, now() + seconds * 1000);
+        pacer.pause(seconds);
         deps.messagesTotal.inc({ result: "rate_limited" });
         deps.logger.warn({ retryAfter: seconds }, "telegram asked us to slow down");
-        return repo.reschedule(row.id, pausedUntil);
+        return repo.reschedule(row.id, pacer.pausedUntil);
       }
       if (row.method === "editMessageText" && /message is not modified/i.test(err.description)) {
         deps.messagesTotal.inc({ result: "sent" });
@@ -101,11 +101,11 @@ export function createOutboxSender(deps: {
 
   /** Sends what is due now; returns how many rows it took. */
   async function runOnce(): Promise<number> {
-    if (pausedUntil > now()) return 0;
+    if (pacer.pausedUntil > now()) return 0;
     const rows = await repo.claim(deps.batchSize ?? 25, now(), deps.lockMs ?? 30_000);
     for (const [i, row] of rows.entries()) {
-      if (pausedUntil > now()) {
-        for (const rest of rows.slice(i)) await repo.reschedule(rest.id, pausedUntil);
+      if (pacer.pausedUntil > now()) {
+        for (const rest of rows.slice(i)) await repo.reschedule(rest.id, pacer.pausedUntil);
         break;
       }
       await deliver(row);
@@ -137,7 +137,7 @@ export function createOutboxSender(deps: {
       running = (async () => {
         while (!stopped) {
           try {
-            if ((await runOnce()) === 0) await idle(Math.max(deps.idleMs ?? 250, pausedUntil - now()));
+            if ((await runOnce()) === 0) await idle(Math.max(deps.idleMs ?? 250, pacer.pausedUntil - now()));
           } catch (err) {
             deps.logger.error({ err }, "telegram sender loop failed");
             await idle(1000);
@@ -156,7 +156,7 @@ export function createOutboxSender(deps: {
       const deadline = now() + timeoutMs;
       while ((await repo.unsettledCount()) > 0) {
         if (now() > deadline) throw new Error("telegram outbox did not drain in time");
-        if ((await runOnce()) === 0) await sleep(Math.min(100, Math.max(10, pausedUntil - now())));
+        if ((await runOnce()) === 0) await sleep(Math.min(100, Math.max(10, pacer.pausedUntil - now())));
       }
     },
   };

@@ -107,6 +107,82 @@ export const updates = {
   },
 };
 
+export interface ChatRef {
+  id: number;
+  type: "channel" | "supergroup" | "group";
+  title: string;
+}
+
+type MemberStatusJson = Record<string, unknown> & { status: string };
+
+/** Chat updates as Telegram sends them: ChatJoinRequest and ChatMemberUpdated. */
+export const chatUpdates = {
+  joinRequest(chat: ChatRef, from: Person): Update {
+    return {
+      update_id: updateIds++,
+      chat_join_request: {
+        chat,
+        from: userOf(from),
+        user_chat_id: from.id,
+        date: Math.floor(Date.now() / 1000),
+        invite_link: {
+          invite_link: "https://t.me/+fake...",
+          creator: { id: 123456, is_bot: true, first_name: "bot" },
+          creates_join_request: true,
+          is_primary: false,
+          is_revoked: false,
+        },
+      },
+    } as Update;
+  },
+  /** The bot's own membership changed (`my_chat_member`), by `from`. */
+  myChatMember(
+    chat: ChatRef,
+    from: Person,
+    oldMember: MemberStatusJson,
+    newMember: MemberStatusJson,
+  ): Update {
+    const bot = { id: 123456, is_bot: true, first_name: "signaldesk", username: BOT_USERNAME };
+    return {
+      update_id: updateIds++,
+      my_chat_member: {
+        chat,
+        from: userOf(from),
+        date: Math.floor(Date.now() / 1000),
+        old_chat_member: { user: bot, ...oldMember },
+        new_chat_member: { user: bot, ...newMember },
+      },
+    } as Update;
+  },
+  /** Someone else's membership changed (`chat_member`, sent to admin bots that ask for it). */
+  chatMember(chat: ChatRef, from: Person, who: Person, oldStatus: string, newStatus: string): Update {
+    return {
+      update_id: updateIds++,
+      chat_member: {
+        chat,
+        from: userOf(from),
+        date: Math.floor(Date.now() / 1000),
+        old_chat_member: { user: userOf(who), status: oldStatus },
+        new_chat_member: { user: userOf(who), status: newStatus },
+      },
+    } as Update;
+  },
+  /** A private message forwarded from a channel post. */
+  forwardedFrom(from: Person, chat: ChatRef): Update {
+    return {
+      update_id: updateIds++,
+      message: {
+        message_id: messageIds++,
+        date: Math.floor(Date.now() / 1000),
+        chat: chatOf(from),
+        from: userOf(from),
+        text: "EURUSD buy 1.0850",
+        forward_origin: { type: "channel", chat, message_id: 42, date: Math.floor(Date.now() / 1000) - 60 },
+      },
+    } as Update;
+  },
+};
+
 /**
  * An app whose bot runs in webhook mode against a fake Bot API on 127.0.0.1; updates go in
  * through POST /telegram/webhook exactly as Telegram sends them.
@@ -118,6 +194,7 @@ export function useTelegramApp(
 ) {
   const api = new FakeTelegramApi();
   api.botUsername = BOT_USERNAME;
+  api.botId = Number(TEST_BOT_TOKEN.split(":")[0]);
   const appEnv: Record<string, string> = {
     TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN,
     TELEGRAM_BOT_USERNAME: BOT_USERNAME,

@@ -2862,6 +2862,193 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                chatId: string;
+                                title: string;
+                                /** @enum {string} */
+                                type: "channel" | "supergroup" | "group";
+                                /** @enum {string} */
+                                minTier: "premium" | "vip" | "enterprise";
+                                postSignals: boolean;
+                                active: boolean;
+                                inactiveReason: string | null;
+                                createdAt: string;
+                                members: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        chatId: string;
+                        /** @enum {string} */
+                        minTier: "premium" | "vip" | "enterprise";
+                        postSignals: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Channel"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/channels/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        minTier?: "premium" | "vip" | "enterprise";
+                        postSignals?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Channel"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/me/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                title: string;
+                                /** @enum {string} */
+                                minTier: "premium" | "vip" | "enterprise";
+                                /** @enum {string} */
+                                access: "member" | "invited" | "none";
+                                inviteLink: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/payouts": {
         parameters: {
             query?: never;
@@ -3738,6 +3925,19 @@ export interface components {
             /** @enum {string} */
             minSignalTier: "premium" | "vip" | "enterprise";
         };
+        ChannelInput: {
+            id: string;
+            chatId: string;
+            title: string;
+            /** @enum {string} */
+            type: "channel" | "supergroup" | "group";
+            /** @enum {string} */
+            minTier: "premium" | "vip" | "enterprise";
+            postSignals: boolean;
+            active: boolean;
+            inactiveReason: string | null;
+            createdAt: string;
+        };
         ConsoleLinkInput: {
             url: string;
             expiresAt: string;
@@ -4131,6 +4331,19 @@ export interface components {
             autoApprove: boolean;
             /** @enum {string} */
             minSignalTier: "premium" | "vip" | "enterprise";
+        };
+        Channel: {
+            id: string;
+            chatId: string;
+            title: string;
+            /** @enum {string} */
+            type: "channel" | "supergroup" | "group";
+            /** @enum {string} */
+            minTier: "premium" | "vip" | "enterprise";
+            postSignals: boolean;
+            active: boolean;
+            inactiveReason: string | null;
+            createdAt: string;
         };
         ConsoleLink: {
             url: string;

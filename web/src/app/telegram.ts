@@ -37,3 +37,13 @@ export function openLink(url: string): void {
     window.location.assign(url);
   }
 }
+
+/** Opens a t.me link (a channel's join-request link) inside Telegram, or in this tab outside it. */
+export function openTelegramLink(url: string): void {
+  try {
+    const path = new URL(url).pathname + new URL(url).search;
+    postEvent("web_app_open_tg_link", { path_full: path });
+  } catch {
+    window.location.assign(url);
+  }
+}

@@ -4,6 +4,7 @@ import { ApiError, unwrap } from "../../api/client";
 import { day, money } from "../../shared/format";
 import { useApp } from "../context";
 import { openLink } from "../telegram";
+import { ChannelsCard } from "./channels-card";
 
 const MONTHS = [1, 3, 6, 12] as const;
 
@@ -59,6 +60,7 @@ export function PlanPage() {
           </div>
         )}
       </div>
+      <ChannelsCard />
       <h2>{last ? "Renew or upgrade" : "Choose a plan"}</h2>
       <div className="choices">
         {tiers.map((t) => (
