@@ -102,6 +102,8 @@ const EnvSchema = z.object({
       .optional(),
   ),
   TELEGRAM_API_ROOT: z.preprocess(emptyAsUndefined, url(["http:", "https:"])),
+  BOT_SUPPORT_TEXT: z.preprocess(emptyAsUndefined, z.string().max(3000).optional()),
+  BOT_TERMS_TEXT: z.preprocess(emptyAsUndefined, z.string().max(3000).optional()),
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: z.preprocess(
     emptyAsUndefined,
@@ -175,6 +177,9 @@ export interface Config {
     mode: "webhook" | "polling" | "off";
     webhookSecret: string | undefined;
     apiRoot: string;
+    /** What /support and /terms say (plain text); unset: the catalogue's text in the person's language. */
+    supportText: string | undefined;
+    termsText: string | undefined;
   };
   stripe: { secretKey: string | undefined; webhookSecret: string | undefined; apiBase: string | undefined };
   logLevel: string;
@@ -247,6 +252,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       mode: e.TELEGRAM_BOT_TOKEN ? (e.TELEGRAM_MODE ?? defaultMode) : "off",
       webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
       apiRoot: (e.TELEGRAM_API_ROOT ?? "https://api.telegram.org").replace(/\/+$/, ""),
+      supportText: e.BOT_SUPPORT_TEXT,
+      termsText: e.BOT_TERMS_TEXT,
     },
     stripe: {
       secretKey: e.STRIPE_SECRET_KEY,

@@ -46,6 +46,9 @@ type Reply =
   | { ok: true; result: unknown }
   | { ok: false; error_code: number; description: string; parameters?: unknown };
 
+/** What the Bot API answers for a private chat whose person blocked the bot. */
+const BLOCKED: Reply = { ok: false, error_code: 403, description: "Forbidden: bot was blocked by the user" };
+
 async function readParams(req: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -66,6 +69,8 @@ export class FakeTelegramApi {
   private failures = new Map<string, Reply[]>();
   private nextMessageId = 1;
   private updates: { update_id: number }[] = [];
+  /** Private chats whose person blocked the bot: every call to them answers 403 like Telegram. */
+  readonly blockedChats = new Set<number>();
   botUsername = "signaldesk_test_bot";
   /** The bot's user id: the token's numeric prefix, as Telegram has it. */
   botId = 123456;
@@ -99,7 +104,11 @@ export class FakeTelegramApi {
       if (method === "getUpdates" && !this.failures.get(method)?.length) {
         await this.waitForUpdates(params);
       }
-      const reply = this.failures.get(method)?.shift() ?? this.answer(method, params);
+      const reply =
+        this.failures.get(method)?.shift() ??
+        (this.blockedChats.has(Number((params as { chat_id?: unknown }).chat_id))
+          ? BLOCKED
+          : this.answer(method, params));
       res.writeHead(reply.ok ? 200 : reply.error_code, { "content-type": "application/json" });
       res.end(JSON.stringify(reply));
     });
@@ -129,6 +138,7 @@ export class FakeTelegramApi {
 
   reset(): void {
     this.calls.length = 0;
+    this.blockedChats.clear();
     this.failures.clear();
     this.updates = [];
     this.chats.clear();

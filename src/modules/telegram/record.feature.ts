@@ -44,6 +44,6 @@ export function recordFeature(services: Pick<BotServices, "trackRecord">): BotFe
     return ctx.reply(recordText(await services.trackRecord.record(days), ctx.t), { parse_mode: "HTML" });
   }
   return {
-    commands: [{ names: ["record"], summary: "cmd-record", role: "all", run: record }],
+    commands: [{ names: ["record"], summary: "cmd-record", role: "all", groups: true, run: record }],
   };
 }

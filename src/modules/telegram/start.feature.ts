@@ -54,6 +54,7 @@ export function startFeature(commands: () => CommandSpec[], publicUrl: string): 
         names: ["help"],
         summary: "cmd-help",
         role: "all",
+        groups: true,
         run: (ctx: BotContext) =>
           ctx.reply(helpText(commands(), ctx.account.role === "admin", ctx.t), { parse_mode: "HTML" }),
       },

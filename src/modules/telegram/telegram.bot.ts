@@ -1,4 +1,4 @@
-import { Bot, type Composer, type NextFunction } from "grammy";
+import { Bot, type Composer, InlineKeyboard, type NextFunction } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { effectiveRole } from "../users/users.models";
 import { retryAfterTransformer } from "./telegram.api";
@@ -49,6 +49,11 @@ function accountMiddleware(services: BotServices) {
     );
     const account: Account = { user, role: effectiveRole(user, services.config.adminTelegramIds) };
     ctx.account = account;
+    // Writing to the bot again (after blocking it) makes a person reachable again.
+    if (user.unreachableAt && ctx.chat?.type === "private" && (ctx.message || ctx.callbackQuery)) {
+      await services.users.setReachable(from.id, true);
+      account.user = { ...user, unreachableAt: null };
+    }
     await next();
   };
 }
@@ -65,12 +70,13 @@ function routeCommands(
 ): void {
   const byName = new Map(commands.flatMap((spec) => spec.names.map((name) => [name, spec] as const)));
   const run = async (ctx: BotContext, spec: CommandSpec) => {
+    if (!spec.groups && ctx.chat && ctx.chat.type !== "private") return pointToPrivateChat(ctx, botUsername);
     if (spec.role === "admin" && ctx.account.role !== "admin") {
       services.logger.info({ userId: ctx.account.user.id, command: spec.names[0] }, "admin command refused");
       return ctx.reply(ctx.t("error-admins-only"));
     }
     // A new command abandons any question the bot was waiting on.
-    await clearConversation(services.db, ctx.account.user.telegramId);
+    if (!spec.keepsQuestion) await clearConversation(services.db, ctx.account.user.telegramId);
     return spec.run(ctx);
   };
   bot.on("message:text", async (ctx, next) => {
@@ -89,6 +95,23 @@ function routeCommands(
     if (!spec) return ctx.answerCallbackQuery({ text: ctx.t("error-stale-button") });
     await ctx.answerCallbackQuery();
     return run(ctx, spec);
+  });
+}
+
+/** Buttons of personal flows (plans, payments, devices, affiliate, admin tools): private chats only. */
+const PERSONAL_BUTTONS =
+  /^(menu|shop|pay|order|trial|dev|ds|aff|sig|region|auto|lang|po|pos|coupon|draft|stars|cancel):/;
+
+/**
+ * A personal command or button used in a group: one short line and a button that opens the
+ * private chat, never the answer itself (a device secret or a payment must not land in a group).
+ */
+function pointToPrivateChat(ctx: BotContext, botUsername: string) {
+  const keyboard = new InlineKeyboard().url(ctx.t("private-open"), `https://t.me/${botUsername}`);
+  if (ctx.callbackQuery) return ctx.answerCallbackQuery({ text: ctx.t("private-only"), show_alert: true });
+  return ctx.reply(ctx.t("private-only"), {
+    reply_markup: keyboard,
+    ...(ctx.msg?.message_id ? { reply_parameters: { message_id: ctx.msg.message_id } } : {}),
   });
 }
 
@@ -119,6 +142,12 @@ export function createBot(options: BotOptions): Bot<BotContext> {
   bot.use(errorBoundary(options.catalogues));
   bot.use(accountMiddleware(options.services));
   bot.use(options.catalogues.i18n.middleware());
+  bot.on("callback_query:data", async (ctx, next) => {
+    const chat = ctx.callbackQuery.message?.chat;
+    if (chat && chat.type !== "private" && PERSONAL_BUTTONS.test(ctx.callbackQuery.data))
+      return pointToPrivateChat(ctx, options.botInfo.username);
+    return next();
+  });
   const commands = options.features.flatMap((f) => f.commands);
   routeCommands(bot, options.services, commands, options.botInfo.username);
   for (const feature of options.features) feature.install?.(bot);

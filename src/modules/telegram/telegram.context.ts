@@ -62,6 +62,13 @@ export interface CommandSpec {
   /** The catalogue key of the one-line description in /help and Telegram's command menu. */
   summary: string;
   role: "all" | "admin";
+  /**
+   * Answers in groups too. Unset (most commands): the command is personal (plans, devices,
+   * payments, secrets, admin tools) and a group gets only a pointer to the private chat.
+   */
+  groups?: boolean;
+  /** Runs with the open question still there (/cancel); every other command abandons it first. */
+  keepsQuestion?: boolean;
   run(ctx: BotContext): Promise<unknown>;
 }
 

@@ -9,6 +9,7 @@ import { channelsFeature } from "./channels.feature";
 import { deviceSettingsFeature } from "./device-settings.feature";
 import { devicesFeature } from "./devices.feature";
 import { languageFeature } from "./language.feature";
+import { mannersFeature } from "./manners.feature";
 import { offersFeature } from "./offers.feature";
 import { payFeature } from "./pay.feature";
 import { payoutsFeature } from "./payouts.feature";
@@ -85,6 +86,10 @@ export function createTelegramBot(deps: {
     pacer,
     rateLimiter,
     logger,
+    onUnreachable: async (chatId) => {
+      if (await services.users.setReachable(chatId, false))
+        logger.info({ chatId }, "telegram user blocked the bot; skipped until they write again");
+    },
     messagesTotal: deps.metrics.counter("telegram_messages_total", "Queued Telegram messages by outcome", [
       "result",
     ]),
@@ -100,6 +105,7 @@ export function createTelegramBot(deps: {
     starsFeature(services),
     statusFeature(services),
     languageFeature(services),
+    mannersFeature(services),
     devicesFeature(services),
     deviceSettingsFeature(services),
     signalsFeature(services),

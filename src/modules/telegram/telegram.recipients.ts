@@ -1,4 +1,4 @@
-import { asc, gt, inArray } from "drizzle-orm";
+import { and, asc, gt, inArray, isNull } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { users } from "../users/users.table";
 import { type Locale, localeOf } from "./telegram.i18n";
@@ -24,20 +24,23 @@ export async function recipientsOf(db: Executor, userIds: string[]): Promise<Map
         languageCode: users.languageCode,
       })
       .from(users)
-      .where(inArray(users.id, userIds.slice(i, i + CHUNK)));
+      .where(and(inArray(users.id, userIds.slice(i, i + CHUNK)), isNull(users.unreachableAt)));
     for (const r of rows) out.set(r.id, { chatId: r.telegramId, locale: localeOf(r.locale, r.languageCode) });
   }
   return out;
 }
 
-/** Telegram chat ids of users (a private chat's id is the person's Telegram id); a read of users. */
+/**
+ * Telegram chat ids of users (a private chat's id is the person's Telegram id); a read of users.
+ * Users who blocked the bot are left out, here and in every list below.
+ */
 export async function chatIdsOf(db: Executor, userIds: string[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   for (let i = 0; i < userIds.length; i += CHUNK) {
     const rows = await db
       .select({ id: users.id, telegramId: users.telegramId })
       .from(users)
-      .where(inArray(users.id, userIds.slice(i, i + CHUNK)));
+      .where(and(inArray(users.id, userIds.slice(i, i + CHUNK)), isNull(users.unreachableAt)));
     for (const r of rows) out.set(r.id, r.telegramId);
   }
   return out;
@@ -48,13 +51,13 @@ export async function* allChats(db: Executor): AsyncGenerator<{ id: string; tele
   let after = "";
   for (;;) {
     const page = await db
-      .select({ id: users.id, telegramId: users.telegramId })
+      .select({ id: users.id, telegramId: users.telegramId, unreachableAt: users.unreachableAt })
       .from(users)
       .where(gt(users.id, after))
       .orderBy(asc(users.id))
       .limit(CHUNK);
     if (page.length === 0) return;
-    yield page;
+    yield page.filter((u) => u.unreachableAt === null);
     after = page.at(-1)!.id;
   }
 }

@@ -36,7 +36,9 @@ export function createExpiryReminders(deps: {
         })
         .from(entitlements)
         .innerJoin(users, eq(users.id, entitlements.userId))
-        .where(and(isNull(entitlements.revokedAt), gt(entitlements.expiresAt, now)))
+        .where(
+          and(isNull(entitlements.revokedAt), gt(entitlements.expiresAt, now), isNull(users.unreachableAt)),
+        )
         .groupBy(
           entitlements.userId,
           entitlements.tierId,

@@ -14,6 +14,9 @@ export const PER_CHAT_SEND_RULE: BucketRule = { capacity: 1, refillPerSecond: 1 
 
 export type OutboxSender = ReturnType<typeof createOutboxSender>;
 
+/** Telegram's 403 descriptions that mean the person can no longer be messaged. */
+export const UNREACHABLE = /bot was blocked by the user|user is deactivated|bot can't initiate conversation/i;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -29,6 +32,8 @@ export function createOutboxSender(deps: {
   messagesTotal: Counter<"result">;
   /** The pace shared with every other queued call to Telegram (channel work); one of its own if absent. */
   pacer?: Pacer;
+  /** A person blocked the bot (or deleted their account): called with their chat id. */
+  onUnreachable?: (chatId: number) => Promise<unknown>;
   now?: () => number;
   batchSize?: number;
   lockMs?: number;
@@ -64,6 +69,9 @@ export function createOutboxSender(deps: {
       if (row.method === "editMessageText" && /message is not modified/i.test(err.description)) {
         deps.messagesTotal.inc({ result: "sent" });
         return repo.markSent(row.id, null, now());
+      }
+      if (err.error_code === 403 && row.chatId > 0 && UNREACHABLE.test(err.description)) {
+        await deps.onUnreachable?.(row.chatId);
       }
       if (err.error_code < 500) {
         // Blocked by the user, chat gone, bad request: trying again cannot help.

@@ -41,8 +41,65 @@ const userOf = (p: Person) => ({
 });
 const chatOf = (p: Person) => ({ id: p.id, type: "private" as const, first_name: p.first_name });
 
+/** A supergroup the bot was added to, as Telegram describes it in updates. */
+export const GROUP = { id: -1_001_234_567_890, type: "supergroup" as const, title: "Traders" };
+
+const commandEntity = (text: string) => {
+  const command = /^\/\S+/.exec(text)?.[0];
+  return command ? { entities: [{ type: "bot_command", offset: 0, length: command.length }] } : {};
+};
+
 /** Real Update JSON as Telegram sends it, bot_command entity included. */
 export const updates = {
+  /** A message in a group chat (the bot sees commands there, privacy mode on). */
+  groupMessage(from: Person, text: string, chat = GROUP): Update {
+    return {
+      update_id: updateIds++,
+      message: {
+        message_id: messageIds++,
+        date: Math.floor(Date.now() / 1000),
+        chat,
+        from: userOf(from),
+        text,
+        ...commandEntity(text),
+      },
+    } as Update;
+  },
+  /** A button pressed under a message the bot sent into a group. */
+  groupCallback(from: Person, data: string, chat = GROUP, messageId = 88): Update {
+    return {
+      update_id: updateIds++,
+      callback_query: {
+        id: `cbq${updateIds}`,
+        from: userOf(from),
+        chat_instance: "gci",
+        data,
+        message: {
+          message_id: messageId,
+          date: Math.floor(Date.now() / 1000),
+          chat,
+          from: { id: 123456, is_bot: true, first_name: "bot", username: BOT_USERNAME },
+          text: "…",
+        },
+      },
+    } as Update;
+  },
+  /** The bot's own membership of a person's private chat changed: "kicked" is blocked, "member" unblocked. */
+  myChatMember(from: Person, oldStatus: "member" | "kicked", newStatus: "member" | "kicked"): Update {
+    const bot = { id: 123456, is_bot: true, first_name: "bot", username: BOT_USERNAME };
+    const member = (status: "member" | "kicked") =>
+      status === "kicked" ? { status, user: bot, until_date: 0 } : { status, user: bot };
+    return {
+      update_id: updateIds++,
+      my_chat_member: {
+        chat: chatOf(from),
+        from: userOf(from),
+        date: Math.floor(Date.now() / 1000),
+        old_chat_member: member(oldStatus),
+        new_chat_member: member(newStatus),
+      },
+    } as Update;
+  },
   message(from: Person, text: string, updateId = updateIds++): Update {
     const command = /^\/\S+/.exec(text)?.[0];
     return {

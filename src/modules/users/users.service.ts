@@ -1,3 +1,4 @@
+import { and, eq, isNotNull, isNull } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import type { Clock } from "../../shared/clock";
 import type { Events } from "../../shared/events";
@@ -7,7 +8,7 @@ import type { AuditService } from "../audit/audit.service";
 import { UserErrors } from "./users.errors";
 import { type AccessResolver, effectiveRole, type Region, type UserView } from "./users.models";
 import { usersRepository } from "./users.repository";
-import type { UserRow } from "./users.table";
+import { type UserRow, users } from "./users.table";
 
 export interface TelegramProfile {
   telegramId: number;
@@ -122,6 +123,29 @@ export function createUsersService(deps: {
         await uow.emit("users.disabled_changed", { userId, disabled });
         return row!;
       });
+    },
+
+    /**
+     * Whether the bot can reach this person in their private chat: false when they blocked it,
+     * true again once they write. Returns whether anything changed.
+     */
+    async setReachable(
+      telegramId: number,
+      reachable: boolean,
+      executor: Executor = deps.db,
+    ): Promise<boolean> {
+      const now = deps.clock.now();
+      const rows = await executor
+        .update(users)
+        .set({ unreachableAt: reachable ? null : now, updatedAt: now })
+        .where(
+          and(
+            eq(users.telegramId, telegramId),
+            reachable ? isNotNull(users.unreachableAt) : isNull(users.unreachableAt),
+          ),
+        )
+        .returning({ id: users.id });
+      return rows.length > 0;
     },
 
     async grantAdmin(userId: string, executor: Executor = deps.db): Promise<void> {

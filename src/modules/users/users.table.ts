@@ -11,6 +11,12 @@ export const users = pgTable(
     languageCode: text("language_code"),
     /** The bot's language chosen with /language (en, es, ru); unset means Telegram's language_code. */
     locale: text("locale"),
+    /**
+     * Set when Telegram refused a message because the person blocked the bot (403) or the bot
+     * saw itself blocked (my_chat_member); broadcasts and notifications skip them until they
+     * write to the bot again.
+     */
+    unreachableAt: tstz("unreachable_at"),
     /** Role granted explicitly (CLI `token --admin`); ADMIN_TELEGRAM_IDS adds admins at runtime. */
     role: text("role", { enum: ["user", "admin"] })
       .notNull()

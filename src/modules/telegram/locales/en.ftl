@@ -389,3 +389,14 @@ expiring-renew = Renew
 cmd-language = choose the bot's language
 language-choose = The bot speaks { $language } with you. Choose another language:
 language-saved = Done: the bot now speaks { $language } with you. See /help for the commands.
+
+## Manners: private chats, /cancel, /support, /terms, blocked users
+private-only = That is personal: I answer it in our private chat.
+private-open = Open the private chat
+cmd-cancel = stop what I am asking you for
+cmd-support = how to get help
+cmd-terms = the terms of service
+cancel-done = Cancelled. I am no longer waiting for an answer. See /help for what to do next.
+cancel-nothing = There is nothing to cancel: I was not waiting for an answer.
+support-text = Need help with a payment, a plan or a device? Write to the operator of this service; include your order id (from /status) or device name. Payments made with Telegram Stars can be refunded by the operator.
+terms-text = Signals are information, not financial advice; trading carries risk and past results do not promise future ones. A plan gives access to signals and device delivery for the period bought; payments can be refunded by the operator. Ask /support for the full terms.

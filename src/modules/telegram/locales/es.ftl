@@ -389,3 +389,14 @@ expiring-renew = Renovar
 cmd-language = elegir el idioma del bot
 language-choose = El bot te habla en { $language }. Elige otro idioma:
 language-saved = Hecho: el bot ahora te habla en { $language }. Mira /help para ver los comandos.
+
+## Manners: private chats, /cancel, /support, /terms, blocked users
+private-only = Eso es personal: te respondo en nuestro chat privado.
+private-open = Abrir el chat privado
+cmd-cancel = dejar de esperar lo que te he pedido
+cmd-support = cómo conseguir ayuda
+cmd-terms = los términos del servicio
+cancel-done = Cancelado. Ya no espero ninguna respuesta. Mira /help para ver qué hacer ahora.
+cancel-nothing = No hay nada que cancelar: no estaba esperando ninguna respuesta.
+support-text = ¿Necesitas ayuda con un pago, un plan o un dispositivo? Escribe al operador de este servicio; incluye el id de tu pedido (de /status) o el nombre del dispositivo. El operador puede reembolsar los pagos hechos con Telegram Stars.
+terms-text = Las señales son información, no asesoramiento financiero; operar conlleva riesgo y los resultados pasados no garantizan los futuros. Un plan da acceso a las señales y a su envío a tus dispositivos durante el periodo comprado; el operador puede reembolsar los pagos. Pide los términos completos en /support.

@@ -1,0 +1,1 @@
+ALTER TABLE "users" ADD COLUMN "unreachable_at" timestamp with time zone;
