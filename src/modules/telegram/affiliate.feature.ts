@@ -3,6 +3,7 @@ import type { BotContext, BotFeature, BotServices } from "./telegram.context";
 import { isRefusal } from "./telegram.errors";
 import { escapeHtml, formatMoney } from "./telegram.format";
 import type { Translate } from "./telegram.i18n";
+import { firstPress } from "./telegram.presses";
 
 type AffiliateView = Awaited<ReturnType<BotServices["affiliates"]["view"]>>;
 
@@ -38,21 +39,26 @@ function affiliateText(a: AffiliateView, t: Translate): string {
 }
 
 /** /affiliate: register, the referral links, stats, and a payout request for the whole spendable balance. */
-export function affiliateFeature(services: Pick<BotServices, "affiliates" | "config">): BotFeature {
+export function affiliateFeature(
+  services: Pick<BotServices, "affiliates" | "config" | "db" | "clock">,
+): BotFeature {
   const minimum = services.config.affiliates.payoutMinimumMinor;
 
-  async function show(ctx: BotContext, view?: AffiliateView) {
-    let a = view;
-    if (!a) {
-      try {
-        a = await services.affiliates.view(ctx.account.user.id);
-      } catch (err) {
-        if (!isRefusal(err) || err.code !== "affiliates.not_registered") throw err;
-        return ctx.reply(ctx.t("aff-pitch"), {
-          reply_markup: new InlineKeyboard().text(ctx.t("aff-join"), "aff:join"),
-        });
-      }
+  async function show(ctx: BotContext) {
+    let a: AffiliateView;
+    try {
+      a = await services.affiliates.view(ctx.account.user.id);
+    } catch (err) {
+      if (!isRefusal(err) || err.code !== "affiliates.not_registered") throw err;
+      return ctx.reply(ctx.t("aff-pitch"), {
+        reply_markup: new InlineKeyboard().text(ctx.t("aff-join"), "aff:join"),
+      });
     }
+    const { text, keyboard } = card(ctx, a);
+    return ctx.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
+  }
+
+  function card(ctx: BotContext, a: AffiliateView) {
     const spendable = a.stats.availableMinor - a.stats.requestedMinor;
     const keyboard = new InlineKeyboard();
     if (spendable >= minimum)
@@ -61,7 +67,7 @@ export function affiliateFeature(services: Pick<BotServices, "affiliates" | "con
       spendable >= minimum
         ? ""
         : `\n\n${ctx.t("aff-payout-minimum", { amount: formatMoney(minimum, "GBP") })}`;
-    return ctx.reply(affiliateText(a, ctx.t) + footer, { parse_mode: "HTML", reply_markup: keyboard });
+    return { text: affiliateText(a, ctx.t) + footer, keyboard };
   }
 
   return {
@@ -74,15 +80,19 @@ export function affiliateFeature(services: Pick<BotServices, "affiliates" | "con
       },
     ],
     install(bot) {
+      // The pitch turns into the card in place: a second tap finds the press taken, one card.
       bot.callbackQuery("aff:join", async (ctx) => {
+        if (!(await firstPress(services.db, ctx, "aff:join", services.clock.now())))
+          return ctx.answerCallbackQuery({ text: ctx.t("aff-already") });
         try {
           await services.affiliates.register(ctx.account.user.id);
         } catch (err) {
-          // Pressed twice: already an affiliate is exactly what was asked for.
+          // Joined from another message meanwhile: already an affiliate is what was asked for.
           if (!isRefusal(err) || err.code !== "affiliates.already_registered") throw err;
         }
         await ctx.answerCallbackQuery({ text: ctx.t("aff-welcome") });
-        return show(ctx);
+        const { text, keyboard } = card(ctx, await services.affiliates.view(ctx.account.user.id));
+        return ctx.editMessageText(text, { parse_mode: "HTML", reply_markup: keyboard });
       });
       bot.callbackQuery("aff:payout", async (ctx) => {
         const a = await services.affiliates.view(ctx.account.user.id);

@@ -1,4 +1,7 @@
+import { eq } from "drizzle-orm";
 import { InlineKeyboard } from "grammy";
+import { affiliatePayouts } from "../affiliates/affiliates.table";
+import { ignoreNotModified } from "./telegram.api";
 import type { BotContext, BotFeature, BotServices } from "./telegram.context";
 import { askFor } from "./telegram.conversations";
 import { escapeHtml, formatMoney, formatTime } from "./telegram.format";
@@ -38,11 +41,41 @@ export function payoutsFeature(services: Pick<BotServices, "affiliates" | "db" |
     return page.nextCursor ? ctx.reply(ctx.t("payouts-more")) : undefined;
   }
 
+  /** Where a payout is now (a read of the affiliates module's table), to know its buttons are settled. */
+  async function statusOf(payoutId: string) {
+    const [row] = await services.db
+      .select({ status: affiliatePayouts.status })
+      .from(affiliatePayouts)
+      .where(eq(affiliatePayouts.id, payoutId));
+    return row?.status;
+  }
+
+  /** The Complete / Reject buttons of a settled payout go: nothing can be decided there any more. */
+  const removeButtons = (ctx: BotContext, at: { chatId?: unknown; messageId?: unknown }) =>
+    at.chatId && at.messageId
+      ? ignoreNotModified(ctx.api.editMessageReplyMarkup(Number(at.chatId), Number(at.messageId))).catch(
+          () => undefined,
+        )
+      : undefined;
+
   async function ask(ctx: BotContext, kind: "payout_reference" | "payout_reason", payoutId: string) {
     if (ctx.account.role !== "admin")
       return ctx.answerCallbackQuery({ text: ctx.t("payouts-admins-only"), show_alert: true });
+    const status = await statusOf(payoutId);
+    if (status !== "requested") {
+      // Already paid or rejected (elsewhere, or by another admin): nothing to ask a reason for.
+      await ctx.answerCallbackQuery({
+        text: status === "paid" ? ctx.t("payouts-already-paid") : ctx.t("payouts-already-rejected"),
+        show_alert: true,
+      });
+      return ignoreNotModified(ctx.editMessageReplyMarkup()).catch(() => undefined);
+    }
+    const message = ctx.callbackQuery?.message;
     const expires = new Date(services.clock.now().getTime() + ANSWER_WAIT_MS);
-    await askFor(services.db, ctx.account.user.telegramId, kind, expires, { payoutId });
+    await askFor(services.db, ctx.account.user.telegramId, kind, expires, {
+      payoutId,
+      ...(message ? { chatId: message.chat.id, messageId: message.message_id } : {}),
+    });
     await ctx.answerCallbackQuery();
     return ctx.reply(
       kind === "payout_reference"
@@ -59,8 +92,13 @@ export function payoutsFeature(services: Pick<BotServices, "affiliates" | "db" |
       const payoutId = String(data.payoutId);
       const actor = { id: ctx.account.user.id };
       const note = text.slice(0, 200);
-      if (verdict === "complete") await services.affiliates.admin.completePayout(actor, payoutId, note);
-      else await services.affiliates.admin.rejectPayout(actor, payoutId, note);
+      try {
+        if (verdict === "complete") await services.affiliates.admin.completePayout(actor, payoutId, note);
+        else await services.affiliates.admin.rejectPayout(actor, payoutId, note);
+      } finally {
+        // Settled now, or by someone else meanwhile (the refusal says which): the buttons go.
+        await removeButtons(ctx, data);
+      }
       return ctx.reply(
         verdict === "complete"
           ? ctx.t("payouts-completed", { id: payoutId })

@@ -1,9 +1,11 @@
 import { InlineKeyboard } from "grammy";
 import { QUOTE_MONTHS, type Quote, type QuoteMonths } from "../pricing/pricing.models";
 import { orderSummary, payKeyboard } from "./shop.views";
+import { ignoreNotModified } from "./telegram.api";
 import type { BotContext, BotFeature, BotServices } from "./telegram.context";
 import { escapeHtml, formatMoney } from "./telegram.format";
 import { ID } from "./telegram.models";
+import { firstPress, releasePress } from "./telegram.presses";
 
 /** What the buyer saves against paying month by month, in percent of the undiscounted price. */
 function savings(quote: Quote, monthly: Quote): number {
@@ -16,7 +18,9 @@ function savings(quote: Quote, monthly: Quote): number {
  * price breakdown and pay buttons. Prices come from the pricing service and orders from the
  * orders service, exactly as GET /quotes and POST /orders compute them.
  */
-export function shopFeature(services: Pick<BotServices, "catalog" | "pricing" | "orders">): BotFeature {
+export function shopFeature(
+  services: Pick<BotServices, "catalog" | "pricing" | "orders" | "db" | "clock">,
+): BotFeature {
   const quoteFor = (ctx: BotContext, tierId: string, months: QuoteMonths) =>
     services.pricing.quote({
       tierId,
@@ -71,13 +75,24 @@ export function shopFeature(services: Pick<BotServices, "catalog" | "pricing" | 
     });
   }
 
+  /** One order per months message: a second tap (or another months button) is told, not obeyed. */
   async function placeOrder(ctx: BotContext, tierId: string, months: QuoteMonths) {
-    const order = await services.orders.create(
-      { id: ctx.account.user.id, region: ctx.account.user.region },
-      { tierId, months },
-    );
+    if (!(await firstPress(services.db, ctx, "shop:m", services.clock.now())))
+      return ctx.answerCallbackQuery({ text: ctx.t("order-already-placed") });
+    let order: Awaited<ReturnType<typeof services.orders.create>>;
+    try {
+      order = await services.orders.create(
+        { id: ctx.account.user.id, region: ctx.account.user.region },
+        { tierId, months },
+      );
+    } catch (err) {
+      await releasePress(services.db, ctx, "shop:m");
+      throw err;
+    }
     const tier = await services.catalog.findTier(tierId);
     await ctx.answerCallbackQuery();
+    // The months are chosen: their buttons are settled.
+    await ignoreNotModified(ctx.editMessageReplyMarkup());
     return ctx.reply(orderSummary(order, tier?.name ?? ctx.t("shop-plan"), ctx.t), {
       parse_mode: "HTML",
       reply_markup: payKeyboard(order, ctx.t),

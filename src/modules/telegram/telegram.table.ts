@@ -68,6 +68,20 @@ export const telegramConversations = pgTable("telegram_conversations", {
   expiresAt: tstz("expires_at").notNull(),
 });
 
+/**
+ * Button presses that must take effect once: the first press of a button on a message claims
+ * its key (chat, message, action), a second press (a double tap, or the same update handled on
+ * two instances) finds it taken. Pruned after a few days.
+ */
+export const telegramPresses = pgTable(
+  "telegram_presses",
+  {
+    key: text("key").primaryKey(),
+    createdAt: tstz("created_at").notNull(),
+  },
+  (t) => [index("telegram_presses_created_idx").on(t.createdAt)],
+);
+
 export const OUTBOX_STATUSES = ["pending", "sending", "sent", "failed"] as const;
 
 /**

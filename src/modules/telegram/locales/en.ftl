@@ -87,6 +87,7 @@ order-pay-card = 💳 Pay by card
 order-pay-stars = ⭐ Pay with Stars
 order-coupon = 🏷 I have a coupon
 order-cancel = Cancel order
+order-already-placed = Your order is already placed: see the message below.
 
 ## Paying
 pay-free = Your coupon covers the whole price: your plan is active. See /status.
@@ -151,6 +152,7 @@ aff-join = 🤝 Become an affiliate
 aff-request-payout = 💸 Request payout of { $amount }
 aff-payout-minimum = Payouts can be requested from { $amount } available.
 aff-welcome = Welcome aboard!
+aff-already = You are already an affiliate: your card is above.
 aff-nothing-left = Everything available has already been requested.
 aff-payout-requested-toast = Payout requested
 aff-payout-requested = Payout { $id } of { $amount } requested. An admin will settle it soon.
@@ -168,6 +170,8 @@ payouts-ask-reference = Send the payment reference for payout { $id } (bank tran
 payouts-ask-reason = Send the reason for rejecting payout { $id }; the affiliate will see it.
 payouts-completed = Payout { $id } completed.
 payouts-rejected = Payout { $id } rejected.
+payouts-already-paid = This payout is already paid: nothing to decide.
+payouts-already-rejected = This payout is already rejected: nothing to decide.
 
 ## Admin: /stats, /signal, /broadcast, /console
 cmd-console = a sign-in link to the web console

@@ -87,6 +87,7 @@ order-pay-card = 💳 Pagar con tarjeta
 order-pay-stars = ⭐ Pagar con Stars
 order-coupon = 🏷 Tengo un cupón
 order-cancel = Cancelar pedido
+order-already-placed = Tu pedido ya está hecho: mira el mensaje de abajo.
 
 ## Paying
 pay-free = Tu cupón cubre todo el precio: tu plan está activo. Mira /status.
@@ -151,6 +152,7 @@ aff-join = 🤝 Hacerme afiliado
 aff-request-payout = 💸 Solicitar el pago de { $amount }
 aff-payout-minimum = Puedes solicitar pagos a partir de { $amount } disponibles.
 aff-welcome = ¡Bienvenido a bordo!
+aff-already = Ya eres afiliado: tu tarjeta está arriba.
 aff-nothing-left = Ya se ha solicitado todo lo disponible.
 aff-payout-requested-toast = Pago solicitado
 aff-payout-requested = Pago { $id } de { $amount } solicitado. Un administrador lo liquidará pronto.
@@ -168,6 +170,8 @@ payouts-ask-reference = Envía la referencia del pago { $id } (id de la transfer
 payouts-ask-reason = Envía el motivo para rechazar el pago { $id }; el afiliado lo verá.
 payouts-completed = Pago { $id } completado.
 payouts-rejected = Pago { $id } rechazado.
+payouts-already-paid = Este pago ya está hecho: no hay nada que decidir.
+payouts-already-rejected = Este pago ya está rechazado: no hay nada que decidir.
 
 ## Admin: /stats, /signal, /broadcast, /console
 cmd-console = un enlace de acceso a la consola web

@@ -90,6 +90,7 @@ order-pay-card = 💳 Оплатить картой
 order-pay-stars = ⭐ Оплатить Stars
 order-coupon = 🏷 У меня есть купон
 order-cancel = Отменить заказ
+order-already-placed = Заказ уже оформлен: см. сообщение ниже.
 
 ## Paying
 pay-free = Купон покрывает всю цену: ваш тариф активен. См. /status.
@@ -155,6 +156,7 @@ aff-join = 🤝 Стать партнёром
 aff-request-payout = 💸 Запросить выплату { $amount }
 aff-payout-minimum = Выплату можно запросить, когда доступно от { $amount }.
 aff-welcome = Добро пожаловать!
+aff-already = Вы уже партнёр: ваша карточка выше.
 aff-nothing-left = Всё доступное уже запрошено.
 aff-payout-requested-toast = Выплата запрошена
 aff-payout-requested = Выплата { $id } на { $amount } запрошена. Администратор скоро её проведёт.
@@ -172,6 +174,8 @@ payouts-ask-reference = Пришлите референс платежа для 
 payouts-ask-reason = Пришлите причину отклонения выплаты { $id }; партнёр её увидит.
 payouts-completed = Выплата { $id } проведена.
 payouts-rejected = Выплата { $id } отклонена.
+payouts-already-paid = Эта выплата уже проведена: решать нечего.
+payouts-already-rejected = Эта выплата уже отклонена: решать нечего.
 
 ## Admin: /stats, /signal, /broadcast, /console
 cmd-console = ссылка для входа в веб-консоль

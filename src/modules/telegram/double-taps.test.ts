@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import { affiliateWithSales, DAY_MS } from "../affiliates/affiliates.fixtures";
+import { orders } from "../orders/orders.table";
+import { admin, type Person, person, updates, useTelegramApp } from "./telegram.test-kit";
+
+/** Double taps, settled buttons and confirmations: a second press changes nothing. */
+describe("buttons pressed twice, and buttons that are settled", () => {
+  const t = useTelegramApp();
+  const ordersOf = async (userId: string) =>
+    (await t.ctx().deps.db.select().from(orders)).filter((o) => o.userId === userId);
+
+  it("a months button pressed twice (or two months buttons of one message) places one order", async () => {
+    const ada = person();
+    const { premium } = await t.tiers();
+    const user = await t.userOf(ada);
+    await t.send(updates.callback(ada, `shop:m:${premium.id}:3`, 501));
+    await t.send(updates.callback(ada, `shop:m:${premium.id}:3`, 501));
+    await t.send(updates.callback(ada, `shop:m:${premium.id}:6`, 501));
+    expect(await ordersOf(user.id)).toHaveLength(1);
+    expect(
+      t.callsTo(ada.id, "sendMessage").filter((c) => String(c.params.text).includes("Order ")),
+    ).toHaveLength(1);
+    expect(t.callbackAnswers().slice(-2)).toEqual([
+      "Your order is already placed: see the message below.",
+      "Your order is already placed: see the message below.",
+    ]);
+    // The months buttons are settled once the order exists.
+    expect(t.callsTo(ada.id, "editMessageReplyMarkup")).toEqual([
+      expect.objectContaining({ params: expect.objectContaining({ message_id: 501 }) }),
+    ]);
+    // A new months message (the buyer went back to /shop) is a new choice.
+    await t.send(updates.callback(ada, `shop:m:${premium.id}:1`, 502));
+    expect(await ordersOf(user.id)).toHaveLength(2);
+  });
+
+  it('"Become an affiliate" pressed twice makes one affiliate and one card, in place of the pitch', async () => {
+    const ada = person();
+    await t.send(updates.message(ada, "/affiliate"));
+    await t.send(updates.callback(ada, "aff:join", 601));
+    await t.send(updates.callback(ada, "aff:join", 601));
+    const cards = t.api.calls.filter(
+      (c) => Number(c.params.chat_id) === ada.id && String(c.params.text ?? "").includes("<b>Affiliate "),
+    );
+    expect(cards).toHaveLength(1);
+    expect(cards[0]!.method).toBe("editMessageText");
+    expect(cards[0]!.params.message_id).toBe(601);
+    expect(t.callbackAnswers()).toEqual([
+      "Welcome aboard!",
+      "You are already an affiliate: your card is above.",
+    ]);
+  });
+
+  describe("payouts", () => {
+    async function requestedPayout(): Promise<Person> {
+      const seller = await affiliateWithSales(t.ctx().deps, 3);
+      t.ctx().clock.advance(31 * DAY_MS);
+      const p = { id: seller.user.telegramId, first_name: "Seller" };
+      await t.send(updates.callback(p, "aff:payout"));
+      return p;
+    }
+
+    it("completing a payout removes its buttons; Reject on the paid payout asks for no reason", async () => {
+      await requestedPayout();
+      const root = admin();
+      await t.send(updates.message(root, "/payouts"));
+      const [complete, reject] = t.lastButtons(root.id);
+      await t.send(updates.callback(root, complete!.callback_data!, 701));
+      await t.send(updates.message(root, "BANK-1"));
+      expect(t.lastText(root.id)).toContain("completed");
+      expect(t.callsTo(root.id, "editMessageReplyMarkup")).toEqual([
+        expect.objectContaining({ params: expect.objectContaining({ message_id: 701 }) }),
+      ]);
+
+      await t.send(updates.callback(root, reject!.callback_data!, 701));
+      expect(t.callbackAnswers().at(-1)).toBe("This payout is already paid: nothing to decide.");
+      expect(t.lastText(root.id)).toContain("completed");
+      // No question is open: a text now is just text.
+      await t.send(updates.message(root, "typo"));
+      expect(t.lastText(root.id)).toContain("I did not understand that");
+    });
+
+    it("rejecting removes the buttons; Complete on the rejected payout is refused at once", async () => {
+      await requestedPayout();
+      const root = admin();
+      await t.send(updates.message(root, "/payouts"));
+      const [complete, reject] = t.lastButtons(root.id);
+      await t.send(updates.callback(root, reject!.callback_data!, 702));
+      await t.send(updates.message(root, "Bank details missing"));
+      expect(t.callsTo(root.id, "editMessageReplyMarkup")).toHaveLength(1);
+      await t.send(updates.callback(root, complete!.callback_data!, 702));
+      expect(t.callbackAnswers().at(-1)).toBe("This payout is already rejected: nothing to decide.");
+    });
+  });
+});
