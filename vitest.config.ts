@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    include: ["src/**/*.test.ts", "test/**/*.test.ts", "bench/**/*.test.ts"],
     // The end-to-end suite starts real server processes; it runs with `npm run test:e2e`.
     // The browser tests drive chromium; they run with `npm run test:browser`.
     exclude: ["test/e2e/**", "test/browser/**", "node_modules/**"],

@@ -10,7 +10,7 @@ import { openDatabase } from "../src/db/open";
 import { createDeps, type Deps } from "../src/deps";
 import { systemClock } from "../src/shared/clock";
 import { createLogger } from "../src/shared/logger";
-import { type LoadResult, measureRoute } from "../src/tools/raw-load";
+import { type LoadResult, measureRoute } from "./lib/raw-load";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -83,10 +83,10 @@ export async function startBaseline(): Promise<{ url: string; close(): Promise<v
   return { url: `http://127.0.0.1:${port}/baseline`, close: () => app.close() };
 }
 
-export type { LoadResult } from "../src/tools/raw-load";
+export type { LoadResult } from "./lib/raw-load";
 
 /**
- * One GET route under load for `seconds` (see src/tools/raw-load.ts): the same generator, in its
+ * One GET route under load for `seconds` (see bench/lib/raw-load.ts): the same generator, in its
  * own process, as the signed device load, so a route and the bare route pay the same client cost.
  */
 export function measure(

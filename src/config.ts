@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { DEFAULT_TIER_SCHEDULE } from "./modules/affiliates/affiliates.models";
+import { DEFAULT_STARS_PER_GBP } from "./modules/payments/payments.models";
 import { DEFAULT_MAX_DEVIATION_PCT, isAllowedRateSourceUrl } from "./modules/pricing/pricing.rates";
 
 const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
@@ -153,9 +155,9 @@ const EnvSchema = z.object({
       .refine((rates) => Object.values(rates).every((r) => /[1-9]/.test(r)), "rates must be positive")
       .optional(),
   ),
-  STARS_PER_GBP: integer(75, 1, 1_000_000),
-  AFFILIATE_TIER_THRESHOLDS: integerList("10,25,50", 3, 1, 1_000_000, true),
-  AFFILIATE_TIER_RATES_BPS: integerList("1000,1500,2000,2500", 4, 0, 10_000, false),
+  STARS_PER_GBP: integer(DEFAULT_STARS_PER_GBP, 1, 1_000_000),
+  AFFILIATE_TIER_THRESHOLDS: integerList(DEFAULT_TIER_SCHEDULE.thresholds.join(","), 3, 1, 1_000_000, true),
+  AFFILIATE_TIER_RATES_BPS: integerList(DEFAULT_TIER_SCHEDULE.ratesBps.join(","), 4, 0, 10_000, false),
   AFFILIATE_HOLD_DAYS: integer(30, 0, 3650),
   AFFILIATE_PAYOUT_MINIMUM_MINOR: integer(5000, 1, 100_000_000),
 });

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { percentile } from "../../src/tools/relay-fixtures";
+import { percentile } from "../lib/relay-fixtures";
 import { round, startApp } from "../support";
 import { freshBenchDatabase } from "./fanout";
 

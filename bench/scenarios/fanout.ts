@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { isEntryPoint, runNodeForJson } from "../../src/tools/child-json";
-import { createBenchProducer, percentile, seedDeviceOwners } from "../../src/tools/relay-fixtures";
+import { isEntryPoint, runNodeForJson } from "../lib/child-json";
+import { createBenchProducer, percentile, seedDeviceOwners } from "../lib/relay-fixtures";
 import { ROOT, round, startApp } from "../support";
 
 export const name = "fanout";
@@ -43,11 +43,11 @@ export async function until(check: () => boolean, timeoutMs: number, what: strin
 }
 
 /**
- * The devices (src/tools/poll-listeners.ts) in their own process, each long-polling on its own
+ * The devices (bench/lib/poll-listeners.ts) in their own process, each long-polling on its own
  * socket and recording when its answer arrived.
  */
 export function startDevices(url: string, devicesFile: string, expect: "signals" | "updates" = "signals") {
-  const listeners = path.join(ROOT, "src/tools/poll-listeners.ts");
+  const listeners = path.join(ROOT, "bench/lib/poll-listeners.ts");
   const options = JSON.stringify({ url, devicesFile, waitSeconds: 30, expect });
   const child = spawn(process.execPath, ["--import", "tsx", listeners, options], {
     cwd: ROOT,

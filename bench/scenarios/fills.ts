@@ -1,8 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createBenchProducer, seedDeviceOwners } from "../../src/tools/relay-fixtures";
-import { measureSigned } from "../../src/tools/signed-load";
+import { createBenchProducer, seedDeviceOwners } from "../lib/relay-fixtures";
+import { measureSigned } from "../lib/signed-load";
 import { startApp } from "../support";
 import { freshBenchDatabase } from "./fanout";
 

@@ -1,8 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { seedDeviceOwners } from "../../src/tools/relay-fixtures";
-import { measureSigned } from "../../src/tools/signed-load";
+import { seedDeviceOwners } from "../lib/relay-fixtures";
+import { measureSigned } from "../lib/signed-load";
 import { failuresOf, type LoadResult, measure, startApp, startBaseline, versusBaseline } from "../support";
 
 export const name = "poll";

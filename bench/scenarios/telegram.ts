@@ -1,5 +1,5 @@
-import { measureTelegram } from "../../src/tools/telegram-load";
 import { FakeTelegramApi } from "../../test/fakes/telegram-api";
+import { measureTelegram } from "../lib/telegram-load";
 import { measure, round, startApp, startBaseline } from "../support";
 
 export const name = "telegram";

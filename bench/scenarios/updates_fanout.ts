@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { newId } from "../../src/shared/ids";
-import { createBenchProducer, percentile, seedDeviceOwners } from "../../src/tools/relay-fixtures";
+import { createBenchProducer, percentile, seedDeviceOwners } from "../lib/relay-fixtures";
 import { startApp } from "../support";
 import { startDevices, until } from "./fanout";
 

@@ -37,6 +37,17 @@ export class AppError extends Error {
   }
 }
 
+/** Builds an AppError: the optional detail, and anything else to set (headers, a title for the situation). */
+export type ErrorBuilder = (detail?: string, extra?: Partial<AppErrorInit>) => AppError;
+
+/**
+ * Another module's error raised with a title that fits this situation: the code (and status)
+ * stay those its owner declared once.
+ */
+export function retitled(error: ErrorBuilder, title: string): ErrorBuilder {
+  return (detail, extra) => error(detail, { title, ...extra });
+}
+
 /** Declares a module's error codes once; each entry builds an AppError with an optional detail. */
 export function defineErrors<const T extends Record<string, { code: string; status: number; title: string }>>(
   defs: T,

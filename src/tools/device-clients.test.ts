@@ -3,9 +3,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { useListeningTestApp } from "../../test/support/app";
-import { createUser } from "../../test/support/factories";
+import { createDeviceOwner, createUser } from "../../test/support/factories";
 import { runPythonDevice } from "../../test/support/python";
-import { createDeviceOwner } from "../../test/support/signed";
 import { DeviceSim, type SimEvent } from "./device-sim";
 import { runPublish } from "./publish";
 

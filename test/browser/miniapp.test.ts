@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+
 import type { AddressInfo } from "node:net";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,8 +7,7 @@ import { signInitData } from "../../src/modules/auth/auth.models";
 import { createTestApp, type TestApp } from "../support/app";
 import { TEST_BOT_TOKEN } from "../support/config";
 import { resetDatabase, testDatabase } from "../support/db";
-import { createUser } from "../support/factories";
-import { tierId } from "../support/signed";
+import { createUser, tierId } from "../support/factories";
 import { launchBrowser, screenshot, watchPage } from "./browser";
 
 /** Telegram's dark theme, as a Mini App receives it in tgWebAppThemeParams. */

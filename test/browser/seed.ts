@@ -1,8 +1,7 @@
-import { buy, DAY_MS, newAffiliate, signUpWith } from "../../src/modules/affiliates/affiliates.fixtures";
+import { DAY_MS } from "../../src/modules/affiliates/affiliates.models";
 import type { RegionCode } from "../../src/modules/pricing/pricing.models";
 import type { TestApp } from "../support/app";
-import { createUser } from "../support/factories";
-import { createDeviceOwner, tierId } from "../support/signed";
+import { buy, createDeviceOwner, createUser, newAffiliate, signUpWith, tierId } from "../support/factories";
 
 /**
  * A business with a history, as an operator would find it: 30 days of paid orders in several

@@ -2,7 +2,6 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chatUpdates, person, updates } from "../../src/modules/telegram/telegram.test-kit";
 import {
   FakeStripe,
   signedWebhook,
@@ -12,6 +11,7 @@ import {
 import { FakeTelegramApi, type RecordedCall } from "../fakes/telegram-api";
 import { TEST_BOT_TOKEN } from "../support/config";
 import { freshServerDatabase } from "../support/db";
+import { chatUpdates, person, updates } from "../support/factories";
 import { freePort, type GroupServerProcess, startServerProcess } from "../support/process";
 import { type PythonRun, runPythonDevice } from "../support/python";
 import { describeLeaks, leaksInProcessOutput } from "../support/secrets";

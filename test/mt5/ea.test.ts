@@ -6,9 +6,9 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signRequest } from "../../src/shared/signing";
 import { useListeningTestApp } from "../support/app";
-import { createUser } from "../support/factories";
+import { createDeviceOwner, createUser } from "../support/factories";
 import { ROOT } from "../support/process";
-import { createDeviceOwner, type Signer, signRequestFor } from "../support/signed";
+import { type Signer, signRequestFor } from "../support/signed";
 
 /**
  * The MetaTrader 5 Expert Advisor's logic (clients/mt5/SignalDesk/*.mqh) compiled with g++ through

@@ -4,6 +4,9 @@ export const TEST_BOT_TOKEN = "123456:TEST-bot-token-abcdefghijklmnop";
 export const TEST_JWT_SECRET = "test-jwt-secret-0123456789abcdefghijklmnop";
 export const TEST_MASTER_KEY = "test-master-key-0123456789abcdefghijklmnop";
 export const TEST_WEBHOOK_SECRET = "test-webhook-secret";
+/** The Telegram id ADMIN_TELEGRAM_IDS lists in the bot tests, and the bot's username there. */
+export const ADMIN_TG_ID = 900_001;
+export const BOT_USERNAME = "signaldesk_test_bot";
 
 /** A resolved config for tests: fixed secrets, nothing written to disk. */
 export function testConfig(env: Record<string, string | undefined> = {}): ResolvedConfig {

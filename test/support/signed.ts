@@ -1,7 +1,5 @@
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { expect } from "vitest";
-import type { Deps } from "../../src/deps";
-import type { Level } from "../../src/modules/users/users.models";
 import type { Clock } from "../../src/shared/clock";
 import { type IdHeader, signedHeaders } from "../../src/shared/signing";
 import type { TestApp } from "./app";
@@ -62,52 +60,6 @@ export function signedInject(
     headers,
     ...(call.body === undefined ? {} : { payload: body }),
   });
-}
-
-const seeded = new WeakSet<Deps>();
-
-/** The id of the default catalog's tier at `level`, seeding the catalog on first use. */
-export async function tierId(deps: Deps, level: Exclude<Level, "free">): Promise<string> {
-  if (!seeded.has(deps)) {
-    await deps.catalog.seedDefaultCatalog();
-    seeded.add(deps);
-  }
-  const view = await deps.catalog.view();
-  const tier = view.categories
-    .flatMap((c) => c.products.flatMap((p) => p.tiers))
-    .find((t) => t.level === level);
-  if (!tier) throw new Error(`no ${level} tier in the default catalog`);
-  return tier.id;
-}
-
-/** A user holding `level` for 30 days (free: nothing granted), optionally with auto-approve on. */
-export async function createSubscriber(
-  deps: Deps,
-  level: Level,
-  opts: { autoApprove?: boolean; admin?: boolean } = {},
-) {
-  const created = await createUser(deps, { admin: opts.admin });
-  if (level !== "free") {
-    await deps.entitlements.adminGrant(
-      { id: "usr_test_admin" },
-      created.user.id,
-      await tierId(deps, level),
-      30,
-    );
-  }
-  if (opts.autoApprove) await deps.users.updateProfile(created.user.id, { autoApprove: true });
-  return created;
-}
-
-/** A subscriber with one registered device and its secret. */
-export async function createDeviceOwner(
-  deps: Deps,
-  level: Level = "vip",
-  opts: { autoApprove?: boolean; deviceName?: string } = {},
-) {
-  const owner = await createSubscriber(deps, level, opts);
-  const { device, secret } = await deps.devices.register(owner.user.id, opts.deviceName ?? "terminal");
-  return { ...owner, device, signer: { id: device.id, secret } satisfies Signer };
 }
 
 /** The device-delivery calls the relay tests make: signed polls and ACKs, admin publish, approval. */

@@ -1,8 +1,8 @@
 import { expect } from "vitest";
-import { affiliateWithSales, DAY_MS } from "../../src/modules/affiliates/affiliates.fixtures";
+import { DAY_MS } from "../../src/modules/affiliates/affiliates.models";
 import type { TestApp } from "./app";
-import { createUser } from "./factories";
-import { type Signer, signedInject, tierId } from "./signed";
+import { affiliateWithSales, createUser, tierId } from "./factories";
+import { type Signer, signedInject } from "./signed";
 
 export interface World {
   /** Owns one of every user-scoped resource below. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type TestApp, useTestApp } from "../../../test/support/app";
-import { createUser } from "../../../test/support/factories";
-import { affiliateWithSales, DAY_MS, freshHeaders, refund, stats } from "./affiliates.fixtures";
+import { affiliateWithSales, createUser, freshHeaders, refund, stats } from "../../../test/support/factories";
+import { DAY_MS } from "./affiliates.models";
 
 async function withRequestedPayout(ctx: TestApp, sales: number, amountMinor: number) {
   const affiliate = await affiliateWithSales(ctx.deps, sales);

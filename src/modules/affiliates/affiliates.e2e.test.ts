@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/support/app";
 import { TEST_BOT_TOKEN } from "../../../test/support/config";
 import { signInitData } from "../auth/auth.models";
-import { DAY_MS } from "./affiliates.fixtures";
+import { DAY_MS } from "./affiliates.models";
 
 const ADMIN_TELEGRAM_ID = 424_242;
 

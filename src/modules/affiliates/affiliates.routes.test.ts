@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/support/app";
-import { createUser } from "../../../test/support/factories";
-import { affiliatesService, affiliateWithSales, DAY_MS, freshHeaders } from "./affiliates.fixtures";
+import {
+  affiliatesService,
+  affiliateWithSales,
+  createUser,
+  freshHeaders,
+} from "../../../test/support/factories";
+import { DAY_MS } from "./affiliates.models";
 
 describe("POST /api/v1/affiliates and GET /api/v1/affiliates/me", () => {
   const ctx = useTestApp({

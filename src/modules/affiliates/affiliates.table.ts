@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { check, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { tstz } from "../../db/columns";
 import { users } from "../users/users.table";
+import { AFFILIATE_TIERS } from "./affiliates.models";
 
 export const affiliates = pgTable(
   "affiliates",
@@ -111,7 +112,7 @@ export const affiliateCommissions = pgTable(
     /** The order total in GBP at the order's locked rate, and the rate applied to it. */
     baseMinor: integer("base_minor").notNull(),
     rateBps: integer("rate_bps").notNull(),
-    tier: text("tier", { enum: ["bronze", "silver", "gold", "platinum"] }).notNull(),
+    tier: text("tier", { enum: AFFILIATE_TIERS }).notNull(),
     status: text("status", { enum: ["open", "paid", "reversed", "split"] })
       .notNull()
       .default("open"),

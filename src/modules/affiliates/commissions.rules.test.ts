@@ -1,19 +1,18 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/support/app";
-import { auditLog } from "../audit/audit.table";
 import {
   affiliateWithSales,
   buy,
-  DAY_MS,
   newAffiliate,
   premiumTierId,
   refund,
   signUpWith,
   stats,
   TWELVE_MONTH_COMMISSION,
-} from "./affiliates.fixtures";
-import { PAYOUT_INTERVAL_MS } from "./affiliates.models";
+} from "../../../test/support/factories";
+import { auditLog } from "../audit/audit.table";
+import { DAY_MS, PAYOUT_INTERVAL_MS } from "./affiliates.models";
 import { affiliateCommissions } from "./affiliates.table";
 
 // Money rules of the commission ledger that mutation testing found unpinned (issue 20).

@@ -3,13 +3,13 @@ import { useTestApp } from "../../../test/support/app";
 import {
   affiliateWithSales,
   buy,
-  DAY_MS,
   newAffiliate,
   refund,
   signUpWith,
   stats,
   TWELVE_MONTH_COMMISSION,
-} from "./affiliates.fixtures";
+} from "../../../test/support/factories";
+import { DAY_MS } from "./affiliates.models";
 
 const commissionsOf = (ctx: ReturnType<ReturnType<typeof useTestApp>>, userId: string) =>
   ctx.deps.affiliates.commissions(userId, { limit: 100, cursor: null }).then((p) => p.items);

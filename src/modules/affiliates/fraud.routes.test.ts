@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { type TestApp, useTestApp } from "../../../test/support/app";
-import { createUser } from "../../../test/support/factories";
-import { buy, DAY_MS, freshHeaders, newAffiliate, signUpWith, stats } from "./affiliates.fixtures";
+import {
+  buy,
+  createUser,
+  freshHeaders,
+  newAffiliate,
+  signUpWith,
+  stats,
+} from "../../../test/support/factories";
+import { DAY_MS } from "./affiliates.models";
 
 /** An affiliate whose 21st signup within the hour raised a velocity flag on that signup. */
 async function velocityBurst(ctx: TestApp) {

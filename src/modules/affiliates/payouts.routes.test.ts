@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { type TestApp, useTestApp } from "../../../test/support/app";
-import { createUser } from "../../../test/support/factories";
-import { affiliatesService, affiliateWithSales, DAY_MS, freshHeaders, stats } from "./affiliates.fixtures";
+import {
+  affiliatesService,
+  affiliateWithSales,
+  createUser,
+  freshHeaders,
+  stats,
+} from "../../../test/support/factories";
+import { DAY_MS } from "./affiliates.models";
 
 const requestPayout = (ctx: TestApp, headers: Record<string, string>, payload: unknown, key?: string) =>
   ctx.app.inject({

@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/support/app";
+import { affiliateWithSales, newAffiliate, stats } from "../../../test/support/factories";
 import { auditLog } from "../audit/audit.table";
-import { affiliateWithSales, DAY_MS, newAffiliate, stats } from "./affiliates.fixtures";
-import { PAYOUT_INTERVAL_MS } from "./affiliates.models";
+import { DAY_MS, PAYOUT_INTERVAL_MS } from "./affiliates.models";
 import { affiliateCommissions } from "./affiliates.table";
 
 // Payout rules mutation testing found unpinned (issue 20): each refusal and its reason, the

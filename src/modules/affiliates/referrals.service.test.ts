@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/support/app";
 import { TEST_BOT_TOKEN } from "../../../test/support/config";
+import { newAffiliate, signUpWith } from "../../../test/support/factories";
 import { signInitData } from "../auth/auth.models";
-import { newAffiliate, signUpWith } from "./affiliates.fixtures";
 
 describe("attribution at signup", () => {
   const ctx = useTestApp({ env: { TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN } });

@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/support/app";
-import { createUser } from "../../../test/support/factories";
-import { signedInject, tierId } from "../../../test/support/signed";
+import { createUser, newAffiliate, signUpWith, tierId } from "../../../test/support/factories";
+import { signedInject } from "../../../test/support/signed";
 import type { Deps } from "../../deps";
-import { newAffiliate, signUpWith } from "./affiliates.fixtures";
 
 const ACCOUNT = { login: "51234567", server: "ICMarketsSC-Demo" };
 

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { check, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { tstz } from "../../db/columns";
 import type { Features } from "../users/users.models";
+import { PAID_LEVELS } from "./catalog.models";
 
 export const catalogCategories = pgTable(
   "catalog_categories",
@@ -45,7 +46,7 @@ export const catalogTiers = pgTable(
     productId: text("product_id")
       .notNull()
       .references(() => catalogProducts.id),
-    level: text("level", { enum: ["premium", "vip", "enterprise"] }).notNull(),
+    level: text("level", { enum: PAID_LEVELS }).notNull(),
     name: text("name").notNull(),
     monthlyPriceMinor: integer("monthly_price_minor").notNull(),
     features: jsonb("features").$type<Required<Features>>().notNull(),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { admin, chatUpdates, person } from "../telegram/telegram.test-kit";
-import { TRADERS_GROUP, useChannelsApp, VIP_ROOM } from "./channels.test-kit";
+import { TRADERS_GROUP, useChannelsApp, VIP_ROOM } from "../../../test/support/channels";
+import { admin, chatUpdates, person } from "../../../test/support/factories";
 
 describe("channel access through the bot", () => {
   const t = useChannelsApp();
@@ -326,7 +326,7 @@ describe("channel access through the bot", () => {
   });
 });
 
-import { updates } from "../telegram/telegram.test-kit";
+import { updates } from "../../../test/support/factories";
 
 const updatesMessage = updates.message;
 const updatesCallback = updates.callback;

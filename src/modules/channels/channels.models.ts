@@ -1,5 +1,5 @@
+import type { Level } from "../catalog/catalog.models";
 import type { SignalRow, SignalUpdateRow } from "../signals/signals.table";
-import type { Level } from "../users/users.models";
 import type { ChannelTier, ChatType } from "./channels.table";
 
 const RANK: Record<Level, number> = { free: 0, premium: 1, vip: 2, enterprise: 3 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TRADERS_GROUP, useChannelsApp, VIP_ROOM } from "./channels.test-kit";
+import { TRADERS_GROUP, useChannelsApp, VIP_ROOM } from "../../../test/support/channels";
 
 interface PublishBody {
   externalId: null;

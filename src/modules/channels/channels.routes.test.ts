@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/support/app";
+import { TRADERS_GROUP, useChannelsApp, VIP_ROOM } from "../../../test/support/channels";
 import { createUser } from "../../../test/support/factories";
-import { TRADERS_GROUP, useChannelsApp, VIP_ROOM } from "./channels.test-kit";
 
 describe("channels API (API.md §12)", () => {
   const t = useChannelsApp();

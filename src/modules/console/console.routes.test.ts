@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/support/app";
-import { createUser } from "../../../test/support/factories";
-import { createDeviceOwner, signedInject, tierId } from "../../../test/support/signed";
+import { createDeviceOwner, createUser, tierId } from "../../../test/support/factories";
+import { signedInject } from "../../../test/support/signed";
 import { LINK_TTL_MS } from "./console.models";
 
 const DAY_MS = 86_400_000;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PAID_LEVELS, type PaidLevel } from "../catalog/catalog.models";
 import { UserSchema } from "../users/users.schemas";
 
 export const ListQuery = z.object({
@@ -37,11 +38,12 @@ export const StatsSchema = z
     from: z.string(),
     revenue: z.array(z.object({ day: z.string(), currency: z.string(), amountMinor: z.number().int() })),
     revenueGbpMinor: z.number().int(),
-    activeSubscribers: z.object({
-      premium: z.number().int(),
-      vip: z.number().int(),
-      enterprise: z.number().int(),
-    }),
+    activeSubscribers: z.object(
+      Object.fromEntries(PAID_LEVELS.map((level) => [level, z.number().int()])) as Record<
+        PaidLevel,
+        z.ZodNumber
+      >,
+    ),
     newUsers: z.number().int(),
     churned: z.number().int(),
     devicesOnline: z.number().int(),
@@ -82,7 +84,7 @@ export const UserDetailSchema = z
       z.object({
         id: z.string(),
         tierId: z.string(),
-        level: z.enum(["premium", "vip", "enterprise"]),
+        level: z.enum(PAID_LEVELS),
         startsAt: z.string(),
         expiresAt: z.string(),
         source: z.enum(["order", "admin", "trial", "grace"]),

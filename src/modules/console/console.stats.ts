@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
+import { PAID_LEVELS, type PaidLevel } from "../catalog/catalog.models";
 import { ONLINE_WINDOW_MS } from "../devices/devices.models";
 
 export interface AdminStats {
@@ -7,7 +8,7 @@ export interface AdminStats {
   from: string;
   revenue: { day: string; currency: string; amountMinor: number }[];
   revenueGbpMinor: number;
-  activeSubscribers: { premium: number; vip: number; enterprise: number };
+  activeSubscribers: Record<PaidLevel, number>;
   newUsers: number;
   churned: number;
   devicesOnline: number;
@@ -32,6 +33,12 @@ export function windowStart(now: Date, days: number): Date {
  * the highest tier they hold now. Churned = users whose last period ended in the window and
  * who hold none now.
  */
+/** The paid levels as a SQL text array, lowest first, for ranking rows by level. */
+const LEVELS_ARRAY = sql`array[${sql.join(
+  PAID_LEVELS.map((level) => sql`${level}`),
+  sql`, `,
+)}]::text[]`;
+
 export async function adminStats(db: Executor, now: Date, days: number): Promise<AdminStats> {
   const from = windowStart(now, days);
   const nowIso = now.toISOString();
@@ -51,12 +58,11 @@ export async function adminStats(db: Executor, now: Date, days: number): Promise
                 group by 1, 2) per_day
           order by 1, 2`,
     ),
-    rows<{ level: string; n: string | number }>(
+    // Each subscriber counted once, at the highest level held (PAID_LEVELS is lowest first).
+    rows<{ top: string | number; n: string | number }>(
       db,
-      sql`select case top when 3 then 'enterprise' when 2 then 'vip' else 'premium' end as level,
-            count(*) as n
-          from (select user_id,
-                  max(case level when 'enterprise' then 3 when 'vip' then 2 else 1 end) as top
+      sql`select top, count(*) as n
+          from (select user_id, max(array_position(${LEVELS_ARRAY}, level)) as top
                 from entitlements
                 where revoked_at is null and starts_at <= ${nowIso}::timestamptz
                   and expires_at > ${nowIso}::timestamptz
@@ -85,8 +91,11 @@ export async function adminStats(db: Executor, now: Date, days: number): Promise
   ]);
   const c = counts[0] ?? {};
   const n = (v: unknown) => Number(v ?? 0);
-  const active = { premium: 0, vip: 0, enterprise: 0 };
-  for (const t of tiers) active[t.level as keyof typeof active] = n(t.n);
+  const active = Object.fromEntries(PAID_LEVELS.map((level) => [level, 0])) as Record<PaidLevel, number>;
+  for (const t of tiers) {
+    const level = PAID_LEVELS[n(t.top) - 1];
+    if (level) active[level] = n(t.n);
+  }
   return {
     days,
     from: fromIso,

@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/support/app";
 import { resetDatabase, testDatabase } from "../../../test/support/db";
-import { createUser } from "../../../test/support/factories";
-import { createDeviceOwner, type Signer, signedInject } from "../../../test/support/signed";
+import { createDeviceOwner, createUser } from "../../../test/support/factories";
+import { type Signer, signedInject } from "../../../test/support/signed";
 
 const BUY = { instrument: "EURUSD", side: "buy", orderType: "market" };
 

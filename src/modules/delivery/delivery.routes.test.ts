@@ -1,12 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createTestApp, useTestApp } from "../../../test/support/app";
-import { createUser } from "../../../test/support/factories";
-import {
-  createDeviceOwner,
-  createSubscriber,
-  deliveryCalls,
-  signedInject,
-} from "../../../test/support/signed";
+import { createDeviceOwner, createSubscriber, createUser } from "../../../test/support/factories";
+import { deliveryCalls, signedInject } from "../../../test/support/signed";
 import type { Database } from "../../db/client";
 
 const BUY = { instrument: "EURUSD", side: "buy", orderType: "market", volume: 0.1 };
@@ -152,7 +147,7 @@ describe("GET /api/v1/device/poll", () => {
       expect(await signalsOf(owner.signer)).toEqual([]);
       const waiting = poll(owner.signer, 20);
       await new Promise((r) => setTimeout(r, 100));
-      const { tierId } = await import("../../../test/support/signed");
+      const { tierId } = await import("../../../test/support/factories");
       await ctx().deps.entitlements.adminGrant(
         { id: "usr_admin" },
         owner.user.id,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/support/app";
-import { createDeviceOwner, deliveryCalls, signedInject, signRequestFor } from "../../../test/support/signed";
+import { createDeviceOwner } from "../../../test/support/factories";
+import { deliveryCalls, signedInject, signRequestFor } from "../../../test/support/signed";
 
 const BUY = { instrument: "EURUSD", side: "buy", orderType: "market", volume: 0.1 };
 

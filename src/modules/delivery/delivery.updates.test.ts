@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { useTestApp } from "../../../test/support/app";
-import { createUser } from "../../../test/support/factories";
-import { createDeviceOwner, deliveryCalls, type Signer, signedInject } from "../../../test/support/signed";
+import { createDeviceOwner, createUser } from "../../../test/support/factories";
+import { deliveryCalls, type Signer, signedInject } from "../../../test/support/signed";
 import type { Database } from "../../db/client";
 
 const BUY = { instrument: "EURUSD", side: "buy", orderType: "market", stopLoss: 1.08, takeProfit: 1.1 };

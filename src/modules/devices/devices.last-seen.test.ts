@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/support/app";
-import { createDeviceOwner } from "../../../test/support/signed";
+import { createDeviceOwner } from "../../../test/support/factories";
 import { createLastSeenBuffer } from "./devices.last-seen";
 
 describe("last-seen times", () => {

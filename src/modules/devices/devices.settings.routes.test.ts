@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { useTestApp } from "../../../test/support/app";
-import { createUser } from "../../../test/support/factories";
-import { createDeviceOwner, type Signer, signedInject } from "../../../test/support/signed";
+import { createDeviceOwner, createUser } from "../../../test/support/factories";
+import { type Signer, signedInject } from "../../../test/support/signed";
 import type { Database } from "../../db/client";
 
 const DEFAULTS = {

@@ -2,8 +2,6 @@ import { defineErrors } from "../../shared/errors";
 
 export const EntitlementErrors = defineErrors({
   notFound: { code: "entitlements.not_found", status: 404, title: "Entitlement not found" },
-  userNotFound: { code: "users.not_found", status: 404, title: "User not found" },
-  tierNotFound: { code: "catalog.tier_not_found", status: 404, title: "Tier not found" },
   trialUsed: {
     code: "entitlements.trial_used",
     status: 409,

@@ -1,6 +1,7 @@
+import type { Level } from "../catalog/catalog.models";
 import { levelRank } from "../catalog/catalog.models";
 import type { TierRow } from "../catalog/catalog.table";
-import { type Features, FREE_FEATURES, type Level } from "../users/users.models";
+import { type Features, FREE_FEATURES } from "../users/users.models";
 import type { EntitlementRow } from "./entitlements.table";
 
 export const DAY_MS = 86_400_000;

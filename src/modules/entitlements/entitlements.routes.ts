@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { currentUser, type Guards } from "../auth/auth.guards";
-import { PAID_LEVELS } from "../catalog/catalog.models";
-import { LEVELS } from "../users/users.models";
+import { LEVELS, PAID_LEVELS } from "../catalog/catalog.models";
 import type { EntitlementsService } from "./entitlements.service";
 import { ENTITLEMENT_SOURCES, type EntitlementRow } from "./entitlements.table";
 

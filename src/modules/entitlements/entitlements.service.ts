@@ -6,10 +6,13 @@ import type { Events } from "../../shared/events";
 import { newId } from "../../shared/ids";
 import { type UnitOfWork, withTransaction } from "../../shared/unit-of-work";
 import type { AuditService } from "../audit/audit.service";
+import { CatalogErrors } from "../catalog/catalog.errors";
+import type { Level } from "../catalog/catalog.models";
 import type { CatalogService } from "../catalog/catalog.service";
 import type { TierRow } from "../catalog/catalog.table";
 import { orders } from "../orders/orders.table";
-import type { AccessResolver, Features, Level } from "../users/users.models";
+import { UserErrors } from "../users/users.errors";
+import type { AccessResolver, Features } from "../users/users.models";
 import { users } from "../users/users.table";
 import { EntitlementErrors } from "./entitlements.errors";
 import { DAY_MS, isActive, nextPeriodStart, resolveAccess } from "./entitlements.models";
@@ -136,7 +139,7 @@ export function createEntitlementsService(deps: {
    */
   async function startTrial(userId: string, tierId: string): Promise<EntitlementRow> {
     const tier = await deps.catalog.purchasableTier(tierId);
-    if (!tier) throw EntitlementErrors.tierNotFound();
+    if (!tier) throw CatalogErrors.tierNotFound();
     if (tier.trialDays <= 0) throw EntitlementErrors.trialUnavailable(`${tier.name} has no free trial`);
     const reference = `trial:${userId}`;
     try {
@@ -203,11 +206,11 @@ export function createEntitlementsService(deps: {
       days: number,
     ): Promise<EntitlementRow> {
       const tier = await deps.catalog.findTier(tierId);
-      if (!tier) throw EntitlementErrors.tierNotFound();
+      if (!tier) throw CatalogErrors.tierNotFound();
       return withTransaction(deps, async (uow) => {
         const { tx } = uow;
         const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.id, userId));
-        if (!user) throw EntitlementErrors.userNotFound();
+        if (!user) throw UserErrors.notFound();
         const period = await grantPeriod(uow, { userId, tier, days, source: { grantedBy: actor.id } });
         await deps.audit.record(
           {

@@ -1,5 +1,6 @@
 import { index, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { tstz } from "../../db/columns";
+import { PAID_LEVELS } from "../catalog/catalog.models";
 import { catalogTiers } from "../catalog/catalog.table";
 import { users } from "../users/users.table";
 
@@ -17,7 +18,7 @@ export const entitlements = pgTable(
     tierId: text("tier_id")
       .notNull()
       .references(() => catalogTiers.id),
-    level: text("level", { enum: ["premium", "vip", "enterprise"] }).notNull(),
+    level: text("level", { enum: PAID_LEVELS }).notNull(),
     startsAt: tstz("starts_at").notNull(),
     expiresAt: tstz("expires_at").notNull(),
     sourceKind: text("source_kind", { enum: ENTITLEMENT_SOURCES }).notNull(),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/support/app";
-import { createUser } from "../../../test/support/factories";
-import { createDeviceOwner, createSubscriber, type Signer, signedInject } from "../../../test/support/signed";
+import { createDeviceOwner, createSubscriber, createUser } from "../../../test/support/factories";
+import { type Signer, signedInject } from "../../../test/support/signed";
 
 const BUY = { instrument: "EURUSD", side: "buy", orderType: "market" };
 const fill = { price: 1.0851, volume: 0.1, brokerTicket: "778899" };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/support/app";
-import { createUser } from "../../../test/support/factories";
-import { createDeviceOwner, type Signer, signedInject } from "../../../test/support/signed";
+import { createDeviceOwner, createUser } from "../../../test/support/factories";
+import { type Signer, signedInject } from "../../../test/support/signed";
 
 const BUY = { instrument: "EURUSD", side: "buy", orderType: "limit", entryPrice: 1.085, volume: 0.1 };
 

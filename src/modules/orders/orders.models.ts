@@ -1,3 +1,4 @@
+import { STARS_CURRENCY } from "../payments/payments.models";
 import type { OrderStatus } from "./orders.table";
 
 export const ORDER_TTL_MS = 24 * 60 * 60 * 1000;
@@ -71,8 +72,8 @@ export function expectedPayment(
   order: { totalMinor: number; currency: string; starsAmount: number | null },
   currency: string,
 ): Expected | null {
-  if (currency.toUpperCase() === "XTR") {
-    return order.starsAmount === null ? null : { amount: order.starsAmount, currency: "XTR" };
+  if (currency.toUpperCase() === STARS_CURRENCY) {
+    return order.starsAmount === null ? null : { amount: order.starsAmount, currency: STARS_CURRENCY };
   }
   return { amount: order.totalMinor, currency: order.currency };
 }

@@ -9,7 +9,7 @@ import { withTransaction } from "../../shared/unit-of-work";
 import type { AuditService } from "../audit/audit.service";
 import type { EntitlementsService } from "../entitlements/entitlements.service";
 import type { CouponsService } from "../pricing/coupons.service";
-import type { Quote, QuoteMonths, RegionCode } from "../pricing/pricing.models";
+import { DEFAULT_REGION, type Quote, type QuoteMonths, type RegionCode } from "../pricing/pricing.models";
 import type { PricingService } from "../pricing/pricing.service";
 import { OrderErrors } from "./orders.errors";
 import { decodeCursor, effectiveStatus, encodeCursor, ORDER_TTL_MS } from "./orders.models";
@@ -74,7 +74,7 @@ export function createOrdersService(deps: {
     return deps.pricing.quote({
       tierId: input.tierId,
       months: input.months,
-      region: input.region ?? buyer.region ?? "GB",
+      region: input.region ?? buyer.region ?? DEFAULT_REGION,
       userId: buyer.id,
       coupon: input.coupon,
     });

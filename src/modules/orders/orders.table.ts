@@ -4,6 +4,7 @@ import { tstz } from "../../db/columns";
 import { catalogTiers } from "../catalog/catalog.table";
 import { coupons } from "../pricing/coupons.table";
 import type { Quote } from "../pricing/pricing.models";
+import { REGION_CODES } from "../pricing/pricing.models";
 import { users } from "../users/users.table";
 
 export const ORDER_STATUSES = ["pending", "paid", "cancelled", "expired", "refunded"] as const;
@@ -21,7 +22,7 @@ export const orders = pgTable(
       .notNull()
       .references(() => catalogTiers.id),
     months: integer("months").notNull(),
-    region: text("region", { enum: ["GB", "US", "EU", "ASIA"] }).notNull(),
+    region: text("region", { enum: REGION_CODES }).notNull(),
     status: text("status", { enum: ORDER_STATUSES }).notNull().default("pending"),
     quote: jsonb("quote").$type<Quote>().notNull(),
     totalMinor: integer("total_minor").notNull(),

@@ -21,3 +21,25 @@ export function botLink(botUsername: string | undefined, start?: string): string
   if (!botUsername) return null;
   return `https://t.me/${botUsername}${start ? `?start=${encodeURIComponent(start)}` : ""}`;
 }
+
+/**
+ * Telegram Stars rules, declared once: the currency code Telegram uses for Stars, the default
+ * exchange rate (config STARS_PER_GBP), and how an order's price becomes a Stars price. The
+ * bot issues Stars invoices with these, the orders module checks a Stars payment with them.
+ */
+
+/** Telegram's currency code for Stars (XTR); a Stars amount is a whole number of stars. */
+export const STARS_CURRENCY = "XTR";
+
+/** Stars charged per pound sterling unless STARS_PER_GBP says otherwise. */
+export const DEFAULT_STARS_PER_GBP = 75;
+
+/**
+ * SPEC: the Stars price is the order's GBP-equivalent total × STARS_PER_GBP, rounded up to a
+ * whole star (never undercharge by rounding).
+ */
+export function starsFor(gbpMinor: number, starsPerGbp: number): number {
+  if (!Number.isSafeInteger(gbpMinor) || gbpMinor <= 0) throw new RangeError("gbpMinor must be positive");
+  const product = BigInt(gbpMinor) * BigInt(starsPerGbp);
+  return Number((product + 99n) / 100n);
+}

@@ -2,6 +2,8 @@ import { PricingErrors } from "./pricing.errors";
 
 export const REGION_CODES = ["GB", "US", "EU", "ASIA"] as const;
 export type RegionCode = (typeof REGION_CODES)[number];
+/** Prices are quoted for this region when neither the request nor the user names one (GB, in GBP). */
+export const DEFAULT_REGION: RegionCode = REGION_CODES[0];
 export const QUOTE_MONTHS = [1, 3, 6, 12] as const;
 export type QuoteMonths = (typeof QUOTE_MONTHS)[number];
 

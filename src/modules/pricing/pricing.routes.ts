@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Guards } from "../auth/auth.guards";
-import { QUOTE_MONTHS, type Quote, type QuoteMonths, REGION_CODES } from "./pricing.models";
+import { DEFAULT_REGION, QUOTE_MONTHS, type Quote, type QuoteMonths, REGION_CODES } from "./pricing.models";
 import type { PricingService } from "./pricing.service";
 
 export const MonthsSchema = z.coerce
@@ -87,7 +87,7 @@ export function pricingRoutes(deps: { pricing: PricingService; guards: Guards })
         const quote = await deps.pricing.quote({
           tierId: req.query.tierId,
           months: req.query.months,
-          region: req.query.region ?? user?.row.region ?? "GB",
+          region: req.query.region ?? user?.row.region ?? DEFAULT_REGION,
           userId: user?.id,
           coupon: req.query.coupon,
         });

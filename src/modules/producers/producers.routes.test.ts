@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/support/app";
-import { createUser } from "../../../test/support/factories";
-import {
-  createSubscriber,
-  type SignedCall,
-  signedInject,
-  signRequestFor,
-} from "../../../test/support/signed";
+import { createSubscriber, createUser } from "../../../test/support/factories";
+import { type SignedCall, signedInject, signRequestFor } from "../../../test/support/signed";
 import { deriveSecret } from "../../shared/signing";
 
 const MASTER_KEY = "test-master-key-0123456789abcdefghijklmnop";

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import type { FieldError } from "../../shared/errors";
+import type { Level } from "../catalog/catalog.models";
 import { levelAtLeast, type PaidLevel } from "../catalog/catalog.models";
-import type { Features, Level } from "../users/users.models";
+import type { Features } from "../users/users.models";
 
 export type Side = "buy" | "sell";
 export type OrderType = "market" | "limit" | "stop";

@@ -1,9 +1,10 @@
 import { and, asc, desc, eq, exists, gt, inArray, isNull, lt, lte, type SQL, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
+import type { Level } from "../catalog/catalog.models";
 import { catalogTiers, type TierRow } from "../catalog/catalog.table";
 import { resolveAccess } from "../entitlements/entitlements.models";
 import { entitlements } from "../entitlements/entitlements.table";
-import type { Features, Level } from "../users/users.models";
+import type { Features } from "../users/users.models";
 import { users } from "../users/users.table";
 import type { Decision } from "./signals.models";
 import {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/support/app";
-import { createUser } from "../../../test/support/factories";
-import { createSubscriber } from "../../../test/support/signed";
+import { createSubscriber, createUser } from "../../../test/support/factories";
 
 const BUY = {
   instrument: "EURUSD",

@@ -11,6 +11,7 @@ import {
   uniqueIndex,
 } from "drizzle-orm/pg-core";
 import { tstz } from "../../db/columns";
+import { PAID_LEVELS } from "../catalog/catalog.models";
 import { users } from "../users/users.table";
 
 export const signals = pgTable(
@@ -31,7 +32,7 @@ export const signals = pgTable(
     stopLoss: doublePrecision("stop_loss"),
     takeProfit: doublePrecision("take_profit"),
     volume: doublePrecision("volume"),
-    minTier: text("min_tier", { enum: ["premium", "vip", "enterprise"] }).notNull(),
+    minTier: text("min_tier", { enum: PAID_LEVELS }).notNull(),
     note: text("note"),
     /** Fixed at publish: recipients never change afterwards. */
     recipientCount: integer("recipient_count").notNull(),

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { affiliateWithSales, DAY_MS } from "../affiliates/affiliates.fixtures";
-import { admin, BOT_USERNAME, type Person, person, updates, useTelegramApp } from "./telegram.test-kit";
+import { BOT_USERNAME } from "../../../test/support/config";
+import { admin, affiliateWithSales, type Person, person, updates } from "../../../test/support/factories";
+import { useTelegramApp } from "../../../test/support/telegram";
+import { DAY_MS } from "../affiliates/affiliates.models";
 
 describe("/affiliate and admin /payouts in the bot", () => {
   const t = useTelegramApp();

@@ -7,12 +7,8 @@ import { firstPress } from "./telegram.presses";
 
 type AffiliateView = Awaited<ReturnType<BotServices["affiliates"]["view"]>>;
 
-const TIER_NAMES: Record<string, string> = {
-  bronze: "Bronze",
-  silver: "Silver",
-  gold: "Gold",
-  platinum: "Platinum",
-};
+/** An affiliate tier (AFFILIATE_TIERS, affiliates.models.ts) as people read it: "silver" is Silver. */
+const tierName = (tier: string) => tier.charAt(0).toUpperCase() + tier.slice(1);
 
 function affiliateText(a: AffiliateView, t: Translate): string {
   const s = a.stats;
@@ -20,7 +16,7 @@ function affiliateText(a: AffiliateView, t: Translate): string {
   return [
     t("aff-title", {
       code: escapeHtml(a.code),
-      tier: TIER_NAMES[a.tier] ?? a.tier,
+      tier: tierName(a.tier),
       rate: String(a.rateBps / 100),
     }),
     "",

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { person, updates } from "../../../test/support/factories";
 import { signedInject } from "../../../test/support/signed";
-import { person, updates, useTelegramApp } from "./telegram.test-kit";
+import { useTelegramApp } from "../../../test/support/telegram";
 
 describe("device settings in the bot (/devices → ⚙️)", () => {
   const t = useTelegramApp();

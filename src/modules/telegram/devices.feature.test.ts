@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { person, updates } from "../../../test/support/factories";
+import { useTelegramApp } from "../../../test/support/telegram";
 import { telegramConversations } from "./telegram.table";
-import { person, updates, useTelegramApp } from "./telegram.test-kit";
 
 describe("/devices in the bot", () => {
   const t = useTelegramApp();

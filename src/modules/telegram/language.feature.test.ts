@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { person, updates, useTelegramApp } from "./telegram.test-kit";
+import { person, updates } from "../../../test/support/factories";
+import { useTelegramApp } from "../../../test/support/telegram";
 
 describe("the bot's languages", () => {
   const t = useTelegramApp();

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { admin, person, updates } from "../../../test/support/factories";
+import { en, useTelegramApp } from "../../../test/support/telegram";
 import { orders } from "../orders/orders.table";
 import { parseCouponCommand } from "./offers.feature";
-import { admin, en, person, updates, useTelegramApp } from "./telegram.test-kit";
 
 describe("offers in the bot: trials and coupons", () => {
   const t = useTelegramApp();

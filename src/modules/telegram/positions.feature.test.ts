@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { admin, person, updates } from "../../../test/support/factories";
 import { signedInject } from "../../../test/support/signed";
-import { admin, person, updates, useTelegramApp } from "./telegram.test-kit";
+import { useTelegramApp } from "../../../test/support/telegram";
 
 const EURUSD = {
   externalId: null,

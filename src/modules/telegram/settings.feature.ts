@@ -1,9 +1,9 @@
 import { InlineKeyboard } from "grammy";
-import { REGIONS, type Region } from "../users/users.models";
+import { REGION_CODES, type RegionCode } from "../pricing/pricing.models";
 import type { BotContext, BotFeature, BotServices } from "./telegram.context";
 import type { Translate } from "./telegram.i18n";
 
-const REGION_NAMES: Record<Region, (t: Translate) => string> = {
+const REGION_NAMES: Record<RegionCode, (t: Translate) => string> = {
   GB: (t) => t("region-gb"),
   US: (t) => t("region-us"),
   EU: (t) => t("region-eu"),
@@ -12,7 +12,7 @@ const REGION_NAMES: Record<Region, (t: Translate) => string> = {
 
 const regionKeyboard = (t: Translate) => {
   const keyboard = new InlineKeyboard();
-  for (const region of REGIONS) keyboard.text(REGION_NAMES[region](t), `region:${region}`).row();
+  for (const region of REGION_CODES) keyboard.text(REGION_NAMES[region](t), `region:${region}`).row();
   return keyboard;
 };
 
@@ -59,7 +59,7 @@ export function settingsFeature(services: Pick<BotServices, "users">): BotFeatur
     ],
     install(bot) {
       bot.callbackQuery(/^region:(GB|US|EU|ASIA)$/, async (ctx) => {
-        const region = ctx.match[1] as Region;
+        const region = ctx.match[1] as RegionCode;
         await services.users.updateProfile(ctx.account.user.id, { region });
         await ctx.answerCallbackQuery({ text: ctx.t("region-saved-toast") });
         await ctx.editMessageText(ctx.t("region-saved", { region: REGION_NAMES[region](ctx.t) }));

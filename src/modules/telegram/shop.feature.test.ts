@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeStripe } from "../../../test/fakes/stripe";
+import { person, updates } from "../../../test/support/factories";
+import { useTelegramApp } from "../../../test/support/telegram";
 import { orders } from "../orders/orders.table";
-import { person, updates, useTelegramApp } from "./telegram.test-kit";
 
 describe("/shop and checkout in the bot", () => {
   const stripe = new FakeStripe();

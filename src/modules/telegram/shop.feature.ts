@@ -1,5 +1,5 @@
 import { InlineKeyboard } from "grammy";
-import { QUOTE_MONTHS, type Quote, type QuoteMonths } from "../pricing/pricing.models";
+import { DEFAULT_REGION, QUOTE_MONTHS, type Quote, type QuoteMonths } from "../pricing/pricing.models";
 import { orderSummary, payKeyboard } from "./shop.views";
 import { ignoreNotModified } from "./telegram.api";
 import type { BotContext, BotFeature, BotServices } from "./telegram.context";
@@ -25,7 +25,7 @@ export function shopFeature(
     services.pricing.quote({
       tierId,
       months,
-      region: ctx.account.user.region ?? "GB",
+      region: ctx.account.user.region ?? DEFAULT_REGION,
       userId: ctx.account.user.id,
     });
 
@@ -46,7 +46,7 @@ export function shopFeature(
       lines.push("");
     }
     if (lines.length === 0) return ctx.reply(ctx.t("shop-empty"));
-    lines.push(ctx.t("shop-region", { region: ctx.account.user.region ?? "GB" }));
+    lines.push(ctx.t("shop-region", { region: ctx.account.user.region ?? DEFAULT_REGION }));
     return ctx.reply(lines.join("\n"), { parse_mode: "HTML", reply_markup: keyboard });
   }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { admin, person, updates } from "../../../test/support/factories";
+import { useTelegramApp } from "../../../test/support/telegram";
 import { signalRecipients } from "../signals/signals.table";
-import { admin, person, updates, useTelegramApp } from "./telegram.test-kit";
 
 const EURUSD = {
   externalId: null,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { admin, type Person, person, updates } from "../../../test/support/factories";
+import { useTelegramApp } from "../../../test/support/telegram";
 import type { RegionCode } from "../pricing/pricing.models";
-import { admin, type Person, person, updates, useTelegramApp } from "./telegram.test-kit";
 
 describe("Telegram Stars payments", () => {
   const t = useTelegramApp();

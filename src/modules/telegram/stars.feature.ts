@@ -1,15 +1,15 @@
 import { GrammyError } from "grammy";
 import type { PreCheckoutQuery } from "grammy/types";
+import { planName } from "../catalog/catalog.models";
 import { OrderErrors } from "../orders/orders.errors";
 import type { OrderRow } from "../orders/orders.table";
+import { STARS_CURRENCY, starsFor } from "../payments/payments.models";
 import { toGbpMinor } from "../pricing/pricing.models";
 import type { BotContext, BotFeature, BotServices } from "./telegram.context";
 import type { Translate } from "./telegram.i18n";
-import { ID, starsFor } from "./telegram.models";
+import { ID } from "./telegram.models";
 
 const ORDER_ID = new RegExp(`^${ID}$`);
-const LEVEL_NAMES: Record<string, string> = { premium: "Premium", vip: "VIP", enterprise: "Enterprise" };
-
 /**
  * Telegram Stars (XTR) as a payment provider. The Stars price is fixed into the order when the
  * first invoice is issued; the pre-checkout accepts only that exact amount for a pending order
@@ -29,7 +29,7 @@ export function starsFeature(
     const { starsAmount } = await services.orders.fixStarsAmount(order.id, wanted);
     const tier = await services.catalog.findTier(order.tierId);
     const title = ctx.t("stars-invoice-title", {
-      tier: tier?.name ?? LEVEL_NAMES[tier?.level ?? ""] ?? ctx.t("shop-plan"),
+      tier: tier?.name ?? (tier ? planName(tier.level) : ctx.t("shop-plan")),
       months: order.months,
     });
     await ctx.answerCallbackQuery();
@@ -37,7 +37,7 @@ export function starsFeature(
       title,
       ctx.t("stars-invoice-description", { id: order.id }),
       order.id,
-      "XTR",
+      STARS_CURRENCY,
       [{ label: title, amount: starsAmount! }],
     );
   }
@@ -49,7 +49,11 @@ export function starsFeature(
     const payer = await services.users.findByTelegramId(query.from.id);
     if (!order || !payer || order.userId !== payer.id) return t("stars-not-ours");
     if (services.orders.effectiveStatus(order) !== "pending") return t("stars-not-payable");
-    if (query.currency !== "XTR" || order.starsAmount === null || query.total_amount !== order.starsAmount) {
+    if (
+      query.currency !== STARS_CURRENCY ||
+      order.starsAmount === null ||
+      query.total_amount !== order.starsAmount
+    ) {
       return t("stars-amount-mismatch");
     }
     return null;

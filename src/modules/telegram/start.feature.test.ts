@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { person, updates, useTelegramApp } from "./telegram.test-kit";
+import { person, updates } from "../../../test/support/factories";
+import { useTelegramApp } from "../../../test/support/telegram";
 
 describe("/start opens the Mini App when the service has an https address", () => {
   const t = useTelegramApp({ PUBLIC_URL: "https://signals.example.com" });

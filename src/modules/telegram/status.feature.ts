@@ -1,15 +1,9 @@
+import { planName } from "../catalog/catalog.models";
 import type { Features } from "../users/users.models";
 import { channelLines, joinButtons } from "./channels.views";
 import type { BotContext, BotFeature, BotServices } from "./telegram.context";
 import { formatTime } from "./telegram.format";
 import type { Translate } from "./telegram.i18n";
-
-const LEVEL_NAMES: Record<string, string> = {
-  free: "Free",
-  premium: "Premium",
-  vip: "VIP",
-  enterprise: "Enterprise",
-};
 
 function featureLines(f: Features, t: Translate): string[] {
   return [
@@ -30,17 +24,14 @@ export function statusFeature(
       .filter((p) => new Date(p.expiresAt).getTime() > now)
       .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
     const t = ctx.t;
-    const lines = [
-      t("status-plan", { plan: LEVEL_NAMES[view.tier] ?? view.tier }),
-      ...featureLines(view.features, t),
-    ];
+    const lines = [t("status-plan", { plan: planName(view.tier) }), ...featureLines(view.features, t)];
     if (periods.length > 0) {
       lines.push("", t("status-periods"));
       for (const p of periods) {
         const when = p.active
           ? t("status-until", { at: formatTime(p.expiresAt) })
           : `${formatTime(p.startsAt)} → ${formatTime(p.expiresAt)}`;
-        lines.push(`• ${LEVEL_NAMES[p.level] ?? p.level}: ${when}`);
+        lines.push(`• ${planName(p.level)}: ${when}`);
       }
     }
     const channels = await services.channels.service.forUser(
@@ -51,11 +42,7 @@ export function statusFeature(
     if (open.length > 0) lines.push("", "<b>Channels</b>", ...channelLines(open));
     const keyboard = joinButtons(open);
     const renew = periods.at(-1);
-    if (renew)
-      keyboard.text(
-        t("status-renew", { plan: LEVEL_NAMES[renew.level] ?? renew.level }),
-        `shop:t:${renew.tierId}`,
-      );
+    if (renew) keyboard.text(t("status-renew", { plan: planName(renew.level) }), `shop:t:${renew.tierId}`);
     keyboard.text(periods.length > 0 ? t("status-see-plans") : t("status-buy-plan"), "menu:shop");
     return ctx.reply(lines.join("\n"), { parse_mode: "HTML", reply_markup: keyboard });
   }

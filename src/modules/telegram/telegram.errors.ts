@@ -1,4 +1,4 @@
-import { AppError, defineErrors } from "../../shared/errors";
+import { AppError, CommonErrors, defineErrors, retitled } from "../../shared/errors";
 import type { Translate } from "./telegram.i18n";
 
 /** Codes whose API wording would puzzle a person in a chat get their own sentence. */
@@ -29,12 +29,18 @@ export function isRefusal(err: unknown): err is AppError {
   return err instanceof AppError && err.status !== 500;
 }
 
-export const TelegramErrors = defineErrors({
-  secretInvalid: {
-    code: "telegram.secret_invalid",
-    status: 401,
-    title: "The Telegram secret token is missing or wrong",
-  },
-  botOff: { code: "telegram.bot_off", status: 503, title: "The Telegram bot is not running in webhook mode" },
-  notAnUpdate: { code: "request.invalid", status: 400, title: "The body is not a Telegram update" },
-});
+export const TelegramErrors = {
+  ...defineErrors({
+    secretInvalid: {
+      code: "telegram.secret_invalid",
+      status: 401,
+      title: "The Telegram secret token is missing or wrong",
+    },
+    botOff: {
+      code: "telegram.bot_off",
+      status: 503,
+      title: "The Telegram bot is not running in webhook mode",
+    },
+  }),
+  notAnUpdate: retitled(CommonErrors.invalid, "The body is not a Telegram update"),
+};

@@ -1,3 +1,5 @@
+import { STARS_CURRENCY } from "../payments/payments.models";
+
 /** Replies use parse_mode HTML; anything a person or operator typed is escaped first. */
 export function escapeHtml(text: string): string {
   return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
@@ -7,7 +9,7 @@ const SYMBOLS: Record<string, string> = { GBP: "£", USD: "$", EUR: "€", SGD: 
 
 /** Integer minor units as a person reads them: 29902 EUR → "€299.02", −415 → "−€4.15". */
 export function formatMoney(amountMinor: number, currency: string): string {
-  if (currency === "XTR") return `${amountMinor} ⭐`;
+  if (currency === STARS_CURRENCY) return `${amountMinor} ⭐`;
   const sign = amountMinor < 0 ? "−" : "";
   const abs = Math.abs(amountMinor);
   const units = `${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")}`;

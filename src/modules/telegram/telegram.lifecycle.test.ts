@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { TEST_WEBHOOK_SECRET } from "../../../test/support/config";
+import { ADMIN_TG_ID, TEST_WEBHOOK_SECRET } from "../../../test/support/config";
+import { person, updates } from "../../../test/support/factories";
+import { useTelegramApp } from "../../../test/support/telegram";
 import { telegramUpdates } from "./telegram.table";
-import { ADMIN_TG_ID, person, updates, useTelegramApp } from "./telegram.test-kit";
 
 const until = async (check: () => boolean, timeoutMs = 5_000) => {
   const deadline = Date.now() + timeoutMs;

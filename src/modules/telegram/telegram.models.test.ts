@@ -1,4 +1,3 @@
-import fc from "fast-check";
 import type { Update } from "grammy/types";
 import { describe, expect, it } from "vitest";
 import { formatMoney } from "./telegram.format";
@@ -8,7 +7,6 @@ import {
   parseSignalCommand,
   referralCodeOf,
   retryBackoffMs,
-  starsFor,
   updateKind,
   updateSender,
 } from "./telegram.models";
@@ -28,22 +26,6 @@ describe("telegram models", () => {
     expect(referralCodeOf("/start")).toBeUndefined();
     expect(referralCodeOf("/start promo_ABC")).toBeUndefined();
     expect(referralCodeOf("/help ref_ABC")).toBeUndefined();
-  });
-
-  it("the Stars price is the GBP amount × stars per pound, rounded up to a whole star", () => {
-    expect(starsFor(8265, 75)).toBe(6199);
-    expect(starsFor(2958, 75)).toBe(2219);
-    expect(starsFor(100, 75)).toBe(75);
-    expect(() => starsFor(0, 75)).toThrow(RangeError);
-  });
-
-  it("the Stars price never undercharges and never overcharges by a whole star", () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 10_000_000 }), fc.integer({ min: 1, max: 1000 }), (gbp, rate) => {
-        const stars = starsFor(gbp, rate);
-        return stars * 100 >= gbp * rate && (stars - 1) * 100 < gbp * rate;
-      }),
-    );
   });
 
   it("backoff doubles from one second and is capped at five minutes", () => {

@@ -62,16 +62,6 @@ export function retryBackoffMs(attempt: number): number {
   return Math.min(1000 * 2 ** Math.max(0, attempt - 1), 300_000);
 }
 
-/**
- * SPEC: the Stars price is the order's GBP-equivalent total × STARS_PER_GBP, rounded up to a
- * whole star (never undercharge by rounding).
- */
-export function starsFor(gbpMinor: number, starsPerGbp: number): number {
-  if (!Number.isSafeInteger(gbpMinor) || gbpMinor <= 0) throw new RangeError("gbpMinor must be positive");
-  const product = BigInt(gbpMinor) * BigInt(starsPerGbp);
-  return Number((product + 99n) / 100n);
-}
-
 const REFERRAL = /^\/start(?:@\w+)?\s+ref_([A-Za-z0-9_-]{1,64})\s*$/;
 
 /** The affiliate code a `/start ref_CODE` deep link carries. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { admin, person } from "../../../test/support/factories";
+import { useTelegramApp } from "../../../test/support/telegram";
 import { outbox } from "../../shared/outbox/outbox.table";
-import { admin, person, useTelegramApp } from "./telegram.test-kit";
 
 describe("notifications", () => {
   const t = useTelegramApp();

@@ -2,6 +2,7 @@ import { and, asc, inArray, isNull, sql } from "drizzle-orm";
 import { InlineKeyboard } from "grammy";
 import type { Executor } from "../../db/client";
 import { outbox } from "../../shared/outbox/outbox.table";
+import { planName } from "../catalog/catalog.models";
 import { escapeHtml, formatMoney, formatTime } from "./telegram.format";
 import type { Locale, Translate } from "./telegram.i18n";
 import { type OutgoingMessage, outboxRepository } from "./telegram.outbox";
@@ -10,13 +11,11 @@ import { recipientsOf } from "./telegram.recipients";
 /** The shared outbox topics whose consumer is the bot: the buyer hears about their money. */
 export const RELAYED_TOPICS = ["orders.paid", "orders.refunded"] as const;
 const BATCH = 50;
-const LEVEL_NAMES: Record<string, string> = { premium: "Premium", vip: "VIP", enterprise: "Enterprise" };
-
 type Payload = Record<string, unknown>;
 
 function paidText(p: Payload, now: Date, t: Translate): string {
   const plan = t("order-plan", {
-    tier: escapeHtml(LEVEL_NAMES[String(p.level)] ?? String(p.level)),
+    tier: escapeHtml(planName(String(p.level))),
     months: Number(p.months),
   });
   const total =

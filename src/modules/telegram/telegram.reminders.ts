@@ -1,6 +1,7 @@
 import { and, eq, gt, isNull, max, sql } from "drizzle-orm";
 import { InlineKeyboard } from "grammy";
 import type { Executor } from "../../db/client";
+import { planName } from "../catalog/catalog.models";
 import { entitlements } from "../entitlements/entitlements.table";
 import { users } from "../users/users.table";
 import { formatTime } from "./telegram.format";
@@ -8,8 +9,6 @@ import { type Locale, localeOf, type Translate } from "./telegram.i18n";
 import { outboxRepository } from "./telegram.outbox";
 
 export const EXPIRY_NOTICE_MS = 3 * 86_400_000;
-const LEVEL_NAMES: Record<string, string> = { premium: "Premium", vip: "VIP", enterprise: "Enterprise" };
-
 /**
  * "Your plan ends in 3 days": for each user and tier whose chain of unrevoked periods ends
  * within the notice window. A read of entitlements; the dedupe key (user, tier, end) makes
@@ -53,7 +52,7 @@ export function createExpiryReminders(deps: {
         return {
           chatId: d.chatId,
           dedupeKey: `expiring:${d.userId}:${d.tierId}:${d.endsAt!.getTime()}`,
-          text: t("expiring", { plan: LEVEL_NAMES[d.level] ?? d.level, at: formatTime(d.endsAt!) }),
+          text: t("expiring", { plan: planName(d.level), at: formatTime(d.endsAt!) }),
           replyMarkup: new InlineKeyboard().text(t("expiring-renew"), `shop:t:${d.tierId}`),
         };
       });

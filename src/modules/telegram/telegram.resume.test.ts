@@ -2,10 +2,11 @@ import { eq } from "drizzle-orm";
 import type { Update } from "grammy/types";
 import { Counter } from "prom-client";
 import { describe, expect, it } from "vitest";
+import { person, updates } from "../../../test/support/factories";
+import { useTelegramApp } from "../../../test/support/telegram";
 import type { Executor } from "../../db/client";
 import { createUpdateIntake, RESUME_AFTER_MS } from "./telegram.intake";
 import { telegramUpdates } from "./telegram.table";
-import { person, updates, useTelegramApp } from "./telegram.test-kit";
 import { createUpdateLog } from "./telegram.update-log";
 
 const MINUTE = 60_000;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { admin, BOT_USERNAME, person, updates, useTelegramApp } from "./telegram.test-kit";
+import { BOT_USERNAME } from "../../../test/support/config";
+import { admin, person, updates } from "../../../test/support/factories";
+import { useTelegramApp } from "../../../test/support/telegram";
 
 describe("bot router and roles", () => {
   const t = useTelegramApp();

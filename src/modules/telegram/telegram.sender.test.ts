@@ -2,11 +2,11 @@ import { Api } from "grammy";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { TEST_BOT_TOKEN } from "../../../test/support/config";
+import { useTelegramApp } from "../../../test/support/telegram";
 import { memoryRateLimiter } from "../../shared/rate-limit";
 import { outboxRepository } from "./telegram.outbox";
 import { createOutboxSender } from "./telegram.sender";
 import { telegramOutbox } from "./telegram.table";
-import { useTelegramApp } from "./telegram.test-kit";
 
 describe("the outbox sender", () => {
   const t = useTelegramApp();

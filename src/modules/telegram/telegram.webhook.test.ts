@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { person, updates } from "../../../test/support/factories";
+import { useTelegramApp } from "../../../test/support/telegram";
 import { telegramUpdates } from "./telegram.table";
-import { person, updates, useTelegramApp } from "./telegram.test-kit";
 
 const rowsOf = async (t: ReturnType<typeof useTelegramApp>) =>
   t.ctx().deps.db.select().from(telegramUpdates).orderBy(telegramUpdates.updateId);

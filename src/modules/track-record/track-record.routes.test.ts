@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/support/app";
-import { createUser } from "../../../test/support/factories";
-import { createDeviceOwner, type Signer, signedInject, tierId } from "../../../test/support/signed";
+import { createDeviceOwner, createUser, tierId } from "../../../test/support/factories";
+import { type Signer, signedInject } from "../../../test/support/signed";
 
 const DAY_MS = 86_400_000;
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/support/app";
 import { TEST_BOT_TOKEN } from "../../../test/support/config";
-import { createUser } from "../../../test/support/factories";
-import { createDeviceOwner, signedInject } from "../../../test/support/signed";
+import { createDeviceOwner, createUser } from "../../../test/support/factories";
+import { signedInject } from "../../../test/support/signed";
 import { runCommand } from "../../commands";
 import { auditLog } from "../audit/audit.table";
 import { signInitData } from "../auth/auth.models";

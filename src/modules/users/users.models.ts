@@ -1,9 +1,7 @@
+import type { Level } from "../catalog/catalog.models";
+import type { RegionCode } from "../pricing/pricing.models";
 import type { UserRow } from "./users.table";
 
-export const LEVELS = ["free", "premium", "vip", "enterprise"] as const;
-export type Level = (typeof LEVELS)[number];
-export const REGIONS = ["GB", "US", "EU", "ASIA"] as const;
-export type Region = (typeof REGIONS)[number];
 export type Role = "user" | "admin";
 
 export interface Features {
@@ -37,7 +35,7 @@ export interface UserView {
   role: Role;
   tier: Level;
   autoApprove: boolean;
-  region: Region | null;
+  region: RegionCode | null;
   referredBy: string | null;
   createdAt: string;
 }

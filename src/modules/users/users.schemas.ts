@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { LEVELS, REGIONS } from "./users.models";
+import { LEVELS } from "../catalog/catalog.models";
+import { REGION_CODES } from "../pricing/pricing.models";
 
 export const UserSchema = z
   .object({
@@ -10,7 +11,7 @@ export const UserSchema = z
     role: z.enum(["user", "admin"]),
     tier: z.enum(LEVELS),
     autoApprove: z.boolean(),
-    region: z.enum(REGIONS).nullable(),
+    region: z.enum(REGION_CODES).nullable(),
     referredBy: z.string().nullable(),
     createdAt: z.string(),
   })
@@ -18,7 +19,7 @@ export const UserSchema = z
 
 export const PatchMeBody = z.object({
   autoApprove: z.boolean().optional(),
-  region: z.enum(REGIONS).optional(),
+  region: z.enum(REGION_CODES).optional(),
 });
 
 /** An account's standing, as the admin's disable/enable calls answer it. */

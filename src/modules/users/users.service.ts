@@ -5,8 +5,9 @@ import type { Events } from "../../shared/events";
 import { newId } from "../../shared/ids";
 import { withTransaction } from "../../shared/unit-of-work";
 import type { AuditService } from "../audit/audit.service";
+import type { RegionCode } from "../pricing/pricing.models";
 import { UserErrors } from "./users.errors";
-import { type AccessResolver, effectiveRole, type Region, type UserView } from "./users.models";
+import { type AccessResolver, effectiveRole, type UserView } from "./users.models";
 import { usersRepository } from "./users.repository";
 import { type UserRow, users } from "./users.table";
 
@@ -154,7 +155,7 @@ export function createUsersService(deps: {
 
     async updateProfile(
       userId: string,
-      patch: { autoApprove?: boolean; region?: Region; locale?: string },
+      patch: { autoApprove?: boolean; region?: RegionCode; locale?: string },
     ): Promise<UserRow> {
       if (patch.autoApprove === true) {
         const features = await deps.access().featuresOf(userId);

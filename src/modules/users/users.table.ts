@@ -1,5 +1,6 @@
 import { bigint, boolean, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { tstz } from "../../db/columns";
+import { REGION_CODES } from "../pricing/pricing.models";
 
 export const users = pgTable(
   "users",
@@ -22,7 +23,7 @@ export const users = pgTable(
       .notNull()
       .default("user"),
     autoApprove: boolean("auto_approve").notNull().default(false),
-    region: text("region", { enum: ["GB", "US", "EU", "ASIA"] }),
+    region: text("region", { enum: REGION_CODES }),
     /** The referral code the user arrived with, as given (first touch, never changed). */
     referralCode: text("referral_code"),
     /** Set while an admin has disabled the account: every way of signing in is refused. */

@@ -2,7 +2,8 @@ import type { AddressInfo } from "node:net";
 import { connect, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp, useTestApp } from "../../../test/support/app";
-import { createDeviceOwner, signRequestFor } from "../../../test/support/signed";
+import { createDeviceOwner } from "../../../test/support/factories";
+import { signRequestFor } from "../../../test/support/signed";
 import { parseConfig } from "../../config";
 
 /** What a raw client gets back: the bytes the server sent and how many the client managed to send. */

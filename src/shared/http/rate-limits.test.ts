@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/support/app";
-import { createUser } from "../../../test/support/factories";
-import { createDeviceOwner, signRequestFor } from "../../../test/support/signed";
+import { createDeviceOwner, createUser } from "../../../test/support/factories";
+import { signRequestFor } from "../../../test/support/signed";
 import { parseConfig } from "../../config";
 
 const ATTACKER = "203.0.113.7";

@@ -5,8 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { useListeningTestApp } from "../../test/support/app";
-import { createUser } from "../../test/support/factories";
-import { createDeviceOwner } from "../../test/support/signed";
+import { createDeviceOwner, createUser } from "../../test/support/factories";
 
 const LISTENERS = fileURLToPath(new URL("./poll-listeners.ts", import.meta.url));
 

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { signedHeaders } from "../shared/signing";
+import { signedHeaders } from "../../src/shared/signing";
 import { isEntryPoint, runNodeForJson } from "./child-json";
 import { type LoadResult, rawLoad, rawRequestBytes } from "./raw-load";
 

@@ -1,13 +1,13 @@
-import type { Database } from "../db/client";
-import { createAuditService } from "../modules/audit/audit.service";
-import { createCatalogService } from "../modules/catalog/catalog.service";
-import { devices } from "../modules/devices/devices.table";
-import { entitlements } from "../modules/entitlements/entitlements.table";
-import { createProducersService } from "../modules/producers/producers.service";
-import { users } from "../modules/users/users.table";
-import { systemClock } from "../shared/clock";
-import { newId } from "../shared/ids";
-import { deriveSecret } from "../shared/signing";
+import type { Database } from "../../src/db/client";
+import { createAuditService } from "../../src/modules/audit/audit.service";
+import { createCatalogService } from "../../src/modules/catalog/catalog.service";
+import { devices } from "../../src/modules/devices/devices.table";
+import { entitlements } from "../../src/modules/entitlements/entitlements.table";
+import { createProducersService } from "../../src/modules/producers/producers.service";
+import { users } from "../../src/modules/users/users.table";
+import { systemClock } from "../../src/shared/clock";
+import { newId } from "../../src/shared/ids";
+import { deriveSecret } from "../../src/shared/signing";
 
 /** Load-test fixtures for the signal relay: bulk subscribers with devices, a producer, a server process. */
 

@@ -1,7 +1,8 @@
 import { expect } from "vitest";
-import { DAY_MS } from "../entitlements/entitlements.models";
-import { admin, type ChatRef, type Person, person, useTelegramApp } from "../telegram/telegram.test-kit";
-import type { ChannelTier } from "./channels.table";
+import type { ChannelTier } from "../../src/modules/channels/channels.table";
+import { DAY_MS } from "../../src/modules/entitlements/entitlements.models";
+import { admin, type ChatRef, chatUpdates, type Person, person } from "./factories";
+import { useTelegramApp } from "./telegram";
 
 export const VIP_ROOM: ChatRef = { id: -1001000000001, type: "channel", title: "VIP Room" };
 export const TRADERS_GROUP: ChatRef = { id: -1001000000002, type: "supergroup", title: "Traders Group" };
@@ -39,7 +40,6 @@ export function useChannelsApp() {
   }
   /** A person asks to join through their link, as Telegram delivers it. */
   async function askToJoin(chat: ChatRef, p: Person) {
-    const { chatUpdates } = await import("../telegram/telegram.test-kit");
     t.api.requestJoin(chat.id, p.id);
     const res = await t.send(chatUpdates.joinRequest(chat, p));
     expect(res.statusCode).toBe(200);
@@ -47,7 +47,7 @@ export function useChannelsApp() {
   }
   const memberRow = async (chat: ChatRef, p: Person) => {
     const channel = await deps().channels.service.byChatId(chat.id);
-    const { channelsRepository } = await import("./channels.repository");
+    const { channelsRepository } = await import("../../src/modules/channels/channels.repository");
     return channelsRepository(deps().db).member(channel!.id, p.id);
   };
   const callsFor = (method: string, p: Person) =>
