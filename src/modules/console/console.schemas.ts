@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PAID_LEVELS, type PaidLevel } from "../catalog/catalog.models";
+import { ENTITLEMENT_SOURCES } from "../entitlements/entitlements.table";
 import { UserSchema } from "../users/users.schemas";
 
 export const ListQuery = z.object({
@@ -87,7 +88,7 @@ export const UserDetailSchema = z
         level: z.enum(PAID_LEVELS),
         startsAt: z.string(),
         expiresAt: z.string(),
-        source: z.enum(["order", "admin", "trial", "grace"]),
+        source: z.enum(ENTITLEMENT_SOURCES),
         orderId: z.string().nullable(),
         revokedAt: z.string().nullable(),
         active: z.boolean(),
