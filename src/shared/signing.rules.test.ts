@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { ManualClock } from "../../test/support/clock";
+import { ManualClock } from "./clock";
 import {
   canonicalString,
   MAX_SKEW_SECONDS,

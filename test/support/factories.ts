@@ -5,7 +5,7 @@ import { PAYOUT_INTERVAL_MS } from "../../src/modules/affiliates/affiliates.mode
 import { createAffiliatesService } from "../../src/modules/affiliates/affiliates.service";
 import type { Level } from "../../src/modules/catalog/catalog.models";
 import type { RegionCode } from "../../src/modules/pricing/pricing.models";
-import { ManualClock } from "./clock";
+import { ManualClock } from "../../src/shared/clock";
 import { ADMIN_TG_ID, BOT_USERNAME } from "./config";
 import type { Signer } from "./signed";
 

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ManualClock } from "../../../test/support/clock";
+import { ManualClock } from "../../shared/clock";
 import { AppError } from "../../shared/errors";
 import { DEFAULT_PRICING } from "./pricing.models";
 import {

@@ -1,12 +1,12 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/support/app";
-import { ManualClock } from "../../../test/support/clock";
 import { TEST_BOT_TOKEN, testConfig } from "../../../test/support/config";
 import { testDatabase } from "../../../test/support/db";
 import { createUser } from "../../../test/support/factories";
 import { buildApp } from "../../app";
 import { createDeps } from "../../deps";
+import { ManualClock } from "../clock";
 import { createLogger } from "../logger";
 
 const isProblem = (res: { statusCode: number; headers: Record<string, unknown>; json: () => unknown }) => {
