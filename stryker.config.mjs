@@ -58,6 +58,11 @@ export const pending = {
     "src/modules/affiliates/affiliates.admin.routes.test.ts",
     "src/modules/affiliates/payouts.rules.test.ts",
   ],
+  "src/modules/entitlements/entitlements.service.ts": [
+    "src/modules/entitlements/entitlements.service.rules.test.ts",
+    "src/modules/entitlements/entitlements.routes.test.ts",
+    "src/modules/entitlements/trials.routes.test.ts",
+  ],
 };
 
 /** Every configured file must reach this mutation score (killed + timed out over all valid mutants). */
