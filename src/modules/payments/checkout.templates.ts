@@ -1,5 +1,5 @@
 import { html, page, type Safe } from "../../shared/http/html";
-import { formatMoney, formatTime } from "../telegram/telegram.format";
+import { formatMoney, formatTime } from "./payments.format";
 
 export interface CheckoutPageView {
   orderId: string;
