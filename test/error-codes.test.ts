@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 // its own title), so a code's status can never differ from one place to the next.
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const API_MD = path.resolve(ROOT, "../shared/API.md");
+// The binding HTTP contract, kept in the repository so a fresh clone checks against it.
+const API_MD = path.resolve(ROOT, "docs/contract/API.md");
 
 /** `code: "module.snake_case"` as declared in a source text. */
 const DECLARATION = /\bcode:\s*"([a-z0-9_]+\.[a-z0-9_]+)"/g;

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { affiliateWithSales, DAY_MS } from "../affiliates/affiliates.fixtures";
+import { admin, affiliateWithSales, type Person, person, updates } from "../../../test/support/factories";
+import { useTelegramApp } from "../../../test/support/telegram";
 import { orders } from "../orders/orders.table";
-import { admin, type Person, person, updates, useTelegramApp } from "./telegram.test-kit";
+
+const DAY_MS = 86_400_000;
 
 /** Double taps, settled buttons and confirmations: a second press changes nothing. */
 describe("buttons pressed twice, and buttons that are settled", () => {

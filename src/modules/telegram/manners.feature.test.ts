@@ -1,8 +1,10 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { BOT_USERNAME } from "../../../test/support/config";
+import { admin, GROUP, person, updates } from "../../../test/support/factories";
+import { useTelegramApp } from "../../../test/support/telegram";
 import { devices } from "../devices/devices.table";
 import { users } from "../users/users.table";
-import { admin, BOT_USERNAME, GROUP, person, updates, useTelegramApp } from "./telegram.test-kit";
 
 describe("bot manners", () => {
   const t = useTelegramApp();
