@@ -32,6 +32,7 @@ import { pricingRoutes } from "./modules/pricing/pricing.routes";
 import { alertRoutes } from "./modules/producers/producers.alerts.routes";
 import { producersRoutes } from "./modules/producers/producers.routes";
 import { signalsRoutes } from "./modules/signals/signals.routes";
+import { subscriptionsRoutes } from "./modules/subscriptions/subscriptions.routes";
 import { telegramRoutes } from "./modules/telegram/telegram.routes";
 import { trackRecordRoutes } from "./modules/track-record/track-record.routes";
 import { usersAdminRoutes } from "./modules/users/users.admin.routes";
@@ -154,6 +155,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(ordersRoutes(deps));
   await app.register(checkoutRoutes(deps));
   await app.register(stripeWebhookRoutes(deps));
+  await app.register(subscriptionsRoutes(deps));
   const botUsername = () => deps.config.telegram.botUsername;
   await app.register(checkoutPages({ ...deps, pageSecret: deps.config.jwtSecret, botUsername }));
   await app.register(landingRoutes({ ...deps, botUsername }));

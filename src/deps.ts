@@ -31,6 +31,8 @@ import { createAlertUrlsService } from "./modules/producers/producers.alerts";
 import { createProducersService } from "./modules/producers/producers.service";
 import { createPositionsService } from "./modules/signals/signals.positions";
 import { createSignalsService } from "./modules/signals/signals.service";
+import { createSubscriptionsService } from "./modules/subscriptions/subscriptions.service";
+import { starsGateway } from "./modules/subscriptions/subscriptions.stars";
 import { createTelegramBot } from "./modules/telegram/telegram.module";
 import { createTrackRecordService } from "./modules/track-record/track-record.service";
 import { createUsersService } from "./modules/users/users.service";
@@ -202,12 +204,25 @@ export async function createDeps(input: DepsInput) {
     metrics,
   });
   const stripe = await createStripeGateway(config.stripe, clock);
+  const subscriptions = createSubscriptionsService({
+    db,
+    clock,
+    events,
+    orders,
+    entitlements,
+    users: { telegramIdOf: async (userId) => (await users.findById(userId))?.telegramId },
+    gateways: { stripe, stars: config.telegram.botToken ? starsGateway(config.telegram) : undefined },
+    portalReturnUrl: () =>
+      config.telegram.botUsername ? `https://t.me/${config.telegram.botUsername}` : `${config.publicUrl}/app`,
+    logger,
+  });
   const payments = createPaymentsService({
     db,
     clock,
     orders,
     catalog,
     stripe,
+    subscriptions,
     publicUrl: config.publicUrl,
     pageSecret: config.jwtSecret,
     events,
@@ -254,6 +269,7 @@ export async function createDeps(input: DepsInput) {
             coupons,
             orders,
             payments,
+            subscriptions,
             devices,
             signals,
             positions,
@@ -320,6 +336,7 @@ export async function createDeps(input: DepsInput) {
     idempotency,
     orders,
     payments,
+    subscriptions,
     sweeper,
     migrated: input.migrated ?? (() => true),
     /** Releases what the services hold; the background work has been stopped first (main.ts). */

@@ -46,7 +46,7 @@ export function ordersRoutes(deps: {
           { userId: buyer.id, scope: "orders.create", request: req.body },
           () => orders.quoteFor(who, req.body),
           async (tx, quote) => {
-            const row = await orders.insertQuoted(tx, who, quote);
+            const row = await orders.insertQuoted(tx, who, quote, req.body.renewal);
             return { status: 201, body: orderView(row, clock.now()) };
           },
         );

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CouponCodeSchema, MonthsSchema, QuoteSchema, RegionSchema } from "../pricing/pricing.routes";
-import { ORDER_PROVIDERS, ORDER_STATUSES } from "./orders.table";
+import { ORDER_PROVIDERS, ORDER_RENEWALS, ORDER_STATUSES } from "./orders.table";
 
 export const CreateOrderBody = z.object({
   tierId: z.string().min(1).max(64),
@@ -9,6 +9,8 @@ export const CreateOrderBody = z.object({
   region: RegionSchema.optional(),
   /** API.md §14: the coupon is checked and a redemption reserved as the order is created. */
   coupon: CouponCodeSchema.optional(),
+  /** API.md §13: `auto` renews by itself (a subscription); `none`, the default, is a one-off purchase. */
+  renewal: z.enum(ORDER_RENEWALS).default("none"),
 });
 
 export const OrderIdParams = z.object({ id: z.string().min(1).max(64) });
@@ -31,6 +33,9 @@ export const OrderSchema = z
     region: RegionSchema,
     quote: QuoteSchema,
     coupon: z.string().nullable(),
+    renewal: z.enum(ORDER_RENEWALS),
+    /** The subscription this order renewed, for a renewal's own order; else null. */
+    subscriptionId: z.string().nullable(),
     totalMinor: z.number().int(),
     currency: z.string(),
     provider: z.enum(ORDER_PROVIDERS).nullable(),

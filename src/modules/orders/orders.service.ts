@@ -15,7 +15,7 @@ import { OrderErrors } from "./orders.errors";
 import { decodeCursor, effectiveStatus, encodeCursor, ORDER_TTL_MS } from "./orders.models";
 import { ordersRepository, type Page } from "./orders.repository";
 import { createSettlement } from "./orders.settlement";
-import { type OrderRow, type OrderStatus, orders } from "./orders.table";
+import { type OrderRenewal, type OrderRow, type OrderStatus, orders } from "./orders.table";
 
 export type OrdersService = ReturnType<typeof createOrdersService>;
 
@@ -24,6 +24,7 @@ export interface NewOrder {
   months: QuoteMonths;
   region?: RegionCode;
   coupon?: string;
+  renewal?: OrderRenewal;
 }
 
 export interface ListRequest {
@@ -84,7 +85,12 @@ export function createOrdersService(deps: {
    * Inserts the order over `executor` (a transaction when a coupon is involved: its row stays
    * locked until the order commits, so the reservation and the count cannot interleave).
    */
-  async function insertQuoted(executor: Executor, buyer: { id: string }, priced: Quote): Promise<OrderRow> {
+  async function insertQuoted(
+    executor: Executor,
+    buyer: { id: string },
+    priced: Quote,
+    renewal: OrderRenewal = "none",
+  ): Promise<OrderRow> {
     const quote = priced.coupon ? await deps.coupons.reserve(executor, priced, buyer.id) : priced;
     const now = clock.now();
     const row = await ordersRepository(executor).insert({
@@ -99,6 +105,7 @@ export function createOrdersService(deps: {
       currency: quote.currency,
       fxRate: quote.fxRateDecimal,
       couponCode: quote.coupon ?? null,
+      renewal,
       createdAt: now,
       expiresAt: new Date(now.getTime() + ORDER_TTL_MS),
     });
@@ -117,7 +124,7 @@ export function createOrdersService(deps: {
     /** Prices the order now and locks that quote, FX rate included, into it for good. */
     async create(buyer: { id: string; region: RegionCode | null }, input: NewOrder): Promise<OrderRow> {
       const quote = await quoteFor(buyer, input);
-      return db.transaction((tx) => insertQuoted(tx, buyer, quote));
+      return db.transaction((tx) => insertQuoted(tx, buyer, quote, input.renewal));
     },
 
     /** `create` in two steps, for callers that insert inside their own transaction: price (reads only)… */

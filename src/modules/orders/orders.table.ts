@@ -9,6 +9,7 @@ import { users } from "../users/users.table";
 
 export const ORDER_STATUSES = ["pending", "paid", "cancelled", "expired", "refunded"] as const;
 export const ORDER_PROVIDERS = ["stripe", "stars", "manual"] as const;
+export const ORDER_RENEWALS = ["none", "auto"] as const;
 
 /** An order locks its quote (amounts and the exact FX rate) at creation; it never changes after. */
 export const orders = pgTable(
@@ -36,6 +37,10 @@ export const orders = pgTable(
     providerReference: text("provider_reference"),
     /** The Telegram Stars price, fixed when a Stars invoice is issued. */
     starsAmount: integer("stars_amount"),
+    /** API.md §13: `auto` checks out as a subscription (Stripe Billing, Telegram Star subscription). */
+    renewal: text("renewal", { enum: ORDER_RENEWALS }).notNull().default("none"),
+    /** Set on the order a subscription's renewal payment created (the first order is the subscription's `order_id`). */
+    subscriptionId: text("subscription_id"),
     /** The coupon locked into the quote; a pending or paid order holds one of its redemptions. */
     couponCode: text("coupon_code").references(() => coupons.code),
     /** Set when a payment did not match the order (amount, currency, state); an operator reviews it. */
@@ -56,6 +61,7 @@ export const orders = pgTable(
     // A coupon may take the whole price; such an order is settled without a provider.
     check("orders_total_not_negative", sql`${t.totalMinor} >= 0`),
     index("orders_coupon_idx").on(t.couponCode, t.status),
+    index("orders_subscription_idx").on(t.subscriptionId),
     check("orders_months_valid", sql`${t.months} in (1, 3, 6, 12)`),
   ],
 );
@@ -63,3 +69,4 @@ export const orders = pgTable(
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export type OrderProvider = (typeof ORDER_PROVIDERS)[number];
+export type OrderRenewal = (typeof ORDER_RENEWALS)[number];

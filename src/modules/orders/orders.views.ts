@@ -15,6 +15,8 @@ export function orderView(row: OrderRow, now: Date): OrderView {
     // The exact decimal rate stays in the order's fx_rate column; the wire shows API.md's Quote.
     quote: quoteView(row.quote),
     coupon: row.couponCode,
+    renewal: row.renewal,
+    subscriptionId: row.subscriptionId,
     totalMinor: row.totalMinor,
     currency: row.currency,
     provider: row.provider,

@@ -10,6 +10,7 @@ import type { CatalogService } from "../catalog/catalog.service";
 import { OrderErrors } from "../orders/orders.errors";
 import { effectiveStatus, MIN_CHECKOUT_WINDOW_MS } from "../orders/orders.models";
 import type { OrdersService } from "../orders/orders.service";
+import type { PaymentOutcome, SubscriptionsService } from "../subscriptions/subscriptions.service";
 import { PaymentErrors } from "./payments.errors";
 import { checkoutPageToken } from "./payments.models";
 import type { StripeGateway } from "./payments.stripe";
@@ -26,6 +27,8 @@ export interface CheckoutResult {
 interface Applied {
   result: string;
   orderId?: string;
+  /** Why the event needs an operator's look (kept on its stripe_events row). */
+  flag?: string;
 }
 
 const idOf = (ref: string | { id: string } | null | undefined): string | undefined =>
@@ -41,6 +44,7 @@ export function createPaymentsService(deps: {
   orders: OrdersService;
   catalog: Pick<CatalogService, "findTier">;
   stripe: StripeGateway | undefined;
+  subscriptions: Pick<SubscriptionsService, "recordPayment" | "recordPaymentFailed" | "recordProviderState">;
   publicUrl: string;
   /** Keys the checkout pages' links (see checkoutPageToken). */
   pageSecret: string;
@@ -107,14 +111,21 @@ export function createPaymentsService(deps: {
     return { result: row ? "expired" : "not_pending", orderId };
   }
 
-  async function refund(uow: UnitOfWork, event: Stripe.Event, charge: Stripe.Charge): Promise<Applied> {
+  async function refund(
+    uow: UnitOfWork,
+    event: Stripe.Event,
+    charge: Stripe.Charge,
+    invoiceId: string | undefined,
+  ): Promise<Applied> {
     const { tx } = uow;
     // Stripe sets `refunded` only once the whole amount is back; a partial refund keeps the plan.
     if (!charge.refunded || charge.amount_refunded < charge.amount) return { result: "partial_refund" };
     const paymentIntent = idOf(charge.payment_intent);
+    // A one-off order is paid by a payment intent; a subscription's period by an invoice.
     const order =
       (paymentIntent && (await orders.findByProviderReference(tx, "stripe", paymentIntent))) ||
-      (charge.metadata?.orderId ? await orders.findById(charge.metadata.orderId, tx) : undefined);
+      (charge.metadata?.orderId ? await orders.findById(charge.metadata.orderId, tx) : undefined) ||
+      (invoiceId ? await orders.findByProviderReference(tx, "stripe", invoiceId) : undefined);
     if (!order) return { result: "order_not_found" };
     const outcome = await orders.markOrderRefunded(
       { orderId: order.id, provider: "stripe", reference: charge.id },
@@ -129,7 +140,97 @@ export function createPaymentsService(deps: {
     return { result: outcome.result, orderId: order.id };
   }
 
-  async function apply(uow: UnitOfWork, event: Stripe.Event): Promise<Applied> {
+  /** A subscription-mode session paid: the subscription's first payment (its first invoice). */
+  async function subscribe(uow: UnitOfWork, event: Stripe.Event, session: Stripe.Checkout.Session) {
+    const outcome = await deps.subscriptions.recordPayment(uow, {
+      provider: "stripe",
+      providerSubscriptionId: idOf(session.subscription),
+      orderId: sessionOrderId(session),
+      reference: idOf(session.invoice) ?? session.id,
+      first: true,
+      amount: typeof session.amount_total === "number" ? session.amount_total : -1,
+      currency: typeof session.currency === "string" ? session.currency : "",
+      paidAt: new Date(event.created * 1000),
+      customerId: idOf(session.customer),
+    });
+    return applied(event, outcome);
+  }
+
+  /** The subscription an invoice is for, and our order in its metadata (API version 2025-03-31 and later). */
+  function invoiceSubscription(invoice: Stripe.Invoice) {
+    const details = invoice.parent?.subscription_details;
+    return { subscriptionId: idOf(details?.subscription), orderId: details?.metadata?.orderId };
+  }
+
+  async function invoicePaid(uow: UnitOfWork, event: Stripe.Event, invoice: Stripe.Invoice) {
+    const { subscriptionId, orderId } = invoiceSubscription(invoice);
+    if (!subscriptionId || !invoice.id) return { result: "ignored" };
+    const paidAt = invoice.status_transitions?.paid_at ?? event.created;
+    const outcome = await deps.subscriptions.recordPayment(uow, {
+      provider: "stripe",
+      providerSubscriptionId: subscriptionId,
+      orderId,
+      reference: invoice.id,
+      // The first invoice is the checkout's own payment: it pays the order, never a second period.
+      first: invoice.billing_reason === "subscription_create",
+      amount: invoice.amount_paid,
+      currency: invoice.currency,
+      paidAt: new Date(paidAt * 1000),
+      customerId: idOf(invoice.customer),
+    });
+    return applied(event, outcome);
+  }
+
+  function applied(event: Stripe.Event, outcome: PaymentOutcome): Applied {
+    switch (outcome.result) {
+      case "unknown_subscription":
+        return { result: "unknown_subscription", flag: "payment for a subscription no order of ours knows" };
+      case "flagged":
+        logger.warn(
+          { eventId: event.id, orderId: outcome.orderId, reason: outcome.reason },
+          "subscription payment flagged",
+        );
+        return { result: "flagged", orderId: outcome.orderId };
+      default:
+        return { result: outcome.result, orderId: outcome.orderId };
+    }
+  }
+
+  async function invoiceFailed(uow: UnitOfWork, event: Stripe.Event, invoice: Stripe.Invoice) {
+    const { subscriptionId } = invoiceSubscription(invoice);
+    if (!subscriptionId || !invoice.id) return { result: "ignored" };
+    // The first payment is taken on the Checkout page, which tells the buyer there and then.
+    if (invoice.billing_reason === "subscription_create") return { result: "ignored" };
+    const outcome = await deps.subscriptions.recordPaymentFailed(uow, {
+      provider: "stripe",
+      providerSubscriptionId: subscriptionId,
+      reference: invoice.id,
+      at: new Date(event.created * 1000),
+    });
+    if (outcome.result === "unknown_subscription")
+      return { result: outcome.result, flag: "failed payment for a subscription no order of ours knows" };
+    return { result: outcome.result };
+  }
+
+  async function subscriptionChanged(uow: UnitOfWork, event: Stripe.Event, sub: Stripe.Subscription) {
+    const outcome = await deps.subscriptions.recordProviderState(uow, {
+      provider: "stripe",
+      providerSubscriptionId: sub.id,
+      orderId: sub.metadata?.orderId,
+      status: sub.status,
+      cancelAtPeriodEnd: sub.cancel_at_period_end,
+      deleted: event.type === "customer.subscription.deleted",
+      customerId: idOf(sub.customer),
+      at: new Date(event.created * 1000),
+    });
+    return { result: outcome.result };
+  }
+
+  async function apply(
+    uow: UnitOfWork,
+    event: Stripe.Event,
+    context: { invoiceId?: string },
+  ): Promise<Applied> {
     // A test-mode event must never pay a live order (nor the reverse): the webhook secret alone
     // does not tell them apart when an operator reuses one endpoint for both modes.
     if (deps.stripe && event.livemode !== deps.stripe.livemode) {
@@ -139,16 +240,38 @@ export function createPaymentsService(deps: {
     switch (event.type) {
       case "checkout.session.completed":
         if (event.data.object.payment_status !== "paid") return { result: "awaiting_payment" };
+        if (event.data.object.mode === "subscription") return subscribe(uow, event, event.data.object);
         return pay(uow, event, event.data.object);
       case "checkout.session.async_payment_succeeded":
+        if (event.data.object.mode === "subscription") return subscribe(uow, event, event.data.object);
         return pay(uow, event, event.data.object);
       case "checkout.session.expired":
         return expire(uow.tx, event.data.object);
       case "charge.refunded":
-        return refund(uow, event, event.data.object);
+        return refund(uow, event, event.data.object, context.invoiceId);
+      case "invoice.paid":
+        return invoicePaid(uow, event, event.data.object);
+      case "invoice.payment_failed":
+        return invoiceFailed(uow, event, event.data.object);
+      case "customer.subscription.updated":
+      case "customer.subscription.deleted":
+        return subscriptionChanged(uow, event, event.data.object);
       default:
         return { result: "ignored" };
     }
+  }
+
+  /**
+   * What an event needs from Stripe before its transaction (never call out while holding row
+   * locks): the invoice a refunded charge paid, when no one-off order knows its payment intent.
+   */
+  async function prepare(stripe: StripeGateway, event: Stripe.Event): Promise<{ invoiceId?: string }> {
+    if (event.type !== "charge.refunded") return {};
+    const charge = event.data.object;
+    const paymentIntent = idOf(charge.payment_intent);
+    if (!paymentIntent || charge.metadata?.orderId) return {};
+    if (await orders.findByProviderReference(deps.db, "stripe", paymentIntent)) return {};
+    return { invoiceId: await stripe.invoiceOfPaymentIntent(paymentIntent) };
   }
 
   return {
@@ -181,6 +304,7 @@ export function createPaymentsService(deps: {
         // Stripe fills in {CHECKOUT_SESSION_ID}: the success page shows the order to whoever holds both.
         successUrl: `${returnUrl("success", order.id)}&session_id={CHECKOUT_SESSION_ID}`,
         cancelUrl: returnUrl("cancel", order.id),
+        renewal: order.renewal,
       });
       const attached = await orders.attachStripeSession(order.id, session);
       if (!attached) {
@@ -200,6 +324,7 @@ export function createPaymentsService(deps: {
     async handleStripeWebhook(rawBody: Buffer, signature: string | undefined): Promise<string> {
       const stripe = requireStripe();
       const event = stripe.verifyEvent(rawBody, signature);
+      const context = await prepare(stripe, event);
       const result = await withTransaction(deps, async (uow) => {
         const { tx } = uow;
         const [claimed] = await tx
@@ -208,16 +333,23 @@ export function createPaymentsService(deps: {
           .onConflictDoNothing()
           .returning({ id: stripeEvents.id });
         if (!claimed) return "duplicate";
-        const applied = await apply(uow, event);
+        const outcome = await apply(uow, event, context);
         await tx
           .update(stripeEvents)
-          .set({ result: applied.result, orderId: applied.orderId ?? null })
+          .set({
+            result: outcome.result,
+            orderId: outcome.orderId ?? null,
+            flaggedReason: outcome.flag ?? null,
+          })
           .where(eq(stripeEvents.id, event.id));
-        return applied.result;
+        return outcome.result;
       });
       stripeEventsTotal.inc({ type: event.type, result });
-      if (result === "order_not_found") {
-        logger.warn({ eventId: event.id, type: event.type }, "stripe event for an unknown order");
+      if (result === "order_not_found" || result === "unknown_subscription") {
+        logger.warn(
+          { eventId: event.id, type: event.type, result },
+          "stripe event for an unknown order or subscription",
+        );
       } else {
         logger.info({ eventId: event.id, type: event.type, result }, "stripe event handled");
       }

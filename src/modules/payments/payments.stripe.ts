@@ -16,6 +16,8 @@ export interface CheckoutRequest {
   expiresAt: Date;
   successUrl: string;
   cancelUrl: string;
+  /** `auto`: a subscription-mode session with a recurring price of the total every `months`. */
+  renewal: "none" | "auto";
 }
 
 export interface StripeGateway {
@@ -23,6 +25,14 @@ export interface StripeGateway {
   livemode: boolean;
   createCheckoutSession(request: CheckoutRequest): Promise<{ id: string; url: string }>;
   expireSession(sessionId: string): Promise<void>;
+  /** Cancel at period end (true) or resume (false) a Stripe subscription. */
+  setCancelAtPeriodEnd(subscriptionId: string, cancel: boolean): Promise<void>;
+  createPortalSession(customerId: string, returnUrl: string): Promise<{ url: string }>;
+  /**
+   * The invoice a payment intent paid, if any. In the API version the SDK pins an invoice no
+   * longer names its payment intent (nor a charge its invoice); invoice payments link the two.
+   */
+  invoiceOfPaymentIntent(paymentIntentId: string): Promise<string | undefined>;
   /** The event, if the signature over these exact bytes is valid and recent; else a 400. */
   verifyEvent(rawBody: Buffer, signature: string | undefined): Stripe.Event;
 }
@@ -74,23 +84,38 @@ export async function createStripeGateway(
   return {
     livemode: isLiveKey(secretKey),
     async createCheckoutSession(r) {
+      const name = `${r.tierName}, ${r.months} month${r.months === 1 ? "" : "s"}`;
+      const metadata = { orderId: r.orderId, userId: r.userId };
+      const price = { currency: r.currency.toLowerCase(), unit_amount: r.totalMinor };
+      // A subscription: one inline recurring price for the order's total, every `months` months;
+      // its metadata reaches every invoice (parent.subscription_details.metadata).
+      const mode: Stripe.Checkout.SessionCreateParams =
+        r.renewal === "auto"
+          ? {
+              mode: "subscription",
+              subscription_data: { metadata },
+              line_items: [
+                {
+                  quantity: 1,
+                  price_data: {
+                    ...price,
+                    product_data: { name },
+                    recurring: { interval: "month", interval_count: r.months },
+                  },
+                },
+              ],
+            }
+          : {
+              mode: "payment",
+              payment_intent_data: { metadata: { orderId: r.orderId } },
+              line_items: [{ quantity: 1, price_data: { ...price, product_data: { name } } }],
+            };
       const session = await call(() =>
         stripe.checkout.sessions.create(
           {
-            mode: "payment",
+            ...mode,
             client_reference_id: r.orderId,
-            metadata: { orderId: r.orderId, userId: r.userId },
-            payment_intent_data: { metadata: { orderId: r.orderId } },
-            line_items: [
-              {
-                quantity: 1,
-                price_data: {
-                  currency: r.currency.toLowerCase(),
-                  unit_amount: r.totalMinor,
-                  product_data: { name: `${r.tierName}, ${r.months} month${r.months === 1 ? "" : "s"}` },
-                },
-              },
-            ],
+            metadata,
             // The session dies with the order, so Stripe never takes money for an expired order.
             expires_at: Math.floor(r.expiresAt.getTime() / 1000),
             success_url: r.successUrl,
@@ -106,6 +131,28 @@ export async function createStripeGateway(
 
     async expireSession(sessionId) {
       await call(() => stripe.checkout.sessions.expire(sessionId));
+    },
+
+    async setCancelAtPeriodEnd(subscriptionId, cancel) {
+      await call(() => stripe.subscriptions.update(subscriptionId, { cancel_at_period_end: cancel }));
+    },
+
+    async createPortalSession(customerId, returnUrl) {
+      const portal = await call(() =>
+        stripe.billingPortal.sessions.create({ customer: customerId, return_url: returnUrl }),
+      );
+      return { url: portal.url };
+    },
+
+    async invoiceOfPaymentIntent(paymentIntentId) {
+      const found = await call(() =>
+        stripe.invoicePayments.list({
+          payment: { type: "payment_intent", payment_intent: paymentIntentId },
+          limit: 1,
+        }),
+      );
+      const invoice = found.data[0]?.invoice;
+      return typeof invoice === "string" ? invoice : invoice?.id;
     },
 
     verifyEvent(rawBody, signature) {

@@ -12,6 +12,8 @@ export const stripeEvents = pgTable("stripe_events", {
   /** What handling the event did: "paid", "flagged", "order_not_found", "ignored"… */
   result: text("result").notNull(),
   orderId: text("order_id"),
+  /** Set when the event needs an operator's look (a payment for a subscription we do not know). */
+  flaggedReason: text("flagged_reason"),
   receivedAt: tstz("received_at").notNull(),
 });
 

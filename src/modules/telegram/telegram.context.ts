@@ -18,6 +18,7 @@ import type { CouponsService } from "../pricing/coupons.service";
 import type { PricingService } from "../pricing/pricing.service";
 import type { PositionsService } from "../signals/signals.positions";
 import type { SignalsService } from "../signals/signals.service";
+import type { SubscriptionsService } from "../subscriptions/subscriptions.service";
 import type { TrackRecordService } from "../track-record/track-record.service";
 import type { Role } from "../users/users.models";
 import type { UsersService } from "../users/users.service";
@@ -46,6 +47,7 @@ export interface BotServices {
   coupons: CouponsService;
   orders: OrdersService;
   payments: PaymentsService;
+  subscriptions: SubscriptionsService;
   devices: DevicesService;
   signals: SignalsService;
   positions: PositionsService;

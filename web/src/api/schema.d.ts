@@ -2324,6 +2324,11 @@ export interface paths {
                         /** @enum {string} */
                         region?: "GB" | "US" | "EU" | "ASIA";
                         coupon?: string;
+                        /**
+                         * @default none
+                         * @enum {string}
+                         */
+                        renewal?: "none" | "auto";
                     };
                 };
             };
@@ -2580,6 +2585,154 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Subscription"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/subscriptions/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Subscription"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/subscriptions/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Subscription"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/billing-portal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            url: string;
+                        };
+                    };
                 };
             };
         };
@@ -4148,6 +4301,9 @@ export interface components {
             region: "GB" | "US" | "EU" | "ASIA";
             quote: components["schemas"]["QuoteInput"];
             coupon: string | null;
+            /** @enum {string} */
+            renewal: "none" | "auto";
+            subscriptionId: string | null;
             totalMinor: number;
             currency: string;
             /** @enum {string|null} */
@@ -4166,6 +4322,9 @@ export interface components {
             region: "GB" | "US" | "EU" | "ASIA";
             quote: components["schemas"]["QuoteInput"];
             coupon: string | null;
+            /** @enum {string} */
+            renewal: "none" | "auto";
+            subscriptionId: string | null;
             totalMinor: number;
             currency: string;
             /** @enum {string|null} */
@@ -4234,6 +4393,20 @@ export interface components {
                 approved: number;
                 rejected: number;
             };
+        };
+        SubscriptionInput: {
+            id: string;
+            tierId: string;
+            months: number;
+            /** @enum {string} */
+            provider: "stripe" | "stars";
+            /** @enum {string} */
+            status: "active" | "past_due" | "cancelled" | "ended";
+            currentPeriodEnd: string | null;
+            cancelAtPeriodEnd: boolean;
+            amountMinor: number;
+            currency: string;
+            createdAt: string;
         };
         TrackRecordInput: {
             days: number;
@@ -4555,6 +4728,9 @@ export interface components {
             region: "GB" | "US" | "EU" | "ASIA";
             quote: components["schemas"]["Quote"];
             coupon: string | null;
+            /** @enum {string} */
+            renewal: "none" | "auto";
+            subscriptionId: string | null;
             totalMinor: number;
             currency: string;
             /** @enum {string|null} */
@@ -4573,6 +4749,9 @@ export interface components {
             region: "GB" | "US" | "EU" | "ASIA";
             quote: components["schemas"]["Quote"];
             coupon: string | null;
+            /** @enum {string} */
+            renewal: "none" | "auto";
+            subscriptionId: string | null;
             totalMinor: number;
             currency: string;
             /** @enum {string|null} */
@@ -4641,6 +4820,20 @@ export interface components {
                 approved: number;
                 rejected: number;
             };
+        };
+        Subscription: {
+            id: string;
+            tierId: string;
+            months: number;
+            /** @enum {string} */
+            provider: "stripe" | "stars";
+            /** @enum {string} */
+            status: "active" | "past_due" | "cancelled" | "ended";
+            currentPeriodEnd: string | null;
+            cancelAtPeriodEnd: boolean;
+            amountMinor: number;
+            currency: string;
+            createdAt: string;
         };
         TrackRecord: {
             days: number;
