@@ -77,6 +77,8 @@ describe("settling payments and refunds", () => {
       currency: order.currency,
       provider: "stars",
       entitlementId: outcome.entitlement.id,
+      renewal: "none",
+      subscriptionId: null,
       startsAt: outcome.entitlement.startsAt.toISOString(),
       expiresAt: outcome.entitlement.expiresAt.toISOString(),
     });

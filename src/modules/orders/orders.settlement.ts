@@ -131,6 +131,9 @@ export function createSettlement(deps: SettlementDeps) {
             currency: paid.currency,
             provider: input.provider,
             entitlementId: entitlement.id,
+            // An auto-renew order is told it renews; a renewal's own order is told it renewed.
+            renewal: paid.renewal,
+            subscriptionId: paid.subscriptionId,
             startsAt: entitlement.startsAt.toISOString(),
             expiresAt: entitlement.expiresAt.toISOString(),
           },

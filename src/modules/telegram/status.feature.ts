@@ -1,6 +1,7 @@
 import { planName } from "../catalog/catalog.models";
 import type { Features } from "../users/users.models";
 import { channelLines, joinButtons } from "./channels.views";
+import { subscriptionsSection } from "./subscriptions.feature";
 import type { BotContext, BotFeature, BotServices } from "./telegram.context";
 import { formatTime } from "./telegram.format";
 import type { Translate } from "./telegram.i18n";
@@ -15,7 +16,7 @@ function featureLines(f: Features, t: Translate): string[] {
 
 /** /status: what GET /me/entitlements says, with a renew button for the current plan. */
 export function statusFeature(
-  services: Pick<BotServices, "entitlements" | "clock" | "channels">,
+  services: Pick<BotServices, "entitlements" | "clock" | "channels" | "subscriptions" | "catalog">,
 ): BotFeature {
   async function status(ctx: BotContext) {
     const view = await services.entitlements.view(ctx.account.user.id);
@@ -40,7 +41,10 @@ export function statusFeature(
     );
     const open = channels.filter((c) => c.access !== "none");
     if (open.length > 0) lines.push("", "<b>Channels</b>", ...channelLines(open));
+    const renewing = await subscriptionsSection(services, ctx.account.user.id, t);
+    lines.push(...renewing.lines);
     const keyboard = joinButtons(open);
+    for (const b of renewing.buttons) keyboard.text(b.text, b.data).row();
     const renew = periods.at(-1);
     if (renew) keyboard.text(t("status-renew", { plan: planName(renew.level) }), `shop:t:${renew.tierId}`);
     keyboard.text(periods.length > 0 ? t("status-see-plans") : t("status-buy-plan"), "menu:shop");

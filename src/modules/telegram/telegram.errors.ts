@@ -14,6 +14,9 @@ const PHRASES: Record<string, (t: Translate) => string> = {
   "devices.name_taken": (t) => t("refusal-devices-name-taken"),
   "payments.provider_unavailable": (t) => t("refusal-payments-provider-unavailable"),
   "affiliates.not_registered": (t) => t("refusal-affiliates-not-registered"),
+  "subscriptions.not_found": (t) => t("refusal-subscriptions-not-found"),
+  "subscriptions.ended": (t) => t("refusal-subscriptions-ended"),
+  "subscriptions.no_billing_account": (t) => t("refusal-subscriptions-no-billing-account"),
 };
 
 /** What to tell a person when a service refused their request (the API's words where no phrase fits). */

@@ -21,6 +21,7 @@ import { signalsFeature } from "./signals.feature";
 import { starsFeature } from "./stars.feature";
 import { startFeature } from "./start.feature";
 import { statusFeature } from "./status.feature";
+import { subscriptionsFeature } from "./subscriptions.feature";
 import { botInfoFrom } from "./telegram.api";
 import { createBot } from "./telegram.bot";
 import { createChannelsPort } from "./telegram.channels-port";
@@ -104,6 +105,7 @@ export function createTelegramBot(deps: {
     payFeature(services),
     starsFeature(services),
     statusFeature(services),
+    subscriptionsFeature(services),
     languageFeature(services),
     mannersFeature(services),
     devicesFeature(services),

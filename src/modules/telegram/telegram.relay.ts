@@ -3,13 +3,14 @@ import { InlineKeyboard } from "grammy";
 import type { Executor } from "../../db/client";
 import { outbox } from "../../shared/outbox/outbox.table";
 import { planName } from "../catalog/catalog.models";
+import { pastDueMessage } from "./subscriptions.feature";
 import { escapeHtml, formatMoney, formatTime } from "./telegram.format";
 import type { Locale, Translate } from "./telegram.i18n";
 import { type OutgoingMessage, outboxRepository } from "./telegram.outbox";
 import { recipientsOf } from "./telegram.recipients";
 
 /** The shared outbox topics whose consumer is the bot: the buyer hears about their money. */
-export const RELAYED_TOPICS = ["orders.paid", "orders.refunded"] as const;
+export const RELAYED_TOPICS = ["orders.paid", "orders.refunded", "subscriptions.past_due"] as const;
 const BATCH = 50;
 type Payload = Record<string, unknown>;
 
@@ -27,7 +28,11 @@ function paidText(p: Payload, now: Date, t: Translate): string {
     starts.getTime() > now.getTime()
       ? t("paid-starts-later", { starts: formatTime(starts), until: formatTime(String(p.expiresAt)) })
       : t("paid-active-until", { until: formatTime(String(p.expiresAt)) });
-  return `${t("paid-title", { id: escapeHtml(String(p.orderId)), plan })}${total}\n${period}`;
+  const id = escapeHtml(String(p.orderId));
+  // A renewal's own order (it names its subscription) renewed; the first auto-renew order will.
+  const title = p.subscriptionId ? t("renewed-title", { id, plan }) : t("paid-title", { id, plan });
+  const renews = p.renewal === "auto" && !p.subscriptionId ? `\n${t("paid-renews")}` : "";
+  return `${title}${total}\n${period}${renews}`;
 }
 
 const refundedText = (p: Payload, t: Translate) => t("refunded-text", { id: escapeHtml(String(p.orderId)) });
@@ -61,6 +66,10 @@ export function createOrdersRelay(deps: {
           const to = chats.get(String(r.payload.userId));
           if (to === undefined) return [];
           const t = deps.translator(to.locale);
+          if (r.topic === "subscriptions.past_due") {
+            const { text, replyMarkup } = pastDueMessage(r.payload, t);
+            return [{ chatId: to.chatId, dedupeKey: `obx:${r.id}`, text, replyMarkup }];
+          }
           const paid = r.topic === "orders.paid";
           return [
             {

@@ -404,3 +404,37 @@ cancel-done = Cancelled. I am no longer waiting for an answer. See /help for wha
 cancel-nothing = There is nothing to cancel: I was not waiting for an answer.
 support-text = Need help with a payment, a plan or a device? Write to the operator of this service; include your order id (from /status) or device name. Payments made with Telegram Stars can be refunded by the operator.
 terms-text = Signals are information, not financial advice; trading carries risk and past results do not promise future ones. A plan gives access to signals and device delivery for the period bought; payments can be refunded by the operator. Ask /support for the full terms.
+
+## Auto-renewal (card subscriptions): /status section, cancel and resume, card page, renewal notices
+sub-title = <b>Auto-renewal</b>
+sub-line-active = • { $plan }: { $price } every { $months ->
+    [one] month
+   *[other] { $months } months
+  }, next charge on { $end }
+sub-line-cancelled = • { $plan }: auto-renewal off, the plan ends on { $end }
+sub-line-past-due = • { $plan }: ⚠️ the last payment failed; access is kept until { $end }
+sub-btn-cancel = Cancel auto-renewal ({ $plan })
+sub-btn-resume = Resume auto-renewal ({ $plan })
+sub-btn-resume-short = Resume auto-renewal
+sub-btn-card = 💳 Update card
+sub-btn-card-open = Open the card page
+sub-btn-confirm-cancel = Yes, stop auto-renewal
+sub-btn-keep = No, keep it
+sub-confirm-cancel =
+    Stop auto-renewal of <b>{ $plan }</b> ({ $price })?
+    You will not be charged again. Your plan stays active until { $end }, then it ends. You can resume it before then.
+sub-cancelled-toast = Auto-renewal stopped
+sub-cancelled = Auto-renewal of <b>{ $plan }</b> is off. Your plan stays active until { $end }, and you will not be charged again.
+sub-kept = Nothing changed: your plan keeps renewing automatically.
+sub-already-off = Auto-renewal is already off; the plan ends on { $end }.
+sub-resumed-toast = Auto-renewal back on
+sub-resumed = Auto-renewal of <b>{ $plan }</b> is back on: { $price } on { $end }, then each period after that.
+sub-card-text = Change or fix your card on Stripe's secure page (the link works for a short while; press 💳 Update card again for a new one).
+sub-past-due = ⚠️ We could not renew your <b>{ $plan }</b> plan: the card payment failed. You keep access until { $until } while the card is tried again. Update your card to keep your plan.
+renewed-title =
+    🔁 <b>Your plan renewed</b>: { $plan }.
+    Order { $id }.
+paid-renews = It renews automatically each period; manage it in /status.
+refusal-subscriptions-not-found = That subscription does not exist (or is not yours).
+refusal-subscriptions-ended = That subscription has ended. See /shop for a new plan.
+refusal-subscriptions-no-billing-account = You have no card subscription to manage.

@@ -404,3 +404,37 @@ cancel-done = Cancelado. Ya no espero ninguna respuesta. Mira /help para ver qu�
 cancel-nothing = No hay nada que cancelar: no estaba esperando ninguna respuesta.
 support-text = ¿Necesitas ayuda con un pago, un plan o un dispositivo? Escribe al operador de este servicio; incluye el id de tu pedido (de /status) o el nombre del dispositivo. El operador puede reembolsar los pagos hechos con Telegram Stars.
 terms-text = Las señales son información, no asesoramiento financiero; operar conlleva riesgo y los resultados pasados no garantizan los futuros. Un plan da acceso a las señales y a su envío a tus dispositivos durante el periodo comprado; el operador puede reembolsar los pagos. Pide los términos completos en /support.
+
+## Auto-renewal (card subscriptions): /status section, cancel and resume, card page, renewal notices
+sub-title = <b>Renovación automática</b>
+sub-line-active = • { $plan }: { $price } cada { $months ->
+    [one] mes
+   *[other] { $months } meses
+  }, próximo cobro el { $end }
+sub-line-cancelled = • { $plan }: renovación automática desactivada, el plan termina el { $end }
+sub-line-past-due = • { $plan }: ⚠️ el último pago falló; mantienes el acceso hasta el { $end }
+sub-btn-cancel = Cancelar renovación ({ $plan })
+sub-btn-resume = Reanudar renovación ({ $plan })
+sub-btn-resume-short = Reanudar renovación
+sub-btn-card = 💳 Actualizar tarjeta
+sub-btn-card-open = Abrir la página de la tarjeta
+sub-btn-confirm-cancel = Sí, detener la renovación
+sub-btn-keep = No, mantenerla
+sub-confirm-cancel =
+    ¿Detener la renovación automática de <b>{ $plan }</b> ({ $price })?
+    No se te volverá a cobrar. Tu plan sigue activo hasta el { $end } y después termina. Puedes reanudarla antes.
+sub-cancelled-toast = Renovación detenida
+sub-cancelled = La renovación automática de <b>{ $plan }</b> está desactivada. Tu plan sigue activo hasta el { $end } y no se te volverá a cobrar.
+sub-kept = Sin cambios: tu plan se sigue renovando automáticamente.
+sub-already-off = La renovación automática ya está desactivada; el plan termina el { $end }.
+sub-resumed-toast = Renovación reactivada
+sub-resumed = La renovación automática de <b>{ $plan }</b> vuelve a estar activa: { $price } el { $end } y cada periodo después.
+sub-card-text = Cambia o corrige tu tarjeta en la página segura de Stripe (el enlace dura poco; pulsa 💳 Actualizar tarjeta de nuevo para obtener otro).
+sub-past-due = ⚠️ No pudimos renovar tu plan <b>{ $plan }</b>: el pago con tarjeta falló. Mantienes el acceso hasta el { $until } mientras se reintenta el cobro. Actualiza tu tarjeta para conservar tu plan.
+renewed-title =
+    🔁 <b>Tu plan se renovó</b>: { $plan }.
+    Pedido { $id }.
+paid-renews = Se renueva automáticamente cada periodo; gestiónalo en /status.
+refusal-subscriptions-not-found = Esa suscripción no existe (o no es tuya).
+refusal-subscriptions-ended = Esa suscripción ha terminado. Mira /shop para un plan nuevo.
+refusal-subscriptions-no-billing-account = No tienes ninguna suscripción con tarjeta que gestionar.
