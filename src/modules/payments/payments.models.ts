@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import type Stripe from "stripe";
 
 /**
  * The token that lets a browser without a bearer token see one order's state on the checkout
@@ -43,3 +44,23 @@ export function starsFor(gbpMinor: number, starsPerGbp: number): number {
   const product = BigInt(gbpMinor) * BigInt(starsPerGbp);
   return Number((product + 99n) / 100n);
 }
+
+/**
+ * The Stripe webhook events the service acts on (API.md §5 and §13), declared once: the webhook
+ * has one handler for each, and the README lists exactly these for the operator to enable
+ * (test/readme-stripe-events.test.ts). Any other event is stored and answered `ignored`.
+ */
+export const HANDLED_STRIPE_EVENTS = [
+  "checkout.session.completed",
+  "checkout.session.async_payment_succeeded",
+  "checkout.session.expired",
+  "charge.refunded",
+  "invoice.paid",
+  "invoice.payment_failed",
+  "customer.subscription.updated",
+  "customer.subscription.deleted",
+] as const satisfies readonly Stripe.Event.Type[];
+export type HandledStripeEvent = (typeof HANDLED_STRIPE_EVENTS)[number];
+
+export const isHandledStripeEvent = (type: string): type is HandledStripeEvent =>
+  (HANDLED_STRIPE_EVENTS as readonly string[]).includes(type);

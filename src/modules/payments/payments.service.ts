@@ -12,7 +12,7 @@ import { effectiveStatus, MIN_CHECKOUT_WINDOW_MS } from "../orders/orders.models
 import type { OrdersService } from "../orders/orders.service";
 import type { PaymentOutcome, SubscriptionsService } from "../subscriptions/subscriptions.service";
 import { PaymentErrors } from "./payments.errors";
-import { checkoutPageToken } from "./payments.models";
+import { checkoutPageToken, type HandledStripeEvent, isHandledStripeEvent } from "./payments.models";
 import type { StripeGateway } from "./payments.stripe";
 import { stripeEvents } from "./payments.table";
 
@@ -237,29 +237,42 @@ export function createPaymentsService(deps: {
       logger.warn({ eventId: event.id, livemode: event.livemode }, "stripe event from the other mode");
       return { result: "livemode_mismatch" };
     }
-    switch (event.type) {
-      case "checkout.session.completed":
-        if (event.data.object.payment_status !== "paid") return { result: "awaiting_payment" };
-        if (event.data.object.mode === "subscription") return subscribe(uow, event, event.data.object);
-        return pay(uow, event, event.data.object);
-      case "checkout.session.async_payment_succeeded":
-        if (event.data.object.mode === "subscription") return subscribe(uow, event, event.data.object);
-        return pay(uow, event, event.data.object);
-      case "checkout.session.expired":
-        return expire(uow.tx, event.data.object);
-      case "charge.refunded":
-        return refund(uow, event, event.data.object, context.invoiceId);
-      case "invoice.paid":
-        return invoicePaid(uow, event, event.data.object);
-      case "invoice.payment_failed":
-        return invoiceFailed(uow, event, event.data.object);
-      case "customer.subscription.updated":
-      case "customer.subscription.deleted":
-        return subscriptionChanged(uow, event, event.data.object);
-      default:
-        return { result: "ignored" };
-    }
+    if (!isHandledStripeEvent(event.type)) return { result: "ignored" };
+    const handle = handlers[event.type] as (
+      uow: UnitOfWork,
+      event: Stripe.Event,
+      context: { invoiceId?: string },
+    ) => Promise<Applied>;
+    return handle(uow, event, context);
   }
+
+  /**
+   * One handler per event type we act on: the keys are HANDLED_STRIPE_EVENTS exactly (the type
+   * says so), and the README's list of events to enable is checked against that list.
+   */
+  const handlers: {
+    [T in HandledStripeEvent]: (
+      uow: UnitOfWork,
+      event: Extract<Stripe.Event, { type: T }>,
+      context: { invoiceId?: string },
+    ) => Promise<Applied>;
+  } = {
+    "checkout.session.completed": (uow, event) => {
+      const session = event.data.object;
+      if (session.payment_status !== "paid") return Promise.resolve({ result: "awaiting_payment" });
+      return session.mode === "subscription" ? subscribe(uow, event, session) : pay(uow, event, session);
+    },
+    "checkout.session.async_payment_succeeded": (uow, event) => {
+      const session = event.data.object;
+      return session.mode === "subscription" ? subscribe(uow, event, session) : pay(uow, event, session);
+    },
+    "checkout.session.expired": (uow, event) => expire(uow.tx, event.data.object),
+    "charge.refunded": (uow, event, context) => refund(uow, event, event.data.object, context.invoiceId),
+    "invoice.paid": (uow, event) => invoicePaid(uow, event, event.data.object),
+    "invoice.payment_failed": (uow, event) => invoiceFailed(uow, event, event.data.object),
+    "customer.subscription.updated": (uow, event) => subscriptionChanged(uow, event, event.data.object),
+    "customer.subscription.deleted": (uow, event) => subscriptionChanged(uow, event, event.data.object),
+  };
 
   /**
    * What an event needs from Stripe before its transaction (never call out while holding row
