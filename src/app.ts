@@ -37,6 +37,8 @@ import { telegramRoutes } from "./modules/telegram/telegram.routes";
 import { trackRecordRoutes } from "./modules/track-record/track-record.routes";
 import { usersAdminRoutes } from "./modules/users/users.admin.routes";
 import { usersRoutes } from "./modules/users/users.routes";
+import { createMethodIndex } from "./shared/http/methods";
+import { createOpenApiCompleter } from "./shared/http/openapi";
 import { opsRoutes } from "./shared/http/ops.routes";
 import { errorHandler, frameworkErrorHandler, notFoundHandler } from "./shared/http/problem";
 import { registerRateLimits } from "./shared/http/rate-limits";
@@ -97,7 +99,9 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler(notFoundHandler);
+  const methods = createMethodIndex();
+  app.addHook("onRoute", methods.onRoute);
+  app.setNotFoundHandler(notFoundHandler(methods));
 
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
@@ -115,16 +119,21 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     deps.metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
 
+  // Security and problem responses are completed from each route's guards and shape.
+  const openapi = createOpenApiCompleter();
+  app.addHook("onRoute", openapi.onRoute);
   await app.register(swagger, {
     openapi: {
       openapi: "3.0.3",
-      info: { title: "signaldesk", version: "1" },
-      components: {
-        securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+      info: {
+        title: "signaldesk",
+        version: "1.1",
+        description:
+          "Trading-signal subscriptions on Telegram: plans and payments, devices (MetaTrader 5 Expert Advisors) polling signed, affiliates and the operator's admin API. Errors are application/problem+json with a stable `code`.",
       },
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (input) => openapi.complete(jsonSchemaTransformObject(input) as never),
   });
   await app.register(swaggerUi, { routePrefix: "/docs", uiConfig: { docExpansion: "list" } });
   app.get("/openapi.json", { config: { rateLimit: false }, schema: { hide: true } }, async () =>

@@ -8,6 +8,7 @@ import { createDeps, type Deps } from "../../src/deps";
 import { ManualClock } from "../../src/shared/clock";
 import { createLogger } from "../../src/shared/logger";
 import { testConfig } from "./config";
+import { watchContract } from "./contract";
 import { resetDatabase, testDatabase } from "./db";
 import { describeLeaks, SecretWatch, watchInject } from "./secrets";
 
@@ -45,6 +46,7 @@ export async function createTestApp(
   const secrets = new SecretWatch();
   secrets.addConfig(config);
   watchInject(app, secrets);
+  const contract = watchContract(app);
   return {
     app,
     deps,
@@ -59,6 +61,11 @@ export async function createTestApp(
       await deps.delivery.stop();
       await deps.lastSeen.stop();
       await deps.close();
+      if (contract.violations.length > 0) {
+        throw new Error(
+          `responses not as /openapi.json documents them:\n  ${contract.violations.join("\n  ")}`,
+        );
+      }
       const leaks = secrets.leaks(logs);
       if (leaks.length > 0) throw new Error(describeLeaks(leaks));
     },

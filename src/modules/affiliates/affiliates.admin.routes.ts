@@ -30,6 +30,8 @@ export function affiliatesAdminRoutes(deps: {
       {
         ...adminOnly,
         schema: {
+          summary: "The payout queue",
+          description: "Payouts by status, oldest requests first.",
           tags,
           querystring: PageQuery.extend({ status: z.enum(PAYOUT_STATUSES).optional() }),
           response: { 200: AdminPayoutPage },
@@ -42,7 +44,15 @@ export function affiliatesAdminRoutes(deps: {
       "/api/v1/admin/payouts/:id/complete",
       {
         ...adminOnly,
-        schema: { tags, params: IdParams, body: CompleteBody, response: { 200: PayoutSchema } },
+        config: { problems: [409] },
+        schema: {
+          summary: "Mark a payout paid",
+          description: "With the transfer's reference. 409 when it is not requested.",
+          tags,
+          params: IdParams,
+          body: CompleteBody,
+          response: { 200: PayoutSchema },
+        },
       },
       async (req) =>
         payoutView(await admin.completePayout(currentUser(req), req.params.id, req.body.reference)),
@@ -50,7 +60,19 @@ export function affiliatesAdminRoutes(deps: {
 
     app.post(
       "/api/v1/admin/payouts/:id/reject",
-      { ...adminOnly, schema: { tags, params: IdParams, body: RejectBody, response: { 200: PayoutSchema } } },
+      {
+        ...adminOnly,
+        config: { problems: [409] },
+        schema: {
+          summary: "Reject a payout",
+          description:
+            "With a reason; the amount returns to the affiliate's available balance. 409 when it is not requested.",
+          tags,
+          params: IdParams,
+          body: RejectBody,
+          response: { 200: PayoutSchema },
+        },
+      },
       async (req) => payoutView(await admin.rejectPayout(currentUser(req), req.params.id, req.body.reason)),
     );
 
@@ -59,6 +81,9 @@ export function affiliatesAdminRoutes(deps: {
       {
         ...adminOnly,
         schema: {
+          summary: "The fraud review queue",
+          description:
+            "Referrals flagged as possibly self-referred or shared (same account, payment or device), open first.",
           tags,
           querystring: PageQuery.extend({ status: z.enum(["open", "cleared", "confirmed"]).optional() }),
           response: { 200: FlagPage },
@@ -70,7 +95,21 @@ export function affiliatesAdminRoutes(deps: {
     for (const verdict of ["clear", "confirm"] as const) {
       app.post(
         `/api/v1/admin/affiliates/flags/:id/${verdict}`,
-        { ...adminOnly, schema: { tags, params: IdParams, body: ReviewBody, response: { 200: FlagSchema } } },
+        {
+          ...adminOnly,
+          config: { problems: [409] },
+          schema: {
+            summary: verdict === "clear" ? "Clear a fraud flag" : "Confirm a fraud flag",
+            description:
+              verdict === "clear"
+                ? "The referral was genuine: the flag is closed and its commissions go on as usual. 409 when already reviewed."
+                : "The referral was fraudulent: it stops counting (no discount, no new commission) and what it earned is reversed, or clawed back from payouts. 409 when already reviewed.",
+            tags,
+            params: IdParams,
+            body: ReviewBody,
+            response: { 200: FlagSchema },
+          },
+        },
         (req) => {
           const review = verdict === "clear" ? admin.clearFlag : admin.confirmFlag;
           return review(currentUser(req), req.params.id, req.body?.note || null);

@@ -27,19 +27,50 @@ export function affiliatesRoutes(deps: {
 
     app.post(
       "/api/v1/affiliates",
-      { ...user, schema: { tags, response: { 201: AffiliateSchema } } },
+      {
+        ...user,
+        config: { problems: [409] },
+        schema: {
+          summary: "Become an affiliate",
+          description:
+            "Answers the caller's referral code and links (web and Telegram). 409 affiliates.already_registered.",
+          tags,
+          response: { 201: AffiliateSchema },
+        },
+      },
       async (req, reply) => reply.code(201).send(await affiliates.register(currentUser(req).id)),
     );
 
     app.get(
       "/api/v1/affiliates/me",
-      { ...user, schema: { tags, response: { 200: AffiliateWithStatsSchema } } },
+      {
+        ...user,
+        config: { problems: [404] },
+        schema: {
+          summary: "My affiliate card",
+          description:
+            "Code, tier, rate, links and earnings: referrals, conversions, pending, available, requested and paid amounts.",
+          tags,
+          response: { 200: AffiliateWithStatsSchema },
+        },
+      },
       (req) => affiliates.view(currentUser(req).id),
     );
 
     app.get(
       "/api/v1/affiliates/me/commissions",
-      { ...user, schema: { tags, querystring: PageQuery, response: { 200: CommissionPage } } },
+      {
+        ...user,
+        config: { problems: [404] },
+        schema: {
+          summary: "My commissions",
+          description:
+            "Each commission with its state (pending during the hold, available, paid, reversed); the referred buyer is not shown.",
+          tags,
+          querystring: PageQuery,
+          response: { 200: CommissionPage },
+        },
+      },
       (req) => affiliates.commissions(currentUser(req).id, req.query),
     );
 
@@ -47,7 +78,11 @@ export function affiliatesRoutes(deps: {
       "/api/v1/affiliates/me/payouts",
       {
         ...user,
+        config: { problems: [404, 409] },
         schema: {
+          summary: "Request a payout",
+          description:
+            "From the available balance: 409 affiliates.insufficient_balance above it, 400 affiliates.below_minimum under the minimum, 429 for a second request within 10 s.",
           tags,
           headers: IdempotencyHeaders,
           body: PayoutRequestBody,
@@ -74,13 +109,32 @@ export function affiliatesRoutes(deps: {
 
     app.get(
       "/api/v1/affiliates/me/payouts",
-      { ...user, schema: { tags, querystring: PageQuery, response: { 200: PayoutPage } } },
+      {
+        ...user,
+        config: { problems: [404] },
+        schema: {
+          summary: "My payouts",
+          description: "Requested, paid and rejected payouts, newest first.",
+          tags,
+          querystring: PageQuery,
+          response: { 200: PayoutPage },
+        },
+      },
       (req) => affiliates.payouts.listOwn(currentUser(req).id, req.query),
     );
 
     app.get(
       "/api/v1/affiliates/me/payouts/:id",
-      { ...user, schema: { tags, params: IdParams, response: { 200: PayoutSchema } } },
+      {
+        ...user,
+        schema: {
+          summary: "One of my payouts",
+          description: "A payout of the caller's; anyone else's is 404.",
+          tags,
+          params: IdParams,
+          response: { 200: PayoutSchema },
+        },
+      },
       async (req) => payoutView(await affiliates.payouts.findOwn(currentUser(req).id, req.params.id)),
     );
   };

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { SECURITY, withSecurity } from "../../shared/http/openapi";
 import { UserErrors } from "../users/users.errors";
 import { effectiveRole, type Role } from "../users/users.models";
 import type { UsersService } from "../users/users.service";
@@ -87,16 +88,16 @@ export function createGuards(deps: {
 
   return {
     /** Anonymous callers pass; a bad token is still refused (it signals a broken client). */
-    async optionalUser(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+    optionalUser: withSecurity(async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
       await authenticate(request);
-    },
-    async requireUser(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+    }, SECURITY.optionalUser),
+    requireUser: withSecurity(async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
       if (!(await authenticate(request))) throw AuthErrors.unauthenticated();
-    },
-    async requireAdmin(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+    }, SECURITY.user),
+    requireAdmin: withSecurity(async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
       const user = await authenticate(request);
       if (!user) throw AuthErrors.unauthenticated();
       if (user.role !== "admin") throw AuthErrors.adminOnly();
-    },
+    }, SECURITY.user),
   };
 }

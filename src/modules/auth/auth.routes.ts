@@ -41,7 +41,17 @@ export function authRoutes(deps: {
   return async (app) => {
     app.post(
       "/api/v1/auth/telegram",
-      { schema: { tags: ["auth"], body: TelegramAuthBody, response: { 200: TokenResponse } } },
+      {
+        config: { problems: [401, 403] },
+        schema: {
+          summary: "Sign in with Telegram initData",
+          description:
+            "Exchanges a Mini App's signed initData (checked as Telegram documents, at most INIT_DATA_MAX_AGE_SECONDS old, each hash once) for a bearer access token; creates the user on first sight and records an optional referral code. 401 auth.init_data_invalid when it does not verify; 503 when the bot token is not configured.",
+          tags: ["auth"],
+          body: TelegramAuthBody,
+          response: { 200: TokenResponse },
+        },
+      },
       async (request) => {
         if (!deps.botToken) throw AuthErrors.botUnavailable();
         const now = Math.floor(deps.clock.now().getTime() / 1000);

@@ -72,3 +72,38 @@ export const CreateTierBody = z.object({
 });
 export const PatchTierBody = CreateTierBody.omit({ productId: true, level: true }).partial();
 export const IdParams = z.object({ id: z.string().min(1).max(64) });
+
+/** Bookkeeping every admin catalog row carries. */
+const rowTimes = {
+  position: z.number().int(),
+  archivedAt: z.iso.datetime().nullable(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+};
+export const CategoryRowSchema = z
+  .object({ id: z.string(), slug: z.string(), name: z.string(), ...rowTimes })
+  .meta({ id: "CatalogCategory" });
+export const ProductRowSchema = z
+  .object({
+    id: z.string(),
+    categoryId: z.string(),
+    slug: z.string(),
+    name: z.string(),
+    description: z.string(),
+    ...rowTimes,
+  })
+  .meta({ id: "CatalogProduct" });
+export const TierRowSchema = z
+  .object({
+    id: z.string(),
+    productId: z.string(),
+    level: z.enum(PAID_LEVELS),
+    name: z.string(),
+    monthlyPriceMinor: z.number().int(),
+    features: FeaturesSchema,
+    trialDays: z.number().int(),
+    archivedAt: z.iso.datetime().nullable(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: "CatalogTier" });

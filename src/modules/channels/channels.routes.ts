@@ -41,7 +41,11 @@ export function channelsRoutes(deps: { channels: ChannelsModule; guards: Guards 
       "/api/v1/admin/channels",
       {
         onRequest: guards.requireAdmin,
+        config: { problems: [409] },
         schema: {
+          summary: "Link a channel or group",
+          description:
+            "Sells access to a Telegram chat from a minimum tier; the bot must be an administrator there that can invite and ban (409 channels.bot_not_admin). 503 when the bot is off.",
           tags,
           body: z.object({
             chatId: z.string().regex(/^-?\d{1,20}$/, "a Telegram chat id such as -1001234567890"),
@@ -64,7 +68,13 @@ export function channelsRoutes(deps: { channels: ChannelsModule; guards: Guards 
       "/api/v1/admin/channels",
       {
         onRequest: guards.requireAdmin,
-        schema: { tags, response: { 200: z.object({ items: z.array(ChannelWithMembers) }) } },
+        schema: {
+          summary: "Linked channels and groups",
+          description:
+            "Every linked chat with its minimum tier, signal posting and whether the bot still has its rights.",
+          tags,
+          response: { 200: z.object({ items: z.array(ChannelWithMembers) }) },
+        },
       },
       async () => ({
         items: (await channels.service.list()).map((c) => ({
@@ -79,6 +89,8 @@ export function channelsRoutes(deps: { channels: ChannelsModule; guards: Guards 
       {
         onRequest: guards.requireAdmin,
         schema: {
+          summary: "Change a linked channel",
+          description: "Minimum tier and signal posting; members who no longer qualify are removed.",
           tags,
           params: IdParams,
           body: z.object({ minTier: z.enum(CHANNEL_TIERS).optional(), postSignals: z.boolean().optional() }),
@@ -97,10 +109,19 @@ export function channelsRoutes(deps: { channels: ChannelsModule; guards: Guards 
 
     app.delete(
       "/api/v1/admin/channels/:id",
-      { onRequest: guards.requireAdmin, schema: { tags, params: IdParams } },
+      {
+        onRequest: guards.requireAdmin,
+        schema: {
+          summary: "Unlink a channel or group",
+          description: "The bot stops managing access there.",
+          tags,
+          params: IdParams,
+          response: { 204: z.null() },
+        },
+      },
       async (req, reply) => {
         await channels.service.unlink({ id: currentUser(req).id }, req.params.id);
-        return reply.code(204).send();
+        return reply.code(204).send(null);
       },
     );
 
@@ -108,7 +129,13 @@ export function channelsRoutes(deps: { channels: ChannelsModule; guards: Guards 
       "/api/v1/me/channels",
       {
         onRequest: guards.requireUser,
-        schema: { tags: ["channels"], response: { 200: z.object({ items: z.array(MyChannel) }) } },
+        schema: {
+          summary: "My channels",
+          description:
+            "Each linked chat with the caller's access and, when their plan qualifies, a personal invite link that creates a join request.",
+          tags: ["channels"],
+          response: { 200: z.object({ items: z.array(MyChannel) }) },
+        },
       },
       async (req) => {
         const user = currentUser(req);

@@ -49,13 +49,29 @@ export function consoleRoutes(deps: {
 
     app.post(
       "/api/v1/admin/console-links",
-      { ...adminOnly, schema: { tags, response: { 201: ConsoleLinkSchema } } },
+      {
+        ...adminOnly,
+        schema: {
+          summary: "A console sign-in link",
+          description: "A single-use link to the operator console, valid for minutes (API \u00a715).",
+          tags,
+          response: { 201: ConsoleLinkSchema },
+        },
+      },
       async (req, reply) => reply.code(201).send(await sessions.createLink(currentUser(req).id, "api")),
     );
 
     app.get(
       "/api/v1/console/session",
-      { onRequest: deps.guards.requireUser, schema: { tags, response: { 200: CurrentSessionSchema } } },
+      {
+        onRequest: deps.guards.requireUser,
+        schema: {
+          summary: "The console session",
+          description: "Who is signed in and the CSRF token writes must send.",
+          tags,
+          response: { 200: CurrentSessionSchema },
+        },
+      },
       async (req) => {
         const current = req.consoleSession;
         if (!current) throw AuthErrors.unauthenticated("Sign in to the console with a sign-in link");
@@ -71,7 +87,15 @@ export function consoleRoutes(deps: {
 
     app.post(
       "/api/v1/console/logout",
-      { onRequest: deps.guards.requireUser, schema: { tags, response: { 204: z.null() } } },
+      {
+        onRequest: deps.guards.requireUser,
+        schema: {
+          summary: "Sign out of the console",
+          description: "Ends this console session and clears its cookie.",
+          tags,
+          response: { 204: z.null() },
+        },
+      },
       async (req, reply) => {
         const current = req.consoleSession;
         if (!current) throw AuthErrors.unauthenticated("Only a console session can sign out");
@@ -89,14 +113,28 @@ export function consoleRoutes(deps: {
       "/api/v1/admin/console/sessions",
       {
         ...adminOnly,
-        schema: { tags, response: { 200: z.object({ items: z.array(ConsoleSessionSchema) }) } },
+        schema: {
+          summary: "Console sessions",
+          description: "The admin's open console sessions, to review or revoke.",
+          tags,
+          response: { 200: z.object({ items: z.array(ConsoleSessionSchema) }) },
+        },
       },
       async (req) => ({ items: await sessions.list(req.consoleSession?.id) }),
     );
 
     app.delete(
       "/api/v1/admin/console/sessions/:id",
-      { ...adminOnly, schema: { tags, params: IdParams, response: { 204: z.null() } } },
+      {
+        ...adminOnly,
+        schema: {
+          summary: "Revoke a console session",
+          description: "That browser is signed out at its next request.",
+          tags,
+          params: IdParams,
+          response: { 204: z.null() },
+        },
+      },
       async (req, reply) => {
         await sessions.revoke(currentUser(req).id, req.params.id);
         return reply.code(204).send(null);
@@ -108,6 +146,8 @@ export function consoleRoutes(deps: {
       {
         ...adminOnly,
         schema: {
+          summary: "Broadcast a message",
+          description: "Queued to every reachable user of the chosen audience; sent at Telegram's pace.",
           tags,
           body: z.object({ text: z.string().trim().min(1).max(4000) }),
           response: { 202: z.object({ id: z.string(), status: z.literal("queued") }) },
@@ -133,13 +173,32 @@ export function consoleRoutes(deps: {
 
     app.get(
       "/api/v1/admin/stats",
-      { ...adminOnly, schema: { tags, querystring: StatsQuery, response: { 200: StatsSchema } } },
+      {
+        ...adminOnly,
+        schema: {
+          summary: "Business statistics",
+          description:
+            "Revenue per day and per currency with a GBP total, subscribers per tier, new users, churn, devices online and signal outcomes over 7, 30 or 90 days.",
+          tags,
+          querystring: StatsQuery,
+          response: { 200: StatsSchema },
+        },
+      },
       (req) => deps.adminStats(req.query.days),
     );
 
     app.get(
       "/api/v1/admin/users",
-      { ...adminOnly, schema: { tags, querystring: UserSearchQuery, response: { 200: UserPage } } },
+      {
+        ...adminOnly,
+        schema: {
+          summary: "Find users",
+          description: "By Telegram id or username, newest first, a page at a time.",
+          tags,
+          querystring: UserSearchQuery,
+          response: { 200: UserPage },
+        },
+      },
       async (req) => {
         const found = await queries.searchUsers(req.query.q, req.query.limit, req.query.cursor);
         return {
@@ -151,7 +210,16 @@ export function consoleRoutes(deps: {
 
     app.get(
       "/api/v1/admin/users/:userId",
-      { ...adminOnly, schema: { tags, params: UserIdParams, response: { 200: UserDetailSchema } } },
+      {
+        ...adminOnly,
+        schema: {
+          summary: "One user",
+          description: "Plan periods, orders, devices and recent executions of a user.",
+          tags,
+          params: UserIdParams,
+          response: { 200: UserDetailSchema },
+        },
+      },
       async (req) => {
         const row = await deps.users.findById(req.params.userId);
         if (!row) throw ConsoleErrors.userNotFound();
@@ -162,7 +230,16 @@ export function consoleRoutes(deps: {
 
     app.get(
       "/api/v1/admin/devices",
-      { ...adminOnly, schema: { tags, querystring: DeviceListQuery, response: { 200: DevicePage } } },
+      {
+        ...adminOnly,
+        schema: {
+          summary: "All devices",
+          description: "Every device with its owner, online state, account and client version.",
+          tags,
+          querystring: DeviceListQuery,
+          response: { 200: DevicePage },
+        },
+      },
       (req) =>
         queries.listDevices(
           {
@@ -177,7 +254,16 @@ export function consoleRoutes(deps: {
 
     app.get(
       "/api/v1/admin/signals/:id/fanout",
-      { ...adminOnly, schema: { tags, params: IdParams, response: { 200: FanoutSchema } } },
+      {
+        ...adminOnly,
+        schema: {
+          summary: "A signal's fan-out",
+          description: "Recipients, approvals, ACKs, fills, failures and silent devices of a signal.",
+          tags,
+          params: IdParams,
+          response: { 200: FanoutSchema },
+        },
+      },
       async (req) => {
         const fanout = await queries.fanout(req.params.id, deps.clock.now());
         if (!fanout) throw ConsoleErrors.signalNotFound();

@@ -110,7 +110,7 @@ export function deliveryRoutes(deps: {
   const tags = ["device (signed)"];
 
   return async (app) => {
-    keepSignedBodies(app);
+    keepSignedBodies(app, "device");
     app.addHook("onRequest", requireSigningHeaders({ idHeader: "x-device-id", onRejected }));
     app.addHook("preValidation", async (req) => {
       await verify(req);
@@ -130,7 +130,16 @@ export function deliveryRoutes(deps: {
 
     app.get(
       POLL_URL,
-      { schema: { tags, querystring: PollQuery, response: { 200: PollResponse } } },
+      {
+        schema: {
+          summary: "Wait for signals and updates",
+          description:
+            "A device's long poll (wait 0..30 s): approved open entries it has not ACKed, position updates for its fills, and its settings. Answers at once when something is due. 503 with Retry-After when too many polls are parked.",
+          tags,
+          querystring: PollQuery,
+          response: { 200: PollResponse },
+        },
+      },
       async (req, reply) => {
         const device = deviceOf(req);
         const answer = await delivery.poll(device.id, req.query.wait * 1000, reply.raw).catch((err) => {
@@ -147,13 +156,32 @@ export function deliveryRoutes(deps: {
 
     app.post(
       "/api/v1/device/hello",
-      { schema: { tags, body: HelloBody, response: { 200: HelloResponse } } },
+      {
+        schema: {
+          summary: "Report the trading account",
+          description:
+            "The device's MT5 account (login, server, currency, balance, leverage) and client version; answers its settings.",
+          tags,
+          body: HelloBody,
+          response: { 200: HelloResponse },
+        },
+      },
       async (req) => ({ settings: await deps.devices.hello(deviceOf(req).id, req.body) }),
     );
 
     app.post(
       "/api/v1/device/ack",
-      { schema: { tags, body: AckBody, response: { 200: ExecutionSchema, 201: ExecutionSchema } } },
+      {
+        config: { problems: [404] },
+        schema: {
+          summary: "Acknowledge a signal",
+          description:
+            "The device took the entry: it is not sent again. 201 the first time, 200 with the same execution after. 404 when the owner did not approve it.",
+          tags,
+          body: AckBody,
+          response: { 200: ExecutionSchema, 201: ExecutionSchema },
+        },
+      },
       async (req, reply) => {
         const { execution, created } = await executions.ack(deviceOf(req), req.body.signalId);
         return reply.code(created ? 201 : 200).send(execution);
@@ -162,7 +190,17 @@ export function deliveryRoutes(deps: {
 
     app.post(
       "/api/v1/device/fill",
-      { schema: { tags, body: FillBody, response: { 200: ExecutionSchema, 201: ExecutionSchema } } },
+      {
+        config: { problems: [404, 409] },
+        schema: {
+          summary: "Report a fill",
+          description:
+            "Price, volume and broker ticket of the opened position (implies the ACK). 201, or 200 for the same fill again; 409 for a different fill after a final result.",
+          tags,
+          body: FillBody,
+          response: { 200: ExecutionSchema, 201: ExecutionSchema },
+        },
+      },
       async (req, reply) => {
         const { execution, created } = await executions.fill(deviceOf(req), req.body);
         return reply.code(created ? 201 : 200).send(execution);
@@ -171,7 +209,17 @@ export function deliveryRoutes(deps: {
 
     app.post(
       "/api/v1/device/error",
-      { schema: { tags, body: ErrorBody, response: { 200: ExecutionSchema, 201: ExecutionSchema } } },
+      {
+        config: { problems: [404, 409] },
+        schema: {
+          summary: "Report a failed entry",
+          description:
+            "The terminal's error code and message. 201, or 200 for the same report again; 409 after a final result.",
+          tags,
+          body: ErrorBody,
+          response: { 200: ExecutionSchema, 201: ExecutionSchema },
+        },
+      },
       async (req, reply) => {
         const { execution, created } = await executions.fail(deviceOf(req), req.body);
         return reply.code(created ? 201 : 200).send(execution);
@@ -181,7 +229,11 @@ export function deliveryRoutes(deps: {
     app.post(
       "/api/v1/device/update-result",
       {
+        config: { problems: [404, 409] },
         schema: {
+          summary: "Report an update's result",
+          description:
+            "Applied (with closed volume and price for closes) or failed. 201, or 200 for the same report; 409 executions.already_final for a different one after a final result; 404 for an update this device was not sent.",
           tags,
           body: UpdateResultBody,
           response: { 200: UpdateResultSchema, 201: UpdateResultSchema },
@@ -195,7 +247,17 @@ export function deliveryRoutes(deps: {
 
     app.post(
       "/api/v1/device/trades",
-      { schema: { tags, body: TradeBody, response: { 200: TradeSchema, 201: TradeSchema } } },
+      {
+        config: { problems: [404, 409] },
+        schema: {
+          summary: "Report a closed trade",
+          description:
+            "A closed position of the account, bot or manual, for attribution and the track record. 201, or 200 for the same ticket again.",
+          tags,
+          body: TradeBody,
+          response: { 200: TradeSchema, 201: TradeSchema },
+        },
+      },
       async (req, reply) => {
         const { trade, created } = await executions.reportTrade(deviceOf(req), req.body);
         return reply.code(created ? 201 : 200).send(trade);

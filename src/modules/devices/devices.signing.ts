@@ -20,7 +20,7 @@ declare module "fastify" {
  * In this plugin scope, JSON bodies are read as bytes and kept for the signature's body hash,
  * then parsed by Fastify's own JSON parser (with its prototype-poisoning protection).
  */
-export function keepSignedBodies(app: FastifyInstance): void {
+export function keepSignedBodies(app: FastifyInstance, signer: "device" | "producer"): void {
   const parseJson = app.getDefaultJsonParser("error", "ignore");
   // JSON is the only body a signed route takes (API §0). Fastify's own text/plain parser would
   // hand over a body without its bytes, and the signature would then be checked against an
@@ -28,7 +28,7 @@ export function keepSignedBodies(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   // Marks the scope's routes as signed: only here is an X-Device-Id / X-Producer-Id a credential.
   app.addHook("onRoute", (route) => {
-    route.config = { ...route.config, signed: true };
+    route.config = { ...route.config, signed: true, signer };
   });
   app.addContentTypeParser("application/json", { parseAs: "buffer" }, (request, body, done) => {
     const bytes = body as Buffer;

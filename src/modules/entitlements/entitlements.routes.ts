@@ -58,7 +58,13 @@ export function entitlementsRoutes(deps: {
       "/api/v1/me/entitlements",
       {
         onRequest: guards.requireUser,
-        schema: { tags: ["entitlements"], response: { 200: EntitlementsView } },
+        schema: {
+          summary: "My plan",
+          description:
+            "The caller's current tier and features, and every plan period with its source and whether it is active now.",
+          tags: ["entitlements"],
+          response: { 200: EntitlementsView },
+        },
       },
       (req) => entitlements.view(currentUser(req).id),
     );
@@ -68,7 +74,11 @@ export function entitlementsRoutes(deps: {
       "/api/v1/me/trials",
       {
         onRequest: guards.requireUser,
+        config: { problems: [404, 409] },
         schema: {
+          summary: "Start a free trial",
+          description:
+            "Starts a tier's free trial: once per Telegram account, never after a paid order (409 entitlements.trial_used), only for a tier that offers one (404 unknown tier).",
           tags: ["entitlements"],
           body: z.object({ tierId: z.string().min(1).max(64) }),
           response: { 201: PeriodSchema },
@@ -83,9 +93,23 @@ export function entitlementsRoutes(deps: {
       {
         onRequest: guards.requireAdmin,
         schema: {
+          summary: "Grant a plan period",
+          description:
+            "Gives a user a tier for a number of days (chained after their current period of that tier).",
           tags: ["admin: entitlements"],
           params: z.object({ userId: z.string().min(1).max(64) }),
           body: z.object({ tierId: z.string().min(1).max(64), days: z.number().int().min(1).max(3650) }),
+          response: {
+            201: z.object({
+              id: z.string(),
+              userId: z.string(),
+              tierId: z.string(),
+              level: z.enum(PAID_LEVELS),
+              startsAt: z.string(),
+              expiresAt: z.string(),
+              source: z.object({ grantedBy: z.string().nullable() }),
+            }),
+          },
         },
       },
       async (req, reply) => {
@@ -111,11 +135,18 @@ export function entitlementsRoutes(deps: {
       "/api/v1/admin/entitlements/:id",
       {
         onRequest: guards.requireAdmin,
-        schema: { tags: ["admin: entitlements"], params: z.object({ id: z.string().min(1).max(64) }) },
+        schema: {
+          summary: "Revoke a plan period",
+          description:
+            "Ends a plan period at once; channel members who stop qualifying are removed within seconds.",
+          tags: ["admin: entitlements"],
+          params: z.object({ id: z.string().min(1).max(64) }),
+          response: { 204: z.null() },
+        },
       },
       async (req, reply) => {
         await entitlements.adminRevoke(currentUser(req), req.params.id);
-        return reply.code(204).send();
+        return reply.code(204).send(null);
       },
     );
   };

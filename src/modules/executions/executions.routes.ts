@@ -16,6 +16,9 @@ export function executionsRoutes(deps: {
       {
         onRequest: guards.requireUser,
         schema: {
+          summary: "What devices did with a signal",
+          description:
+            "Per device: ACK, fill, error and every update's result, with a summary; users see their own devices, admins all.",
           tags: ["signals"],
           params: z.object({ id: z.string().min(1).max(64) }),
           response: { 200: ExecutionHistory },
@@ -29,6 +32,9 @@ export function executionsRoutes(deps: {
       {
         onRequest: guards.requireAdmin,
         schema: {
+          summary: "A user's bot versus manual trades",
+          description:
+            "Closed trades the user's devices reported over 1..365 days, split into bot (from a signal) and manual, with profit and win rate.",
           tags: ["admin: executions"],
           params: z.object({ userId: z.string().min(1).max(64) }),
           querystring: z.object({ days: z.coerce.number().int().min(1).max(365).default(30) }),

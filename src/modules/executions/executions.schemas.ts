@@ -177,6 +177,11 @@ const attributionReport = <T extends z.ZodType>(total: T) => {
     ),
   });
 };
-export const AttributionReport = attributionReport(z.number().int());
+/**
+ * Documented as an integer with no 2^53 bound (int64): the route writes sums past it exactly.
+ * (Only the document reads this schema; the route's serializer checks the wire schema below.)
+ */
+const totalMinor = z.number().meta({ type: "integer", format: "int64" });
+export const AttributionReport = attributionReport(totalMinor);
 /** What the route checks before writing: a total past 2^53 is a BigInt, written digit for digit. */
 export const AttributionReportWire = attributionReport(z.union([z.number().int(), z.bigint()]));

@@ -32,7 +32,16 @@ export function ordersRoutes(deps: {
       "/api/v1/orders",
       {
         ...user,
-        schema: { tags, headers: IdempotencyHeaders, body: CreateOrderBody, response: { 201: OrderSchema } },
+        config: { problems: [404, 409] },
+        schema: {
+          summary: "Order a plan",
+          description:
+            "Locks the quoted price (tier, months, region, referral and coupon discounts) for 24 h. Takes an Idempotency-Key: a retry with the same key and body answers the first order. 404 for an unknown tier; 409 for a coupon that cannot be used or a key reused with another body.",
+          tags,
+          headers: IdempotencyHeaders,
+          body: CreateOrderBody,
+          response: { 201: OrderSchema },
+        },
       },
       async (req, reply) => {
         const buyer = currentUser(req);
@@ -55,7 +64,16 @@ export function ordersRoutes(deps: {
 
     app.get(
       "/api/v1/orders",
-      { ...user, schema: { tags, querystring: ListQuery, response: { 200: OrderListSchema } } },
+      {
+        ...user,
+        schema: {
+          summary: "My orders",
+          description: "The caller's orders, newest first, a page at a time (nextCursor).",
+          tags,
+          querystring: ListQuery,
+          response: { 200: OrderListSchema },
+        },
+      },
       async (req) => {
         const page = await orders.listOwn(currentUser(req).id, req.query);
         const now = clock.now();
@@ -65,13 +83,33 @@ export function ordersRoutes(deps: {
 
     app.get(
       "/api/v1/orders/:id",
-      { ...user, schema: { tags, params: OrderIdParams, response: { 200: OrderSchema } } },
+      {
+        ...user,
+        schema: {
+          summary: "One of my orders",
+          description: "An order of the caller's; anyone else's is 404.",
+          tags,
+          params: OrderIdParams,
+          response: { 200: OrderSchema },
+        },
+      },
       async (req) => orderView(await orders.getOwn(currentUser(req).id, req.params.id), clock.now()),
     );
 
     app.post(
       "/api/v1/orders/:id/cancel",
-      { ...user, schema: { tags, params: OrderIdParams, response: { 200: OrderSchema } } },
+      {
+        ...user,
+        config: { problems: [409] },
+        schema: {
+          summary: "Cancel a pending order",
+          description:
+            "Only a pending order can be cancelled (else 409 orders.not_pending); a reserved coupon redemption is released.",
+          tags,
+          params: OrderIdParams,
+          response: { 200: OrderSchema },
+        },
+      },
       async (req) => orderView(await orders.cancel(currentUser(req).id, req.params.id), clock.now()),
     );
 
@@ -82,7 +120,13 @@ export function ordersRoutes(deps: {
       "/api/v1/admin/orders",
       {
         ...admin,
-        schema: { tags: adminTags, querystring: AdminListQuery, response: { 200: AdminOrderListSchema } },
+        schema: {
+          summary: "All orders",
+          description: "Every order, optionally by status, newest first, a page at a time.",
+          tags: adminTags,
+          querystring: AdminListQuery,
+          response: { 200: AdminOrderListSchema },
+        },
       },
       async (req) => {
         const page = await orders.listAll(req.query);
@@ -95,7 +139,11 @@ export function ordersRoutes(deps: {
       "/api/v1/admin/orders/:id/mark-paid",
       {
         ...admin,
+        config: { problems: [409] },
         schema: {
+          summary: "Record a manual payment",
+          description:
+            "Marks a pending order paid (bank transfer, cash, a test) with a reference: the plan is granted or extended and the affiliate's commission recorded, as for a card payment. 409 when the order is not pending.",
           tags: adminTags,
           params: OrderIdParams,
           body: MarkPaidBody,

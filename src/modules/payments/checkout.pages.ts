@@ -77,9 +77,12 @@ export function checkoutPages(deps: {
     app.get(
       "/checkout/state",
       {
+        config: { problems: [404] },
         schema: {
           tags: ["payments"],
           summary: "An order's state for the checkout return pages (keyed by the page link)",
+          description:
+            "What /checkout/success and /checkout/cancel poll until the webhook lands: the order's status, found by the order id and key (or the Stripe session id) the page link carries; 404 otherwise.",
           querystring: PageQuery,
           response: { 200: z.object({ orderId: z.string(), status: z.string() }) },
         },

@@ -23,7 +23,11 @@ export function checkoutRoutes(deps: {
       "/api/v1/orders/:id/checkout",
       {
         onRequest: deps.guards.requireUser,
+        config: { problems: [409, 502] },
         schema: {
+          summary: "Pay an order by card",
+          description:
+            "Opens a Stripe Checkout Session for a pending order and answers its URL. 409 orders.not_pending; 503 payments.provider_unavailable when Stripe is not configured.",
           tags: ["orders"],
           headers: IdempotencyHeaders,
           params: OrderIdParams,
@@ -59,9 +63,15 @@ export function stripeWebhookRoutes(deps: { payments: PaymentsService }): Fastif
       "/api/v1/webhooks/stripe",
       {
         // Stripe's retries come from a few addresses in bursts; the signature is the gate here.
-        config: { rateLimit: false },
         bodyLimit: WEBHOOK_BODY_LIMIT,
-        schema: { tags: ["payments"], summary: "Stripe webhook (signed raw body)" },
+        config: { rateLimit: false, problems: [400, 413, 415] },
+        schema: {
+          tags: ["payments"],
+          summary: "Stripe webhook (signed raw body)",
+          description:
+            "Stripe's events, verified with STRIPE_WEBHOOK_SECRET and a 300 s tolerance (400 when the signature does not verify). Each event id is handled once; duplicates and event types not handled answer 200. `result` says what the event did.",
+          response: { 200: z.object({ received: z.literal(true), result: z.string() }) },
+        },
       },
       async (req) => {
         const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);

@@ -74,7 +74,18 @@ export function couponsRoutes(deps: { coupons: CouponsService; guards: Guards })
 
     app.post(
       "/api/v1/admin/coupons",
-      { ...admin, schema: { tags, body: CreateCouponBody, response: { 201: CouponSchema } } },
+      {
+        ...admin,
+        config: { problems: [409] },
+        schema: {
+          summary: "Create a coupon",
+          description:
+            "A percent-off code with an optional expiry, redemption limit, tier restriction and first-order-only rule (API \u00a714). 409 when the code exists.",
+          tags,
+          body: CreateCouponBody,
+          response: { 201: CouponSchema },
+        },
+      },
       async (req, reply) => {
         const { expiresAt, ...rest } = req.body;
         const row = await deps.coupons.create(currentUser(req), {
@@ -89,17 +100,31 @@ export function couponsRoutes(deps: { coupons: CouponsService; guards: Guards })
       "/api/v1/admin/coupons",
       {
         ...admin,
-        schema: { tags, response: { 200: z.object({ items: z.array(CouponSchema), nextCursor: z.null() }) } },
+        schema: {
+          summary: "All coupons",
+          description: "Every coupon with its redemptions (paid plus reserved by pending orders).",
+          tags,
+          response: { 200: z.object({ items: z.array(CouponSchema), nextCursor: z.null() }) },
+        },
       },
       async () => ({ items: (await deps.coupons.list()).map(couponView), nextCursor: null }),
     );
 
     app.delete(
       "/api/v1/admin/coupons/:code",
-      { ...admin, schema: { tags, params: z.object({ code: z.string().min(1).max(32) }) } },
+      {
+        ...admin,
+        schema: {
+          summary: "Retire a coupon",
+          description: "The code stops applying to new orders; orders that locked it keep their price.",
+          tags,
+          params: z.object({ code: z.string().min(1).max(32) }),
+          response: { 204: z.null() },
+        },
+      },
       async (req, reply) => {
         await deps.coupons.remove(currentUser(req), req.params.code.toUpperCase());
-        return reply.code(204).send();
+        return reply.code(204).send(null);
       },
     );
   };

@@ -8,6 +8,8 @@ export const MonthsSchema = z.coerce
   .number()
   .int()
   .refine((m) => QUOTE_MONTHS.includes(m as QuoteMonths), "must be 1, 3, 6 or 12")
+  // The refinement is invisible to the document; the enum says the same to clients.
+  .meta({ enum: [...QUOTE_MONTHS] })
   .transform((m) => m as QuoteMonths);
 
 export const RegionSchema = z.enum(REGION_CODES);
@@ -80,7 +82,15 @@ export function pricingRoutes(deps: { pricing: PricingService; guards: Guards })
       "/api/v1/quotes",
       {
         onRequest: deps.guards.optionalUser,
-        schema: { tags: ["pricing"], querystring: QuoteQuery, response: { 200: QuoteSchema } },
+        config: { problems: [404, 409] },
+        schema: {
+          summary: "Price a plan",
+          description:
+            "The exact price of a tier for 1, 3, 6 or 12 months in a region, line by line (base, regional markup, affiliate, volume and coupon discounts) in integer minor units. Auth optional: the affiliate discount applies to a referred caller. 404 unknown tier; 409 a coupon that cannot be used.",
+          tags: ["pricing"],
+          querystring: QuoteQuery,
+          response: { 200: QuoteSchema },
+        },
       },
       async (req, reply) => {
         const user = req.authUser;

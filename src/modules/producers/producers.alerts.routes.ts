@@ -54,6 +54,9 @@ export function alertRoutes(deps: {
       {
         onRequest: deps.guards.requireAdmin,
         schema: {
+          summary: "Issue an alert webhook URL",
+          description:
+            "A secret URL for tools that cannot sign (TradingView); shown once, calling again replaces it.",
           tags: ["admin: producers"],
           params: z.object({ id: z.string().min(1).max(64) }),
           response: { 201: z.object({ url: z.string() }) },
@@ -78,8 +81,12 @@ export function alertRoutes(deps: {
       `${ALERT_PATH}:token`,
       {
         bodyLimit: ALERT_BODY_LIMIT,
+        config: { problems: [409] },
         schema: {
           tags: ["alerts"],
+          summary: "Receive a trading alert",
+          description:
+            "For tools that cannot sign (TradingView): the secret token in the URL stands for the producer. buy/sell publish a signal, close/close_partial/modify update the producer's signal named by ref (or its latest open one for the instrument). JSON sent as application/json or text/plain. 404 for an unknown or replaced token; 409 as for publishing and updates.",
           params: z.object({ token: z.string().min(1).max(128) }),
           body: z.unknown(),
           response: {

@@ -22,6 +22,9 @@ export function producersRoutes(deps: {
       {
         onRequest: guards.requireAdmin,
         schema: {
+          summary: "Add a signal producer",
+          description:
+            "A producer that publishes by signing its requests (API \u00a77.1); its secret is shown only here.",
           tags,
           body: z.object({ name: z.string().trim().min(1).max(100) }),
           response: { 201: z.object({ id: z.string(), name: z.string(), secret: z.string() }) },
@@ -37,7 +40,12 @@ export function producersRoutes(deps: {
       "/api/v1/admin/producers",
       {
         onRequest: guards.requireAdmin,
-        schema: { tags, response: { 200: z.object({ items: z.array(ProducerSchema) }) } },
+        schema: {
+          summary: "All producers",
+          description: "Every producer with its state; secrets are never shown again.",
+          tags,
+          response: { 200: z.object({ items: z.array(ProducerSchema) }) },
+        },
       },
       async () => ({ items: await producers.list() }),
     );
@@ -46,11 +54,17 @@ export function producersRoutes(deps: {
       "/api/v1/admin/producers/:id",
       {
         onRequest: guards.requireAdmin,
-        schema: { tags, params: z.object({ id: z.string().min(1).max(64) }) },
+        schema: {
+          summary: "Revoke a producer",
+          description: "Its signed calls and alert URL stop working at once.",
+          tags,
+          params: z.object({ id: z.string().min(1).max(64) }),
+          response: { 204: z.null() },
+        },
       },
       async (req, reply) => {
         await producers.revoke({ kind: "admin", id: currentUser(req).id }, req.params.id);
-        return reply.code(204).send();
+        return reply.code(204).send(null);
       },
     );
   };

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Clock } from "../../shared/clock";
+import { SECURITY, withSecurity } from "../../shared/http/openapi";
 import type { NonceStore } from "../../shared/signing";
 import { currentUser, type Guards } from "../auth/auth.guards";
 import { createSignatureGuard, keepSignedBodies, requireSigningHeaders } from "../devices/devices.signing";
@@ -48,14 +49,17 @@ export function signalsRoutes(deps: {
   const producerHeaders = requireSigningHeaders({ idHeader: "x-producer-id" });
 
   return async (app) => {
-    keepSignedBodies(app);
+    keepSignedBodies(app, "producer");
 
     // A producer signs the request (checked once the body bytes are read); anyone else must be an admin.
     const publishAuth = {
-      onRequest: async (req: FastifyRequest, reply: FastifyReply) => {
-        if (signedByProducer(req)) await producerHeaders(req);
-        else await guards.requireAdmin(req, reply);
-      },
+      onRequest: withSecurity(
+        async (req: FastifyRequest, reply: FastifyReply) => {
+          if (signedByProducer(req)) await producerHeaders(req);
+          else await guards.requireAdmin(req, reply);
+        },
+        [...SECURITY.producer, ...SECURITY.user],
+      ),
       preValidation: async (req: FastifyRequest) => {
         if (signedByProducer(req)) await verifyProducer(req);
       },
@@ -66,7 +70,11 @@ export function signalsRoutes(deps: {
       {
         ...publishAuth,
         bodyLimit: SIGNAL_BODY_LIMIT,
+        config: { problems: [409] },
         schema: {
+          summary: "Publish a signal",
+          description:
+            "An entry (instrument, side, order type, prices, volume, lifetime, minimum tier) sent to every subscriber whose plan includes signals at that tier. By an admin or a signing producer. The same externalId and body again answers 200 with the first signal; another body 409 signals.external_id_conflict.",
           tags,
           body: PublishBody,
           response: { 200: SignalSchema, 201: SignalSchema },
@@ -83,7 +91,11 @@ export function signalsRoutes(deps: {
       {
         ...publishAuth,
         bodyLimit: SIGNAL_BODY_LIMIT,
+        config: { problems: [409] },
         schema: {
+          summary: "Manage a signal's position",
+          description:
+            "Move stop loss or take profit, close part or all of the position (API \u00a710); delivered to every device that filled the entry. 409 when the signal is closed or cancelled, or an externalId is reused with another body.",
           tags,
           params: SignalIdParams,
           body: UpdateBody,
@@ -101,6 +113,9 @@ export function signalsRoutes(deps: {
       {
         onRequest: guards.requireUser,
         schema: {
+          summary: "Signals",
+          description:
+            "For a subscriber the signals addressed to them with their decision; for an admin every signal with recipient counts. Newest first, a page at a time.",
           tags,
           querystring: ListQuery,
           response: { 200: z.object({ items: z.array(SignalSchema), nextCursor: z.string().nullable() }) },
@@ -113,7 +128,13 @@ export function signalsRoutes(deps: {
       "/api/v1/signals/:id",
       {
         onRequest: guards.requireUser,
-        schema: { tags, params: SignalIdParams, response: { 200: SignalSchema } },
+        schema: {
+          summary: "One signal",
+          description: "With its updates; only for its recipients and admins (else 404).",
+          tags,
+          params: SignalIdParams,
+          response: { 200: SignalSchema },
+        },
       },
       (req) => signals.get(currentUser(req), req.params.id),
     );
@@ -122,7 +143,16 @@ export function signalsRoutes(deps: {
       "/api/v1/signals/:id/decision",
       {
         onRequest: guards.requireUser,
-        schema: { tags, params: SignalIdParams, body: DecisionBody, response: { 201: DecisionSchema } },
+        config: { problems: [409] },
+        schema: {
+          summary: "Approve or reject a signal",
+          description:
+            "A recipient's decision, once (409 signals.already_decided), before it expires (409 signals.expired). Approved signals reach the recipient's devices.",
+          tags,
+          params: SignalIdParams,
+          body: DecisionBody,
+          response: { 201: DecisionSchema },
+        },
       },
       async (req, reply) => {
         const result = await signals.decide(currentUser(req).id, req.params.id, req.body.decision);
@@ -134,7 +164,14 @@ export function signalsRoutes(deps: {
       "/api/v1/signals/:id/cancel",
       {
         onRequest: guards.requireAdmin,
-        schema: { tags: ["admin: signals"], params: SignalIdParams, response: { 200: SignalSchema } },
+        config: { problems: [409] },
+        schema: {
+          summary: "Cancel a signal",
+          description: "Devices that have not taken it stop seeing it. 409 when it already ended.",
+          tags: ["admin: signals"],
+          params: SignalIdParams,
+          response: { 200: SignalSchema },
+        },
       },
       (req) => signals.cancel(currentUser(req).id, req.params.id),
     );

@@ -120,7 +120,11 @@ export const SignalIdParams = z.object({ id: z.string().min(1).max(64) });
 
 export const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().min(1).max(200).optional(),
+  /** The last signal id of the previous page; anything else was not issued by this API (400). */
+  cursor: z
+    .string()
+    .regex(/^sig_[0-9A-HJKMNP-TV-Z]{26}$/, "is not a cursor this API issued")
+    .optional(),
 });
 
 export const DecisionBody = z.object({ decision: z.enum(["approve", "reject"]) });

@@ -26,10 +26,12 @@ export function telegramRoutes(deps: {
       {
         bodyLimit: WEBHOOK_BODY_LIMIT,
         // Telegram delivers from a handful of addresses; the per-person limit applies per update instead.
-        config: { rateLimit: false },
+        config: { problems: [401], rateLimit: false },
         schema: {
           tags: ["telegram"],
           summary: "Telegram webhook (X-Telegram-Bot-Api-Secret-Token required)",
+          description:
+            "Telegram's updates. The secret token header must equal the configured secret (401 and nothing processed otherwise); each update_id is handled once, a redelivery answers 200 with no effect.",
           body: z.unknown(),
           response: { 200: z.object({ ok: z.literal(true) }) },
         },

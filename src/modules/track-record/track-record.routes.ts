@@ -38,6 +38,8 @@ export function trackRecordRoutes(deps: { trackRecord: TrackRecordService }): Fa
       "/api/v1/track-record",
       {
         schema: {
+          summary: "The verified track record",
+          description: "Closed signals with their outcome from devices' reported fills and closes. Public.",
           tags: ["track record"],
           querystring: z.object({ days: z.coerce.number().int().min(1).max(365).default(30) }),
           response: { 200: TrackRecordSchema },

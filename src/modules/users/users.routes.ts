@@ -7,7 +7,15 @@ export function usersRoutes(deps: { users: UsersService; guards: Guards }): Fast
   return async (app) => {
     app.get(
       "/api/v1/me",
-      { onRequest: deps.guards.requireUser, schema: { tags: ["users"], response: { 200: UserSchema } } },
+      {
+        onRequest: deps.guards.requireUser,
+        schema: {
+          summary: "The signed-in user",
+          description: "The caller's account: Telegram identity, role, tier, autoApprove and region.",
+          tags: ["users"],
+          response: { 200: UserSchema },
+        },
+      },
       async (request) => deps.users.toView(currentUser(request).row),
     );
 
@@ -15,7 +23,14 @@ export function usersRoutes(deps: { users: UsersService; guards: Guards }): Fast
       "/api/v1/me",
       {
         onRequest: deps.guards.requireUser,
-        schema: { tags: ["users"], body: PatchMeBody, response: { 200: UserSchema } },
+        schema: {
+          summary: "Change my preferences",
+          description:
+            "Sets autoApprove and/or the pricing region. Turning autoApprove on needs a plan with the autoApprove feature (403 entitlements.required).",
+          tags: ["users"],
+          body: PatchMeBody,
+          response: { 200: UserSchema },
+        },
       },
       async (request) => {
         const row = await deps.users.updateProfile(currentUser(request).id, request.body);

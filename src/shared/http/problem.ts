@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { AppError, CommonErrors, type FieldError } from "../errors";
+import type { MethodIndex } from "./methods";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json; charset=utf-8";
 
@@ -134,6 +135,18 @@ export function frameworkErrorHandler(error: FastifyError, request: FastifyReque
   return errorHandler(error, request, reply);
 }
 
-export function notFoundHandler(_request: FastifyRequest, reply: FastifyReply) {
-  return sendProblem(reply, CommonErrors.notFound("No such route"));
+/** Unknown routes: 405 with Allow when the path exists with other methods, else 404. */
+export function notFoundHandler(methods: MethodIndex) {
+  return function routeNotFound(request: FastifyRequest, reply: FastifyReply) {
+    const allowed = methods.allowed(request.url.split("?")[0] ?? "/");
+    if (allowed.length > 0) {
+      return sendProblem(
+        reply,
+        CommonErrors.methodNotAllowed(`${request.method} is not served here; use ${allowed.join(", ")}`, {
+          headers: { allow: allowed.join(", ") },
+        }),
+      );
+    }
+    return sendProblem(reply, CommonErrors.notFound("No such route"));
+  };
 }

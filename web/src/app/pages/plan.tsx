@@ -17,7 +17,7 @@ export function PlanPage() {
   const catalog = useQuery({ queryKey: ["catalog"], queryFn: () => unwrap(api.GET("/api/v1/catalog")) });
   const tiers = (catalog.data?.categories ?? []).flatMap((c) => c.products.flatMap((p) => p.tiers));
   const [tierId, setTierId] = useState<string>("");
-  const [months, setMonths] = useState<number>(1);
+  const [months, setMonths] = useState<(typeof MONTHS)[number]>(1);
   const chosen = tierId || tiers[0]?.id || "";
   const quote = useQuery({
     queryKey: ["quote", chosen, months],
@@ -27,7 +27,7 @@ export function PlanPage() {
   const payByCard = useMutation({
     mutationFn: async () => {
       const order = await unwrap(
-        api.POST("/api/v1/orders", { body: { tierId: chosen, months: months as 1 } }),
+        api.POST("/api/v1/orders", { body: { tierId: chosen, months } }),
       );
       const checkout = await unwrap(
         api.POST("/api/v1/orders/{id}/checkout", {
