@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { asksForHelp, TWO_WORD, USAGE, usageOf } from "./cli.usage";
 import { type CommandArgs, CommandError, runCommand } from "./commands";
 import type { ResolvedConfig } from "./config";
 import { sendControlCommand } from "./control";
@@ -10,26 +11,6 @@ import { systemClock } from "./shared/clock";
 import { createLogger } from "./shared/logger";
 import { runDeviceSim } from "./tools/device-sim";
 import { runPublish } from "./tools/publish";
-
-const USAGE = `usage: signaldesk <command> [options]
-
-  start                                   run the service (HTTP API, bot, jobs)
-  migrate                                 apply database migrations and exit
-  token --telegram-id N [--admin]         print a bearer token for that Telegram user
-  console-link --telegram-id N [--admin]  print a single-use sign-in link to the web console (10 min)
-  producer create --name X                create a producer key; prints its id and secret once
-  producer alert-url --id P               issue (or replace) producer P's alert webhook URL; prints it once
-  user disable --telegram-id N            disable that user: tokens, console, Mini App and devices refused
-  user enable --telegram-id N             re-enable a disabled user
-  publish --url U --producer-id P --secret S --instrument I --side buy|sell
-          [--order-type market|limit|stop] [--entry N] [--sl N] [--tp N] [--volume N]
-          [--ttl S] [--min-tier premium|vip|enterprise] [--note T] [--external-id X]
-                                          sign and publish a signal as a producer
-  device-sim --url U (--devices-file F | --device-id D --secret S) [--wait N] [--count N]
-          [--ack-only] [--report-delay-ms N] [--close-offset N]
-                                          reference device client: long-polls, ACKs, reports fills,
-                                          applies position updates and reports their results
-`;
 
 // Every option any command takes; strict parsing turns a typo into an error, not a silent default.
 const OPTIONS = {
@@ -81,8 +62,27 @@ async function runOperatorCommand(config: ResolvedConfig, name: string, args: Co
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   // `producer create` and `user disable` are two-word commands.
-  const subcommand = command === "producer" || command === "user" ? rest.shift() : undefined;
-  const { values } = parseArgs({ args: rest, options: OPTIONS, strict: true, allowPositionals: false });
+  const subcommand =
+    command && TWO_WORD.has(command) && rest[0] && !rest[0].startsWith("-") ? rest.shift() : undefined;
+  if (command && !usageOf(command) && !["help", "--help", "-h"].includes(command)) {
+    process.stderr.write(`signaldesk: unknown command "${command}"\n${USAGE}`);
+    return 1;
+  }
+  if (command && asksForHelp(rest)) {
+    const usage = usageOf(command, subcommand);
+    if (usage) {
+      process.stdout.write(usage);
+      return 0;
+    }
+  }
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({ args: rest, options: OPTIONS, strict: true, allowPositionals: false }));
+  } catch (err) {
+    // Node's own message names the bad option; the command's usage says what it takes.
+    const usage = command ? usageOf(command, subcommand) : null;
+    throw new CommandError(`${(err as Error).message}\n${usage ?? USAGE}`);
+  }
   const args = values as CommandArgs;
   switch (command) {
     case "start":
@@ -121,6 +121,7 @@ export async function main(argv: string[]): Promise<number> {
     case undefined:
     case "help":
     case "--help":
+    case "-h":
       process.stdout.write(USAGE);
       return command === undefined ? 1 : 0;
     default:
