@@ -129,6 +129,11 @@ const EnvSchema = z.object({
       .optional(),
   ),
   SHUTDOWN_TIMEOUT_MS: integer(10_000, 0, 600_000),
+  // Bearer token for /metrics; without it only loopback clients may read them.
+  METRICS_TOKEN: z.preprocess(
+    emptyAsUndefined,
+    z.string().min(16, "must be at least 16 characters").optional(),
+  ),
   // Connection bounds. A poll waits at most 30 s, so an idle socket must outlive it.
   POLL_MAX_PARKED: integer(10_000, 1, 1_000_000),
   HTTP_HEADERS_TIMEOUT_MS: integer(10_000, 1_000, 600_000),
@@ -190,6 +195,8 @@ export interface Config {
   /** Fastify's trustProxy: false (default), true, a hop count, or the proxies' addresses. */
   trustProxy: boolean | number | string[];
   shutdownTimeoutMs: number;
+  /** /metrics needs `Authorization: Bearer <metricsToken>`; unset, only loopback clients are served. */
+  metricsToken: string | undefined;
   initDataMaxAgeSeconds: number;
   /** Parked long polls this instance holds at most (then 503 with Retry-After). */
   pollMaxParked: number;
@@ -271,6 +278,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    metricsToken: e.METRICS_TOKEN,
     initDataMaxAgeSeconds: e.INIT_DATA_MAX_AGE_SECONDS,
     pollMaxParked: e.POLL_MAX_PARKED,
     http: {
