@@ -9,6 +9,7 @@ import { createDeps } from "./deps";
 import { loadConfigOrExit, runUntilSignalled } from "./main";
 import { systemClock } from "./shared/clock";
 import { createLogger } from "./shared/logger";
+import { StartupError } from "./shared/startup-errors";
 import { runDeviceSim } from "./tools/device-sim";
 import { runPublish } from "./tools/publish";
 
@@ -136,7 +137,9 @@ main(process.argv.slice(2)).then(
   },
   (err) => {
     const message =
-      err instanceof CommandError || err instanceof DataDirLockedError ? err.message : String(err);
+      err instanceof CommandError || err instanceof DataDirLockedError || err instanceof StartupError
+        ? err.message
+        : String(err);
     process.stderr.write(`signaldesk: ${message}\n`);
     process.exit(1);
   },

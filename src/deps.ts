@@ -43,6 +43,7 @@ import { createIdempotencyService } from "./shared/idempotency/idempotency.servi
 import { createMetrics } from "./shared/metrics";
 import { memoryRateLimiter, redisRateLimiter } from "./shared/rate-limit";
 import { memoryNonceStore, redisNonceStore } from "./shared/signing";
+import { reasonOf, StartupError, safeTarget } from "./shared/startup-errors";
 
 export interface DepsInput {
   config: ResolvedConfig;
@@ -53,6 +54,28 @@ export interface DepsInput {
   migrated?: () => boolean;
 }
 
+/** Redis, answering: an unreachable one stops the start with a line naming REDIS_URL. */
+async function connectRedis(url: string) {
+  const redis = new (await import("ioredis")).Redis(url, { maxRetriesPerRequest: 2 });
+  // The connection's own error (ECONNREFUSED, ENOTFOUND, NOAUTH) says more than the retry limit.
+  let connectionError: unknown;
+  const remember = (err: unknown) => {
+    connectionError = err;
+  };
+  redis.on("error", remember);
+  try {
+    await redis.ping();
+  } catch (err) {
+    redis.disconnect();
+    throw new StartupError(
+      `REDIS_URL: cannot reach Redis at ${safeTarget(url)} (${reasonOf(connectionError ?? err)})`,
+    );
+  } finally {
+    redis.off("error", remember);
+  }
+  return redis;
+}
+
 export type Deps = Awaited<ReturnType<typeof createDeps>>;
 
 /** The composition root: every service is built here from config, database and clock. */
@@ -60,9 +83,7 @@ export async function createDeps(input: DepsInput) {
   const { config, database, clock, logger } = input;
   const db = database.db;
   // ioredis is loaded only when Redis is configured.
-  const redis = config.redisUrl
-    ? new (await import("ioredis")).Redis(config.redisUrl, { maxRetriesPerRequest: 2 })
-    : undefined;
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
   // HTTP limits are @fastify/rate-limit's (src/shared/http/rate-limits.ts); this token-bucket
   // limiter paces what no HTTP request carries: the bot's sends and updates, and alert URLs.
   const rateLimiter = redis ? redisRateLimiter(redis, `${config.redisKeyPrefix}rl:`) : memoryRateLimiter();

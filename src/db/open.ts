@@ -1,6 +1,7 @@
 import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { Config } from "../config";
+import { reasonOf, StartupError, safeTarget } from "../shared/startup-errors";
 import { type Database, openPglite, openPostgres } from "./client";
 import { lockDataDir } from "./lock";
 import { runMigrations } from "./migrate";
@@ -36,6 +37,15 @@ export async function openDatabase(
 ): Promise<Database> {
   if (config.databaseUrl) {
     const database = await openPostgres(config.databaseUrl);
+    try {
+      // The first round trip: a server that cannot be reached is named here, not deep in a migration.
+      await database.query("select 1");
+    } catch (err) {
+      await database.close().catch(() => undefined);
+      throw new StartupError(
+        `DATABASE_URL: cannot connect to PostgreSQL at ${safeTarget(config.databaseUrl)} (${reasonOf(err)})`,
+      );
+    }
     await runMigrations(database);
     return database;
   }
