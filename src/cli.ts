@@ -89,12 +89,7 @@ export async function main(argv: string[]): Promise<number> {
     case "start":
       await runUntilSignalled(loadConfigOrExit());
       return -1;
-    case "migrate": {
-      const database = await openDatabase(loadConfigOrExit());
-      await database.close();
-      process.stdout.write("migrations applied\n");
-      return 0;
-    }
+    case "migrate":
     case "token":
     case "console-link":
       process.stdout.write(`${await runOperatorCommand(loadConfigOrExit(), command, args)}\n`);

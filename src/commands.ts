@@ -1,3 +1,4 @@
+import { runMigrations } from "./db/migrate";
 import type { Deps } from "./deps";
 import { effectiveRole } from "./modules/users/users.models";
 
@@ -90,6 +91,16 @@ for (const action of ["disable", "enable"] as const) {
     return `${row.id} ${row.disabledAt ? "disabled" : "enabled"}`;
   };
 }
+
+/**
+ * Applies pending migrations. Run by the CLI on its own connection, or, while a server holds the
+ * embedded database, by that server through its control socket (it applied them when it started;
+ * this finds any a shared PostgreSQL gained since).
+ */
+commands.migrate = async (deps) => {
+  await runMigrations(deps.database);
+  return "migrations applied";
+};
 
 export async function runCommand(deps: Deps, name: string, args: CommandArgs): Promise<string> {
   const command = commands[name];

@@ -41,6 +41,13 @@ describe("signaldesk producer create and publish", () => {
     });
   });
 
+  it("migrates through the running server (the embedded database is its own while it runs)", async () => {
+    const migrated = await runCli(["migrate"], env);
+    expect(migrated.stderr).toBe("");
+    expect(migrated.code).toBe(0);
+    expect(migrated.stdout.trim()).toBe("migrations applied");
+  });
+
   it("explains a missing name or subcommand", async () => {
     expect((await runCli(["producer", "create"], env)).stderr).toMatch(/--name is required/);
     expect((await runCli(["producer", "list"], env)).stderr).toMatch(/usage: signaldesk producer create/);
