@@ -34,22 +34,63 @@ export function subscriptionsRoutes(deps: {
     const tags = ["subscriptions"];
     app.get(
       "/api/v1/me/subscriptions",
-      { ...user, schema: { tags, response: { 200: z.object({ items: z.array(SubscriptionSchema) }) } } },
+      {
+        ...user,
+        schema: {
+          summary: "My subscriptions",
+          description:
+            "The caller's auto-renewing plans (card or Stars) with status, the end of the paid period and whether they stop at its end.",
+          tags,
+          response: { 200: z.object({ items: z.array(SubscriptionSchema) }) },
+        },
+      },
       async (req) => ({ items: await subscriptions.listOwn(currentUser(req).id) }),
     );
     app.post(
       "/api/v1/me/subscriptions/:id/cancel",
-      { ...user, schema: { tags, params: Params, response: { 200: SubscriptionSchema } } },
+      {
+        ...user,
+        config: { problems: [409] },
+        schema: {
+          summary: "Stop renewing at period end",
+          description:
+            "The plan runs to the end of the paid period and is not charged again; 409 subscriptions.ended for an ended one, 503 when its payment provider is not configured.",
+          tags,
+          params: Params,
+          response: { 200: SubscriptionSchema },
+        },
+      },
       async (req) => subscriptions.cancel(currentUser(req).id, req.params.id),
     );
     app.post(
       "/api/v1/me/subscriptions/:id/resume",
-      { ...user, schema: { tags, params: Params, response: { 200: SubscriptionSchema } } },
+      {
+        ...user,
+        config: { problems: [409] },
+        schema: {
+          summary: "Keep renewing",
+          description:
+            "Undoes a cancel before the period ends; 409 subscriptions.ended for an ended one, 503 when its payment provider is not configured.",
+          tags,
+          params: Params,
+          response: { 200: SubscriptionSchema },
+        },
+      },
       async (req) => subscriptions.resume(currentUser(req).id, req.params.id),
     );
     app.post(
       "/api/v1/me/billing-portal",
-      { ...user, schema: { tags, response: { 200: z.object({ url: z.string() }) } } },
+      {
+        ...user,
+        config: { problems: [409, 502] },
+        schema: {
+          summary: "Manage my card",
+          description:
+            "A Stripe customer-portal URL to change the card or see invoices; 409 when the caller has no card subscription, 503 when Stripe is not configured.",
+          tags,
+          response: { 200: z.object({ url: z.string() }) },
+        },
+      },
       async (req) => subscriptions.billingPortal(currentUser(req).id),
     );
   };
