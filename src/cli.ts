@@ -8,6 +8,7 @@ import { openDatabase } from "./db/open";
 import { createDeps } from "./deps";
 import { loadConfigOrExit, runUntilSignalled } from "./main";
 import { systemClock } from "./shared/clock";
+import { checkDeploymentKeys } from "./shared/keys/deployment-keys";
 import { createLogger } from "./shared/logger";
 import { StartupError } from "./shared/startup-errors";
 import { runDeviceSim } from "./tools/device-sim";
@@ -49,6 +50,13 @@ async function runOperatorCommand(config: ResolvedConfig, name: string, args: Co
     database = await openDatabase(config);
   } catch (err) {
     if (err instanceof DataDirLockedError) return sendControlCommand(config.dataDir, name, args);
+    throw err;
+  }
+  try {
+    // Its own connection: a token or link made with other keys than the server's would not work.
+    await checkDeploymentKeys(database.db, config, systemClock.now());
+  } catch (err) {
+    await database.close();
     throw err;
   }
   const deps = await createDeps({ config, database, clock: systemClock, logger: createLogger("warn") });

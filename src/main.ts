@@ -7,6 +7,7 @@ import { startControlSocket } from "./control";
 import { openDatabase } from "./db/open";
 import { createDeps, type Deps } from "./deps";
 import { systemClock } from "./shared/clock";
+import { checkDeploymentKeys } from "./shared/keys/deployment-keys";
 import { createLogger } from "./shared/logger";
 
 /** Config errors are the operator's to fix: one line naming the variable, exit code 1. */
@@ -85,6 +86,12 @@ export interface RunningServer {
 export async function startServer(baseConfig: ResolvedConfig): Promise<RunningServer> {
   const logger = createLogger(baseConfig.logLevel);
   const database = await openDatabase(baseConfig, { logger });
+  try {
+    await checkDeploymentKeys(database.db, baseConfig, systemClock.now());
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
   const config = await resolveBotUsername(baseConfig, logger);
   const deps = await createDeps({ config, database, clock: systemClock, logger });
   if (await deps.catalog.seedDefaultCatalog()) logger.info("default catalog seeded");
