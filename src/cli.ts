@@ -8,7 +8,7 @@ import { openDatabase } from "./db/open";
 import { createDeps } from "./deps";
 import { loadConfigOrExit, runUntilSignalled } from "./main";
 import { systemClock } from "./shared/clock";
-import { checkDeploymentKeys } from "./shared/keys/deployment-keys";
+import { checkDeploymentKeys } from "./shared/deployment/keys";
 import { createLogger } from "./shared/logger";
 import { StartupError } from "./shared/startup-errors";
 import { runDeviceSim } from "./tools/device-sim";

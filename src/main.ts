@@ -7,7 +7,8 @@ import { startControlSocket } from "./control";
 import { openDatabase } from "./db/open";
 import { createDeps, type Deps } from "./deps";
 import { systemClock } from "./shared/clock";
-import { checkDeploymentKeys } from "./shared/keys/deployment-keys";
+import { registerInstance, thisProcess } from "./shared/deployment/instances";
+import { checkDeploymentKeys } from "./shared/deployment/keys";
 import { createLogger } from "./shared/logger";
 
 /** Config errors are the operator's to fix: one line naming the variable, exit code 1. */
@@ -86,8 +87,10 @@ export interface RunningServer {
 export async function startServer(baseConfig: ResolvedConfig): Promise<RunningServer> {
   const logger = createLogger(baseConfig.logLevel);
   const database = await openDatabase(baseConfig, { logger });
+  let instance: Awaited<ReturnType<typeof registerInstance>>;
   try {
     await checkDeploymentKeys(database.db, baseConfig, systemClock.now());
+    instance = await registerInstance(database.db, thisProcess(Boolean(baseConfig.redisUrl)), systemClock);
   } catch (err) {
     await database.close();
     throw err;
@@ -120,6 +123,7 @@ export async function startServer(baseConfig: ResolvedConfig): Promise<RunningSe
         );
       }
       await control?.close();
+      await instance.stop().catch((err) => logger.warn({ err }, "deregistering this instance failed"));
       await deps.close();
       await database.close();
       logger.info("signaldesk stopped");

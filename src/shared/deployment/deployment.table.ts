@@ -1,4 +1,4 @@
-import { pgTable, text } from "drizzle-orm/pg-core";
+import { boolean, integer, pgTable, text } from "drizzle-orm/pg-core";
 import { tstz } from "../../db/columns";
 
 /**
@@ -12,4 +12,17 @@ export const deploymentKeys = pgTable("deployment_keys", {
   jwtFingerprint: text("jwt_fingerprint").notNull(),
   masterKeyFingerprint: text("master_key_fingerprint").notNull(),
   createdAt: tstz("created_at").notNull(),
+});
+
+/**
+ * The server processes running on this database, each refreshing `lastSeenAt` while it lives.
+ * Several instances are supported only with Redis on every one of them; a start checks this.
+ */
+export const instances = pgTable("instances", {
+  id: text("id").primaryKey(),
+  host: text("host").notNull(),
+  pid: integer("pid").notNull(),
+  redis: boolean("redis").notNull(),
+  startedAt: tstz("started_at").notNull(),
+  lastSeenAt: tstz("last_seen_at").notNull(),
 });

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { StartupError } from "../startup-errors";
-import { deploymentKeys } from "./keys.table";
+import { deploymentKeys } from "./deployment.table";
 
 const ROW = "keys";
 

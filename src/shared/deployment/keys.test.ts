@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { resetDatabase, testDatabase } from "../../../test/support/db";
 import { StartupError } from "../startup-errors";
-import { checkDeploymentKeys, keyFingerprint } from "./deployment-keys";
-import { deploymentKeys } from "./keys.table";
+import { deploymentKeys } from "./deployment.table";
+import { checkDeploymentKeys, keyFingerprint } from "./keys";
 
 const JWT = "j".repeat(40);
 const MASTER = "m".repeat(64);
