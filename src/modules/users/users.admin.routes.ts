@@ -19,6 +19,7 @@ export function usersAdminRoutes(deps: { users: UsersService; guards: Guards }):
         `/api/v1/admin/users/:userId/${action}`,
         {
           onRequest: deps.guards.requireAdmin,
+          config: { problems: [409] },
           schema: {
             tags: ["admin: users"],
             summary: action === "disable" ? "Disable a user account" : "Re-enable a disabled user account",
