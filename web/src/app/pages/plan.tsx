@@ -26,9 +26,7 @@ export function PlanPage() {
   });
   const payByCard = useMutation({
     mutationFn: async () => {
-      const order = await unwrap(
-        api.POST("/api/v1/orders", { body: { tierId: chosen, months } }),
-      );
+      const order = await unwrap(api.POST("/api/v1/orders", { body: { tierId: chosen, months } }));
       const checkout = await unwrap(
         api.POST("/api/v1/orders/{id}/checkout", {
           params: { path: { id: order.id } },
