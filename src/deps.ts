@@ -29,6 +29,7 @@ import { createRateProvider, withFxRates } from "./modules/pricing/pricing.rates
 import { createPricingService } from "./modules/pricing/pricing.service";
 import { createAlertUrlsService } from "./modules/producers/producers.alerts";
 import { createProducersService } from "./modules/producers/producers.service";
+import { createRenewalsService } from "./modules/renewals/renewals.service";
 import { createPositionsService } from "./modules/signals/signals.positions";
 import { createSignalsService } from "./modules/signals/signals.service";
 import { createSubscriptionsService } from "./modules/subscriptions/subscriptions.service";
@@ -273,6 +274,8 @@ export async function createDeps(input: DepsInput) {
     exemptTelegramIds: config.adminTelegramIds,
   });
 
+  const renewals = createRenewalsService({ db, clock });
+
   // The bot calls the same services as the HTTP API; it exists only when a token and a mode are set.
   const telegram =
     config.telegram.mode !== "off" && config.telegram.botToken
@@ -299,6 +302,7 @@ export async function createDeps(input: DepsInput) {
             trackRecord,
             consoleSessions,
             channels,
+            renewals,
           },
           rateLimiter,
           metrics,
@@ -354,6 +358,7 @@ export async function createDeps(input: DepsInput) {
     executions,
     telegram,
     channels,
+    renewals,
     idempotency,
     orders,
     payments,

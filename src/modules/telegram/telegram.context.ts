@@ -16,6 +16,7 @@ import type { OrdersService } from "../orders/orders.service";
 import type { PaymentsService } from "../payments/payments.service";
 import type { CouponsService } from "../pricing/coupons.service";
 import type { PricingService } from "../pricing/pricing.service";
+import type { RenewalsService } from "../renewals/renewals.service";
 import type { PositionsService } from "../signals/signals.positions";
 import type { SignalsService } from "../signals/signals.service";
 import type { SubscriptionsService } from "../subscriptions/subscriptions.service";
@@ -56,6 +57,7 @@ export interface BotServices {
   trackRecord: TrackRecordService;
   consoleSessions: ConsoleSessions;
   channels: ChannelsModule;
+  renewals: RenewalsService;
 }
 
 export interface CommandSpec {

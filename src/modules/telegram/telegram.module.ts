@@ -37,7 +37,7 @@ import { createPacer } from "./telegram.pacer";
 import { createPoller } from "./telegram.polling";
 import { broadcastToAll } from "./telegram.recipients";
 import { createOrdersRelay } from "./telegram.relay";
-import { createExpiryReminders } from "./telegram.reminders";
+import { createRenewalReminders } from "./telegram.reminders";
 import { createOutboxSender } from "./telegram.sender";
 
 export const ALLOWED_UPDATES = [
@@ -49,6 +49,8 @@ export const ALLOWED_UPDATES = [
   "chat_join_request",
 ] as const;
 const HOUR_MS = 3_600_000;
+/** Renewal notices are looked for this often: an "access ended" message follows the end within it. */
+const RENEWALS_EVERY_MS = 300_000;
 /** Longer than a getUpdates long poll (25 s), short enough that a dead connection is noticed. */
 export const API_TIMEOUT_SECONDS = 40;
 
@@ -153,11 +155,15 @@ export function createTelegramBot(deps: {
   const notifications = createNotifications({ services, outbox, poke, logger, catalogues });
   const now = () => services.clock.now();
   const relay = createOrdersRelay({ db: services.db, now, translator: tr });
-  const reminders = createExpiryReminders({ db: services.db, now, translator: tr });
+  const reminders = createRenewalReminders({ renewals: services.renewals, translator: tr });
   const jobs = createJobs(
     [
       { name: "relay", everyMs: 1_000, run: async () => (await relay.runOnce()) > 0 && poke() },
-      { name: "reminders", everyMs: HOUR_MS, run: async () => (await reminders.runOnce()) > 0 && poke() },
+      {
+        name: "reminders",
+        everyMs: RENEWALS_EVERY_MS,
+        run: async () => (await reminders.runOnce()) > 0 && poke(),
+      },
       { name: "prune", everyMs: HOUR_MS, run: () => pruneTelegramTables(services.db) },
       // Acknowledged updates a crashed process (this one before a restart, or another instance) left.
       { name: "resume", everyMs: 60_000, run: () => intake.resume() },

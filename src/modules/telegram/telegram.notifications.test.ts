@@ -96,32 +96,9 @@ describe("notifications", () => {
         expect.stringContaining("<b>Home &lt;PC&gt;</b> went offline while 2 approved"),
       ]);
     });
-
-    it("a plan ending within 3 days is announced once, with a renew button", async () => {
-      const ending = await subscriber("premium", 2);
-      const lasting = await subscriber("vip", 30);
-      await t.telegram().runReminders();
-      await t.telegram().runReminders();
-      await t.telegram().sender.drain();
-      const texts = textsTo(ending.p.id);
-      expect(texts).toHaveLength(1);
-      expect(texts[0]).toContain("Premium plan ends on");
-      expect(t.lastButtons(ending.p.id)).toEqual([
-        { text: "Renew", callback_data: `shop:t:${ending.tier.id}` },
-      ]);
-      expect(textsTo(lasting.p.id)).toHaveLength(0);
-    });
   });
 
   describe("errors", () => {
-    it("a renewed plan is not announced as ending", async () => {
-      const { p, user, tier } = await subscriber("premium", 2);
-      await t.ctx().deps.entitlements.adminGrant({ id: user.id }, user.id, tier.id, 30);
-      await t.telegram().runReminders();
-      await t.telegram().sender.drain();
-      expect(textsTo(p.id)).toHaveLength(0);
-    });
-
     it("an event about a user who never used the bot queues nothing", async () => {
       t.ctx().deps.events.committed("devices.offline_with_pending", {
         deviceId: "dev_x",

@@ -1,62 +1,54 @@
-import { and, eq, gt, isNull, max, sql } from "drizzle-orm";
 import { InlineKeyboard } from "grammy";
-import type { Executor } from "../../db/client";
 import { planName } from "../catalog/catalog.models";
-import { entitlements } from "../entitlements/entitlements.table";
-import { users } from "../users/users.table";
+import { daysOf } from "../renewals/renewals.models";
+import type { RenewalNotice, RenewalsService } from "../renewals/renewals.service";
 import { formatTime } from "./telegram.format";
 import { type Locale, localeOf, type Translate } from "./telegram.i18n";
-import { outboxRepository } from "./telegram.outbox";
+import { type OutgoingMessage, outboxRepository } from "./telegram.outbox";
 
-export const EXPIRY_NOTICE_MS = 3 * 86_400_000;
 /**
- * "Your plan ends in 3 days": for each user and tier whose chain of unrevoked periods ends
- * within the notice window. A read of entitlements; the dedupe key (user, tier, end) makes
- * each reminder go out once, and a renewal (which moves the end) earns a new one later.
+ * The renew buttons under a notice. With the months of the order that paid for the plan, one tap
+ * orders the same plan again (`shop:m`, one order per message) and a second button offers the
+ * other lengths; a plan no order paid for (a trial, an admin grant) opens the tier's lengths.
  */
-export function createExpiryReminders(deps: {
-  db: Executor;
-  now: () => Date;
+function renewKeyboard(n: RenewalNotice, t: Translate): InlineKeyboard {
+  const keyboard = new InlineKeyboard();
+  if (n.months === null) return keyboard.text(t("renewal-renew"), `shop:t:${n.tierId}`);
+  return keyboard
+    .text(t("renewal-renew-months", { months: n.months }), `shop:m:${n.tierId}:${n.months}`)
+    .row()
+    .text(t("renewal-other-lengths"), `shop:t:${n.tierId}`);
+}
+
+export function renewalMessage(n: RenewalNotice, t: Translate): OutgoingMessage {
+  const plan = planName(n.level);
+  const at = formatTime(n.endsAt);
+  const days = daysOf(n.kind);
+  return {
+    chatId: n.chatId,
+    dedupeKey: `renewal:${n.entitlementId}:${n.kind}`,
+    text: days === null ? t("renewal-ended", { plan, at }) : t("renewal-reminder", { plan, at, days }),
+    replyMarkup: renewKeyboard(n, t),
+  };
+}
+
+/**
+ * Reminders 7, 3 and 1 days before a plan that does not renew ends, and "access ended" once it
+ * has: the renewals module says what is due and records each as sent in the transaction that
+ * queues its message, so a restart or a second instance never sends one twice.
+ */
+export function createRenewalReminders(deps: {
+  renewals: Pick<RenewalsService, "due" | "send">;
   translator(locale: Locale): Translate;
 }) {
   return {
     async runOnce(): Promise<number> {
-      const now = deps.now();
-      const ends = max(entitlements.expiresAt);
-      const due = await deps.db
-        .select({
-          userId: entitlements.userId,
-          tierId: entitlements.tierId,
-          level: entitlements.level,
-          endsAt: ends,
-          chatId: users.telegramId,
-          locale: users.locale,
-          languageCode: users.languageCode,
-        })
-        .from(entitlements)
-        .innerJoin(users, eq(users.id, entitlements.userId))
-        .where(
-          and(isNull(entitlements.revokedAt), gt(entitlements.expiresAt, now), isNull(users.unreachableAt)),
-        )
-        .groupBy(
-          entitlements.userId,
-          entitlements.tierId,
-          entitlements.level,
-          users.telegramId,
-          users.locale,
-          users.languageCode,
-        )
-        .having(sql`${ends} <= ${new Date(now.getTime() + EXPIRY_NOTICE_MS).toISOString()}::timestamptz`);
-      const messages = due.map((d) => {
-        const t = deps.translator(localeOf(d.locale, d.languageCode));
-        return {
-          chatId: d.chatId,
-          dedupeKey: `expiring:${d.userId}:${d.tierId}:${d.endsAt!.getTime()}`,
-          text: t("expiring", { plan: planName(d.level), at: formatTime(d.endsAt!) }),
-          replyMarkup: new InlineKeyboard().text(t("expiring-renew"), `shop:t:${d.tierId}`),
-        };
-      });
-      return outboxRepository(deps.db).enqueue(messages);
+      const due = await deps.renewals.due();
+      return deps.renewals.send(due, (tx, claimed) =>
+        outboxRepository(tx).enqueue(
+          claimed.map((n) => renewalMessage(n, deps.translator(localeOf(n.locale, n.languageCode)))),
+        ),
+      );
     },
   };
 }

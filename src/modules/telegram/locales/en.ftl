@@ -386,8 +386,6 @@ paid-total = Total: { $total }.
 paid-starts-later = It starts { $starts } (after your current period) and runs until { $until }.
 paid-active-until = Your plan is active until { $until }.
 refunded-text = ↩️ Order { $id } was refunded. The plan period it paid for has been removed.
-expiring = ⏳ Your { $plan } plan ends on { $at }. Renew now to keep your signals flowing.
-expiring-renew = Renew
 
 ## /language
 cmd-language = choose the bot's language
@@ -438,3 +436,16 @@ paid-renews = It renews automatically each period; manage it in /status.
 refusal-subscriptions-not-found = That subscription does not exist (or is not yours).
 refusal-subscriptions-ended = That subscription has ended. See /shop for a new plan.
 refusal-subscriptions-no-billing-account = You have no card subscription to manage.
+
+## Renewal reminders and access ended (plans that do not renew by themselves)
+renewal-reminder = ⏳ Your { $plan } plan ends in { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+  }, on { $at }. Renew now to keep your signals and channels without a gap.
+renewal-ended = 🔒 Your { $plan } plan ended on { $at }. Signals to your devices and the members-only channels have stopped. Renew to get them back.
+renewal-renew = Renew
+renewal-renew-months = 🔄 Renew for { $months ->
+    [one] { $months } month
+   *[other] { $months } months
+  }
+renewal-other-lengths = Other lengths

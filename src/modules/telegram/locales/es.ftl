@@ -386,8 +386,6 @@ paid-total = Total: { $total }.
 paid-starts-later = Empieza el { $starts } (después de tu periodo actual) y dura hasta el { $until }.
 paid-active-until = Tu plan está activo hasta el { $until }.
 refunded-text = ↩️ El pedido { $id } se ha reembolsado. Se ha retirado el periodo del plan que pagaba.
-expiring = ⏳ Tu plan { $plan } termina el { $at }. Renueva ahora para seguir recibiendo señales.
-expiring-renew = Renovar
 
 ## /language
 cmd-language = elegir el idioma del bot
@@ -438,3 +436,16 @@ paid-renews = Se renueva automáticamente cada periodo; gestiónalo en /status.
 refusal-subscriptions-not-found = Esa suscripción no existe (o no es tuya).
 refusal-subscriptions-ended = Esa suscripción ha terminado. Mira /shop para un plan nuevo.
 refusal-subscriptions-no-billing-account = No tienes ninguna suscripción con tarjeta que gestionar.
+
+## Renewal reminders and access ended (plans that do not renew by themselves)
+renewal-reminder = ⏳ Tu plan { $plan } termina en { $days ->
+    [one] { $days } día
+   *[other] { $days } días
+  }, el { $at }. Renueva ahora para no perder tus señales ni tus canales.
+renewal-ended = 🔒 Tu plan { $plan } terminó el { $at }. Las señales a tus dispositivos y los canales exclusivos se han detenido. Renueva para recuperarlos.
+renewal-renew = Renovar
+renewal-renew-months = 🔄 Renovar por { $months ->
+    [one] { $months } mes
+   *[other] { $months } meses
+  }
+renewal-other-lengths = Otras duraciones

@@ -390,8 +390,6 @@ paid-total = Итого: { $total }.
 paid-starts-later = Начинается { $starts } (после текущего периода) и действует до { $until }.
 paid-active-until = Ваш тариф активен до { $until }.
 refunded-text = ↩️ Заказ { $id } возвращён. Оплаченный им период тарифа удалён.
-expiring = ⏳ Ваш тариф { $plan } заканчивается { $at }. Продлите сейчас, чтобы сигналы не прерывались.
-expiring-renew = Продлить
 
 ## /language
 cmd-language = выбрать язык бота
@@ -443,3 +441,18 @@ paid-renews = Тариф продлевается автоматически к�
 refusal-subscriptions-not-found = Такой подписки нет (или она не ваша).
 refusal-subscriptions-ended = Эта подписка закончилась. Новый тариф — в /shop.
 refusal-subscriptions-no-billing-account = У вас нет подписки по карте, которой можно управлять.
+
+## Renewal reminders and access ended (plans that do not renew by themselves)
+renewal-reminder = ⏳ Ваш тариф { $plan } заканчивается через { $days ->
+    [one] { $days } день
+    [few] { $days } дня
+   *[other] { $days } дней
+  }, { $at }. Продлите сейчас, чтобы сигналы и каналы не прерывались.
+renewal-ended = 🔒 Ваш тариф { $plan } закончился { $at }. Сигналы на ваши устройства и закрытые каналы отключены. Продлите, чтобы вернуть доступ.
+renewal-renew = Продлить
+renewal-renew-months = 🔄 Продлить на { $months ->
+    [one] { $months } месяц
+    [few] { $months } месяца
+   *[other] { $months } месяцев
+  }
+renewal-other-lengths = Другой срок
