@@ -23,6 +23,7 @@ import { createOrdersService } from "./modules/orders/orders.service";
 import { createSweeper } from "./modules/orders/orders.sweeper";
 import { createPaymentsService } from "./modules/payments/payments.service";
 import { createStripeGateway } from "./modules/payments/payments.stripe";
+import { createUnappliedPayments } from "./modules/payments/unapplied.service";
 import { createCouponsService } from "./modules/pricing/coupons.service";
 import { DEFAULT_PRICING } from "./modules/pricing/pricing.models";
 import { createRateProvider, withFxRates } from "./modules/pricing/pricing.rates";
@@ -275,6 +276,7 @@ export async function createDeps(input: DepsInput) {
   });
 
   const renewals = createRenewalsService({ db, clock });
+  const unappliedPayments = createUnappliedPayments({ db, clock, audit });
 
   // The bot calls the same services as the HTTP API; it exists only when a token and a mode are set.
   const telegram =
@@ -303,6 +305,7 @@ export async function createDeps(input: DepsInput) {
             consoleSessions,
             channels,
             renewals,
+            unappliedPayments,
           },
           rateLimiter,
           metrics,
@@ -359,6 +362,7 @@ export async function createDeps(input: DepsInput) {
     telegram,
     channels,
     renewals,
+    unappliedPayments,
     idempotency,
     orders,
     payments,

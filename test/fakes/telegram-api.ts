@@ -79,6 +79,8 @@ export class FakeTelegramApi {
   limitPerSecond: number | undefined;
   private window: { second: number; count: number } = { second: 0, count: 0 };
   rateLimited = 0;
+  /** Stars charges refunded through refundStarPayment: a second refund of one is refused. */
+  readonly refundedCharges = new Set<string>();
 
   get url(): string {
     const { port } = this.server!.address() as AddressInfo;
@@ -144,6 +146,7 @@ export class FakeTelegramApi {
     this.chats.clear();
     this.limitPerSecond = undefined;
     this.rateLimited = 0;
+    this.refundedCharges.clear();
   }
 
   /**
@@ -268,6 +271,16 @@ export class FakeTelegramApi {
             text: params.text,
           },
         };
+      case "refundStarPayment": {
+        // Bot API: refundStarPayment(user_id, telegram_payment_charge_id) → True.
+        const charge = String(params.telegram_payment_charge_id ?? "");
+        if (!params.user_id || !charge)
+          return { ok: false, error_code: 400, description: "Bad Request: invalid parameters" };
+        if (this.refundedCharges.has(charge))
+          return { ok: false, error_code: 400, description: "Bad Request: CHARGE_ALREADY_REFUNDED" };
+        this.refundedCharges.add(charge);
+        return { ok: true, result: true };
+      }
       default:
         return { ok: true, result: true };
     }

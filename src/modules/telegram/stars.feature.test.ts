@@ -140,7 +140,7 @@ describe("Telegram Stars payments", () => {
       const after = (await t.ctx().deps.orders.findById(order.id))!;
       expect(after.status).toBe("pending");
       expect(after.flaggedReason).toContain("amount 10 instead of 6199 XTR");
-      expect(t.lastText(ada.id)).toContain("An operator has been alerted");
+      expect(t.lastText(ada.id)).toContain("The operator has been told and can refund them to you.");
     });
 
     it("/refund of an order not paid with Stars is refused without calling Telegram", async () => {

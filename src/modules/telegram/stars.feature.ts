@@ -5,6 +5,7 @@ import { OrderErrors } from "../orders/orders.errors";
 import type { OrderRow } from "../orders/orders.table";
 import { STARS_CURRENCY, starsFor } from "../payments/payments.models";
 import { toGbpMinor } from "../pricing/pricing.models";
+import type { heldStarsFeature } from "./stars-held.feature";
 import type { BotContext, BotFeature, BotServices } from "./telegram.context";
 import type { Translate } from "./telegram.i18n";
 import { ID } from "./telegram.models";
@@ -18,6 +19,7 @@ const ORDER_ID = new RegExp(`^${ID}$`);
  */
 export function starsFeature(
   services: Pick<BotServices, "orders" | "users" | "catalog" | "config" | "db" | "logger">,
+  held: Pick<ReturnType<typeof heldStarsFeature>, "hold">,
 ): BotFeature {
   const starsPerGbp = services.config.pricing.starsPerGbp;
 
@@ -70,11 +72,7 @@ export function starsFeature(
     });
     // "paid" and its repeat are announced by the payment notification; only trouble is told here.
     if (outcome.result === "paid" || outcome.result === "already_paid") return;
-    services.logger.warn(
-      { orderId: payment.invoice_payload, result: outcome.result },
-      "a Stars payment could not be applied to its order",
-    );
-    return ctx.reply(ctx.t("stars-not-applied"));
+    return held.hold(ctx, payment, outcome);
   }
 
   /** Admin /refund ORDER_ID: Telegram gives the Stars back, then the order is refunded (plan revoked). */

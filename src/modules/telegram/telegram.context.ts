@@ -14,6 +14,7 @@ import type { EntitlementsService } from "../entitlements/entitlements.service";
 import type { ExecutionsService } from "../executions/executions.service";
 import type { OrdersService } from "../orders/orders.service";
 import type { PaymentsService } from "../payments/payments.service";
+import type { UnappliedPayments } from "../payments/unapplied.service";
 import type { CouponsService } from "../pricing/coupons.service";
 import type { PricingService } from "../pricing/pricing.service";
 import type { RenewalsService } from "../renewals/renewals.service";
@@ -58,6 +59,7 @@ export interface BotServices {
   consoleSessions: ConsoleSessions;
   channels: ChannelsModule;
   renewals: RenewalsService;
+  unappliedPayments: UnappliedPayments;
 }
 
 export interface CommandSpec {

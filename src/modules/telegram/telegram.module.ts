@@ -19,6 +19,7 @@ import { settingsFeature } from "./settings.feature";
 import { shopFeature } from "./shop.feature";
 import { signalsFeature } from "./signals.feature";
 import { starsFeature } from "./stars.feature";
+import { heldStarsFeature } from "./stars-held.feature";
 import { startFeature } from "./start.feature";
 import { statusFeature } from "./status.feature";
 import { subscriptionsFeature } from "./subscriptions.feature";
@@ -99,13 +100,15 @@ export function createTelegramBot(deps: {
   });
   const poke = () => sender.poke();
 
+  const heldStars = heldStarsFeature(services, tr, poke);
   const features: BotFeature[] = [];
   features.push(
     startFeature(() => features.flatMap((f) => f.commands), config.publicUrl),
     shopFeature(services),
     offersFeature(services),
     payFeature(services),
-    starsFeature(services),
+    starsFeature(services, heldStars),
+    heldStars.feature,
     statusFeature(services),
     subscriptionsFeature(services),
     languageFeature(services),

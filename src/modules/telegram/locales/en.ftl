@@ -101,7 +101,6 @@ stars-invoice-description = signaldesk order { $id }
 stars-not-ours = This invoice is not one of ours.
 stars-not-payable = This order can no longer be paid. Start again in /shop.
 stars-amount-mismatch = The amount does not match the order. Open the order again in /shop.
-stars-not-applied = We received your Stars, but the order could not take them (it may have expired or changed). An operator has been alerted and will sort it out or refund you.
 cmd-refund = ORDER_ID — refund a Telegram Stars payment
 refund-usage = Usage: /refund ord_… (a paid Stars order)
 refund-stars-only = Only Telegram Stars payments are refunded here; refund card payments in Stripe.
@@ -449,3 +448,28 @@ renewal-renew-months = 🔄 Renew for { $months ->
    *[other] { $months } months
   }
 renewal-other-lengths = Other lengths
+
+## Stars payments no order could take (held for a refund)
+stars-why-cancelled = it was cancelled
+stars-why-expired = it had expired
+stars-why-paid = it was already paid
+stars-why-refunded = it was refunded
+stars-why-mismatch = the amount differs from the order's price
+stars-why-unknown = there is no such order
+stars-held-alerted = We received your ⭐ { $amount } for order { $order }, but the order could not take them: { $why }. The operator has been told and can refund them to you. Payment id: <code>{ $charge }</code>
+stars-held-support = We received your ⭐ { $amount } for order { $order }, but the order could not take them: { $why }. They are kept for a refund: write to the operator (see /support) with this payment id: <code>{ $charge }</code>
+stars-held-refunded = Your ⭐ { $amount } for order { $order } were already refunded.
+stars-held-admin =
+    ⚠️ <b>Stars payment not applied</b>
+    { $payer } paid ⭐ { $amount } for order { $order }: { $why }.
+    Charge id: <code>{ $charge }</code>
+    The stars are held until you refund them.
+stars-refund-button = ↩️ Refund ⭐ { $amount }
+stars-refund-admins-only = Only admins can refund payments.
+stars-refund-unknown = There is no such held payment.
+stars-refund-in-progress = This refund is already being made.
+stars-refund-failed = Telegram did not refund it: { $error }. Try again.
+stars-refund-already = Already refunded.
+stars-refund-done-toast = Refunded.
+stars-refund-done = ↩️ Refunded ⭐ { $amount } (order { $order }) at { $at }.
+stars-refunded-buyer = ↩️ Your ⭐ { $amount } for order { $order } were refunded.

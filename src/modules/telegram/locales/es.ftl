@@ -101,7 +101,6 @@ stars-invoice-description = pedido de signaldesk { $id }
 stars-not-ours = Esta factura no es nuestra.
 stars-not-payable = Este pedido ya no se puede pagar. Empieza de nuevo en /shop.
 stars-amount-mismatch = El importe no coincide con el pedido. Abre el pedido otra vez en /shop.
-stars-not-applied = Hemos recibido tus Stars, pero el pedido no pudo aceptarlas (puede que haya caducado o cambiado). Un operador ha sido avisado y lo resolverá o te devolverá el importe.
 cmd-refund = ORDER_ID — reembolsar un pago con Telegram Stars
 refund-usage = Uso: /refund ord_… (un pedido pagado con Stars)
 refund-stars-only = Aquí solo se reembolsan pagos con Telegram Stars; los pagos con tarjeta se reembolsan en Stripe.
@@ -449,3 +448,28 @@ renewal-renew-months = 🔄 Renovar por { $months ->
    *[other] { $months } meses
   }
 renewal-other-lengths = Otras duraciones
+
+## Stars payments no order could take (held for a refund)
+stars-why-cancelled = fue cancelado
+stars-why-expired = había caducado
+stars-why-paid = ya estaba pagado
+stars-why-refunded = fue reembolsado
+stars-why-mismatch = el importe no coincide con el precio del pedido
+stars-why-unknown = no existe ese pedido
+stars-held-alerted = Recibimos tus ⭐ { $amount } para el pedido { $order }, pero el pedido no pudo aceptarlas: { $why }. El operador ha sido avisado y puede devolvértelas. Id del pago: <code>{ $charge }</code>
+stars-held-support = Recibimos tus ⭐ { $amount } para el pedido { $order }, pero el pedido no pudo aceptarlas: { $why }. Se guardan para devolvértelas: escribe al operador (ver /support) con este id de pago: <code>{ $charge }</code>
+stars-held-refunded = Tus ⭐ { $amount } del pedido { $order } ya fueron devueltas.
+stars-held-admin =
+    ⚠️ <b>Pago en Stars no aplicado</b>
+    { $payer } pagó ⭐ { $amount } por el pedido { $order }: { $why }.
+    Id del cargo: <code>{ $charge }</code>
+    Las estrellas quedan retenidas hasta que las devuelvas.
+stars-refund-button = ↩️ Devolver ⭐ { $amount }
+stars-refund-admins-only = Solo los administradores pueden devolver pagos.
+stars-refund-unknown = No existe ese pago retenido.
+stars-refund-in-progress = Esta devolución ya se está haciendo.
+stars-refund-failed = Telegram no lo devolvió: { $error }. Inténtalo de nuevo.
+stars-refund-already = Ya devuelto.
+stars-refund-done-toast = Devuelto.
+stars-refund-done = ↩️ Devueltas ⭐ { $amount } (pedido { $order }) el { $at }.
+stars-refunded-buyer = ↩️ Tus ⭐ { $amount } del pedido { $order } fueron devueltas.

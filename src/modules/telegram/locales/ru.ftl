@@ -105,7 +105,6 @@ stars-invoice-description = заказ signaldesk { $id }
 stars-not-ours = Этот счёт выставлен не нами.
 stars-not-payable = Этот заказ больше нельзя оплатить. Начните заново в /shop.
 stars-amount-mismatch = Сумма не совпадает с заказом. Откройте заказ заново в /shop.
-stars-not-applied = Мы получили ваши Stars, но заказ не смог их принять (возможно, он истёк или изменился). Оператор уведомлён и всё исправит или вернёт вам деньги.
 cmd-refund = ORDER_ID — вернуть платёж в Telegram Stars
 refund-usage = Использование: /refund ord_… (заказ, оплаченный Stars)
 refund-stars-only = Здесь возвращаются только платежи в Telegram Stars; платежи картой возвращайте в Stripe.
@@ -456,3 +455,28 @@ renewal-renew-months = 🔄 Продлить на { $months ->
    *[other] { $months } месяцев
   }
 renewal-other-lengths = Другой срок
+
+## Stars payments no order could take (held for a refund)
+stars-why-cancelled = он был отменён
+stars-why-expired = срок его оплаты истёк
+stars-why-paid = он уже был оплачен
+stars-why-refunded = по нему был возврат
+stars-why-mismatch = сумма не совпадает с ценой заказа
+stars-why-unknown = такого заказа нет
+stars-held-alerted = Мы получили ваши ⭐ { $amount } за заказ { $order }, но заказ не смог их принять: { $why }. Оператор уведомлён и может вернуть их вам. Номер платежа: <code>{ $charge }</code>
+stars-held-support = Мы получили ваши ⭐ { $amount } за заказ { $order }, но заказ не смог их принять: { $why }. Они сохранены для возврата: напишите оператору (см. /support) с этим номером платежа: <code>{ $charge }</code>
+stars-held-refunded = Ваши ⭐ { $amount } за заказ { $order } уже возвращены.
+stars-held-admin =
+    ⚠️ <b>Платёж в Stars не применён</b>
+    { $payer } оплатил ⭐ { $amount } за заказ { $order }: { $why }.
+    Номер платежа: <code>{ $charge }</code>
+    Звёзды удерживаются, пока вы их не вернёте.
+stars-refund-button = ↩️ Вернуть ⭐ { $amount }
+stars-refund-admins-only = Возвращать платежи могут только администраторы.
+stars-refund-unknown = Такого удержанного платежа нет.
+stars-refund-in-progress = Этот возврат уже выполняется.
+stars-refund-failed = Telegram не выполнил возврат: { $error }. Попробуйте ещё раз.
+stars-refund-already = Уже возвращено.
+stars-refund-done-toast = Возвращено.
+stars-refund-done = ↩️ Возвращено ⭐ { $amount } (заказ { $order }) { $at }.
+stars-refunded-buyer = ↩️ Ваши ⭐ { $amount } за заказ { $order } возвращены.
