@@ -33,6 +33,7 @@ import { createProducersService } from "./modules/producers/producers.service";
 import { createRenewalsService } from "./modules/renewals/renewals.service";
 import { createPositionsService } from "./modules/signals/signals.positions";
 import { createSignalsService } from "./modules/signals/signals.service";
+import { subscriptionsAutoRenewal } from "./modules/subscriptions/subscriptions.renewal";
 import { createSubscriptionsService } from "./modules/subscriptions/subscriptions.service";
 import { starsGateway } from "./modules/subscriptions/subscriptions.stars";
 import { createTelegramBot } from "./modules/telegram/telegram.module";
@@ -275,7 +276,7 @@ export async function createDeps(input: DepsInput) {
     exemptTelegramIds: config.adminTelegramIds,
   });
 
-  const renewals = createRenewalsService({ db, clock });
+  const renewals = createRenewalsService({ db, clock, autoRenewal: subscriptionsAutoRenewal(db) });
   const unappliedPayments = createUnappliedPayments({ db, clock, audit });
 
   // The bot calls the same services as the HTTP API; it exists only when a token and a mode are set.

@@ -27,22 +27,13 @@ export interface RenewalNotice {
 }
 
 /**
- * Which plans renew by themselves and so get no reminders: the seam for subscriptions (Stripe
- * Billing, Telegram Star subscriptions). Given the periods that end plans, it answers the ids
- * of those whose plan will renew (a live subscription, not cancelled at period end).
+ * Which plans renew by themselves and so get no reminders: the subscriptions module answers
+ * (`subscriptionsAutoRenewal`: Stripe Billing and Telegram Star subscriptions). Given the
+ * periods that end plans, it answers the ids of those whose plan will renew.
  */
 export interface AutoRenewal {
   renewing(lastPeriods: EntitlementRow[]): Promise<Set<string>>;
 }
-
-/**
- * Until subscriptions exist, only a grace period renews by itself: it is granted to a
- * subscription whose renewal failed, and that subscription's own messages speak for it.
- */
-export const graceOnlyAutoRenewal: AutoRenewal = {
-  renewing: async (lastPeriods) =>
-    new Set(lastPeriods.filter((p) => p.sourceKind === "grace").map((p) => p.id)),
-};
 
 const LONGEST_REMINDER_MS = Math.max(...REMINDER_DAYS) * DAY_MS;
 
@@ -50,9 +41,8 @@ const LONGEST_REMINDER_MS = Math.max(...REMINDER_DAYS) * DAY_MS;
  * The renewal lifecycle of plans that do not renew: what is due now (`due`), and recording a
  * notice as sent in the transaction that queues its message (`send`), so each goes out once.
  */
-export function createRenewalsService(deps: { db: Executor; clock: Clock; autoRenewal?: AutoRenewal }) {
-  const { db, clock } = deps;
-  const autoRenewal = deps.autoRenewal ?? graceOnlyAutoRenewal;
+export function createRenewalsService(deps: { db: Executor; clock: Clock; autoRenewal: AutoRenewal }) {
+  const { db, clock, autoRenewal } = deps;
 
   /** Reachable users with an unrevoked period ending inside the notice windows. */
   async function candidates(now: Date) {

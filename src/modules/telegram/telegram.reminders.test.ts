@@ -7,6 +7,7 @@ import { DAY_MS } from "../entitlements/entitlements.models";
 import { orders } from "../orders/orders.table";
 import { createRenewalsService } from "../renewals/renewals.service";
 import { renewalNotices } from "../renewals/renewals.table";
+import { subscriptionsAutoRenewal } from "../subscriptions/subscriptions.renewal";
 import { createI18n } from "./telegram.i18n";
 import { createRenewalReminders } from "./telegram.reminders";
 import { telegramOutbox } from "./telegram.table";
@@ -133,7 +134,11 @@ describe("renewal reminders and access ended (plans that do not renew)", () => {
       await at(user.id, 2);
       await deps().db.delete(telegramOutbox);
       const again = createRenewalReminders({
-        renewals: createRenewalsService({ db: deps().db, clock: clock() }),
+        renewals: createRenewalsService({
+          db: deps().db,
+          clock: clock(),
+          autoRenewal: subscriptionsAutoRenewal(deps().db),
+        }),
         translator: createI18n({}).translator,
       });
       expect(await again.runOnce()).toBe(0);
@@ -150,7 +155,11 @@ describe("renewal reminders and access ended (plans that do not renew)", () => {
       clock().set(new Date(new Date(period!.expiresAt).getTime() - 5 * DAY_MS));
       const jobs = [0, 1].map(() =>
         createRenewalReminders({
-          renewals: createRenewalsService({ db: deps().db, clock: clock() }),
+          renewals: createRenewalsService({
+            db: deps().db,
+            clock: clock(),
+            autoRenewal: subscriptionsAutoRenewal(deps().db),
+          }),
           translator: createI18n({}).translator,
         }),
       );
