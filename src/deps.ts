@@ -125,6 +125,7 @@ export async function createDeps(input: DepsInput) {
     commissionsTotal: metrics.counter("affiliate_commissions_total", "Commission ledger entries by status", [
       "status",
     ]),
+    events,
   });
   const coupons = createCouponsService({ db, clock, audit });
   const pricing = createPricingService({

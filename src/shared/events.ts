@@ -1,4 +1,5 @@
 import type { Executor } from "../db/client";
+import type { PayoutRow } from "../modules/affiliates/affiliates.table";
 import type { ChannelRow } from "../modules/channels/channels.table";
 import type { DeviceSettings } from "../modules/devices/devices.settings";
 import type { DeviceAccount, DeviceClient, DeviceRow } from "../modules/devices/devices.table";
@@ -105,6 +106,20 @@ export interface DomainEvents {
   };
   /** Emitted once per offline spell, by one instance, while approved signals wait un-ACKed. */
   "devices.offline_with_pending": { deviceId: string; userId: string; deviceName: string; pending: number };
+
+  // The affiliate program's news for its affiliates (the bot tells them).
+  /** A signup was attributed to an affiliate (in the signup's transaction). */
+  "affiliates.referred": { affiliateUserId: string; referralId: string };
+  /** A referred user's payment earned a commission, pending until `availableAt`. */
+  "affiliates.commission_earned": {
+    affiliateUserId: string;
+    commissionId: string;
+    amountMinor: number;
+    currency: string;
+    availableAt: Date;
+  };
+  /** A payout request was completed or rejected (by an admin, or by the system when a refund shrank the balance). */
+  "affiliates.payout_decided": { affiliateUserId: string; payout: PayoutRow };
 }
 
 export type EventName = keyof DomainEvents;

@@ -184,6 +184,7 @@ export function affiliatesService(
       ...settings,
     },
     commissionsTotal: { inc: () => {} },
+    events: deps.events,
     newCode,
   });
 }

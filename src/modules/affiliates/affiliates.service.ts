@@ -2,13 +2,15 @@ import type { Counter } from "prom-client";
 import type { Executor } from "../../db/client";
 import { isUniqueViolation } from "../../db/errors";
 import type { Clock } from "../../shared/clock";
+import type { Events } from "../../shared/events";
 import { newId } from "../../shared/ids";
 import type { AuditService } from "../audit/audit.service";
 import type { AffiliateContext, AffiliateSettings } from "./affiliates.context";
 import { AffiliateErrors } from "./affiliates.errors";
 import { generateCode, tierFor } from "./affiliates.models";
+import { affiliateNews } from "./affiliates.news";
 import { affiliatesRepository } from "./affiliates.repository";
-import { type AffiliateRow, affiliates, affiliateVisits } from "./affiliates.table";
+import { type AffiliateRow, affiliates, affiliateVisits, type PayoutRow } from "./affiliates.table";
 import { createCommissionsService } from "./commissions.service";
 import { createFraudService } from "./fraud.service";
 import { createPayoutsService } from "./payouts.service";
@@ -31,6 +33,8 @@ export function createAffiliatesService(deps: {
   audit: Pick<AuditService, "record">;
   settings: AffiliateSettings;
   commissionsTotal: Pick<Counter<"status">, "inc">;
+  /** Announces the payout decisions (affiliates.payout_decided), committed by the payouts service. */
+  events: Pick<Events, "committed">;
   /** Injected by tests to force code collisions. */
   newCode?: () => string;
 }) {
@@ -43,6 +47,16 @@ export function createAffiliatesService(deps: {
   const fraud = createFraudService(ctx, commissions);
   const checkSharedAccount = createSharedAccountCheck(ctx);
   const repo = affiliatesRepository(db);
+  const news = affiliateNews(db);
+
+  /** A payout decision has committed (one statement's transaction): the affiliate is told. */
+  async function announced(payout: PayoutRow): Promise<PayoutRow> {
+    deps.events.committed("affiliates.payout_decided", {
+      affiliateUserId: await news.affiliateUserOf(payout),
+      payout,
+    });
+    return payout;
+  }
 
   function links(code: string) {
     const bot = settings.botUsername();
@@ -154,10 +168,16 @@ export function createAffiliatesService(deps: {
     },
     requestPayout: payouts.request,
     payouts: { listOwn: payouts.listOwn, findOwn: payouts.findOwn },
+    /** Commissions whose hold has just ended, for the bot's timer (see affiliates.news.ts). */
+    news: { becameAvailable: news.becameAvailable },
     admin: {
       listPayouts: payouts.listAll,
-      completePayout: payouts.complete,
-      rejectPayout: payouts.reject,
+      async completePayout(...args: Parameters<typeof payouts.complete>) {
+        return announced(await payouts.complete(...args));
+      },
+      async rejectPayout(...args: Parameters<typeof payouts.reject>) {
+        return announced(await payouts.reject(...args));
+      },
       listFlags: fraud.list,
       clearFlag: fraud.clear,
       confirmFlag: fraud.confirm,

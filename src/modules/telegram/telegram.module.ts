@@ -52,6 +52,7 @@ export const ALLOWED_UPDATES = [
 const HOUR_MS = 3_600_000;
 /** Renewal notices are looked for this often: an "access ended" message follows the end within it. */
 const RENEWALS_EVERY_MS = 300_000;
+const AFFILIATE_NEWS_EVERY_MS = 600_000;
 /** Longer than a getUpdates long poll (25 s), short enough that a dead connection is noticed. */
 export const API_TIMEOUT_SECONDS = 40;
 
@@ -168,6 +169,12 @@ export function createTelegramBot(deps: {
         run: async () => (await reminders.runOnce()) > 0 && poke(),
       },
       { name: "prune", everyMs: HOUR_MS, run: () => pruneTelegramTables(services.db) },
+      // Commissions are available once their hold ends (a time, not an event): looked for on a timer.
+      {
+        name: "affiliate-available",
+        everyMs: AFFILIATE_NEWS_EVERY_MS,
+        run: () => notifications.affiliateCommissionsAvailable(),
+      },
       // Acknowledged updates a crashed process (this one before a restart, or another instance) left.
       { name: "resume", everyMs: 60_000, run: () => intake.resume() },
     ],
@@ -244,6 +251,7 @@ export function createTelegramBot(deps: {
       await jobs.runNow("relay");
     },
     runReminders: () => jobs.runNow("reminders"),
+    runAffiliateNews: () => jobs.runNow("affiliate-available"),
     /** A broadcast from the console: one message per user through the paced outbox. */
     broadcast: (broadcastId: string, text: string) =>
       broadcastToAll(services.db, outbox, poke, broadcastId, escapeHtml(text)),

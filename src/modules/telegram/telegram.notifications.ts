@@ -2,6 +2,7 @@ import { and, eq, inArray, like } from "drizzle-orm";
 import type { Logger } from "pino";
 import type { DomainEvents } from "../../shared/events";
 import { users } from "../users/users.table";
+import { createAffiliateNotices } from "./affiliate.notices";
 import { botStatusText } from "./channels.feature";
 import { channelLines, joinButtons } from "./channels.views";
 import { createPositionNotices } from "./positions.notices";
@@ -23,7 +24,10 @@ export const signalMessageKey = (signalId: string, userId: string) => `signal:${
  * from the event, so an event seen twice queues once.
  */
 export function createNotifications(deps: {
-  services: Pick<BotServices, "db" | "signals" | "executions" | "logger" | "channels" | "config">;
+  services: Pick<
+    BotServices,
+    "db" | "signals" | "executions" | "logger" | "channels" | "config" | "clock" | "affiliates"
+  >;
   outbox: ReturnType<typeof outboxRepository>;
   poke(): void;
   logger: Logger;
@@ -184,6 +188,7 @@ export function createNotifications(deps: {
   }
 
   const positions = createPositionNotices({ services, queue, translator: tr });
+  const affiliates = createAffiliateNotices({ services, queue, translator: tr });
 
   const running = new Set<Promise<void>>();
   const guard =
@@ -212,5 +217,10 @@ export function createNotifications(deps: {
     channelsAfterPayment: (userId: string, orderId: string) =>
       guard("orders.paid", () => channelsAfterPayment(userId, orderId))(undefined),
     channelStatusChanged: guard("channels.bot_status_changed", channelStatusChanged),
+    affiliateReferred: guard("affiliates.referred", affiliates.referred),
+    affiliateCommissionEarned: guard("affiliates.commission_earned", affiliates.commissionEarned),
+    affiliatePayoutDecided: guard("affiliates.payout_decided", affiliates.payoutDecided),
+    /** The timer's run: commissions whose hold has ended are announced (once each). */
+    affiliateCommissionsAvailable: () => affiliates.announceAvailable(),
   };
 }

@@ -21,6 +21,9 @@ export function registerTelegramReactions(events: Events, telegram: TelegramBot)
   events.afterCommit("devices.offline_with_pending", notifications.deviceOffline);
   events.afterCommit("signals.updated", notifications.signalUpdated);
   events.afterCommit("executions.update_reported", notifications.updateReported);
+  events.afterCommit("affiliates.referred", notifications.affiliateReferred);
+  events.afterCommit("affiliates.commission_earned", notifications.affiliateCommissionEarned);
+  events.afterCommit("affiliates.payout_decided", notifications.affiliatePayoutDecided);
   events.afterCommit("console.broadcast_requested", async ({ id, text }) => {
     await telegram.broadcast(id, text);
   });

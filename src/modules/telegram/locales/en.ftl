@@ -473,3 +473,10 @@ stars-refund-already = Already refunded.
 stars-refund-done-toast = Refunded.
 stars-refund-done = ↩️ Refunded ⭐ { $amount } (order { $order }) at { $at }.
 stars-refunded-buyer = ↩️ Your ⭐ { $amount } for order { $order } were refunded.
+
+## Affiliate news: referrals, commissions, payouts
+aff-news-referred = 🤝 <b>New referral</b>: someone started the bot with your link. You earn a commission on their payments for the next 12 months.
+aff-news-earned = 💰 <b>Commission earned</b>: { $amount } from a referral's payment. It becomes available on { $at }, after the { $days }-day refund window.
+aff-news-available = ✅ { $amount } of commission is now available. Request a payout in /affiliate.
+aff-news-payout-paid = 💸 <b>Payout completed</b>: { $amount } has been paid to you. Reference: { $reference }
+aff-news-payout-rejected = ❌ <b>Payout request rejected</b> ({ $amount }): { $reason }. The amount is available to request again in /affiliate.

@@ -473,3 +473,10 @@ stars-refund-already = Ya devuelto.
 stars-refund-done-toast = Devuelto.
 stars-refund-done = ↩️ Devueltas ⭐ { $amount } (pedido { $order }) el { $at }.
 stars-refunded-buyer = ↩️ Tus ⭐ { $amount } del pedido { $order } fueron devueltas.
+
+## Affiliate news: referrals, commissions, payouts
+aff-news-referred = 🤝 <b>Nuevo referido</b>: alguien inició el bot con tu enlace. Ganas comisión por sus pagos durante los próximos 12 meses.
+aff-news-earned = 💰 <b>Comisión ganada</b>: { $amount } por el pago de un referido. Estará disponible el { $at }, tras el plazo de reembolso de { $days } días.
+aff-news-available = ✅ Ya tienes { $amount } de comisión disponible. Solicita un pago en /affiliate.
+aff-news-payout-paid = 💸 <b>Pago completado</b>: te hemos pagado { $amount }. Referencia: { $reference }
+aff-news-payout-rejected = ❌ <b>Solicitud de pago rechazada</b> ({ $amount }): { $reason }. Puedes volver a solicitar el importe en /affiliate.

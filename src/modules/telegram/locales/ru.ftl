@@ -480,3 +480,10 @@ stars-refund-already = Уже возвращено.
 stars-refund-done-toast = Возвращено.
 stars-refund-done = ↩️ Возвращено ⭐ { $amount } (заказ { $order }) { $at }.
 stars-refunded-buyer = ↩️ Ваши ⭐ { $amount } за заказ { $order } возвращены.
+
+## Affiliate news: referrals, commissions, payouts
+aff-news-referred = 🤝 <b>Новый реферал</b>: кто-то запустил бота по вашей ссылке. Вы получаете комиссию с его платежей в течение 12 месяцев.
+aff-news-earned = 💰 <b>Начислена комиссия</b>: { $amount } с платежа реферала. Она станет доступна { $at }, после { $days }-дневного срока возврата.
+aff-news-available = ✅ Комиссия { $amount } теперь доступна. Запросите выплату в /affiliate.
+aff-news-payout-paid = 💸 <b>Выплата выполнена</b>: вам выплачено { $amount }. Референс: { $reference }
+aff-news-payout-rejected = ❌ <b>Запрос на выплату отклонён</b> ({ $amount }): { $reason }. Сумму можно снова запросить в /affiliate.
