@@ -562,8 +562,16 @@ for (const variant of variants) {
       expect(breakeven.status).toBe(201);
       expect((await manage({ action: "modify", stopLoss: 1.085, externalId: "be-1" })).status).toBe(200);
       expect((await applyOnDevice()).map((l) => l.event)).toEqual(["poll", "update"]);
-      const moved = await messageTo(buyer.id, "the stop-moved message", (t) => t.includes("SL moved"));
-      expect(String(moved.params.text)).toContain("SL moved to 1.085 (breakeven) on 1 device");
+      // Two messages mention the move: the summary ("… on 1 device") and the device's own result
+      // ("… on mt5-main"). They arrive in either order, so each is waited for by its own words.
+      const moved = await messageTo(buyer.id, "the stop-moved summary", (t) =>
+        t.includes("SL moved to 1.085 (breakeven) on 1 device"),
+      );
+      expect(String(moved.params.text)).toContain("<b>EURUSD</b> BUY");
+      const applied = await messageTo(buyer.id, "the device's stop-moved result", (t) =>
+        t.includes("SL moved to 1.085 (breakeven) on <b>mt5-main</b>"),
+      );
+      expect(String(applied.params.text)).toMatch(/^✅ /);
 
       const half = await manage({ action: "close_partial", fraction: 0.5 });
       expect(half.status).toBe(201);
@@ -575,7 +583,9 @@ for (const variant of variants) {
       expect(again.status).toBe(409);
       expect(again.body.code).toBe("signals.closed");
       expect((await applyOnDevice()).map((l) => l.event)).toEqual(["poll", "update", "trade"]);
-      const closed = await messageTo(buyer.id, "the closed message", (t) => t.includes(" BUY closed on "));
+      const closed = await messageTo(buyer.id, "the device's close result", (t) =>
+        t.includes(" BUY closed on <b>mt5-main</b> at "),
+      );
       expect(String(closed.params.text)).toContain("closed on <b>mt5-main</b> at 1.0892, +42 pips");
 
       const shown = await http(base, "GET", `/api/v1/signals/${signalId}`, { token: buyerToken });
