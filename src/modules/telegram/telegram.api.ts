@@ -1,24 +1,5 @@
-import { GrammyError, type Transformer } from "grammy";
+import { GrammyError } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * For direct replies (a person is waiting): a 429 with a short `retry_after` is waited out and
- * retried; a long one is given up on rather than holding the person's queue. Queued messages
- * do not go through this: the outbox sender reschedules them instead.
- */
-export function retryAfterTransformer(maxWaitSeconds = 5, maxRetries = 2): Transformer {
-  return async (prev, method, payload, signal) => {
-    for (let attempt = 0; ; attempt++) {
-      const result = await prev(method, payload, signal);
-      if (result.ok || result.error_code !== 429 || attempt >= maxRetries) return result;
-      const wait = result.parameters?.retry_after ?? 1;
-      if (wait > maxWaitSeconds) return result;
-      await sleep(wait * 1000);
-    }
-  };
-}
 
 /**
  * What getMe would say, built from configuration so constructing the bot needs no network. The

@@ -1,12 +1,12 @@
 import { Bot, type Composer, InlineKeyboard, type NextFunction } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { effectiveRole } from "../users/users.models";
-import { retryAfterTransformer } from "./telegram.api";
 import type { Account, BotContext, BotFeature, BotServices, CommandSpec } from "./telegram.context";
 import { clearConversation, takeOpenQuestion } from "./telegram.conversations";
 import { isRefusal, refusalText } from "./telegram.errors";
 import { type Catalogues, localeOf } from "./telegram.i18n";
 import { commandOf, referralCodeOf } from "./telegram.models";
+import type { Pacer } from "./telegram.pacer";
 
 export interface BotOptions {
   token: string;
@@ -16,6 +16,8 @@ export interface BotOptions {
   services: BotServices;
   features: BotFeature[];
   catalogues: Catalogues;
+  /** The one pace of calls to Telegram, shared with the outbox sender and the channels. */
+  pacer: Pacer;
 }
 
 /** Tells the person what went wrong; refusals end there, real failures go on to be recorded. */
@@ -138,7 +140,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
     botInfo: options.botInfo,
     client: { apiRoot: options.apiRoot, timeoutSeconds: options.timeoutSeconds },
   });
-  bot.api.config.use(retryAfterTransformer());
+  bot.api.config.use(options.pacer.transformer());
   bot.use(errorBoundary(options.catalogues));
   bot.use(accountMiddleware(options.services));
   bot.use(options.catalogues.i18n.middleware());

@@ -6,31 +6,21 @@ import type { Pacer } from "./telegram.pacer";
 
 /** Telegram: at most 20 messages a minute into one group or channel. */
 export const GROUP_POST_RULE = { capacity: 3, refillPerSecond: 20 / 60 };
-/** A 429 storm longer than this many pauses is given back to the caller's own retry. */
-const MAX_429_RETRIES = 6;
-
 /**
- * The channels module's way to Telegram, over the one pacer the outbox sender uses: each call
- * waits for the overall slot (and a post for its chat's), a 429 pauses every queued call for
- * `retry_after` and the call is tried again; other refusals become `BotCallError`s.
+ * The channels module's way to Telegram, over the bot's client: every call there already goes
+ * through the one pacer (overall slot, a 429 pausing everything for `retry_after`); a post also
+ * waits for its chat's own slot. Refusals become `BotCallError`s.
  */
 export function createChannelsPort(deps: { api: Api; pacer: Pacer; botId: number }): ChannelsBotPort {
   const { api, pacer } = deps;
 
   async function paced<T>(call: () => Promise<T>, chatKey?: string): Promise<T> {
     if (chatKey) await pacer.chatSlot(chatKey, GROUP_POST_RULE);
-    for (let attempt = 0; ; attempt++) {
-      await pacer.slot();
-      try {
-        return await call();
-      } catch (err) {
-        if (!(err instanceof GrammyError)) throw err;
-        if (err.error_code === 429 && attempt < MAX_429_RETRIES) {
-          pacer.pause(err.parameters.retry_after ?? 1);
-          continue;
-        }
-        throw new BotCallError(err.error_code, err.description);
-      }
+    try {
+      return await call();
+    } catch (err) {
+      if (err instanceof GrammyError) throw new BotCallError(err.error_code, err.description);
+      throw err;
     }
   }
 

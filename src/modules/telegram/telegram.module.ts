@@ -80,11 +80,10 @@ export function createTelegramBot(deps: {
   });
   const tr = catalogues.translator;
 
-  // A separate client without the direct-reply retry: queued work reschedules instead of waiting.
-  const queuedApi = new Api(token, { apiRoot: config.telegram.apiRoot, timeoutSeconds: API_TIMEOUT_SECONDS });
-  // One pace for everything queued: outbox messages and the channels' calls share it.
+  // One pace for every call to Telegram: the bot's client (replies, channel work) takes it through
+  // its transformer; the outbox sender takes it itself and, on a 429, reschedules instead of waiting.
   const pacer = createPacer({ rateLimiter });
-  const channelsPort = createChannelsPort({ api: queuedApi, pacer, botId: botInfo.id });
+  const queuedApi = new Api(token, { apiRoot: config.telegram.apiRoot, timeoutSeconds: API_TIMEOUT_SECONDS });
   const sender = createOutboxSender({
     db: services.db,
     api: queuedApi,
@@ -133,7 +132,9 @@ export function createTelegramBot(deps: {
     services,
     features,
     catalogues,
+    pacer,
   });
+  const channelsPort = createChannelsPort({ api: bot.api, pacer, botId: botInfo.id });
 
   const intake = createUpdateIntake({
     db: services.db,
@@ -238,6 +239,7 @@ export function createTelegramBot(deps: {
     intake,
     sender,
     outbox,
+    pacer,
     channelsPort,
     botUsername: botInfo.username,
     notifications,

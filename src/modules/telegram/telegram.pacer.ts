@@ -1,29 +1,40 @@
+import type { Transformer } from "grammy";
 import type { BucketRule, RateLimiter } from "../../shared/rate-limit";
 
-/** Telegram allows about 30 messages/s per bot; 25 leaves room for direct replies. */
+/** Telegram allows about 30 messages/s per bot; 25 leaves room for calls that are not messages. */
 export const GLOBAL_SEND_RULE: BucketRule = { capacity: 1, refillPerSecond: 25 };
+/** How many 429s in a row one call waits out before its caller sees the refusal. */
+export const MAX_429_RETRIES = 6;
+/** Calls that send nothing to anyone: the long poll for updates, and the webhook's own setup. */
+const UNPACED = new Set(["getUpdates", "getMe", "setWebhook", "deleteWebhook", "getWebhookInfo"]);
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export type Pacer = ReturnType<typeof createPacer>;
 
 /**
- * The pace of every queued call to Telegram (outbox messages, channel posts, approvals,
- * removals): one overall bucket in the shared rate limiter (so several instances share it when
- * Redis is configured), and one pause that a 429's `retry_after` sets for all of them.
+ * The one rule for every call to Telegram (direct replies, queued messages, channel posts,
+ * approvals, removals): one overall bucket in the shared rate limiter (so several instances
+ * share it when Redis is configured), and one pause that any 429's `retry_after` sets for all
+ * of them.
  */
-export function createPacer(deps: { rateLimiter: RateLimiter; now?: () => number }) {
+export function createPacer(deps: {
+  rateLimiter: RateLimiter;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}) {
   const now = deps.now ?? Date.now;
+  const sleep = deps.sleep ?? realSleep;
   let pausedUntil = 0;
-  return {
+  const pacer = {
     get pausedUntil(): number {
       return pausedUntil;
     },
-    /** Telegram said "retry after `seconds`": nothing queued goes out before then. */
+    /** Telegram said "retry after `seconds`": nothing goes out before then. */
     pause(seconds: number): void {
       pausedUntil = Math.max(pausedUntil, now() + seconds * 1000);
     },
-    /** Waits for a pause to end (real time), then for a slot in the overall bucket. */
+    /** Waits for a pause to end, then for a slot in the overall bucket. */
     async slot(): Promise<void> {
       while (pausedUntil > now()) await sleep(Math.min(1_000, pausedUntil - now()));
       while (!(await deps.rateLimiter.take("tg-send:global", GLOBAL_SEND_RULE)).allowed) await sleep(20);
@@ -36,5 +47,23 @@ export function createPacer(deps: { rateLimiter: RateLimiter; now?: () => number
         await sleep(Math.max(50, taken.retryAfterSeconds * 1000));
       }
     },
+    /**
+     * The pacer as a grammY transformer, for a client whose caller waits for the answer (replies
+     * to a person, the channels' calls): each call takes a slot, and a 429 pauses everything for
+     * its `retry_after` (as the Bot API's ResponseParameters give it) and the call is tried again.
+     * A storm longer than `MAX_429_RETRIES` returns the 429 to the caller's own retry.
+     */
+    transformer(): Transformer {
+      return async (prev, method, payload, signal) => {
+        if (UNPACED.has(method)) return prev(method, payload, signal);
+        for (let attempt = 0; ; attempt++) {
+          await pacer.slot();
+          const result = await prev(method, payload, signal);
+          if (result.ok || result.error_code !== 429 || attempt >= MAX_429_RETRIES) return result;
+          pacer.pause(result.parameters?.retry_after ?? 1);
+        }
+      };
+    },
   };
+  return pacer;
 }
