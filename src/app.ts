@@ -26,7 +26,7 @@ import { entitlementsRoutes } from "./modules/entitlements/entitlements.routes";
 import { executionsRoutes } from "./modules/executions/executions.routes";
 import { ordersRoutes } from "./modules/orders/orders.routes";
 import { checkoutPages } from "./modules/payments/checkout.pages";
-import { checkoutRoutes, stripeWebhookRoutes } from "./modules/payments/payments.routes";
+import { checkoutRoutes, paymentsAdminRoutes, stripeWebhookRoutes } from "./modules/payments/payments.routes";
 import { couponsRoutes } from "./modules/pricing/coupons.routes";
 import { pricingRoutes } from "./modules/pricing/pricing.routes";
 import { alertRoutes } from "./modules/producers/producers.alerts.routes";
@@ -170,6 +170,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(ordersRoutes(deps));
   await app.register(checkoutRoutes(deps));
   await app.register(stripeWebhookRoutes(deps));
+  await app.register(paymentsAdminRoutes(deps));
   await app.register(subscriptionsRoutes(deps));
   const botUsername = () => deps.config.telegram.botUsername;
   await app.register(checkoutPages({ ...deps, pageSecret: deps.config.jwtSecret, botUsername }));

@@ -85,3 +85,43 @@ export function stripeWebhookRoutes(deps: { payments: PaymentsService }): Fastif
     );
   };
 }
+
+const FlaggedEventSchema = z
+  .object({
+    eventId: z.string(),
+    type: z.string(),
+    result: z.string(),
+    reason: z.string(),
+    orderId: z.string().nullable(),
+    receivedAt: z.string(),
+  })
+  .meta({ id: "FlaggedStripeEvent" });
+
+/** Admin: Stripe events that took money the service could not place, for an operator to settle in Stripe. */
+export function paymentsAdminRoutes(deps: {
+  payments: PaymentsService;
+  guards: Guards;
+}): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get(
+      "/api/v1/admin/payments/flagged",
+      {
+        onRequest: deps.guards.requireAdmin,
+        schema: {
+          summary: "Stripe events to review",
+          description:
+            "Stripe events that took money the service could not place (an invoice.paid for a subscription no order knows), newest first, at most 100: settle each in the Stripe dashboard.",
+          tags: ["admin: orders"],
+          response: { 200: z.object({ items: z.array(FlaggedEventSchema) }) },
+        },
+      },
+      async () => ({
+        items: (await deps.payments.flaggedEvents()).map((e) => ({
+          ...e,
+          reason: e.reason ?? "",
+          receivedAt: e.receivedAt.toISOString(),
+        })),
+      }),
+    );
+  };
+}

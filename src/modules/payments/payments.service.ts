@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { desc, eq, isNotNull } from "drizzle-orm";
 import type { Logger } from "pino";
 import type Stripe from "stripe";
 import type { Executor } from "../../db/client";
@@ -288,6 +288,26 @@ export function createPaymentsService(deps: {
   }
 
   return {
+    /**
+     * The Stripe events an operator has to look at (a payment for a subscription no order of
+     * ours knows, …), newest first: Stripe took money we could not place.
+     */
+    async flaggedEvents(limit = 100) {
+      return deps.db
+        .select({
+          eventId: stripeEvents.id,
+          type: stripeEvents.type,
+          result: stripeEvents.result,
+          reason: stripeEvents.flaggedReason,
+          orderId: stripeEvents.orderId,
+          receivedAt: stripeEvents.receivedAt,
+        })
+        .from(stripeEvents)
+        .where(isNotNull(stripeEvents.flaggedReason))
+        .orderBy(desc(stripeEvents.receivedAt), desc(stripeEvents.id))
+        .limit(limit);
+    },
+
     async checkout(userId: string, orderId: string): Promise<CheckoutResult> {
       // Ownership first: someone else's order is 404 whether or not Stripe is configured.
       const order = await orders.getOwn(userId, orderId);

@@ -293,6 +293,24 @@ describe("Stripe subscriptions (API.md §13)", () => {
         .where(eq(stripeEvents.id, stray.id as string));
       expect(row!.flaggedReason).toMatch(/subscription/);
       expect(ctx().logs.some((l) => l.includes("unknown order or subscription"))).toBe(true);
+      // The operator finds it in the admin API (Stripe took money we could not place).
+      const admin = await createUser(ctx().deps, { admin: true });
+      const flagged = await ctx().app.inject({
+        method: "GET",
+        url: "/api/v1/admin/payments/flagged",
+        headers: admin.headers,
+      });
+      expect(flagged.statusCode).toBe(200);
+      expect(flagged.json().items).toEqual([
+        {
+          eventId: stray.id,
+          type: "invoice.paid",
+          result: "unknown_subscription",
+          reason: "payment for a subscription no order of ours knows",
+          orderId: null,
+          receivedAt: ctx().clock.now().toISOString(),
+        },
+      ]);
     });
   });
 

@@ -7336,6 +7336,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/payments/flagged": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stripe events to review
+         * @description Stripe events that took money the service could not place (an invoice.paid for a subscription no order knows), newest first, at most 100: settle each in the Stripe dashboard.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["FlaggedStripeEvent"][];
+                        };
+                    };
+                };
+                /** @description Missing or invalid credentials. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Authenticated, but not allowed (role, disabled account, CSRF token). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited; retry after the Retry-After header's seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error (logged with the request id). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Shutting down or overloaded; retry after the Retry-After header's seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/subscriptions": {
         parameters: {
             query?: never;
@@ -11556,6 +11642,14 @@ export interface components {
             cancelledAt: string | null;
             refundedAt: string | null;
         };
+        FlaggedStripeEventInput: {
+            eventId: string;
+            type: string;
+            result: string;
+            reason: string;
+            orderId: string | null;
+            receivedAt: string;
+        };
         CouponInput: {
             code: string;
             percentOff: number | null;
@@ -12024,6 +12118,14 @@ export interface components {
             flaggedReason: string | null;
             cancelledAt: string | null;
             refundedAt: string | null;
+        };
+        FlaggedStripeEvent: {
+            eventId: string;
+            type: string;
+            result: string;
+            reason: string;
+            orderId: string | null;
+            receivedAt: string;
         };
         Coupon: {
             code: string;
