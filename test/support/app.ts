@@ -58,6 +58,12 @@ export async function createTestApp(
       // Keys derived before closing: the tables are emptied before the next test, not after.
       await secrets.addDerivedKeys(database, config.masterKey);
       await app.close();
+      // Work the test set off that runs on past its last await (update handlers, notifications
+      // being composed, after-commit reactions) ends here, not while the next test empties the
+      // tables: deps.close() bounds this wait for a production shutdown, a test must not.
+      await deps.telegram?.intake.settled();
+      await deps.telegram?.notifications.settled();
+      await deps.events.settled();
       await deps.delivery.stop();
       await deps.lastSeen.stop();
       await deps.close();

@@ -50,12 +50,39 @@ export function testDatabase(): Promise<Database> {
   return holder.__signaldeskTestDb;
 }
 
+/**
+ * Waits until no other session is working in this database: a statement or an open transaction
+ * left by the previous test (an update handler, a reaction, a request that outlived a timeout)
+ * holds locks on some tables and wants others, so TRUNCATE, which locks every table, deadlocks
+ * with it. Names the leftover work when it does not end: the test that left it needs fixing.
+ */
+async function untilQuiet(database: Database, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const busy = await database.query<{ state: string; query: string }>(
+      `select state, query from pg_stat_activity
+        where datname = current_database() and pid <> pg_backend_pid()
+          and backend_type = 'client backend' and state <> 'idle'`,
+    );
+    if (busy.length === 0) return;
+    if (Date.now() > deadline) {
+      const what = busy.map((b) => `[${b.state}] ${b.query.slice(0, 200)}`).join("; ");
+      throw new Error(`resetDatabase: the previous test left work running in the database: ${what}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** Empties every application table (migrations bookkeeping lives in its own schema). */
-export async function resetDatabase(database: Database): Promise<void> {
+export async function resetDatabase(
+  database: Database,
+  opts: { quietTimeoutMs?: number } = {},
+): Promise<void> {
   const rows = await database.query<{ tablename: string }>(
     "select tablename from pg_tables where schemaname = 'public'",
   );
   if (rows.length === 0) return;
+  if (database.kind === "postgres") await untilQuiet(database, opts.quietTimeoutMs);
   const list = rows.map((r) => `"public"."${r.tablename}"`).join(", ");
   await database.query(`truncate ${list} restart identity cascade`);
 }

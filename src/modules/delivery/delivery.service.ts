@@ -68,8 +68,12 @@ export function createDeliveryService(deps: {
   let timers: NodeJS.Timeout[] = [];
 
   const nowMs = () => clock.now().getTime();
+  /** Loads started by timers and other instances' messages; stop() waits for them. */
+  const inFlight = new Set<Promise<unknown>>();
   const background = (what: string, work: Promise<unknown>) => {
-    work.catch((err) => logger.warn({ err }, `delivery: ${what} failed`));
+    const tracked = work.catch((err) => logger.warn({ err }, `delivery: ${what} failed`));
+    inFlight.add(tracked);
+    void tracked.finally(() => inFlight.delete(tracked));
   };
   const putDevice = (d: ActiveDevice, into = index) => {
     unknown.delete(d.id);
@@ -180,6 +184,8 @@ export function createDeliveryService(deps: {
   }
 
   function onRemote(m: DeliveryMessage): void {
+    // A message arriving while the instance shuts down would start a load nobody waits for.
+    if (closing) return;
     if (m.k === "open") background("loading a signal", loadSignal(m.s));
     else if (m.k === "approve" && !index.hasSignal(m.s))
       background("loading an approval", loadSignal(m.s, [m.u]));
@@ -190,7 +196,7 @@ export function createDeliveryService(deps: {
     else if (m.k === "update") {
       // Tracked before loading, so a fill reported here meanwhile is not missed.
       book.track(m.s);
-      void loadPosition(m.s);
+      background("loading a position", loadPosition(m.s));
     } else if (m.k === "fill") {
       if (book.hold(m.s, m.d, m.t)) wake([m.d]);
     } else if (m.k === "result") book.settle(m.s, m.u, m.d);
@@ -309,6 +315,9 @@ export function createDeliveryService(deps: {
       for (const t of timers) clearInterval(t);
       timers = [];
       await bus.stop();
+      // Nothing of this instance may still read the database once it is stopped: the database
+      // closes next (and between tests its tables are emptied; a straggler deadlocks with that).
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
     rebuild,
 
