@@ -707,6 +707,99 @@ for (const variant of variants) {
       await stopGracefully();
     });
 
+    it("the buyer subscribes with auto-renewal by card: one renewal extends the plan (with commission), a failed one is past due with a card button, the retry recovers it", async () => {
+      await start();
+      const deliver = async (event: Record<string, unknown>) => {
+        const { payload, headers } = signedWebhook(event);
+        const hook = await http(base, "POST", "/api/v1/webhooks/stripe", { raw: payload, headers });
+        expect(hook.status).toBe(200);
+        return hook.body.result as string;
+      };
+      const order = await http(base, "POST", "/api/v1/orders", {
+        token: buyerToken,
+        body: { tierId: premiumTierId, ...ORDER, renewal: "auto" },
+      });
+      expect(order.status).toBe(201);
+      expect(order.body).toMatchObject({ renewal: "auto", totalMinor: orderTotal });
+      const autoOrderId = order.body.id as string;
+      const checkout = await http(base, "POST", `/api/v1/orders/${autoOrderId}/checkout`, {
+        token: buyerToken,
+        body: { provider: "stripe" },
+      });
+      expect(checkout.status).toBe(200);
+      const autoSession = checkout.body.sessionId as string;
+      expect(stripe.callsTo("/v1/checkout/sessions").at(-1)!.params).toMatchObject({
+        mode: "subscription",
+        "line_items[0][price_data][unit_amount]": String(orderTotal),
+        "line_items[0][price_data][recurring][interval]": "month",
+        "line_items[0][price_data][recurring][interval_count]": "1",
+      });
+      expect(await deliver(stripe.sessionEvent("checkout.session.completed", autoSession))).toBe("paid");
+      const subscriptionAt = async () =>
+        (await http(base, "GET", "/api/v1/me/subscriptions", { token: buyerToken })).body.items as {
+          id: string;
+          status: string;
+          currentPeriodEnd: string;
+        }[];
+      const [first] = await subscriptionAt();
+      expect(first).toMatchObject({ status: "active", provider: "stripe", months: 1 });
+      const firstEnd = Date.parse(first!.currentPeriodEnd);
+      await messageTo(
+        buyer.id,
+        "the first auto-renew payment",
+        (t) => t.includes(autoOrderId) && t.includes("renews automatically"),
+      );
+
+      // Stripe bills the next month: the plan grows by 30 days, once, and the affiliate earns again.
+      const stripeSub = stripe.subscriptionOf(autoSession).id as string;
+      const renewal = stripe.renewalInvoice(stripeSub, Math.floor(Date.now() / 1000));
+      const paidRenewal = stripe.invoiceEvent("invoice.paid", renewal.id as string);
+      expect(await deliver(paidRenewal)).toBe("renewed");
+      expect(await deliver(paidRenewal)).toBe("duplicate");
+      const [renewed] = await subscriptionAt();
+      expect(Date.parse(renewed!.currentPeriodEnd) - firstEnd).toBe(30 * 86_400_000);
+      await messageTo(buyer.id, "the renewal message", (t) => t.includes("Your plan renewed"));
+      const earned = await http(base, "GET", "/api/v1/affiliates/me/commissions", { token: affiliateToken });
+      const subscriptionOrders = (
+        await http(base, "GET", "/api/v1/orders", { token: buyerToken })
+      ).body.items.filter((o: { renewal: string }) => o.renewal === "auto") as { id: string }[];
+      expect(subscriptionOrders).toHaveLength(2);
+      for (const o of subscriptionOrders) {
+        expect(earned.body.items).toContainEqual(
+          expect.objectContaining({ orderId: o.id, amountMinor: commission }),
+        );
+      }
+
+      // The month after, the card is declined: past due, 3 days of grace, a message with a card button.
+      const declined = stripe.renewalInvoice(stripeSub, Math.floor(Date.now() / 1000));
+      expect(await deliver(stripe.invoiceEvent("invoice.payment_failed", declined.id as string))).toBe(
+        "past_due",
+      );
+      const [pastDue] = await subscriptionAt();
+      expect(pastDue).toMatchObject({ status: "past_due" });
+      const warning = await messageTo(buyer.id, "the failed renewal message", (t) =>
+        t.includes("could not renew"),
+      );
+      expect(buttonsOf(warning).map((b) => b.callback_data)).toContain("sub:card");
+      await sendUpdate(updates.callback(buyer, "sub:card"));
+      const portalLink = await eventually(
+        "the card portal link",
+        () =>
+          sentTo(buyer.id).find((c) =>
+            buttonsOf(c).some((b) => b.url?.startsWith("https://billing.stripe.test/")),
+          ),
+        30_000,
+      );
+      expect(buttonsOf(portalLink)[0]!.url).toBe(stripe.portalSessions.at(-1)!.url);
+
+      // Stripe's retry with the new card pays the same invoice: active again, the grace replaced.
+      expect(await deliver(stripe.invoiceEvent("invoice.paid", declined.id as string))).toBe("renewed");
+      const [recovered] = await subscriptionAt();
+      expect(recovered).toMatchObject({ status: "active" });
+      expect(Date.parse(recovered!.currentPeriodEnd) - firstEnd).toBe(60 * 86_400_000);
+      await stopGracefully();
+    });
+
     it("never writes a secret, a token or a signature into its output", () => {
       const output = servers.map((s) => s.output()).join("\n");
       expect(output).toContain("signaldesk");
