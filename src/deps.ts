@@ -36,6 +36,7 @@ import { createSignalsService } from "./modules/signals/signals.service";
 import { subscriptionsAutoRenewal } from "./modules/subscriptions/subscriptions.renewal";
 import { createSubscriptionsService } from "./modules/subscriptions/subscriptions.service";
 import { starsGateway } from "./modules/subscriptions/subscriptions.stars";
+import { channelWords, createI18n } from "./modules/telegram/telegram.i18n";
 import { createTelegramBot } from "./modules/telegram/telegram.module";
 import { createTrackRecordService } from "./modules/track-record/track-record.service";
 import { createUsersService } from "./modules/users/users.service";
@@ -274,6 +275,7 @@ export async function createDeps(input: DepsInput) {
     access: entitlements,
     users,
     bot: () => channelsBot,
+    words: channelWords(createI18n({ logger })),
     exemptTelegramIds: config.adminTelegramIds,
   });
 

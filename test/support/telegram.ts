@@ -7,8 +7,10 @@ import { useTestApp } from "./app";
 import { ADMIN_TG_ID, BOT_USERNAME, TEST_BOT_TOKEN, TEST_WEBHOOK_SECRET } from "./config";
 import type { Person } from "./factories";
 
+/** The bot's catalogues, for tests outside the bot that call a text-making function directly. */
+export const catalogue = createI18n({}).translator;
 /** The English catalogue, for tests that call a text-making function directly. */
-export const en = createI18n({}).translator("en");
+export const en = catalogue("en");
 
 /**
  * An app whose bot runs in webhook mode against a fake Bot API on 127.0.0.1; updates go in

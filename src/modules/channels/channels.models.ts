@@ -52,8 +52,13 @@ export const isChatAdmin = (m: Pick<ChatMemberFacts, "status">): boolean =>
 
 const esc = (text: string) => text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 const price = (p: number | null) => (p === null ? "—" : String(p));
-const TIER_NAMES: Record<ChannelTier, string> = { premium: "Premium", vip: "VIP", enterprise: "Enterprise" };
-export const tierName = (t: ChannelTier): string => TIER_NAMES[t];
+
+/**
+ * The words of a post in the channel's language: a catalogue key and its variables in, the text
+ * out (the bot's catalogues, given by the composition root). Prices go in as strings, so Fluent
+ * does not format them.
+ */
+export type PostWords = (key: string, variables?: Record<string, string>) => string;
 
 type PostedSignal = Pick<
   SignalRow,
@@ -61,37 +66,43 @@ type PostedSignal = Pick<
 >;
 
 /** The channel post of a signal (HTML): instrument, side, entry, SL, TP and the note. */
-export function signalPostText(s: PostedSignal): string {
+export function signalPostText(s: PostedSignal, t: PostWords): string {
   const icon = s.side === "buy" ? "🟢" : "🔴";
   const entry =
-    s.orderType === "market" ? `market${s.entryPrice ? ` (${s.entryPrice})` : ""}` : price(s.entryPrice);
+    s.orderType !== "market"
+      ? price(s.entryPrice)
+      : s.entryPrice
+        ? t("post-market-at", { price: String(s.entryPrice) })
+        : t("post-market");
   const kind = s.orderType === "market" ? "" : ` ${s.orderType.toUpperCase()}`;
   const lines = [
     `${icon} <b>${esc(s.instrument)}</b> ${s.side.toUpperCase()}${kind}`,
-    `Entry: ${entry}`,
-    `SL: ${price(s.stopLoss)}`,
-    `TP: ${price(s.takeProfit)}`,
+    t("post-entry", { entry }),
+    t("post-sl", { price: price(s.stopLoss) }),
+    t("post-tp", { price: price(s.takeProfit) }),
   ];
-  if (s.note) lines.push(`Note: ${esc(s.note)}`);
+  if (s.note) lines.push(t("post-note", { note: esc(s.note) }));
   return lines.join("\n");
 }
 
 type PostedUpdate = Pick<SignalUpdateRow, "action" | "stopLoss" | "takeProfit" | "fraction" | "note">;
 
 /** The reply to a signal's post for one update: what changed, in the post's terms. */
-export function updatePostText(u: PostedUpdate, s: Pick<SignalRow, "entryPrice">): string {
+export function updatePostText(u: PostedUpdate, s: Pick<SignalRow, "entryPrice">, t: PostWords): string {
   let what: string;
-  if (u.action === "close") what = "🏁 Position closed";
+  if (u.action === "close") what = t("post-closed");
   else if (u.action === "close_partial")
-    what = `✂️ ${Math.round((u.fraction ?? 0) * 100)}% of the position closed`;
+    what = t("post-partial", { percent: String(Math.round((u.fraction ?? 0) * 100)) });
   else {
     const moves: string[] = [];
-    if (u.stopLoss !== null)
-      moves.push(`SL moved to ${u.stopLoss}${u.stopLoss === s.entryPrice ? " (breakeven)" : ""}`);
-    if (u.takeProfit !== null) moves.push(`TP moved to ${u.takeProfit}`);
+    if (u.stopLoss !== null) {
+      const moved = { price: String(u.stopLoss) };
+      moves.push(t(u.stopLoss === s.entryPrice ? "post-sl-breakeven" : "post-sl-moved", moved));
+    }
+    if (u.takeProfit !== null) moves.push(t("post-tp-moved", { price: String(u.takeProfit) }));
     what = `🔧 ${moves.join(", ")}`;
   }
-  return u.note ? `${what}\nNote: ${esc(u.note)}` : what;
+  return u.note ? `${what}\n${t("post-note", { note: esc(u.note) })}` : what;
 }
 
 /**
@@ -103,13 +114,13 @@ export function outcomePostText(
   history: PostedUpdate[],
   closedAt: Date,
   entryPrice: SignalRow["entryPrice"],
+  t: PostWords,
 ): string {
   const steps = history
     .filter((u) => u.action !== "close")
-    .map((u) => `• ${updatePostText(u, { entryPrice })}`);
+    .map((u) => `• ${updatePostText(u, { entryPrice }, t)}`);
   const close = history.findLast((u) => u.action === "close");
-  const outcome = `🏁 <b>Closed</b> ${closedAt.toISOString().slice(0, 16).replace("T", " ")} UTC${
-    close?.note ? ` — ${esc(close.note)}` : ""
-  }`;
-  return [signalPostText(s), ...(steps.length > 0 ? ["", ...steps] : []), "", outcome].join("\n");
+  const at = closedAt.toISOString().slice(0, 16).replace("T", " ");
+  const outcome = `${t("post-outcome", { at })}${close?.note ? ` — ${esc(close.note)}` : ""}`;
+  return [signalPostText(s, t), ...(steps.length > 0 ? ["", ...steps] : []), "", outcome].join("\n");
 }

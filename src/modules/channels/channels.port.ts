@@ -1,4 +1,4 @@
-import type { ChatMemberFacts } from "./channels.models";
+import type { ChatMemberFacts, PostWords } from "./channels.models";
 import type { ChatType } from "./channels.table";
 
 /** A Bot API refusal, as the port reports it (a 429 has been waited out before this is thrown). */
@@ -40,4 +40,14 @@ export interface ChannelsBotPort {
   /** Sends a post (HTML), optionally as a reply; returns the channel's message id. */
   post(chatId: number, text: string, replyTo?: number): Promise<number>;
   edit(chatId: number, messageId: number, text: string): Promise<void>;
+}
+
+/**
+ * The bot's catalogues as the channels module needs them (the composition root gives them, so
+ * the module never imports the bot): the language a person speaks with the bot, and the words
+ * of a post in a language.
+ */
+export interface ChannelWords {
+  languageOf(user: { locale: string | null; languageCode: string | null }): string;
+  in(locale: string): PostWords;
 }

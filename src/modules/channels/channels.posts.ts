@@ -6,7 +6,7 @@ import type { DomainEvents, UnitOfWork } from "../../shared/events";
 import { newId } from "../../shared/ids";
 import { signalUpdates } from "../signals/signals.table";
 import { outcomePostText, signalPostText, tiersReceiving, updatePostText } from "./channels.models";
-import { BotCallError, type ChannelsBotPort } from "./channels.port";
+import { BotCallError, type ChannelsBotPort, type ChannelWords } from "./channels.port";
 import type { ChannelsService } from "./channels.service";
 import { type ChannelPostRow, channelPosts, channels } from "./channels.table";
 
@@ -26,12 +26,13 @@ export function createChannelPosts(deps: {
   logger: Logger;
   channels: Pick<ChannelsService, "botStatusChanged">;
   bot: () => ChannelsBotPort | undefined;
+  words: ChannelWords;
 }) {
   const { db, clock } = deps;
 
   async function signalPublished(e: DomainEvents["signals.published"], uow: UnitOfWork): Promise<void> {
     const targets = await uow.tx
-      .select({ id: channels.id, chatId: channels.chatId })
+      .select({ id: channels.id, chatId: channels.chatId, locale: channels.locale })
       .from(channels)
       .where(
         and(
@@ -51,7 +52,7 @@ export function createChannelPosts(deps: {
           chatId: c.chatId,
           signalId: e.signal.id,
           kind: "entry" as const,
-          text: signalPostText(e.signal),
+          text: signalPostText(e.signal, deps.words.in(c.locale)),
           nextAttemptAt: now,
           createdAt: now,
         })),
@@ -61,21 +62,25 @@ export function createChannelPosts(deps: {
 
   async function signalUpdated(e: DomainEvents["signals.updated"], uow: UnitOfWork): Promise<void> {
     const entries = await uow.tx
-      .select({ channelId: channelPosts.channelId, chatId: channelPosts.chatId })
+      .select({ channelId: channelPosts.channelId, chatId: channelPosts.chatId, locale: channels.locale })
       .from(channelPosts)
+      .innerJoin(channels, eq(channels.id, channelPosts.channelId))
       .where(and(eq(channelPosts.signalId, e.signal.id), eq(channelPosts.kind, "entry")));
     if (entries.length === 0) return;
     const now = clock.now();
-    const rows: (typeof channelPosts.$inferInsert)[] = entries.map((c) => ({
-      id: newId("chp", now.getTime()),
+    const post = (c: (typeof entries)[number]) => ({
       channelId: c.channelId,
       chatId: c.chatId,
       signalId: e.signal.id,
-      updateId: e.update.id,
-      kind: "update" as const,
-      text: updatePostText(e.update, e.signal),
       nextAttemptAt: now,
       createdAt: now,
+    });
+    const rows: (typeof channelPosts.$inferInsert)[] = entries.map((c) => ({
+      ...post(c),
+      id: newId("chp", now.getTime()),
+      updateId: e.update.id,
+      kind: "update" as const,
+      text: updatePostText(e.update, e.signal, deps.words.in(c.locale)),
     }));
     if (e.update.action === "close") {
       const history = await uow.tx
@@ -83,16 +88,15 @@ export function createChannelPosts(deps: {
         .from(signalUpdates)
         .where(eq(signalUpdates.signalId, e.signal.id))
         .orderBy(asc(signalUpdates.seq));
-      const text = outcomePostText(e.signal, history, e.signal.closedAt ?? now, e.signal.entryPrice);
+      const closedAt = e.signal.closedAt ?? now;
       for (const c of entries) {
+        const words = deps.words.in(c.locale);
         rows.push({
-          ...rows[0]!,
+          ...post(c),
           id: newId("chp", now.getTime()),
-          channelId: c.channelId,
-          chatId: c.chatId,
           updateId: null,
           kind: "outcome",
-          text,
+          text: outcomePostText(e.signal, history, closedAt, e.signal.entryPrice, words),
         });
       }
     }

@@ -9,7 +9,7 @@ import type { AccessResolver } from "../users/users.models";
 import type { UsersService } from "../users/users.service";
 import { ChannelErrors } from "./channels.errors";
 import { type ChatMemberFacts, isChatAdmin, isInChat, missingRights, qualifies } from "./channels.models";
-import { BotCallError, type ChannelsBotPort } from "./channels.port";
+import { BotCallError, type ChannelsBotPort, type ChannelWords } from "./channels.port";
 import { channelsRepository } from "./channels.repository";
 import { type ChannelRow, type ChannelTier, channels } from "./channels.table";
 
@@ -22,7 +22,9 @@ export interface ChannelsDeps {
   audit: AuditService;
   events: Pick<Events, "committed">;
   access: Pick<AccessResolver, "tierOf">;
-  users: Pick<UsersService, "findByTelegramId">;
+  users: Pick<UsersService, "findByTelegramId" | "findById">;
+  /** The bot's catalogues: the language of a chat's posts, and their words. */
+  words: ChannelWords;
   /** The bot's side of Telegram, or undefined while the bot is off. */
   bot: () => ChannelsBotPort | undefined;
   /** The operator's Telegram ids: always admitted, never removed. */
@@ -81,6 +83,7 @@ export function createChannelsService(deps: ChannelsDeps) {
     if (await repo.byChatId(input.chatId)) throw ChannelErrors.alreadyLinked();
     const { chat, missing } = await inspect(bot, input.chatId);
     if (missing.length > 0) throw ChannelErrors.botNotAdmin(`The bot lacks: ${missing.join(", ")}`);
+    const linkedBy = await deps.users.findById(actor.id);
     const now = clock.now();
     const [row] = await db
       .insert(channels)
@@ -91,6 +94,7 @@ export function createChannelsService(deps: ChannelsDeps) {
         type: chat.type,
         minTier: input.minTier,
         postSignals: input.postSignals,
+        locale: linkedBy ? deps.words.languageOf(linkedBy) : "en",
         linkedBy: actor.id,
         createdAt: now,
         updatedAt: now,
@@ -112,7 +116,7 @@ export function createChannelsService(deps: ChannelsDeps) {
   async function update(
     actor: { id: string },
     id: string,
-    patch: { minTier?: ChannelTier; postSignals?: boolean },
+    patch: { minTier?: ChannelTier; postSignals?: boolean; locale?: string },
   ) {
     const existing = await repo.byId(id);
     if (!existing) throw ChannelErrors.notFound();
@@ -254,6 +258,9 @@ export function createChannelsService(deps: ChannelsDeps) {
           .reduce((a, n) => a + n.n, 0),
       }));
     },
+    /** How many people the bot knows to be in the chat (for the admins' card). */
+    memberCount: async (id: string) =>
+      (await repo.countByStatus([id])).filter((n) => n.status === "member").reduce((a, n) => a + n.n, 0),
     byId: (id: string) => repo.byId(id),
     byChatId: (chatId: number) => repo.byChatId(chatId),
     /** What the bot can do in a chat it is not linked to yet (the bot's link flow). */

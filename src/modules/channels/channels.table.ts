@@ -30,6 +30,8 @@ export const channels = pgTable("channels", {
   type: text("type", { enum: CHAT_TYPES }).notNull(),
   minTier: text("min_tier", { enum: CHANNEL_TIERS }).notNull(),
   postSignals: boolean("post_signals").notNull(),
+  /** The language of the bot's posts there: the linking admin's, changeable on the chat's card. */
+  locale: text("locale").notNull().default("en"),
   active: boolean("active").notNull().default(true),
   /** Why the channel is inactive, in words an operator can act on. */
   inactiveReason: text("inactive_reason"),

@@ -1,15 +1,22 @@
 import type { Composer } from "grammy";
 import { InlineKeyboard } from "grammy";
+import { planName } from "../catalog/catalog.models";
 import type { ChatMemberFacts } from "../channels/channels.models";
-import { tierName } from "../channels/channels.models";
-import { channelCard, channelLines, isTier, joinButtons, tierChanger, tierPicker } from "./channels.views";
+import {
+  channelCard,
+  channelLines,
+  isLocale,
+  isTier,
+  joinButtons,
+  languageChanger,
+  postLanguage,
+  tierChanger,
+  tierPicker,
+} from "./channels.views";
 import type { BotContext, BotFeature, BotServices } from "./telegram.context";
 import { escapeHtml } from "./telegram.format";
+import type { Translate } from "./telegram.i18n";
 import type { outboxRepository } from "./telegram.outbox";
-
-const LINK_HOW_TO =
-  "To link a channel or group: add me there as an administrator that can invite and ban users " +
-  "(and post, in a channel), or forward me any message from the channel. I then ask for the minimum plan.";
 
 /**
  * Channels and groups in the bot (API.md §12): `/channels` shows each person their personal
@@ -30,42 +37,41 @@ export function channelsFeature(
   async function showChannels(ctx: BotContext) {
     const items = await channels.service.forUser(ctx.account.user.id, ctx.account.user.telegramId);
     const lines =
-      items.length > 0
-        ? ["<b>Channels and groups</b>", ...channelLines(items)]
-        : ["No channels are open yet."];
-    const keyboard = joinButtons(items);
-    if (items.some((i) => i.access === "none")) keyboard.text("See plans", "menu:shop");
+      items.length > 0 ? [ctx.t("chan-title"), ...channelLines(items, ctx.t)] : [ctx.t("chan-none-open")];
+    const keyboard = joinButtons(items, ctx.t);
+    if (items.some((i) => i.access === "none")) keyboard.text(ctx.t("chan-see-plans"), "menu:shop");
     await ctx.reply(lines.join("\n"), { parse_mode: "HTML", reply_markup: keyboard });
     if (ctx.account.role !== "admin") return;
     const linked = await channels.service.list();
-    if (linked.length === 0) return ctx.reply(LINK_HOW_TO);
     for (const { channel, members } of linked) {
-      const card = channelCard(channel, members);
+      const card = channelCard(channel, members, ctx.t);
       await ctx.reply(card.text, { parse_mode: "HTML", reply_markup: card.keyboard });
     }
-    return ctx.reply(LINK_HOW_TO);
+    return ctx.reply(ctx.t("chan-link-how-to"));
   }
 
   /** Offers the tier buttons for a chat the bot can manage, or says what it lacks there. */
-  async function offerLink(chatId: number, adminChat: number) {
+  async function offerLink(chatId: number, adminChat: number, t: Translate) {
     const existing = await channels.service.byChatId(chatId);
-    if (existing)
-      return tell(adminChat, `<b>${escapeHtml(existing.title)}</b> is already linked. See /channels.`);
+    if (existing) return tell(adminChat, t("chan-already-linked", { title: escapeHtml(existing.title) }));
     try {
       const { chat, missing } = await channels.service.inspect(chatId);
-      const title = `<b>${escapeHtml(chat.title ?? String(chatId))}</b>`;
-      if (missing.length > 0) {
-        return tell(
-          adminChat,
-          `I cannot manage ${title} yet: make me an administrator with ${missing.join(", ")}.`,
-        );
-      }
-      return tell(adminChat, `Link ${title}? Pick the minimum plan that gives access:`, tierPicker(chatId));
+      const title = escapeHtml(chat.title ?? String(chatId));
+      if (missing.length > 0)
+        return tell(adminChat, t("chan-cannot-manage-yet", { title, missing: missing.join(", ") }));
+      return tell(adminChat, t("chan-link-ask", { title }), tierPicker(chatId));
     } catch (err) {
-      const detail = err instanceof Error ? err.message : String(err);
-      return tell(adminChat, `I cannot manage that chat: ${escapeHtml(detail)}`);
+      const reason = escapeHtml(err instanceof Error ? err.message : String(err));
+      return tell(adminChat, t("chan-cannot-manage", { reason }));
     }
   }
+
+  const showCard = async (ctx: BotContext, id: string) => {
+    const channel = await channels.service.byId(id);
+    if (!channel) return ctx.editMessageText(ctx.t("chan-gone"));
+    const card = channelCard(channel, await channels.service.memberCount(id), ctx.t);
+    return ctx.editMessageText(card.text, { parse_mode: "HTML", reply_markup: card.keyboard });
+  };
 
   function install(bot: Composer<BotContext>) {
     bot.on("chat_join_request", async (ctx) => {
@@ -75,14 +81,14 @@ export function channelsFeature(
         request.from.id,
       );
       if (!channel || decision === "ignored") return;
-      const title = `<b>${escapeHtml(channel.title)}</b>`;
+      const title = escapeHtml(channel.title);
       const key = `join:${channel.id}:${request.from.id}:${request.date}`;
       if (decision === "approved")
-        return tell(request.user_chat_id, `✅ You are in ${title}. Welcome!`, undefined, key);
+        return tell(request.user_chat_id, ctx.t("chan-join-approved", { title }), undefined, key);
       return tell(
         request.user_chat_id,
-        `${title} is for ${tierName(channel.minTier)} subscribers and above. Get a plan and I will let you in.`,
-        new InlineKeyboard().text("See plans", "menu:shop"),
+        ctx.t("chan-join-declined", { title, plan: planName(channel.minTier) }),
+        new InlineKeyboard().text(ctx.t("chan-see-plans"), "menu:shop"),
         key,
       );
     });
@@ -97,7 +103,7 @@ export function channelsFeature(
         return;
       }
       if (me.status === "administrator" && isAdminId(update.from.id))
-        await offerLink(update.chat.id, update.from.id);
+        await offerLink(update.chat.id, update.from.id, ctx.t);
     });
 
     bot.on("chat_member", async (ctx) => {
@@ -116,7 +122,7 @@ export function channelsFeature(
     bot.chatType("private").on("message:forward_origin", async (ctx, next) => {
       const origin = ctx.message.forward_origin;
       if (origin.type !== "channel" || ctx.account.role !== "admin") return next();
-      await offerLink(origin.chat.id, ctx.chat.id);
+      await offerLink(origin.chat.id, ctx.chat.id, ctx.t);
     });
 
     bot.callbackQuery(/^chan:link:(-?\d+):([a-z]+)$/, async (ctx) => {
@@ -125,49 +131,46 @@ export function channelsFeature(
         { id: ctx.account.user.id },
         { chatId: Number(ctx.match[1]), minTier: ctx.match[2], postSignals: true },
       );
-      await ctx.answerCallbackQuery({ text: "Linked" });
-      const card = channelCard(channel, 0);
+      await ctx.answerCallbackQuery({ text: ctx.t("chan-linked-toast") });
+      const card = channelCard(channel, 0, ctx.t);
       return ctx.editMessageText(card.text, { parse_mode: "HTML", reply_markup: card.keyboard });
     });
 
-    bot.callbackQuery(/^chan:(posts|tier|card|unlink|unlink!):(chn_\w+)$/, async (ctx) => {
+    bot.callbackQuery(/^chan:(posts|tier|lang|card|unlink|unlink!):(chn_\w+)$/, async (ctx) => {
       if (ctx.account.role !== "admin") return ctx.answerCallbackQuery();
       const [, action, id] = ctx.match as unknown as [string, string, string];
       const channel = await channels.service.byId(id);
-      if (!channel) return ctx.answerCallbackQuery({ text: "That chat is no longer linked." });
+      if (!channel) return ctx.answerCallbackQuery({ text: ctx.t("chan-gone") });
       const actor = { id: ctx.account.user.id };
-      if (action === "tier") {
+      const title = escapeHtml(channel.title);
+      if (action === "tier" || action === "lang") {
         await ctx.answerCallbackQuery();
-        return ctx.editMessageReplyMarkup({ reply_markup: tierChanger(id) });
+        const choices = action === "tier" ? tierChanger(id, ctx.t) : languageChanger(id, ctx.t);
+        return ctx.editMessageReplyMarkup({ reply_markup: choices });
       }
       if (action === "card") {
         await ctx.answerCallbackQuery();
-        const card = channelCard(channel, 0);
-        return ctx.editMessageText(card.text, { parse_mode: "HTML", reply_markup: card.keyboard });
+        return showCard(ctx, id);
       }
       if (action === "unlink") {
         await ctx.answerCallbackQuery();
-        return ctx.editMessageText(
-          `Unlink <b>${escapeHtml(channel.title)}</b>? I stop admitting, removing and posting there; nobody is removed now.`,
-          {
-            parse_mode: "HTML",
-            reply_markup: new InlineKeyboard()
-              .text("Yes, unlink", `chan:unlink!:${id}`)
-              .text("Keep", `chan:card:${id}`),
-          },
-        );
+        return ctx.editMessageText(ctx.t("chan-unlink-ask", { title }), {
+          parse_mode: "HTML",
+          reply_markup: new InlineKeyboard()
+            .text(ctx.t("chan-unlink-yes"), `chan:unlink!:${id}`)
+            .text(ctx.t("chan-unlink-keep"), `chan:card:${id}`),
+        });
       }
       if (action === "unlink!") {
         await channels.service.unlink(actor, id);
-        await ctx.answerCallbackQuery({ text: "Unlinked" });
-        return ctx.editMessageText(`<b>${escapeHtml(channel.title)}</b> is no longer linked.`, {
-          parse_mode: "HTML",
-        });
+        await ctx.answerCallbackQuery({ text: ctx.t("chan-unlinked-toast") });
+        return ctx.editMessageText(ctx.t("chan-unlinked", { title }), { parse_mode: "HTML" });
       }
       const updated = await channels.service.update(actor, id, { postSignals: !channel.postSignals });
-      await ctx.answerCallbackQuery({ text: updated.postSignals ? "Posts on" : "Posts off" });
-      const card = channelCard(updated, 0);
-      return ctx.editMessageText(card.text, { parse_mode: "HTML", reply_markup: card.keyboard });
+      await ctx.answerCallbackQuery({
+        text: ctx.t(updated.postSignals ? "chan-posts-on-toast" : "chan-posts-off-toast"),
+      });
+      return showCard(ctx, id);
     });
 
     bot.callbackQuery(/^chan:set:(chn_\w+):([a-z]+)$/, async (ctx) => {
@@ -175,33 +178,37 @@ export function channelsFeature(
       const updated = await channels.service.update({ id: ctx.account.user.id }, ctx.match[1]!, {
         minTier: ctx.match[2],
       });
-      await ctx.answerCallbackQuery({ text: `Minimum plan: ${tierName(updated.minTier)}` });
-      const card = channelCard(updated, 0);
-      return ctx.editMessageText(card.text, { parse_mode: "HTML", reply_markup: card.keyboard });
+      await ctx.answerCallbackQuery({
+        text: ctx.t("chan-min-plan-toast", { plan: planName(updated.minTier) }),
+      });
+      return showCard(ctx, updated.id);
+    });
+
+    bot.callbackQuery(/^chan:locale:(chn_\w+):([a-z]+)$/, async (ctx) => {
+      if (ctx.account.role !== "admin" || !isLocale(ctx.match[2]!)) return ctx.answerCallbackQuery();
+      const updated = await channels.service.update({ id: ctx.account.user.id }, ctx.match[1]!, {
+        locale: ctx.match[2],
+      });
+      await ctx.answerCallbackQuery({
+        text: ctx.t("chan-language-toast", { language: postLanguage(updated) }),
+      });
+      return showCard(ctx, updated.id);
     });
   }
 
   return {
-    commands: [
-      {
-        names: ["channels"],
-        summary: "your channels and groups, with join links",
-        role: "all",
-        run: showChannels,
-      },
-    ],
+    commands: [{ names: ["channels"], summary: "cmd-channels", role: "all", run: showChannels }],
     install,
   };
 }
 
 /** The admins' message when the bot lost (or got back) its rights in a linked chat. */
-export function botStatusText(e: {
-  channel: { title: string };
-  change: "deactivated" | "reactivated";
-  missing: string[];
-}) {
-  const title = `<b>${escapeHtml(e.channel.title)}</b>`;
+export function botStatusText(
+  e: { channel: { title: string }; change: "deactivated" | "reactivated"; missing: string[] },
+  t: Translate,
+) {
+  const title = escapeHtml(e.channel.title);
   return e.change === "deactivated"
-    ? `⚠️ I lost my admin rights in ${title} (missing: ${e.missing.join(", ")}). Nobody is admitted or removed there until you make me an administrator again.`
-    : `✅ My admin rights in ${title} are back: the channel is active again.`;
+    ? t("chan-rights-lost", { title, missing: e.missing.join(", ") })
+    : t("chan-rights-back", { title });
 }

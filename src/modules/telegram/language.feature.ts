@@ -1,9 +1,6 @@
 import { InlineKeyboard } from "grammy";
 import type { BotContext, BotFeature, BotServices } from "./telegram.context";
-import { LOCALES, type Locale, localeOf } from "./telegram.i18n";
-
-/** Each language named in itself, so a person can find theirs whatever the bot speaks now. */
-const NATIVE_NAMES: Record<Locale, string> = { en: "🇬🇧 English", es: "🇪🇸 Español", ru: "🇷🇺 Русский" };
+import { LOCALES, type Locale, localeOf, NATIVE_NAMES } from "./telegram.i18n";
 
 /**
  * /language: buttons for every language the bot speaks; the choice is stored on the user and

@@ -40,10 +40,10 @@ export function statusFeature(
       ctx.account.user.telegramId,
     );
     const open = channels.filter((c) => c.access !== "none");
-    if (open.length > 0) lines.push("", "<b>Channels</b>", ...channelLines(open));
+    if (open.length > 0) lines.push("", t("chan-status-title"), ...channelLines(open, t));
     const renewing = await subscriptionsSection(services, ctx.account.user.id, t);
     lines.push(...renewing.lines);
-    const keyboard = joinButtons(open);
+    const keyboard = joinButtons(open, t);
     for (const b of renewing.buttons) keyboard.text(b.text, b.data).row();
     const renew = periods.at(-1);
     if (renew) keyboard.text(t("status-renew", { plan: planName(renew.level) }), `shop:t:${renew.tierId}`);

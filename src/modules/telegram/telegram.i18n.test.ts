@@ -18,14 +18,18 @@ function messagesOf(source: string): Map<string, Set<string>> {
   return out;
 }
 
-/** Every catalogue key the bot's code names: `t("key"`, `ctx.t("key"` and command summaries. */
+/**
+ * Every catalogue key the code names: `t("key"`, `ctx.t("key"` and command summaries in the bot,
+ * and the post words the channels module asks for.
+ */
 function keysUsedInCode(): Map<string, string> {
-  const dir = new URL("./", import.meta.url);
   const used = new Map<string, string>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))) {
-    const source = readFileSync(new URL(file, dir), "utf8");
-    for (const m of source.matchAll(/\bt\(\s*"([a-z0-9-]+)"|summary:\s*"([a-z0-9-]+)"/g)) {
-      used.set(m[1] ?? m[2]!, file);
+  for (const dir of [new URL("./", import.meta.url), new URL("../channels/", import.meta.url)]) {
+    for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))) {
+      const source = readFileSync(new URL(file, dir), "utf8");
+      for (const m of source.matchAll(/\bt\(\s*"([a-z0-9-]+)"|summary:\s*"([a-z0-9-]+)"/g)) {
+        used.set(m[1] ?? m[2]!, file);
+      }
     }
   }
   return used;

@@ -3,12 +3,15 @@ import { fileURLToPath } from "node:url";
 import { I18n, type TranslationVariables } from "@grammyjs/i18n";
 import type { Context } from "grammy";
 import type { Logger } from "pino";
+import type { ChannelWords } from "../channels/channels.port";
 import type { BotContext } from "./telegram.context";
 
 /** The languages the bot speaks: one Fluent catalogue each in `locales/`. */
 export const LOCALES = ["en", "es", "ru"] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = "en";
+/** Each language named in itself, so a person can find theirs whatever the bot speaks now. */
+export const NATIVE_NAMES: Record<Locale, string> = { en: "🇬🇧 English", es: "🇪🇸 Español", ru: "🇷🇺 Русский" };
 export const LOCALES_DIR = fileURLToPath(new URL("./locales/", import.meta.url));
 
 /** A translator bound to one language: a catalogue key and its variables in, the text out. */
@@ -58,3 +61,11 @@ export function createI18n<C extends Context>(opts: {
 }
 
 export type Catalogues = ReturnType<typeof createI18n<BotContext>>;
+
+/** The catalogues as the channels module reads them: a person's language, a post's words. */
+export function channelWords(catalogues: Pick<Catalogues, "translator">): ChannelWords {
+  return {
+    languageOf: (user) => localeOf(user.locale, user.languageCode),
+    in: (locale) => catalogues.translator(localeOf(locale, null)),
+  };
+}

@@ -9,9 +9,9 @@ import { createPositionNotices } from "./positions.notices";
 import { decidedText, decisionKeyboard, signalText } from "./signals.views";
 import type { BotServices } from "./telegram.context";
 import { escapeHtml } from "./telegram.format";
-import type { Catalogues } from "./telegram.i18n";
+import { type Catalogues, DEFAULT_LOCALE } from "./telegram.i18n";
 import type { OutgoingMessage, outboxRepository } from "./telegram.outbox";
-import { chatIdsOf, recipientsOf } from "./telegram.recipients";
+import { localesOfChats, recipientsOf } from "./telegram.recipients";
 import { telegramOutbox } from "./telegram.table";
 
 /** Reads signals whatever their recipients; notifications are the system speaking, not a user. */
@@ -165,23 +165,28 @@ export function createNotifications(deps: {
 
   /** After a payment: the buyer's personal join links for the chats the plan opens. */
   async function channelsAfterPayment(userId: string, orderId: string) {
-    const chatId = (await chatIdsOf(services.db, [userId])).get(userId);
-    if (chatId === undefined) return;
-    const open = (await services.channels.service.forUser(userId, chatId)).filter(
+    const to = (await recipientsOf(services.db, [userId])).get(userId);
+    if (to === undefined) return;
+    const open = (await services.channels.service.forUser(userId, to.chatId)).filter(
       (c) => c.access === "invited",
     );
     if (open.length === 0) return;
-    const text = ["🔑 <b>Your channels</b>", ...channelLines(open)].join("\n");
-    await queue([{ chatId, text, replyMarkup: joinButtons(open), dedupeKey: `channels-paid:${orderId}` }]);
+    const t = tr(to.locale);
+    const text = [t("chan-paid-title"), ...channelLines(open, t)].join("\n");
+    await queue([
+      { chatId: to.chatId, text, replyMarkup: joinButtons(open, t), dedupeKey: `channels-paid:${orderId}` },
+    ]);
   }
 
-  /** Every admin hears when the bot lost or got back its rights in a linked chat. */
+  /** Every admin hears, in their language, when the bot lost or got back its rights in a linked chat. */
   async function channelStatusChanged(e: DomainEvents["channels.bot_status_changed"]) {
     const at = e.channel.updatedAt.getTime();
+    const admins = [...services.config.adminTelegramIds];
+    const known = await localesOfChats(services.db, admins);
     await queue(
-      [...services.config.adminTelegramIds].map((chatId) => ({
+      admins.map((chatId) => ({
         chatId,
-        text: botStatusText(e),
+        text: botStatusText(e, tr(known.get(chatId) ?? DEFAULT_LOCALE)),
         dedupeKey: `channel-status:${e.channel.id}:${e.change}:${at}`,
       })),
     );

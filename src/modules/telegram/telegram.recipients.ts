@@ -30,6 +30,16 @@ export async function recipientsOf(db: Executor, userIds: string[]): Promise<Map
   return out;
 }
 
+/** The language of each person by Telegram id (admins are known by it); unknown people are left out. */
+export async function localesOfChats(db: Executor, telegramIds: number[]): Promise<Map<number, Locale>> {
+  if (telegramIds.length === 0) return new Map();
+  const rows = await db
+    .select({ telegramId: users.telegramId, locale: users.locale, languageCode: users.languageCode })
+    .from(users)
+    .where(inArray(users.telegramId, telegramIds));
+  return new Map(rows.map((r) => [r.telegramId, localeOf(r.locale, r.languageCode)]));
+}
+
 /**
  * Telegram chat ids of users (a private chat's id is the person's Telegram id); a read of users.
  * Users who blocked the bot are left out, here and in every list below.

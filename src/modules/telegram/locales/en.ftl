@@ -480,3 +480,67 @@ aff-news-earned = 💰 <b>Commission earned</b>: { $amount } from a referral's p
 aff-news-available = ✅ { $amount } of commission is now available. Request a payout in /affiliate.
 aff-news-payout-paid = 💸 <b>Payout completed</b>: { $amount } has been paid to you. Reference: { $reference }
 aff-news-payout-rejected = ❌ <b>Payout request rejected</b> ({ $amount }): { $reason }. The amount is available to request again in /affiliate.
+## Channels and groups (/channels, join requests, the admins' cards and alerts, signal posts)
+cmd-channels = your channels and groups, with join links
+chan-title = <b>Channels and groups</b>
+chan-status-title = <b>Channels</b>
+chan-paid-title = 🔑 <b>Your channels</b>
+chan-none-open = No channels are open yet.
+chan-see-plans = See plans
+chan-line-member = • <b>{ $title }</b>: you are a member
+chan-line-invited = • <b>{ $title }</b>: tap the button to ask to join; I approve you at once
+chan-line-none = • <b>{ $title }</b>: needs { $plan } or higher
+chan-join-button = Join { $title }
+chan-join-approved = ✅ You are in <b>{ $title }</b>. Welcome!
+chan-join-declined = <b>{ $title }</b> is for { $plan } subscribers and above. Get a plan and I will let you in.
+chan-link-how-to = To link a channel or group: add me there as an administrator that can invite and ban users (and post, in a channel), or forward me any message from the channel. I then ask for the minimum plan.
+chan-already-linked = <b>{ $title }</b> is already linked. See /channels.
+chan-cannot-manage-yet = I cannot manage <b>{ $title }</b> yet: make me an administrator with { $missing }.
+chan-cannot-manage = I cannot manage that chat: { $reason }
+chan-link-ask = Link <b>{ $title }</b>? Pick the minimum plan that gives access:
+chan-card =
+    📢 <b>{ $title }</b> ({ $type ->
+        [channel] channel
+        [supergroup] supergroup
+       *[group] group
+    })
+    Minimum plan: { $plan }
+    Signal posts: { $posts ->
+        [on] on
+       *[off] off
+    }, in { $language }
+    Members admitted by the bot: { $members }
+chan-state-active = State: active
+chan-state-inactive = State: ⚠️ inactive: { $reason }
+chan-state-no-rights = the bot lacks admin rights
+chan-btn-posts-on = Turn posts on
+chan-btn-posts-off = Turn posts off
+chan-btn-tier = Change tier
+chan-btn-language = Posts' language
+chan-btn-unlink = Unlink
+chan-btn-back = ‹ Back
+chan-linked-toast = Linked
+chan-gone = That chat is no longer linked.
+chan-posts-on-toast = Posts on
+chan-posts-off-toast = Posts off
+chan-min-plan-toast = Minimum plan: { $plan }
+chan-language-toast = Posts in { $language }
+chan-unlink-ask = Unlink <b>{ $title }</b>? I stop admitting, removing and posting there; nobody is removed now.
+chan-unlink-yes = Yes, unlink
+chan-unlink-keep = Keep
+chan-unlinked-toast = Unlinked
+chan-unlinked = <b>{ $title }</b> is no longer linked.
+chan-rights-lost = ⚠️ I lost my admin rights in <b>{ $title }</b> (missing: { $missing }). Nobody is admitted or removed there until you make me an administrator again.
+chan-rights-back = ✅ My admin rights in <b>{ $title }</b> are back: the channel is active again.
+post-market = market
+post-market-at = market ({ $price })
+post-entry = Entry: { $entry }
+post-sl = SL: { $price }
+post-tp = TP: { $price }
+post-note = Note: { $note }
+post-closed = 🏁 Position closed
+post-partial = ✂️ { $percent }% of the position closed
+post-sl-moved = SL moved to { $price }
+post-sl-breakeven = SL moved to { $price } (breakeven)
+post-tp-moved = TP moved to { $price }
+post-outcome = 🏁 <b>Closed</b> { $at } UTC

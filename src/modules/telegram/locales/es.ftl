@@ -480,3 +480,67 @@ aff-news-earned = 💰 <b>Comisión ganada</b>: { $amount } por el pago de un re
 aff-news-available = ✅ Ya tienes { $amount } de comisión disponible. Solicita un pago en /affiliate.
 aff-news-payout-paid = 💸 <b>Pago completado</b>: te hemos pagado { $amount }. Referencia: { $reference }
 aff-news-payout-rejected = ❌ <b>Solicitud de pago rechazada</b> ({ $amount }): { $reason }. Puedes volver a solicitar el importe en /affiliate.
+## Channels and groups (/channels, join requests, the admins' cards and alerts, signal posts)
+cmd-channels = tus canales y grupos, con enlaces para unirte
+chan-title = <b>Canales y grupos</b>
+chan-status-title = <b>Canales</b>
+chan-paid-title = 🔑 <b>Tus canales</b>
+chan-none-open = Todavía no hay canales abiertos.
+chan-see-plans = Ver planes
+chan-line-member = • <b>{ $title }</b>: eres miembro
+chan-line-invited = • <b>{ $title }</b>: pulsa el botón para pedir unirte; te apruebo al instante
+chan-line-none = • <b>{ $title }</b>: requiere { $plan } o superior
+chan-join-button = Unirme a { $title }
+chan-join-approved = ✅ Ya estás en <b>{ $title }</b>. ¡Bienvenido!
+chan-join-declined = <b>{ $title }</b> es para suscriptores de { $plan } o superior. Consigue un plan y te dejaré entrar.
+chan-link-how-to = Para vincular un canal o grupo: añádeme allí como administrador que pueda invitar y expulsar usuarios (y publicar, en un canal), o reenvíame cualquier mensaje del canal. Después te pido el plan mínimo.
+chan-already-linked = <b>{ $title }</b> ya está vinculado. Mira /channels.
+chan-cannot-manage-yet = Todavía no puedo gestionar <b>{ $title }</b>: hazme administrador con { $missing }.
+chan-cannot-manage = No puedo gestionar ese chat: { $reason }
+chan-link-ask = ¿Vincular <b>{ $title }</b>? Elige el plan mínimo que da acceso:
+chan-card =
+    📢 <b>{ $title }</b> ({ $type ->
+        [channel] canal
+        [supergroup] supergrupo
+       *[group] grupo
+    })
+    Plan mínimo: { $plan }
+    Publicación de señales: { $posts ->
+        [on] activada
+       *[off] desactivada
+    }, en { $language }
+    Miembros admitidos por el bot: { $members }
+chan-state-active = Estado: activo
+chan-state-inactive = Estado: ⚠️ inactivo: { $reason }
+chan-state-no-rights = el bot no tiene permisos de administrador
+chan-btn-posts-on = Activar publicaciones
+chan-btn-posts-off = Desactivar publicaciones
+chan-btn-tier = Cambiar plan
+chan-btn-language = Idioma de las publicaciones
+chan-btn-unlink = Desvincular
+chan-btn-back = ‹ Volver
+chan-linked-toast = Vinculado
+chan-gone = Ese chat ya no está vinculado.
+chan-posts-on-toast = Publicaciones activadas
+chan-posts-off-toast = Publicaciones desactivadas
+chan-min-plan-toast = Plan mínimo: { $plan }
+chan-language-toast = Publicaciones en { $language }
+chan-unlink-ask = ¿Desvincular <b>{ $title }</b>? Dejo de admitir, expulsar y publicar allí; ahora no se expulsa a nadie.
+chan-unlink-yes = Sí, desvincular
+chan-unlink-keep = Mantener
+chan-unlinked-toast = Desvinculado
+chan-unlinked = <b>{ $title }</b> ya no está vinculado.
+chan-rights-lost = ⚠️ He perdido mis permisos de administrador en <b>{ $title }</b> (faltan: { $missing }). No admito ni expulso a nadie allí hasta que vuelvas a hacerme administrador.
+chan-rights-back = ✅ He recuperado mis permisos de administrador en <b>{ $title }</b>: el canal vuelve a estar activo.
+post-market = a mercado
+post-market-at = a mercado ({ $price })
+post-entry = Entrada: { $entry }
+post-sl = SL: { $price }
+post-tp = TP: { $price }
+post-note = Nota: { $note }
+post-closed = 🏁 Posición cerrada
+post-partial = ✂️ { $percent }% de la posición cerrado
+post-sl-moved = SL movido a { $price }
+post-sl-breakeven = SL movido a { $price } (punto de equilibrio)
+post-tp-moved = TP movido a { $price }
+post-outcome = 🏁 <b>Cerrada</b> { $at } UTC

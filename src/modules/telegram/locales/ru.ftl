@@ -487,3 +487,67 @@ aff-news-earned = 💰 <b>Начислена комиссия</b>: { $amount } �
 aff-news-available = ✅ Комиссия { $amount } теперь доступна. Запросите выплату в /affiliate.
 aff-news-payout-paid = 💸 <b>Выплата выполнена</b>: вам выплачено { $amount }. Референс: { $reference }
 aff-news-payout-rejected = ❌ <b>Запрос на выплату отклонён</b> ({ $amount }): { $reason }. Сумму можно снова запросить в /affiliate.
+## Channels and groups (/channels, join requests, the admins' cards and alerts, signal posts)
+cmd-channels = ваши каналы и группы со ссылками для вступления
+chan-title = <b>Каналы и группы</b>
+chan-status-title = <b>Каналы</b>
+chan-paid-title = 🔑 <b>Ваши каналы</b>
+chan-none-open = Открытых каналов пока нет.
+chan-see-plans = Тарифы
+chan-line-member = • <b>{ $title }</b>: вы участник
+chan-line-invited = • <b>{ $title }</b>: нажмите кнопку, чтобы подать заявку; я одобрю её сразу
+chan-line-none = • <b>{ $title }</b>: нужен тариф { $plan } или выше
+chan-join-button = Вступить в { $title }
+chan-join-approved = ✅ Вы в <b>{ $title }</b>. Добро пожаловать!
+chan-join-declined = <b>{ $title }</b> — для подписчиков { $plan } и выше. Оформите тариф, и я вас впущу.
+chan-link-how-to = Чтобы подключить канал или группу: добавьте меня туда администратором с правом приглашать и блокировать пользователей (а в канале — публиковать) или перешлите мне любое сообщение из канала. Затем я спрошу минимальный тариф.
+chan-already-linked = <b>{ $title }</b> уже подключён. См. /channels.
+chan-cannot-manage-yet = Пока я не могу управлять <b>{ $title }</b>: сделайте меня администратором с правами { $missing }.
+chan-cannot-manage = Я не могу управлять этим чатом: { $reason }
+chan-link-ask = Подключить <b>{ $title }</b>? Выберите минимальный тариф для доступа:
+chan-card =
+    📢 <b>{ $title }</b> ({ $type ->
+        [channel] канал
+        [supergroup] супергруппа
+       *[group] группа
+    })
+    Минимальный тариф: { $plan }
+    Публикация сигналов: { $posts ->
+        [on] включена
+       *[off] выключена
+    }, язык: { $language }
+    Участников, принятых ботом: { $members }
+chan-state-active = Состояние: активен
+chan-state-inactive = Состояние: ⚠️ неактивен: { $reason }
+chan-state-no-rights = у бота нет прав администратора
+chan-btn-posts-on = Включить публикации
+chan-btn-posts-off = Выключить публикации
+chan-btn-tier = Изменить тариф
+chan-btn-language = Язык публикаций
+chan-btn-unlink = Отключить
+chan-btn-back = ‹ Назад
+chan-linked-toast = Подключено
+chan-gone = Этот чат больше не подключён.
+chan-posts-on-toast = Публикации включены
+chan-posts-off-toast = Публикации выключены
+chan-min-plan-toast = Минимальный тариф: { $plan }
+chan-language-toast = Публикации на языке: { $language }
+chan-unlink-ask = Отключить <b>{ $title }</b>? Я перестану принимать, удалять и публиковать там; сейчас никто не удаляется.
+chan-unlink-yes = Да, отключить
+chan-unlink-keep = Оставить
+chan-unlinked-toast = Отключено
+chan-unlinked = <b>{ $title }</b> больше не подключён.
+chan-rights-lost = ⚠️ Я потерял права администратора в <b>{ $title }</b> (не хватает: { $missing }). Там никого не принимаю и не удаляю, пока вы снова не сделаете меня администратором.
+chan-rights-back = ✅ Права администратора в <b>{ $title }</b> вернулись: канал снова активен.
+post-market = по рынку
+post-market-at = по рынку ({ $price })
+post-entry = Вход: { $entry }
+post-sl = SL: { $price }
+post-tp = TP: { $price }
+post-note = Комментарий: { $note }
+post-closed = 🏁 Позиция закрыта
+post-partial = ✂️ Закрыто { $percent }% позиции
+post-sl-moved = SL перенесён на { $price }
+post-sl-breakeven = SL перенесён на { $price } (безубыток)
+post-tp-moved = TP перенесён на { $price }
+post-outcome = 🏁 <b>Закрыта</b> { $at } UTC
