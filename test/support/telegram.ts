@@ -5,7 +5,7 @@ import type { TelegramBot } from "../../src/modules/telegram/telegram.module";
 import { FakeTelegramApi, type RecordedCall } from "../fakes/telegram-api";
 import { useTestApp } from "./app";
 import { ADMIN_TG_ID, BOT_USERNAME, TEST_BOT_TOKEN, TEST_WEBHOOK_SECRET } from "./config";
-import type { Person } from "./factories";
+import { type Person, updates } from "./factories";
 
 /** The bot's catalogues, for tests outside the bot that call a text-making function directly. */
 export const catalogue = createI18n({}).translator;
@@ -79,6 +79,12 @@ export function useTelegramApp(
         .filter((c) => c.method === "sendMessage" || c.method === "editMessageText")
         .at(-1),
     );
+  /** Presses the button labelled `label` under the last message the bot sent or edited for `p`. */
+  async function press(p: Person, label: string) {
+    const button = lastButtons(p.id).find((b) => b.text === label);
+    if (!button?.callback_data) throw new Error(`no "${label}" button under the last message to ${p.id}`);
+    return send(updates.callback(p, button.callback_data));
+  }
   const callbackAnswers = () => api.callsOf("answerCallbackQuery").map((c) => String(c.params.text ?? ""));
 
   /** The default catalog's tiers: premium, vip, enterprise. */
@@ -108,6 +114,7 @@ export function useTelegramApp(
     lastButtons,
     buttonsOf,
     callbackAnswers,
+    press,
     tiers,
     userOf,
   };

@@ -109,6 +109,7 @@ describe("positions in the bot", () => {
       const root = admin();
       await t.userOf(root);
       await t.send(updates.message(root, "/signal EURUSD buy market sl=1.08 tp=1.1"));
+      await t.press(root, "✅ Send");
       const buttons = t.lastButtons(root.id);
       expect(buttons.map((b) => b.text)).toEqual(["🛡 Breakeven", "✂️ Close 50%", "🏁 Close"]);
       const close = buttons.find((b) => b.text === "🏁 Close")!;

@@ -48,6 +48,7 @@ describe("signals in the bot", () => {
       await t.send(
         updates.message(root, "/signal EURUSD buy market sl=1.07 tp=1.09 ttl=300 note=Breakout, small size"),
       );
+      await t.press(root, "✅ Send");
       expect(t.lastText(root.id)).toMatch(
         /Published <code>sig_\w+<\/code>: EURUSD BUY market, to 1 recipient\(s\)/,
       );

@@ -1,6 +1,12 @@
 import { and, inArray, lt } from "drizzle-orm";
 import type { Executor } from "../../db/client";
-import { telegramConversations, telegramOutbox, telegramPresses, telegramUpdates } from "./telegram.table";
+import {
+  telegramConversations,
+  telegramDrafts,
+  telegramOutbox,
+  telegramPresses,
+  telegramUpdates,
+} from "./telegram.table";
 
 const DAY_MS = 86_400_000;
 /** Telegram stops redelivering an update within a day; a month of history is kept for support. */
@@ -15,6 +21,7 @@ export async function pruneTelegramTables(db: Executor, now = Date.now()): Promi
   await db.delete(telegramUpdates).where(lt(telegramUpdates.receivedAt, new Date(now - UPDATE_RETENTION_MS)));
   await db.delete(telegramConversations).where(lt(telegramConversations.expiresAt, new Date(now)));
   await db.delete(telegramPresses).where(lt(telegramPresses.createdAt, new Date(now - PRESS_RETENTION_MS)));
+  await db.delete(telegramDrafts).where(lt(telegramDrafts.createdAt, new Date(now - PRESS_RETENTION_MS)));
   await db
     .delete(telegramOutbox)
     .where(

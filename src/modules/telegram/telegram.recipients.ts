@@ -1,4 +1,4 @@
-import { and, asc, gt, inArray, isNull } from "drizzle-orm";
+import { and, asc, count, gt, inArray, isNull } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { users } from "../users/users.table";
 import { type Locale, localeOf } from "./telegram.i18n";
@@ -70,6 +70,12 @@ export async function* allChats(db: Executor): AsyncGenerator<{ id: string; tele
     yield page.filter((u) => u.unreachableAt === null);
     after = page.at(-1)!.id;
   }
+}
+
+/** How many people a broadcast would reach now (everyone but those who blocked the bot). */
+export async function countReachable(db: Executor): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(users).where(isNull(users.unreachableAt));
+  return row?.n ?? 0;
 }
 
 /**

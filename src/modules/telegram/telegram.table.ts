@@ -82,6 +82,30 @@ export const telegramPresses = pgTable(
   (t) => [index("telegram_presses_created_idx").on(t.createdAt)],
 );
 
+export const DRAFT_KINDS = ["signal", "broadcast"] as const;
+export type DraftKind = (typeof DRAFT_KINDS)[number];
+export const DRAFT_STATUSES = ["pending", "sent", "cancelled"] as const;
+
+/**
+ * What an admin asked to send (a /signal or a /broadcast), held while its preview waits for
+ * Send or Cancel. The first press settles it (a conditional update from `pending`), so a double
+ * tap, or the same press handled on two instances, publishes or broadcasts once.
+ */
+export const telegramDrafts = pgTable(
+  "telegram_drafts",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind", { enum: DRAFT_KINDS }).notNull(),
+    createdBy: text("created_by").notNull(),
+    body: jsonb("body").$type<Record<string, unknown>>().notNull(),
+    status: text("status", { enum: DRAFT_STATUSES }).notNull().default("pending"),
+    createdAt: tstz("created_at").notNull(),
+    settledAt: tstz("settled_at"),
+  },
+  (t) => [index("telegram_drafts_created_idx").on(t.createdAt)],
+);
+export type DraftRow = typeof telegramDrafts.$inferSelect;
+
 export const OUTBOX_STATUSES = ["pending", "sending", "sent", "failed"] as const;
 
 /**

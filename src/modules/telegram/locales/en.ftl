@@ -544,3 +544,16 @@ post-sl-moved = SL moved to { $price }
 post-sl-breakeven = SL moved to { $price } (breakeven)
 post-tp-moved = TP moved to { $price }
 post-outcome = 🏁 <b>Closed</b> { $at } UTC
+
+## Previews and confirmations (/signal, /broadcast, removing a device, a new secret)
+draft-signal-preview = 👁 <b>Preview</b>: publish this signal to { $tier } subscribers and above?
+draft-broadcast-preview = 👁 <b>Preview</b>: send this message to { $count ->
+        [one] 1 person
+       *[other] { $count } people
+    }?
+draft-send = ✅ Send
+draft-cancel = ✖️ Cancel
+draft-sent-toast = Sent
+draft-cancelled = ✖️ Cancelled: nothing was sent.
+draft-settled = Already done.
+draft-expired = This preview has expired: nothing was sent. Send the command again.

@@ -544,3 +544,16 @@ post-sl-moved = SL movido a { $price }
 post-sl-breakeven = SL movido a { $price } (punto de equilibrio)
 post-tp-moved = TP movido a { $price }
 post-outcome = 🏁 <b>Cerrada</b> { $at } UTC
+
+## Previews and confirmations (/signal, /broadcast, removing a device, a new secret)
+draft-signal-preview = 👁 <b>Vista previa</b>: ¿publicar esta señal para los suscriptores de { $tier } o superior?
+draft-broadcast-preview = 👁 <b>Vista previa</b>: ¿enviar este mensaje a { $count ->
+        [one] 1 persona
+       *[other] { $count } personas
+    }?
+draft-send = ✅ Enviar
+draft-cancel = ✖️ Cancelar
+draft-sent-toast = Enviado
+draft-cancelled = ✖️ Cancelado: no se ha enviado nada.
+draft-settled = Ya está hecho.
+draft-expired = Esta vista previa ha caducado: no se ha enviado nada. Envía el comando de nuevo.

@@ -551,3 +551,18 @@ post-sl-moved = SL перенесён на { $price }
 post-sl-breakeven = SL перенесён на { $price } (безубыток)
 post-tp-moved = TP перенесён на { $price }
 post-outcome = 🏁 <b>Закрыта</b> { $at } UTC
+
+## Previews and confirmations (/signal, /broadcast, removing a device, a new secret)
+draft-signal-preview = 👁 <b>Предпросмотр</b>: опубликовать этот сигнал для подписчиков { $tier } и выше?
+draft-broadcast-preview = 👁 <b>Предпросмотр</b>: отправить это сообщение { $count ->
+        [one] { $count } человеку
+        [few] { $count } людям
+        [many] { $count } людям
+       *[other] { $count } людям
+    }?
+draft-send = ✅ Отправить
+draft-cancel = ✖️ Отмена
+draft-sent-toast = Отправлено
+draft-cancelled = ✖️ Отменено: ничего не отправлено.
+draft-settled = Уже сделано.
+draft-expired = Срок предпросмотра истёк: ничего не отправлено. Отправьте команду ещё раз.
