@@ -12,6 +12,14 @@ describe("/devices in the bot", () => {
     await t.send(updates.message(p, name));
   }
 
+  /** A device made through the service, so the test's own presses stay within the per-person rate limit. */
+  async function registered(p: ReturnType<typeof person>, name: string) {
+    const { device } = await t.ctx().deps.devices.register((await t.userOf(p)).id, name);
+    return device;
+  }
+  const secretOf = (id: string, keyVersion: number) => t.ctx().deps.devices.secretOf({ id, keyVersion });
+  const texts = (p: ReturnType<typeof person>) => t.callsTo(p.id).map((c) => String(c.params.text ?? ""));
+
   describe("happy path", () => {
     it("add asks for a name, then replies the id and secret once with EA setup steps", async () => {
       const ada = person();
@@ -47,25 +55,61 @@ describe("/devices in the bot", () => {
       ]);
     });
 
-    it("rotate shows a new secret once; the old one is gone", async () => {
+    it("rotate asks first; Yes shows a new secret once, the old one is gone, and the question keeps no buttons", async () => {
       const ada = person();
-      await addDevice(ada, "VPS");
-      const [device] = await devicesOf(ada);
-      const before = t.ctx().deps.devices.secretOf({ id: device!.id, keyVersion: 1 });
-      await t.send(updates.callback(ada, `dev:rot:${device!.id}`));
-      const after = t.ctx().deps.devices.secretOf({ id: device!.id, keyVersion: 2 });
-      expect(after).not.toBe(before);
-      expect(t.lastText(ada.id)).toContain(after);
-      expect(t.lastText(ada.id)).not.toContain(before);
+      const device = await registered(ada, "VPS");
+      await t.send(updates.callback(ada, `dev:rot:${device.id}`));
+      expect(t.lastText(ada.id)).toBe(
+        "Give <b>VPS</b> a new secret? The current one stops working at once: the EA on it stays offline until you enter the new one.",
+      );
+      expect(t.lastButtons(ada.id).map((b) => b.callback_data)).toEqual([
+        `dev:rot!:${device.id}`,
+        "dev:list",
+      ]);
+
+      await t.press(ada, "🔑 Yes, new secret");
+      const question = t.callsTo(ada.id, "editMessageText").at(-1)!;
+      expect(question.params.text).toBe("🔑 <b>VPS</b> has a new secret: it is in the next message.");
+      expect(t.buttonsOf(question)).toEqual([]);
+      const secretMessage = t.callsTo(ada.id, "sendMessage").at(-1)!;
+      expect(secretMessage.params).toMatchObject({ protect_content: true });
+      expect(String(secretMessage.params.text)).toContain(secretOf(device.id, 2));
+      expect(texts(ada).join("\n")).not.toContain(secretOf(device.id, 1));
     });
 
-    it("remove revokes the device", async () => {
+    it("no secret changes before Yes; Yes tapped twice rotates once, so the secret shown still works", async () => {
       const ada = person();
-      await addDevice(ada, "VPS");
-      const [device] = await devicesOf(ada);
-      await t.send(updates.callback(ada, `dev:del:${device!.id}`));
+      const device = await registered(ada, "VPS");
+      await t.send(updates.callback(ada, `dev:rot:${device.id}`, 501));
+      expect(texts(ada).join("\n")).not.toContain(secretOf(device.id, 2));
+      await t.send(updates.callback(ada, `dev:rot!:${device.id}`, 501));
+      await t.send(updates.callback(ada, `dev:rot!:${device.id}`, 501));
+      const secrets = t.callsTo(ada.id, "sendMessage").filter((c) => c.params.protect_content);
+      expect(secrets).toHaveLength(1);
+      expect(String(secrets[0]!.params.text)).toContain(secretOf(device.id, 2));
+      expect(texts(ada).join("\n")).not.toContain(secretOf(device.id, 3));
+      expect(t.callbackAnswers().at(-1)).toBe("Already done.");
+    });
+
+    it("remove asks first; No brings the list back unchanged, Yes revokes the device once", async () => {
+      const ada = person();
+      const device = await registered(ada, "VPS");
+      await t.send(updates.callback(ada, `dev:del:${device.id}`, 502));
+      expect(t.lastText(ada.id)).toBe(
+        "Remove <b>VPS</b>? Its secret stops working at once and it receives no more signals.",
+      );
+      await t.press(ada, "✖️ No, keep it");
+      expect(t.lastText(ada.id)).toContain("<b>VPS</b>");
+      expect(t.lastButtons(ada.id).map((b) => b.callback_data)).toContain(`dev:del:${device.id}`);
+      expect((await devicesOf(ada))[0]!.revokedAt).toBeNull();
+
+      await t.send(updates.callback(ada, `dev:del!:${device.id}`, 502));
+      await t.send(updates.callback(ada, `dev:del!:${device.id}`, 502));
       expect((await devicesOf(ada))[0]!.revokedAt).not.toBeNull();
-      expect(t.lastText(ada.id)).toContain("removed");
+      const done = t.callsTo(ada.id, "editMessageText").at(-1)!;
+      expect(done.params.text).toBe("🗑 <b>VPS</b> was removed; its secret no longer works.");
+      expect(t.buttonsOf(done)).toEqual([]);
+      expect(t.callbackAnswers().slice(-2)).toEqual(["Device removed", "Already done."]);
     });
 
     it("the question is kept in the database, so the answer works on any instance", async () => {
@@ -119,12 +163,11 @@ describe("/devices in the bot", () => {
       const mallory = person();
       await addDevice(ada, "VPS");
       const [device] = await devicesOf(ada);
-      await t.send(updates.callback(mallory, `dev:rot:${device!.id}`));
-      await t.send(updates.callback(mallory, `dev:del:${device!.id}`));
-      expect(t.callbackAnswers().slice(-2)).toEqual([
-        expect.stringContaining("does not exist (or is not yours)"),
-        expect.stringContaining("does not exist (or is not yours)"),
-      ]);
+      for (const data of ["rot", "del", "rot!", "del!"])
+        await t.send(updates.callback(mallory, `dev:${data}:${device!.id}`));
+      expect(t.callbackAnswers().slice(-4)).toEqual(
+        Array(4).fill(expect.stringContaining("does not exist (or is not yours)")),
+      );
       const [after] = await devicesOf(ada);
       expect(after!.revokedAt).toBeNull();
       expect(t.callsTo(mallory.id, "sendMessage")).toHaveLength(0);

@@ -7,6 +7,7 @@ import { isRefusal } from "./telegram.errors";
 import { escapeHtml, formatTime } from "./telegram.format";
 import type { Translate } from "./telegram.i18n";
 import { ID } from "./telegram.models";
+import { firstPress } from "./telegram.presses";
 
 /** "MT5 51234567 on ICMarketsSC-Demo (USD, 1:500) · SignalDesk.mq5 1.0.0": what the EA said in its hello. */
 export function accountLine(account: DeviceAccount, client: DeviceClient | null): string {
@@ -55,7 +56,8 @@ export function credentialsText(
 export function devicesFeature(
   services: Pick<BotServices, "devices" | "db" | "clock" | "config">,
 ): BotFeature {
-  async function list(ctx: BotContext) {
+  /** The person's devices with their buttons: the /devices message, and what No goes back to. */
+  async function listView(ctx: BotContext): Promise<{ text: string; keyboard: InlineKeyboard }> {
     const devices = (await services.devices.list(ctx.account.user.id)).filter((d) => !d.revokedAt);
     const keyboard = new InlineKeyboard();
     const t = ctx.t;
@@ -79,7 +81,51 @@ export function devicesFeature(
         .row();
     }
     keyboard.text(t("devices-add"), "dev:add");
-    return ctx.reply(lines.join("\n"), { parse_mode: "HTML", reply_markup: keyboard });
+    return { text: lines.join("\n"), keyboard };
+  }
+
+  async function list(ctx: BotContext) {
+    const { text, keyboard } = await listView(ctx);
+    return ctx.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
+  }
+
+  /** Rotate and Remove ask first, in place of the list; No brings the list back. */
+  async function confirm(ctx: BotContext, action: "rot" | "del", id: string) {
+    const device = await services.devices.get(ctx.account.user.id, id);
+    await ctx.answerCallbackQuery();
+    const name = escapeHtml(device.name);
+    return ctx.editMessageText(
+      ctx.t(action === "rot" ? "devices-rotate-ask" : "devices-remove-ask", { name }),
+      {
+        parse_mode: "HTML",
+        reply_markup: new InlineKeyboard()
+          .text(ctx.t(action === "rot" ? "devices-rotate-yes" : "devices-remove-yes"), `dev:${action}!:${id}`)
+          .text(ctx.t("devices-no"), "dev:list"),
+      },
+    );
+  }
+
+  /**
+   * Yes, once: the press is settled in the database, so a double tap rotates once (a second
+   * rotation would void the secret just shown) and removes once.
+   */
+  async function confirmed(ctx: BotContext, action: "rot" | "del", id: string) {
+    const device = await services.devices.get(ctx.account.user.id, id);
+    if (!(await firstPress(services.db, ctx, `dev:${action}!`, services.clock.now())))
+      return ctx.answerCallbackQuery({ text: ctx.t("devices-already-done") });
+    const name = escapeHtml(device.name);
+    if (action === "del") {
+      await services.devices.revoke(ctx.account.user.id, id);
+      await ctx.answerCallbackQuery({ text: ctx.t("devices-removed-toast") });
+      return ctx.editMessageText(ctx.t("devices-removed-named", { name }), { parse_mode: "HTML" });
+    }
+    const { secret } = await services.devices.rotateSecret(ctx.account.user.id, id);
+    await ctx.answerCallbackQuery({ text: ctx.t("devices-rotated-toast") });
+    await ctx.editMessageText(ctx.t("devices-rotated-below", { name }), { parse_mode: "HTML" });
+    return ctx.reply(credentialsText(ctx.t, services.config.publicUrl, id, secret), {
+      parse_mode: "HTML",
+      protect_content: true,
+    });
   }
 
   async function askName(ctx: BotContext) {
@@ -113,18 +159,16 @@ export function devicesFeature(
         await ctx.answerCallbackQuery();
         return askName(ctx);
       });
-      bot.callbackQuery(new RegExp(`^dev:rot:(${ID})$`), async (ctx) => {
-        const { id, secret } = await services.devices.rotateSecret(ctx.account.user.id, ctx.match[1]!);
-        await ctx.answerCallbackQuery({ text: ctx.t("devices-rotated-toast") });
-        return ctx.reply(credentialsText(ctx.t, services.config.publicUrl, id, secret), {
-          parse_mode: "HTML",
-          protect_content: true,
-        });
-      });
-      bot.callbackQuery(new RegExp(`^dev:del:(${ID})$`), async (ctx) => {
-        await services.devices.revoke(ctx.account.user.id, ctx.match[1]!);
-        await ctx.answerCallbackQuery({ text: ctx.t("devices-removed-toast") });
-        return ctx.reply(ctx.t("devices-removed"));
+      bot.callbackQuery(new RegExp(`^dev:(rot|del):(${ID})$`), (ctx) =>
+        confirm(ctx, ctx.match[1] as "rot" | "del", ctx.match[2]!),
+      );
+      bot.callbackQuery(new RegExp(`^dev:(rot|del)!:(${ID})$`), (ctx) =>
+        confirmed(ctx, ctx.match[1] as "rot" | "del", ctx.match[2]!),
+      );
+      bot.callbackQuery("dev:list", async (ctx) => {
+        await ctx.answerCallbackQuery();
+        const { text, keyboard } = await listView(ctx);
+        return ctx.editMessageText(text, { parse_mode: "HTML", reply_markup: keyboard });
       });
     },
     answers: { device_name: (ctx, name) => register(ctx, name) },

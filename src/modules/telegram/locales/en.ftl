@@ -137,7 +137,6 @@ devices-add = ➕ Add a device
 devices-ask-name = Send me a name for the new device (up to { $max } characters), e.g. "London VPS".
 devices-rotated-toast = Secret rotated
 devices-removed-toast = Device removed
-devices-removed = The device was removed; its secret no longer works.
 
 ## /affiliate and payouts
 cmd-affiliate = your referral link, stats and payouts
@@ -557,3 +556,11 @@ draft-sent-toast = Sent
 draft-cancelled = ✖️ Cancelled: nothing was sent.
 draft-settled = Already done.
 draft-expired = This preview has expired: nothing was sent. Send the command again.
+devices-rotate-ask = Give <b>{ $name }</b> a new secret? The current one stops working at once: the EA on it stays offline until you enter the new one.
+devices-rotate-yes = 🔑 Yes, new secret
+devices-remove-ask = Remove <b>{ $name }</b>? Its secret stops working at once and it receives no more signals.
+devices-remove-yes = 🗑 Yes, remove
+devices-no = ✖️ No, keep it
+devices-already-done = Already done.
+devices-rotated-below = 🔑 <b>{ $name }</b> has a new secret: it is in the next message.
+devices-removed-named = 🗑 <b>{ $name }</b> was removed; its secret no longer works.

@@ -137,7 +137,6 @@ devices-add = ➕ Añadir un dispositivo
 devices-ask-name = Envíame un nombre para el nuevo dispositivo (hasta { $max } caracteres), p. ej. "VPS Londres".
 devices-rotated-toast = Secreto rotado
 devices-removed-toast = Dispositivo eliminado
-devices-removed = El dispositivo se ha eliminado; su secreto ya no funciona.
 
 ## /affiliate and payouts
 cmd-affiliate = tu enlace de referido, estadísticas y pagos
@@ -557,3 +556,11 @@ draft-sent-toast = Enviado
 draft-cancelled = ✖️ Cancelado: no se ha enviado nada.
 draft-settled = Ya está hecho.
 draft-expired = Esta vista previa ha caducado: no se ha enviado nada. Envía el comando de nuevo.
+devices-rotate-ask = ¿Dar a <b>{ $name }</b> un secreto nuevo? El actual deja de funcionar al instante: el EA seguirá desconectado hasta que introduzcas el nuevo.
+devices-rotate-yes = 🔑 Sí, secreto nuevo
+devices-remove-ask = ¿Eliminar <b>{ $name }</b>? Su secreto deja de funcionar al instante y no recibirá más señales.
+devices-remove-yes = 🗑 Sí, eliminar
+devices-no = ✖️ No, mantenerlo
+devices-already-done = Ya está hecho.
+devices-rotated-below = 🔑 <b>{ $name }</b> tiene un secreto nuevo: está en el siguiente mensaje.
+devices-removed-named = 🗑 <b>{ $name }</b> se ha eliminado; su secreto ya no funciona.

@@ -141,7 +141,6 @@ devices-add = ➕ Добавить устройство
 devices-ask-name = Пришлите имя нового устройства (до { $max } символов), например "VPS Лондон".
 devices-rotated-toast = Секрет заменён
 devices-removed-toast = Устройство удалено
-devices-removed = Устройство удалено; его секрет больше не работает.
 
 ## /affiliate and payouts
 cmd-affiliate = ваша реферальная ссылка, статистика и выплаты
@@ -566,3 +565,11 @@ draft-sent-toast = Отправлено
 draft-cancelled = ✖️ Отменено: ничего не отправлено.
 draft-settled = Уже сделано.
 draft-expired = Срок предпросмотра истёк: ничего не отправлено. Отправьте команду ещё раз.
+devices-rotate-ask = Выдать <b>{ $name }</b> новый секрет? Текущий сразу перестанет работать: советник будет офлайн, пока вы не введёте новый.
+devices-rotate-yes = 🔑 Да, новый секрет
+devices-remove-ask = Удалить <b>{ $name }</b>? Его секрет сразу перестанет работать, и сигналы на него больше не придут.
+devices-remove-yes = 🗑 Да, удалить
+devices-no = ✖️ Нет, оставить
+devices-already-done = Уже сделано.
+devices-rotated-below = 🔑 У <b>{ $name }</b> новый секрет: он в следующем сообщении.
+devices-removed-named = 🗑 <b>{ $name }</b> удалено; его секрет больше не работает.
