@@ -40,6 +40,8 @@ export interface FakeChat {
   joinRequests: Set<number>;
   messages: Map<number, { text: string; replyTo?: number; edits: number }>;
   links: string[];
+  /** Links revoked with revokeChatInviteLink: Telegram no longer accepts them. */
+  revokedLinks: Set<string>;
 }
 
 type Reply =
@@ -170,6 +172,7 @@ export class FakeTelegramApi {
       joinRequests: new Set(),
       messages: new Map(),
       links: [],
+      revokedLinks: new Set(),
     };
     this.chats.set(id, chat);
     this.setBotRights(id, opts.rights === undefined ? {} : opts.rights);
@@ -294,6 +297,7 @@ export class FakeTelegramApi {
       "getChatMember",
       "getChatAdministrators",
       "createChatInviteLink",
+      "revokeChatInviteLink",
       "approveChatJoinRequest",
       "declineChatJoinRequest",
       "banChatMember",
@@ -363,6 +367,24 @@ export class FakeTelegramApi {
             is_primary: false,
             is_revoked: false,
             ...(params.name ? { name: params.name } : {}),
+          },
+        };
+      }
+      case "revokeChatInviteLink": {
+        const refused = rights("can_invite_users", "not enough rights to manage chat invite link");
+        if (refused) return refused;
+        const link = String(params.invite_link);
+        if (!chat.links.includes(link))
+          return { ok: false, error_code: 400, description: "Bad Request: INVITE_HASH_EXPIRED" };
+        chat.revokedLinks.add(link);
+        return {
+          ok: true,
+          result: {
+            invite_link: link,
+            creator: bot.user,
+            creates_join_request: true,
+            is_primary: false,
+            is_revoked: true,
           },
         };
       }

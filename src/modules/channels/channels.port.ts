@@ -33,6 +33,8 @@ export interface ChannelsBotPort {
     chatId: number,
   ): Promise<(ChatMemberFacts & { user: { id: number; is_bot: boolean } })[]>;
   createJoinRequestLink(chatId: number, name: string): Promise<string>;
+  /** Revokes a link the bot made: it admits nobody, and asks for nobody's admission, any more. */
+  revokeInviteLink(chatId: number, link: string): Promise<void>;
   approveJoinRequest(chatId: number, userId: number): Promise<void>;
   declineJoinRequest(chatId: number, userId: number): Promise<void>;
   ban(chatId: number, userId: number): Promise<void>;

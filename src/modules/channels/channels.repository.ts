@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lte, notInArray, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, lte, notInArray, type SQL, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { entitlements } from "../entitlements/entitlements.table";
 import { users } from "../users/users.table";
@@ -42,6 +42,14 @@ export function channelsRepository(db: Executor) {
           and(eq(channelMembers.channelId, channelId), eq(channelMembers.telegramUserId, telegramUserId)),
         );
       return row;
+    },
+    /** Every personal join link the bot made for a chat (whether or not it was used). */
+    async inviteLinksOf(channelId: string): Promise<string[]> {
+      const rows = await db
+        .select({ link: channelMembers.inviteLink })
+        .from(channelMembers)
+        .where(and(eq(channelMembers.channelId, channelId), isNotNull(channelMembers.inviteLink)));
+      return rows.map((r) => r.link!);
     },
     membersOf: (telegramUserId: number): Promise<ChannelMemberRow[]> =>
       db.select().from(channelMembers).where(eq(channelMembers.telegramUserId, telegramUserId)),

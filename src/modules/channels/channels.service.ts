@@ -136,18 +136,43 @@ export function createChannelsService(deps: ChannelsDeps) {
     return row!;
   }
 
-  async function unlink(actor: { id: string }, id: string): Promise<ChannelRow> {
+  /**
+   * Unlinking: the bot stops managing the chat (no admissions, removals, reconcile or posts) and
+   * revokes every personal join link it made there, so none keeps working for a chat nobody
+   * manages. Current members stay: nobody is removed, now or later. A link Telegram would not
+   * revoke (the bot off, or without its rights there) is counted in `linksLeft` for the admin.
+   */
+  async function unlink(actor: { id: string }, id: string) {
+    const links = await repo.inviteLinksOf(id);
     const [row] = await db.delete(channels).where(eq(channels.id, id)).returning();
     if (!row) throw ChannelErrors.notFound();
+    const linksRevoked = await revokeLinks(row.chatId, links);
+    const linksLeft = links.length - linksRevoked;
     await deps.audit.record({
       actorId: actor.id,
       actorKind: "admin",
       action: "channels.unlinked",
       subjectType: "channel",
       subjectId: id,
-      data: { chatId: row.chatId },
+      data: { chatId: row.chatId, linksRevoked, linksLeft },
     });
-    return row;
+    return { channel: row, linksRevoked, linksLeft };
+  }
+
+  async function revokeLinks(chatId: number, links: string[]): Promise<number> {
+    const bot = deps.bot();
+    if (!bot) return 0;
+    let revoked = 0;
+    for (const link of links) {
+      try {
+        await bot.revokeInviteLink(chatId, link);
+        revoked++;
+      } catch (err) {
+        if (!(err instanceof BotCallError)) throw err;
+        deps.logger.warn({ chatId, err: err.description }, "could not revoke a join link of an unlinked chat");
+      }
+    }
+    return revoked;
   }
 
   /**

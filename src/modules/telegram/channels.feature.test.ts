@@ -16,7 +16,7 @@ const EURUSD = {
   note: null,
 };
 
-describe("channel texts in the person's language", () => {
+describe("channels in the bot", () => {
   const t = useChannelsApp();
   /** A person who chose a language with /language (their choice wins over Telegram's). */
   async function speaking(p: ReturnType<typeof person>, locale: "es" | "ru") {
@@ -112,5 +112,77 @@ describe("channel texts in the person's language", () => {
     expect(links).toBe(
       "🔑 <b>Tus canales</b>\n• <b>VIP Room</b>: pulsa el botón para pedir unirte; te apruebo al instante",
     );
+  });
+
+  describe("unlinking a chat", () => {
+    /** A subscriber with their personal join link to the chat (made by /channels). */
+    async function invited(level: "vip" | "premium") {
+      const s = await t.subscriber(level);
+      await t.deps().channels.service.forUser(s.userId, s.p.id);
+      return s;
+    }
+
+    it("revokes every personal join link the bot made there; members stay, and the chat is no longer managed", async () => {
+      const channel = await t.link(VIP_ROOM, "vip");
+      const member = await invited("vip");
+      await t.askToJoin(VIP_ROOM, member.p);
+      const waiting = await invited("vip");
+      const chat = t.api.chats.get(VIP_ROOM.id)!;
+      expect(chat.links).toHaveLength(2);
+
+      const boss = admin();
+      await t.send(updates.callback(boss, `chan:unlink:${channel.id}`));
+      expect(t.lastText(boss.id)).toBe(
+        "Unlink <b>VIP Room</b>? I stop admitting, removing and posting there, and revoke the personal join links I made there. Current members stay: nobody is removed, now or later.",
+      );
+      expect(chat.revokedLinks.size).toBe(0);
+      await t.press(boss, "Yes, unlink");
+      expect([...chat.revokedLinks].sort()).toEqual([...chat.links].sort());
+      const done = t.callsTo(boss.id, "editMessageText").at(-1)!;
+      expect(done.params.text).toBe(
+        "<b>VIP Room</b> is no longer linked. Join links revoked: 2. Its members stay; remove me from the chat if I should leave it too.",
+      );
+      expect(t.buttonsOf(done)).toEqual([]);
+
+      // Nobody is removed, now or by a later sweep or reconcile; a join request is left to the chat's admins.
+      t.ctx().clock.advance(60 * t.DAY_MS);
+      await t.deps().channels.jobs.runNow("access");
+      await t.deps().channels.jobs.runNow("reconcile");
+      expect(t.api.statusIn(VIP_ROOM.id, member.p.id)).toBe("member");
+      expect(t.api.callsOf("banChatMember")).toEqual([]);
+      await t.askToJoin(VIP_ROOM, waiting.p);
+      expect(t.callsFor("approveChatJoinRequest", waiting.p)).toEqual([]);
+      expect(t.callsFor("declineChatJoinRequest", waiting.p)).toEqual([]);
+    });
+
+    it("an unlink from the API (the same service) revokes the links too, and the audit says how many", async () => {
+      const channel = await t.link(VIP_ROOM, "premium");
+      await invited("premium");
+      const { auditLog } = await import("../audit/audit.table");
+      await t.deps().channels.service.unlink({ id: (await t.root()).id }, channel.id);
+      expect(t.api.chats.get(VIP_ROOM.id)!.revokedLinks.size).toBe(1);
+      const audit = await t.deps().db.select().from(auditLog);
+      expect(audit).toContainEqual(
+        expect.objectContaining({
+          action: "channels.unlinked",
+          data: { chatId: VIP_ROOM.id, linksRevoked: 1, linksLeft: 0 },
+        }),
+      );
+    });
+
+    it("a link Telegram will not revoke (the bot lost its invite right) is named for the admin to revoke by hand", async () => {
+      const channel = await t.link(VIP_ROOM, "vip");
+      await invited("vip");
+      t.api.setBotRights(VIP_ROOM.id, { can_invite_users: false });
+      const boss = admin();
+      await t.send(updates.callback(boss, `chan:unlink!:${channel.id}`));
+      expect(t.lastText(boss.id)).toBe(
+        [
+          "<b>VIP Room</b> is no longer linked. Join links revoked: 0. Its members stay; remove me from the chat if I should leave it too.",
+          "⚠️ Join links I could not revoke: 1. Revoke them in the chat's settings (Invite links).",
+        ].join("\n"),
+      );
+      expect(await t.deps().channels.service.byId(channel.id)).toBeUndefined();
+    });
   });
 });

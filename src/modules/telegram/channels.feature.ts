@@ -162,9 +162,12 @@ export function channelsFeature(
         });
       }
       if (action === "unlink!") {
-        await channels.service.unlink(actor, id);
+        // The delete settles a double tap: the second press finds no channel to unlink.
+        const { linksRevoked, linksLeft } = await channels.service.unlink(actor, id);
         await ctx.answerCallbackQuery({ text: ctx.t("chan-unlinked-toast") });
-        return ctx.editMessageText(ctx.t("chan-unlinked", { title }), { parse_mode: "HTML" });
+        const said = [ctx.t("chan-unlinked", { title, revoked: linksRevoked })];
+        if (linksLeft > 0) said.push(ctx.t("chan-unlinked-links-left", { left: linksLeft }));
+        return ctx.editMessageText(said.join("\n"), { parse_mode: "HTML" });
       }
       const updated = await channels.service.update(actor, id, { postSignals: !channel.postSignals });
       await ctx.answerCallbackQuery({

@@ -52,6 +52,8 @@ export function createChannelsPort(deps: { api: Api; pacer: Pacer; botId: number
         async () =>
           (await api.createChatInviteLink(chatId, { name, creates_join_request: true })).invite_link,
       ),
+    revokeInviteLink: (chatId, link) =>
+      paced(async () => void (await api.revokeChatInviteLink(chatId, link))),
     approveJoinRequest: (chatId, userId) =>
       paced(async () => void (await api.approveChatJoinRequest(chatId, userId))),
     declineJoinRequest: (chatId, userId) =>
