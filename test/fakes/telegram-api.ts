@@ -83,6 +83,8 @@ export class FakeTelegramApi {
   rateLimited = 0;
   /** Stars charges refunded through refundStarPayment: a second refund of one is refused. */
   readonly refundedCharges = new Set<string>();
+  /** Runs before a call is answered: a test makes something happen meanwhile (a race). */
+  beforeAnswer: ((method: string, params: Record<string, unknown>) => Promise<void>) | undefined;
 
   get url(): string {
     const { port } = this.server!.address() as AddressInfo;
@@ -99,6 +101,7 @@ export class FakeTelegramApi {
       }
       const [, token, method] = match as unknown as [string, string, string];
       this.calls.push({ method, token, params, at: Date.now() });
+      await this.beforeAnswer?.(method, params);
       const limited = this.overLimit();
       if (limited) {
         res.writeHead(429, { "content-type": "application/json" });
@@ -149,6 +152,7 @@ export class FakeTelegramApi {
     this.limitPerSecond = undefined;
     this.rateLimited = 0;
     this.refundedCharges.clear();
+    this.beforeAnswer = undefined;
   }
 
   /**

@@ -169,7 +169,10 @@ export function createChannelsService(deps: ChannelsDeps) {
         revoked++;
       } catch (err) {
         if (!(err instanceof BotCallError)) throw err;
-        deps.logger.warn({ chatId, err: err.description }, "could not revoke a join link of an unlinked chat");
+        deps.logger.warn(
+          { chatId, err: err.description },
+          "could not revoke a join link of an unlinked chat",
+        );
       }
     }
     return revoked;
@@ -199,18 +202,33 @@ export function createChannelsService(deps: ChannelsDeps) {
       let inviteLink = m?.inviteLink ?? null;
       const bot = deps.bot();
       if (!inviteLink && bot) {
-        try {
-          inviteLink = await bot.createJoinRequestLink(c.chatId, `signaldesk ${userId}`.slice(0, 32));
-          await repo.saveInvite(c.id, telegramId, inviteLink, clock.now());
-        } catch (err) {
-          deps.logger.warn({ err, channelId: c.id }, "could not create an invite link");
-        }
+        inviteLink = await issueLink(bot, c, userId, telegramId);
       } else if (m && m.status !== "invited" && inviteLink) {
         await repo.saveInvite(c.id, telegramId, null, clock.now());
       }
       items.push({ channel: c, access: inviteLink ? ("invited" as const) : ("none" as const), inviteLink });
     }
     return items;
+  }
+
+  /** A new personal link, kept for the person; null when none could be made and kept. */
+  async function issueLink(bot: ChannelsBotPort, c: ChannelRow, userId: string, telegramId: number) {
+    let link: string;
+    try {
+      link = await bot.createJoinRequestLink(c.chatId, `signaldesk ${userId}`.slice(0, 32));
+    } catch (err) {
+      deps.logger.warn({ err, channelId: c.id }, "could not create an invite link");
+      return null;
+    }
+    try {
+      await repo.saveInvite(c.id, telegramId, link, clock.now());
+      return link;
+    } catch (err) {
+      // The chat was unlinked while the link was being made: it must not outlive its chat's link.
+      deps.logger.warn({ err, channelId: c.id }, "revoking a join link made for a chat unlinked meanwhile");
+      await bot.revokeInviteLink(c.chatId, link).catch(() => undefined);
+      return null;
+    }
   }
 
   /** A chat_join_request: approved when the person's tier reaches the chat's minimum, else declined. */

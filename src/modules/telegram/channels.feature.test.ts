@@ -184,5 +184,21 @@ describe("channels in the bot", () => {
       );
       expect(await t.deps().channels.service.byId(channel.id)).toBeUndefined();
     });
+
+    it("a link made while its chat is being unlinked is revoked at once, not handed out", async () => {
+      const channel = await t.link(VIP_ROOM, "vip");
+      const { p, userId } = await t.subscriber("vip");
+      let unlinking: Promise<unknown> | undefined;
+      t.api.beforeAnswer = async (method) => {
+        if (method !== "createChatInviteLink" || unlinking) return;
+        unlinking = t.deps().channels.service.unlink({ id: (await t.root()).id }, channel.id);
+        await unlinking;
+      };
+      const items = await t.deps().channels.service.forUser(userId, p.id);
+      expect(items).toEqual([expect.objectContaining({ access: "none", inviteLink: null })]);
+      const chat = t.api.chats.get(VIP_ROOM.id)!;
+      expect(chat.links).toHaveLength(1);
+      expect([...chat.revokedLinks]).toEqual(chat.links);
+    });
   });
 });
