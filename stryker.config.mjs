@@ -36,6 +36,10 @@ export const groups = {
     "src/modules/telegram/telegram.webhook.test.ts",
     "src/modules/telegram/telegram.update-log.test.ts",
   ],
+  "src/shared/idempotency/idempotency.service.ts": [
+    "src/shared/idempotency/idempotency.service.test.ts",
+    "src/shared/idempotency/idempotency.rules.test.ts",
+  ],
 };
 
 /**
@@ -45,10 +49,6 @@ export const groups = {
  * the updated reports/stryker-incremental.json.
  */
 export const pending = {
-  "src/shared/idempotency/idempotency.service.ts": [
-    "src/shared/idempotency/idempotency.service.test.ts",
-    "src/shared/idempotency/idempotency.rules.test.ts",
-  ],
   "src/modules/orders/orders.settlement.ts": [
     "src/modules/orders/orders.settlement.test.ts",
     "src/modules/orders/orders.settlement.rules.test.ts",
