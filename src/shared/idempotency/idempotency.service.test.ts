@@ -46,6 +46,8 @@ describe("idempotency keys", () => {
 
   it("hashes requests by content, whatever the key order", () => {
     expect(canonicalJson({ b: [1, { d: 2, c: 3 }], a: "x" })).toBe('{"a":"x","b":[1,{"c":3,"d":2}]}');
+    // Neither in nor against the order given: keys come out sorted whatever order they went in.
+    expect(canonicalJson({ b: 2, c: 3, a: 1, e: 5, d: 4 })).toBe('{"a":1,"b":2,"c":3,"d":4,"e":5}');
     expect(requestHash({ a: 1, b: 2 })).toBe(requestHash({ b: 2, a: 1 }));
     expect(requestHash({ a: 1 })).not.toBe(requestHash({ a: 2 }));
   });
@@ -76,7 +78,11 @@ describe("idempotency keys", () => {
       .run(call("k2", { a: 2 }), async () => ({ status: 200, body: {} }))
       .catch((e) => e);
     expect(error).toBeInstanceOf(AppError);
-    expect(error.code).toBe("request.idempotency_key_reused");
+    expect(error).toMatchObject({
+      code: "request.idempotency_key_reused",
+      status: 409,
+      detail: "This Idempotency-Key was used with a different request",
+    });
   });
 
   it("stores a client error for replay but releases the key after a server error", async () => {
@@ -126,7 +132,11 @@ describe("idempotency keys", () => {
     );
     await new Promise((r) => setTimeout(r, 10));
     const error = await idem.run(call("k7"), async () => ({ status: 200, body: {} })).catch((e) => e);
-    expect(error.code).toBe("request.idempotency_key_in_progress");
+    expect(error).toMatchObject({
+      code: "request.idempotency_key_in_progress",
+      status: 409,
+      title: "A request with this Idempotency-Key is still being processed",
+    });
     release();
     await first;
   });
@@ -175,8 +185,11 @@ describe("idempotency keys over writes (runAtomic)", () => {
       await effect(tx, `e${n}`);
       return { status: 201, body: { n } };
     };
-    const first = await idem.runAtomic(call("a1"), async () => 7, write);
-    const second = await idem.runAtomic(call("a1"), async () => 8, write);
+    let prepared = 0;
+    const first = await idem.runAtomic(call("a1"), async () => (prepared++, 7), write);
+    const second = await idem.runAtomic(call("a1"), async () => (prepared++, 8), write);
+    // A repeat looks before it prepares: the stored answer is replayed without reading again.
+    expect(prepared).toBe(1);
     expect(first).toMatchObject({ status: 201, body: { n: 7 }, replayed: false });
     expect(second).toMatchObject({ status: 201, body: { n: 7 }, bodyText: '{"n":7}', replayed: true });
     expect(writes).toBe(1);
