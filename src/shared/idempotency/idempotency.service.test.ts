@@ -186,8 +186,12 @@ describe("idempotency keys over writes (runAtomic)", () => {
       return { status: 201, body: { n } };
     };
     let prepared = 0;
-    const first = await idem.runAtomic(call("a1"), async () => (prepared++, 7), write);
-    const second = await idem.runAtomic(call("a1"), async () => (prepared++, 8), write);
+    const prepare = (n: number) => async () => {
+      prepared++;
+      return n;
+    };
+    const first = await idem.runAtomic(call("a1"), prepare(7), write);
+    const second = await idem.runAtomic(call("a1"), prepare(8), write);
     // A repeat looks before it prepares: the stored answer is replayed without reading again.
     expect(prepared).toBe(1);
     expect(first).toMatchObject({ status: 201, body: { n: 7 }, replayed: false });
