@@ -162,6 +162,14 @@ describe("settling payments and refunds", () => {
       amount: 1,
     });
     expect(amountOnly.result).toBe("paid");
+    const currencyOnly = await pendingOrder();
+    const withCurrency = await service.markOrderPaid({
+      orderId: currencyOnly.order.id,
+      provider: "stripe",
+      reference: "pi_3",
+      currency: "JPY",
+    });
+    expect(withCurrency.result).toBe("paid");
     const second = await pendingOrder();
     const mismatch = await service.markOrderPaid({
       orderId: second.order.id,
@@ -193,9 +201,10 @@ describe("settling payments and refunds", () => {
     });
     expect(outcome).toMatchObject({
       result: "refunded",
-      order: { status: "refunded" },
+      order: { status: "refunded", refundedAt: ctx().clock.now() },
       revoked: { id: paid.entitlement.id },
     });
+    expect((await ctx().deps.orders.findById(order.id))!.refundedAt).toEqual(ctx().clock.now());
     const [period] = await ctx().deps.db.select().from(entitlements).where(eq(entitlements.userId, user.id));
     expect(period).toMatchObject({ revokedBy: "stripe:re_1" });
     const [message] = await outboxOf("orders.refunded");
@@ -231,6 +240,48 @@ describe("settling payments and refunds", () => {
         data: { provider: "manual", reference: "bank-1-back" },
       },
     ]);
+  });
+
+  it("a payment dated ahead of our clock (the provider's clock runs fast) is recorded as paid now", async () => {
+    const { service } = settlement();
+    const { order } = await pendingOrder();
+    const now = ctx().clock.now();
+    const outcome = await service.markOrderPaid({
+      orderId: order.id,
+      provider: "stripe",
+      reference: "pi_1",
+      paidAt: new Date(now.getTime() + 5 * 60_000),
+    });
+    expect(outcome).toMatchObject({ result: "paid", order: { paidAt: now } });
+  });
+
+  it("the refunded payment arriving again is not a repeat: the order stays refunded and is flagged", async () => {
+    const { service, counted } = settlement();
+    const { order } = await pendingOrder();
+    await service.markOrderPaid({ orderId: order.id, provider: "stripe", reference: "pi_1" });
+    await service.markOrderRefunded({ orderId: order.id, provider: "stripe", reference: "re_1" });
+    const again = await service.markOrderPaid({ orderId: order.id, provider: "stripe", reference: "pi_1" });
+    expect(again).toMatchObject({ result: "not_payable", order: { status: "refunded" } });
+    expect((await ctx().deps.orders.findById(order.id))!.flaggedReason).toBe(
+      "stripe payment pi_1 for a refunded order",
+    );
+    expect(counted).toEqual(["paid", "refunded"]);
+  });
+
+  it("refunding an order whose period an admin already revoked revokes nothing and says so", async () => {
+    const { service } = settlement();
+    const { order } = await pendingOrder();
+    const paid = await service.markOrderPaid({ orderId: order.id, provider: "stripe", reference: "pi_1" });
+    if (paid.result !== "paid") throw new Error(paid.result);
+    await ctx().deps.entitlements.adminRevoke({ id: "usr_admin" }, paid.entitlement.id);
+    const outcome = await service.markOrderRefunded({
+      orderId: order.id,
+      provider: "stripe",
+      reference: "re_1",
+    });
+    expect(outcome).toMatchObject({ result: "refunded", revoked: undefined });
+    const [message] = await outboxOf("orders.refunded");
+    expect(message!.payload).toMatchObject({ orderId: order.id, entitlementId: null });
   });
 
   it("refunding an unknown order answers not_found", async () => {
