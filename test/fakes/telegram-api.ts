@@ -83,6 +83,8 @@ export class FakeTelegramApi {
   rateLimited = 0;
   /** Stars charges refunded through refundStarPayment: a second refund of one is refused. */
   readonly refundedCharges = new Set<string>();
+  /** Invoices made with createInvoiceLink, by the slug of their `https://t.me/$<slug>` link. */
+  readonly invoiceLinks = new Map<string, Record<string, unknown>>();
   /** Runs before a call is answered: a test makes something happen meanwhile (a race). */
   beforeAnswer: ((method: string, params: Record<string, unknown>) => Promise<void>) | undefined;
 
@@ -152,6 +154,7 @@ export class FakeTelegramApi {
     this.limitPerSecond = undefined;
     this.rateLimited = 0;
     this.refundedCharges.clear();
+    this.invoiceLinks.clear();
     this.beforeAnswer = undefined;
   }
 
@@ -287,6 +290,18 @@ export class FakeTelegramApi {
           return { ok: false, error_code: 400, description: "Bad Request: CHARGE_ALREADY_REFUNDED" };
         this.refundedCharges.add(charge);
         return { ok: true, result: true };
+      }
+      case "createInvoiceLink": {
+        // Bot API: createInvoiceLink(title, description, payload, currency, prices, …) → String, the
+        // link (https://t.me/$<slug>) that WebApp.openInvoice opens. XTR takes one price, no provider token.
+        const prices = params.prices as { label?: string; amount?: number }[] | undefined;
+        if (!params.title || !params.description || !params.payload || !params.currency || !prices?.length)
+          return { ok: false, error_code: 400, description: "Bad Request: invalid parameters" };
+        if (params.currency === "XTR" && (prices.length !== 1 || !Number.isInteger(prices[0]!.amount)))
+          return { ok: false, error_code: 400, description: "Bad Request: CURRENCY_TOTAL_AMOUNT_INVALID" };
+        const slug = `inv${this.invoiceLinks.size + 1}-${String(params.payload).slice(-8)}`;
+        this.invoiceLinks.set(slug, params);
+        return { ok: true, result: `https://t.me/$${slug}` };
       }
       default:
         return { ok: true, result: true };

@@ -7,8 +7,13 @@ import { currentUser, type Guards } from "../auth/auth.guards";
 import { OrderIdParams } from "../orders/orders.schemas";
 import type { PaymentsService } from "./payments.service";
 
-const CheckoutBody = z.object({ provider: z.enum(["stripe"]) });
-const CheckoutSchema = z.object({ provider: z.literal("stripe"), url: z.string(), sessionId: z.string() });
+const CheckoutBody = z.object({ provider: z.enum(["stripe", "stars"]) });
+const CheckoutSchema = z.union([
+  z.object({ provider: z.literal("stripe"), url: z.string(), sessionId: z.string() }),
+  z
+    .object({ provider: z.literal("stars"), url: z.string() })
+    .describe("A Telegram Stars invoice link: open it with WebApp.openInvoice"),
+]);
 
 /** Stripe's events can outgrow the API's 64 KiB default (many line items, long metadata). */
 const WEBHOOK_BODY_LIMIT = 1024 * 1024;
@@ -25,9 +30,9 @@ export function checkoutRoutes(deps: {
         onRequest: deps.guards.requireUser,
         config: { problems: [409, 502] },
         schema: {
-          summary: "Pay an order by card",
+          summary: "Pay an order by card or with Telegram Stars",
           description:
-            "Opens a Stripe Checkout Session for a pending order and answers its URL. 409 orders.not_pending; 503 payments.provider_unavailable when Stripe is not configured.",
+            'provider "stripe": opens a Stripe Checkout Session for a pending order and answers its URL. provider "stars": answers a Telegram Stars invoice link (Bot API createInvoiceLink, XTR, the order\'s locked price in stars) for the Mini App to open with WebApp.openInvoice; the payment reaches the order through the bot. 409 orders.not_pending; 503 payments.provider_unavailable when Stripe (or, for Stars, the bot token) is not configured; 502 payments.provider_failed when the provider does not answer.',
           tags: ["orders"],
           headers: IdempotencyHeaders,
           params: OrderIdParams,
@@ -42,7 +47,13 @@ export function checkoutRoutes(deps: {
           req,
           reply,
           { userId, scope: "orders.checkout", request: { orderId: req.params.id, body: req.body } },
-          async () => ({ status: 200, body: await deps.payments.checkout(userId, req.params.id) }),
+          async () => ({
+            status: 200,
+            body:
+              req.body.provider === "stars"
+                ? await deps.payments.starsCheckout(userId, req.params.id)
+                : await deps.payments.checkout(userId, req.params.id),
+          }),
         );
       },
     );

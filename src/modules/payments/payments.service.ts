@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type Stripe from "stripe";
 import type { Executor } from "../../db/client";
 import type { Clock } from "../../shared/clock";
+import { CommonErrors } from "../../shared/errors";
 import type { Events } from "../../shared/events";
 import type { Metrics } from "../../shared/metrics";
 import { type UnitOfWork, withTransaction } from "../../shared/unit-of-work";
@@ -10,9 +11,18 @@ import type { CatalogService } from "../catalog/catalog.service";
 import { OrderErrors } from "../orders/orders.errors";
 import { effectiveStatus, MIN_CHECKOUT_WINDOW_MS } from "../orders/orders.models";
 import type { OrdersService } from "../orders/orders.service";
+import type { OrderRow } from "../orders/orders.table";
+import { toGbpMinor } from "../pricing/pricing.models";
 import type { PaymentOutcome, SubscriptionsService } from "../subscriptions/subscriptions.service";
+import type { UsersService } from "../users/users.service";
 import { PaymentErrors } from "./payments.errors";
-import { checkoutPageToken, type HandledStripeEvent, isHandledStripeEvent } from "./payments.models";
+import {
+  checkoutPageToken,
+  type HandledStripeEvent,
+  isHandledStripeEvent,
+  starsFor,
+} from "./payments.models";
+import type { StarsInvoiceLinks, StarsInvoiceWords } from "./payments.stars";
 import type { StripeGateway } from "./payments.stripe";
 import { stripeEvents } from "./payments.table";
 
@@ -22,6 +32,12 @@ export interface CheckoutResult {
   provider: "stripe";
   url: string;
   sessionId: string;
+}
+
+/** A Stars checkout: the invoice link the Mini App opens with `WebApp.openInvoice`. */
+export interface StarsCheckoutResult {
+  provider: "stars";
+  url: string;
 }
 
 interface Applied {
@@ -44,6 +60,13 @@ export function createPaymentsService(deps: {
   orders: OrdersService;
   catalog: Pick<CatalogService, "findTier">;
   stripe: StripeGateway | undefined;
+  /** Telegram Stars: the invoice links (absent without a bot token), the rate and the invoice's words. */
+  stars: {
+    links: StarsInvoiceLinks | undefined;
+    perGbp: number;
+    words: StarsInvoiceWords;
+  };
+  users: Pick<UsersService, "findById">;
   subscriptions: Pick<SubscriptionsService, "recordPayment" | "recordPaymentFailed" | "recordProviderState">;
   publicUrl: string;
   /** Keys the checkout pages' links (see checkoutPageToken). */
@@ -287,6 +310,42 @@ export function createPaymentsService(deps: {
     return { invoiceId: await stripe.invoiceOfPaymentIntent(paymentIntent) };
   }
 
+  /**
+   * The Stars price of a pending order: its GBP-equivalent total in stars (SPEC), fixed into the
+   * order by its first invoice, so every later invoice (in the chat or from the Mini App) asks the
+   * same amount and the pre-checkout accepts exactly that one.
+   */
+  async function fixStarsPrice(order: OrderRow): Promise<number> {
+    const wanted = starsFor(toGbpMinor(order.totalMinor, order.fxRate), deps.stars.perGbp);
+    const { starsAmount } = await orders.fixStarsAmount(order.id, wanted);
+    return starsAmount!;
+  }
+
+  /**
+   * The one place a Stars invoice link is made: a one-off order's (the Mini App's Stars checkout)
+   * and, with `subscriptionPeriod`, a Star subscription's first payment. The payload is the order
+   * id, so the payment reaches the order through the bot's pre-checkout and successful_payment.
+   */
+  async function starsInvoiceLink(order: OrderRow, opts: { subscriptionPeriod?: number } = {}) {
+    const links = deps.stars.links;
+    if (!links) throw PaymentErrors.providerUnavailable("Telegram Stars need the bot (TELEGRAM_BOT_TOKEN)");
+    const status = effectiveStatus(order, clock.now());
+    if (status !== "pending") throw OrderErrors.notPending(`The order is ${status}`);
+    const amount = await fixStarsPrice(order);
+    const [tier, buyer] = await Promise.all([
+      deps.catalog.findTier(order.tierId),
+      deps.users.findById(order.userId),
+    ]);
+    const words = deps.stars.words.for(buyer ?? { locale: null, languageCode: null });
+    return links.create({
+      title: words.title(tier?.name, order.months),
+      description: words.description(order.id),
+      payload: order.id,
+      amount,
+      subscriptionPeriod: opts.subscriptionPeriod,
+    });
+  }
+
   return {
     /**
      * The Stripe events an operator has to look at (a payment for a subscription no order of
@@ -306,6 +365,25 @@ export function createPaymentsService(deps: {
         .where(isNotNull(stripeEvents.flaggedReason))
         .orderBy(desc(stripeEvents.receivedAt), desc(stripeEvents.id))
         .limit(limit);
+    },
+
+    fixStarsPrice,
+    starsInvoiceLink,
+
+    /** POST /orders/{id}/checkout with Stars: the invoice link the Mini App opens with `openInvoice`. */
+    async starsCheckout(userId: string, orderId: string): Promise<StarsCheckoutResult> {
+      // Ownership first: someone else's order is 404 whether or not the bot is configured.
+      const order = await orders.getOwn(userId, orderId);
+      if (order.totalMinor === 0 && order.status !== "refunded") {
+        await orders.settleFree(order);
+        return { provider: "stars", url: returnUrl("success", order.id) };
+      }
+      // A Star subscription's first invoice carries its period; this checkout sells one-off orders.
+      if (order.renewal === "auto")
+        throw CommonErrors.invalid("An auto-renewing order is not paid with a one-off Stars invoice", {
+          errors: [{ path: "provider", message: "stars pays orders with renewal none here" }],
+        });
+      return { provider: "stars", url: await starsInvoiceLink(order) };
     },
 
     async checkout(userId: string, orderId: string): Promise<CheckoutResult> {

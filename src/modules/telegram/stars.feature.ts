@@ -3,8 +3,7 @@ import type { PreCheckoutQuery } from "grammy/types";
 import { planName } from "../catalog/catalog.models";
 import { OrderErrors } from "../orders/orders.errors";
 import type { OrderRow } from "../orders/orders.table";
-import { STARS_CURRENCY, starsFor } from "../payments/payments.models";
-import { toGbpMinor } from "../pricing/pricing.models";
+import { STARS_CURRENCY } from "../payments/payments.models";
 import type { heldStarsFeature } from "./stars-held.feature";
 import type { BotContext, BotFeature, BotServices } from "./telegram.context";
 import type { Translate } from "./telegram.i18n";
@@ -18,17 +17,14 @@ const ORDER_ID = new RegExp(`^${ID}$`);
  * Telegram charge id so a repeat grants nothing twice.
  */
 export function starsFeature(
-  services: Pick<BotServices, "orders" | "users" | "catalog" | "config" | "db" | "logger">,
+  services: Pick<BotServices, "orders" | "payments" | "users" | "catalog" | "db" | "logger">,
   held: Pick<ReturnType<typeof heldStarsFeature>, "hold">,
 ): BotFeature {
-  const starsPerGbp = services.config.pricing.starsPerGbp;
-
   async function issueInvoice(ctx: BotContext, orderId: string) {
     const order = await services.orders.getOwn(ctx.account.user.id, orderId);
     const status = services.orders.effectiveStatus(order);
     if (status !== "pending") throw OrderErrors.notPending(`The order is ${status}`);
-    const wanted = starsFor(toGbpMinor(order.totalMinor, order.fxRate), starsPerGbp);
-    const { starsAmount } = await services.orders.fixStarsAmount(order.id, wanted);
+    const starsAmount = await services.payments.fixStarsPrice(order);
     const tier = await services.catalog.findTier(order.tierId);
     const title = ctx.t("stars-invoice-title", {
       tier: tier?.name ?? (tier ? planName(tier.level) : ctx.t("shop-plan")),
@@ -40,7 +36,7 @@ export function starsFeature(
       ctx.t("stars-invoice-description", { id: order.id }),
       order.id,
       STARS_CURRENCY,
-      [{ label: title, amount: starsAmount! }],
+      [{ label: title, amount: starsAmount }],
     );
   }
 

@@ -7104,8 +7104,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Pay an order by card
-         * @description Opens a Stripe Checkout Session for a pending order and answers its URL. 409 orders.not_pending; 503 payments.provider_unavailable when Stripe is not configured.
+         * Pay an order by card or with Telegram Stars
+         * @description provider "stripe": opens a Stripe Checkout Session for a pending order and answers its URL. provider "stars": answers a Telegram Stars invoice link (Bot API createInvoiceLink, XTR, the order's locked price in stars) for the Mini App to open with WebApp.openInvoice; the payment reaches the order through the bot. 409 orders.not_pending; 503 payments.provider_unavailable when Stripe (or, for Stars, the bot token) is not configured; 502 payments.provider_failed when the provider does not answer.
          */
         post: {
             parameters: {
@@ -7122,7 +7122,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        provider: "stripe";
+                        provider: "stripe" | "stars";
                     };
                 };
             };
@@ -7138,6 +7138,10 @@ export interface paths {
                             provider: "stripe";
                             url: string;
                             sessionId: string;
+                        } | {
+                            /** @enum {string} */
+                            provider: "stars";
+                            url: string;
                         };
                     };
                 };
