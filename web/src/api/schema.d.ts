@@ -4426,8 +4426,6 @@ export interface paths {
                         instrument: string;
                         /** @enum {string} */
                         side: "buy" | "sell";
-                        /** @enum {string} */
-                        orderType: "market" | "limit" | "stop";
                         entryPrice?: number | null;
                         stopLoss?: number | null;
                         takeProfit?: number | null;
@@ -4440,6 +4438,27 @@ export interface paths {
                          */
                         minTier?: "premium" | "vip" | "enterprise";
                         note?: string | null;
+                        /** @enum {string} */
+                        orderType: "market";
+                    } | {
+                        externalId?: string | null;
+                        instrument: string;
+                        /** @enum {string} */
+                        side: "buy" | "sell";
+                        entryPrice: number;
+                        stopLoss?: number | null;
+                        takeProfit?: number | null;
+                        volume?: number | null;
+                        /** @default 300 */
+                        ttlSeconds?: number;
+                        /**
+                         * @default premium
+                         * @enum {string}
+                         */
+                        minTier?: "premium" | "vip" | "enterprise";
+                        note?: string | null;
+                        /** @enum {string} */
+                        orderType: "limit" | "stop";
                     };
                 };
             };
