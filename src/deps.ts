@@ -22,7 +22,7 @@ import { createExecutionsService } from "./modules/executions/executions.service
 import { createOrdersService } from "./modules/orders/orders.service";
 import { createSweeper } from "./modules/orders/orders.sweeper";
 import { createPaymentsService } from "./modules/payments/payments.service";
-import { starsInvoiceLinks } from "./modules/payments/payments.stars";
+import { starsInvoiceLinks, starsRefunds } from "./modules/payments/payments.stars";
 import { createStripeGateway } from "./modules/payments/payments.stripe";
 import { createUnappliedPayments } from "./modules/payments/unapplied.service";
 import { createCouponsService } from "./modules/pricing/coupons.service";
@@ -253,6 +253,7 @@ export async function createDeps(input: DepsInput) {
     stripe,
     stars: {
       links: config.telegram.botToken ? starsInvoiceLinks(config.telegram) : undefined,
+      refunds: config.telegram.botToken ? starsRefunds(config.telegram) : undefined,
       perGbp: config.pricing.starsPerGbp,
       words: starsInvoiceWords(catalogues),
     },

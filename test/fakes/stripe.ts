@@ -55,6 +55,8 @@ export class FakeStripe {
   readonly invoices = new Map<string, Json>();
   readonly invoicePayments: Json[] = [];
   readonly portalSessions: Json[] = [];
+  /** Refunds made with POST /v1/refunds. */
+  readonly refunds: Json[] = [];
   private readonly replays = new Map<string, { status: number; body: Json }>();
   private readonly pendingSubscriptions = new Map<
     string,
@@ -117,6 +119,7 @@ export class FakeStripe {
     this.invoices.clear();
     this.invoicePayments.length = 0;
     this.portalSessions.length = 0;
+    this.refunds.length = 0;
     this.pendingSubscriptions.clear();
     this.replays.clear();
     this.failures = [];
@@ -198,7 +201,51 @@ export class FakeStripe {
       });
       return { status: 200, body: { object: "list", data, has_more: false, url: "/v1/invoice_payments" } };
     }
+    if (method === "POST" && path === "/v1/refunds") return this.refund(params);
     return notFound(`no route ${path}`);
+  }
+
+  /**
+   * POST /v1/refunds with a payment intent: the whole amount back, `succeeded` at once (card
+   * refunds are). A payment intent Stripe does not know → 404; one already refunded → 400
+   * `charge_already_refunded`, as Stripe answers.
+   */
+  private refund(params: Record<string, string>): { status: number; body: Json } {
+    const pi = params.payment_intent;
+    const session = [...this.sessions.values()].find((s) => `pi_for_${s.id}` === pi);
+    const invoicePayment = this.invoicePayments.find((ip) => (ip.payment as Json).payment_intent === pi);
+    const amount = (session?.amount_total ?? invoicePayment?.amount_paid) as number | undefined;
+    if (!pi || amount === undefined) return notFound(`No such payment_intent: '${pi}'`);
+    if (this.refunds.some((r) => r.payment_intent === pi)) {
+      return {
+        status: 400,
+        body: {
+          error: {
+            type: "invalid_request_error",
+            code: "charge_already_refunded",
+            message: "Charge has already been refunded.",
+          },
+        },
+      };
+    }
+    const refund: Json = {
+      id: fakeId("re"),
+      object: "refund",
+      amount,
+      charge: fakeId("ch"),
+      created: Math.floor(Date.now() / 1000),
+      currency: session?.currency ?? invoicePayment?.currency,
+      metadata: Object.fromEntries(
+        Object.entries(params)
+          .filter(([k]) => k.startsWith("metadata["))
+          .map(([k, v]) => [k.slice("metadata[".length, -1), v]),
+      ),
+      payment_intent: pi,
+      reason: null,
+      status: "succeeded",
+    };
+    this.refunds.push(refund);
+    return { status: 200, body: refund };
   }
 
   private itemOf(sub: Json): Json {

@@ -1,10 +1,12 @@
 import type { FastifyPluginAsync } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import type { Clock } from "../../shared/clock";
 import { IdempotencyHeaders, replyIdempotently } from "../../shared/http/idempotency.http";
 import type { IdempotencyService } from "../../shared/idempotency/idempotency.service";
 import { currentUser, type Guards } from "../auth/auth.guards";
-import { OrderIdParams } from "../orders/orders.schemas";
+import { AdminOrderSchema, OrderIdParams } from "../orders/orders.schemas";
+import { adminOrderView } from "../orders/orders.views";
 import type { PaymentsService } from "./payments.service";
 
 const CheckoutBody = z.object({ provider: z.enum(["stripe", "stars"]) });
@@ -112,8 +114,29 @@ const FlaggedEventSchema = z
 export function paymentsAdminRoutes(deps: {
   payments: PaymentsService;
   guards: Guards;
+  clock: Clock;
 }): FastifyPluginAsyncZod {
   return async (app) => {
+    app.post(
+      "/api/v1/admin/orders/:id/refund",
+      {
+        onRequest: deps.guards.requireAdmin,
+        config: { problems: [409, 502] },
+        schema: {
+          summary: "Refund a paid order",
+          description:
+            "Gives the whole payment back through the provider that took it (Stripe: a refund of its payment intent; Telegram Stars: refundStarPayment; a manual payment is returned outside the service) and refunds the order: the period it paid for is revoked and the affiliate's commission reversed, once (a later charge.refunded changes nothing). An order already refunded answers 200 as it is. 409 orders.not_refundable when the order is not paid; 503 payments.provider_unavailable when its provider is not configured; 502 payments.provider_failed when the provider refuses.",
+          tags: ["admin: orders"],
+          params: OrderIdParams,
+          response: { 200: AdminOrderSchema },
+        },
+      },
+      async (req) => {
+        const { order } = await deps.payments.refundOrder(currentUser(req), req.params.id);
+        return adminOrderView(order, deps.clock.now());
+      },
+    );
+
     app.get(
       "/api/v1/admin/payments/flagged",
       {

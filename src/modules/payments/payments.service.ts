@@ -22,7 +22,7 @@ import {
   isHandledStripeEvent,
   starsFor,
 } from "./payments.models";
-import type { StarsInvoiceLinks, StarsInvoiceWords } from "./payments.stars";
+import type { StarsInvoiceLinks, StarsInvoiceWords, StarsRefunds } from "./payments.stars";
 import type { StripeGateway } from "./payments.stripe";
 import { stripeEvents } from "./payments.table";
 
@@ -63,6 +63,7 @@ export function createPaymentsService(deps: {
   /** Telegram Stars: the invoice links (absent without a bot token), the rate and the invoice's words. */
   stars: {
     links: StarsInvoiceLinks | undefined;
+    refunds: StarsRefunds | undefined;
     perGbp: number;
     words: StarsInvoiceWords;
   };
@@ -346,6 +347,47 @@ export function createPaymentsService(deps: {
     });
   }
 
+  /**
+   * Gives an order's money back through the provider that took it, then refunds the order through
+   * the one refund path (`markOrderRefunded`: the period it paid for is revoked, the commission
+   * reversed), the same one Stripe's charge.refunded takes, so that later event changes nothing.
+   * The provider's call is made once per order (Stripe's idempotency key, Telegram refusing a
+   * second refund of a charge), so two admins pressing at once refund once. A manual payment's
+   * money goes back outside the service; its order is refunded here all the same.
+   */
+  async function refundOrder(actor: { id: string }, orderId: string) {
+    const order = await orders.findById(orderId);
+    if (!order) throw OrderErrors.notFound();
+    if (order.status !== "paid") {
+      if (order.status === "refunded") return { result: "already_refunded" as const, order };
+      throw OrderErrors.notRefundable(`The order is ${effectiveStatus(order, clock.now())}`);
+    }
+    let reference = order.providerReference ?? order.id;
+    if (order.provider === "stripe") {
+      if (!order.providerReference) throw OrderErrors.notRefundable("Stripe has not reported this payment");
+      const refund = await requireStripe().refundPayment(order.providerReference, order.id);
+      if (refund.status === "failed" || refund.status === "canceled")
+        throw PaymentErrors.providerFailed(`Stripe's refund ${refund.id} is ${refund.status}`);
+      reference = refund.id;
+    } else if (order.provider === "stars") {
+      const refunds = deps.stars.refunds;
+      if (!refunds)
+        throw PaymentErrors.providerUnavailable("Telegram Stars need the bot (TELEGRAM_BOT_TOKEN)");
+      const buyer = await deps.users.findById(order.userId);
+      if (!buyer || !order.providerReference) throw OrderErrors.notRefundable("No Telegram charge to refund");
+      await refunds.refund(buyer.telegramId, order.providerReference);
+    }
+    const outcome = await orders.markOrderRefunded({
+      orderId: order.id,
+      provider: order.provider ?? "manual",
+      reference,
+      actor,
+    });
+    if (outcome.result === "not_found") throw OrderErrors.notFound();
+    if (outcome.result === "not_refundable") throw OrderErrors.notRefundable();
+    return { result: outcome.result, order: outcome.order };
+  }
+
   return {
     /**
      * The Stripe events an operator has to look at (a payment for a subscription no order of
@@ -369,6 +411,7 @@ export function createPaymentsService(deps: {
 
     fixStarsPrice,
     starsInvoiceLink,
+    refundOrder,
 
     /** POST /orders/{id}/checkout with Stars: the invoice link the Mini App opens with `openInvoice`. */
     async starsCheckout(userId: string, orderId: string): Promise<StarsCheckoutResult> {

@@ -21,6 +21,12 @@ export interface StarsInvoiceLinks {
   create(invoice: StarsInvoice): Promise<string>;
 }
 
+/** Telegram's refund of a Stars payment. */
+export interface StarsRefunds {
+  /** Gives the stars of a charge back; a charge refunded before counts as done. */
+  refund(userTelegramId: number, chargeId: string): Promise<void>;
+}
+
 /** The invoice's words in the buyer's language; the composition root gives the bot's catalogues. */
 export interface StarsInvoiceWords {
   for(user: { locale: string | null; languageCode: string | null }): {
@@ -68,6 +74,30 @@ export function starsInvoiceLinks(telegram: Config["telegram"]): StarsInvoiceLin
       if (!body.ok || typeof body.result !== "string")
         throw PaymentErrors.providerFailed(`Telegram answered: ${body.description ?? res.status}`);
       return body.result;
+    },
+  };
+}
+
+/** `refundStarPayment` as a plain Bot API call, so an admin can refund from the console. */
+export function starsRefunds(telegram: Config["telegram"]): StarsRefunds {
+  const root = telegram.apiRoot.replace(/\/+$/, "");
+  return {
+    async refund(userTelegramId, chargeId) {
+      let res: Response;
+      try {
+        res = await fetch(`${root}/bot${telegram.botToken}/refundStarPayment`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ user_id: userTelegramId, telegram_payment_charge_id: chargeId }),
+          signal: AbortSignal.timeout(15_000),
+        });
+      } catch (err) {
+        throw PaymentErrors.providerFailed(`Telegram did not answer: ${(err as Error).message}`);
+      }
+      const body = (await res.json().catch(() => ({}))) as { ok?: boolean; description?: string };
+      // Refunded at Telegram earlier (then our side failed): our side finishes now.
+      if (body.ok || /CHARGE_ALREADY_REFUNDED/i.test(body.description ?? "")) return;
+      throw PaymentErrors.providerFailed(`Telegram answered: ${body.description ?? res.status}`);
     },
   };
 }

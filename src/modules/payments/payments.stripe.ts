@@ -33,6 +33,11 @@ export interface StripeGateway {
    * longer names its payment intent (nor a charge its invoice); invoice payments link the two.
    */
   invoiceOfPaymentIntent(paymentIntentId: string): Promise<string | undefined>;
+  /**
+   * Gives back the whole payment an order's reference names (a payment intent, or the invoice a
+   * subscription period was paid by), once per order: a repeat answers the same refund.
+   */
+  refundPayment(reference: string, orderId: string): Promise<{ id: string; status: string | null }>;
   /** The event, if the signature over these exact bytes is valid and recent; else a 400. */
   verifyEvent(rawBody: Buffer, signature: string | undefined): Stripe.Event;
 }
@@ -153,6 +158,25 @@ export async function createStripeGateway(
       );
       const invoice = found.data[0]?.invoice;
       return typeof invoice === "string" ? invoice : invoice?.id;
+    },
+
+    async refundPayment(reference, orderId) {
+      let paymentIntent = reference;
+      if (reference.startsWith("in_")) {
+        const found = await call(() => stripe.invoicePayments.list({ invoice: reference, limit: 1 }));
+        const payment = found.data[0]?.payment;
+        const id =
+          typeof payment?.payment_intent === "string" ? payment.payment_intent : payment?.payment_intent?.id;
+        if (!id) throw PaymentErrors.providerFailed(`Stripe knows no payment for invoice ${reference}`);
+        paymentIntent = id;
+      }
+      const refund = await call(() =>
+        stripe.refunds.create(
+          { payment_intent: paymentIntent, metadata: { orderId } },
+          { idempotencyKey: `refund:${orderId}` },
+        ),
+      );
+      return { id: refund.id, status: refund.status };
     },
 
     verifyEvent(rawBody, signature) {

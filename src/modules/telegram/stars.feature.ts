@@ -1,4 +1,3 @@
-import { GrammyError } from "grammy";
 import type { PreCheckoutQuery } from "grammy/types";
 import { planName } from "../catalog/catalog.models";
 import { OrderErrors } from "../orders/orders.errors";
@@ -71,7 +70,7 @@ export function starsFeature(
     return held.hold(ctx, payment, outcome);
   }
 
-  /** Admin /refund ORDER_ID: Telegram gives the Stars back, then the order is refunded (plan revoked). */
+  /** Admin /refund ORDER_ID: a Stars order's stars back, the order refunded (plan revoked). */
   async function refund(ctx: BotContext) {
     const orderId = String(ctx.match ?? "").trim();
     if (!ORDER_ID.test(orderId)) return ctx.reply(ctx.t("refund-usage"));
@@ -82,19 +81,8 @@ export function starsFeature(
     }
     if (order.status !== "paid")
       return ctx.reply(ctx.t("refund-not-paid", { id: order.id, status: order.status }));
-    const buyer = (await services.users.findById(order.userId))!;
-    try {
-      await ctx.api.refundStarPayment(buyer.telegramId, order.providerReference);
-    } catch (err) {
-      // Refunded at Telegram earlier (then our side failed): finish our side now.
-      if (!(err instanceof GrammyError && /CHARGE_ALREADY_REFUNDED/i.test(err.description))) throw err;
-    }
-    const outcome = await services.orders.markOrderRefunded({
-      orderId: order.id,
-      provider: "stars",
-      reference: order.providerReference,
-      actor: { id: ctx.account.user.id },
-    });
+    // Telegram gives the Stars back, then the one refund path revokes the plan (as from the console).
+    const outcome = await services.payments.refundOrder(ctx.account.user, order.id);
     return ctx.reply(ctx.t("refund-outcome", { id: order.id, result: outcome.result }));
   }
 
