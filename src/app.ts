@@ -40,6 +40,7 @@ import { usersRoutes } from "./modules/users/users.routes";
 import { createMethodIndex } from "./shared/http/methods";
 import { createOpenApiCompleter } from "./shared/http/openapi";
 import { opsRoutes } from "./shared/http/ops.routes";
+import { registerOverloadGuard } from "./shared/http/overload";
 import { errorHandler, frameworkErrorHandler, notFoundHandler } from "./shared/http/problem";
 import { registerRateLimits } from "./shared/http/rate-limits";
 import { PagePolicies, registerSecurityHeaders } from "./shared/http/security-headers";
@@ -108,6 +109,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     reply.header("x-request-id", request.id);
   });
   await registerSecurityHeaders(app, { https: deps.config.publicUrl.startsWith("https:") });
+  // Before the rate limits and everything else: a shed request costs next to nothing.
+  await registerOverloadGuard(app, { limits: deps.config.overload, metrics: deps.metrics });
   await registerRateLimits(app, {
     budgets: deps.config.rateLimit,
     redis: deps.redis,
