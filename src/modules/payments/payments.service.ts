@@ -15,6 +15,7 @@ import type { OrderRow } from "../orders/orders.table";
 import { toGbpMinor } from "../pricing/pricing.models";
 import type { PaymentOutcome, SubscriptionsService } from "../subscriptions/subscriptions.service";
 import type { UsersService } from "../users/users.service";
+import { type CardPayment, cardPaymentOf, createCardRecorder } from "./payments.cards";
 import { PaymentErrors } from "./payments.errors";
 import {
   checkoutPageToken,
@@ -77,6 +78,7 @@ export function createPaymentsService(deps: {
   logger: Pick<Logger, "info" | "warn" | "error">;
 }) {
   const { clock, orders, logger } = deps;
+  const recordCard = createCardRecorder(deps);
   const stripeEventsTotal = deps.metrics.counter("stripe_events_total", "Stripe webhook events by outcome", [
     "type",
     "result",
@@ -298,17 +300,47 @@ export function createPaymentsService(deps: {
     "customer.subscription.deleted": (uow, event) => subscriptionChanged(uow, event, event.data.object),
   };
 
+  interface Prepared {
+    invoiceId?: string;
+    cardFingerprint?: string;
+  }
+
   /**
    * What an event needs from Stripe before its transaction (never call out while holding row
-   * locks): the invoice a refunded charge paid, when no one-off order knows its payment intent.
+   * locks): the invoice a refunded charge paid, when no one-off order knows its payment intent;
+   * the card a payment was made with.
    */
-  async function prepare(stripe: StripeGateway, event: Stripe.Event): Promise<{ invoiceId?: string }> {
-    if (event.type !== "charge.refunded") return {};
-    const charge = event.data.object;
+  async function prepare(stripe: StripeGateway, event: Stripe.Event): Promise<Prepared> {
+    if (event.type === "charge.refunded")
+      return { invoiceId: await refundedInvoice(stripe, event.data.object) };
+    const payment = cardPaymentOf(event);
+    return payment ? { cardFingerprint: await cardOf(stripe, event, payment) } : {};
+  }
+
+  /**
+   * The card's fingerprint, for the affiliate program's shared-card check. Only a hint: when
+   * Stripe does not answer, the payment settles all the same and no card is recorded.
+   */
+  async function cardOf(stripe: StripeGateway, event: Stripe.Event, payment: CardPayment) {
+    const [seen] = await deps.db
+      .select({ id: stripeEvents.id })
+      .from(stripeEvents)
+      .where(eq(stripeEvents.id, event.id));
+    // Already applied, or from the other mode (refused when applied): no card to learn.
+    if (seen || event.livemode !== stripe.livemode) return undefined;
+    try {
+      return await stripe.cardFingerprintOf(payment);
+    } catch (err) {
+      logger.warn({ err, eventId: event.id, payment }, "stripe card fingerprint not retrieved");
+      return undefined;
+    }
+  }
+
+  async function refundedInvoice(stripe: StripeGateway, charge: Stripe.Charge): Promise<string | undefined> {
     const paymentIntent = idOf(charge.payment_intent);
-    if (!paymentIntent || charge.metadata?.orderId) return {};
-    if (await orders.findByProviderReference(deps.db, "stripe", paymentIntent)) return {};
-    return { invoiceId: await stripe.invoiceOfPaymentIntent(paymentIntent) };
+    if (!paymentIntent || charge.metadata?.orderId) return undefined;
+    if (await orders.findByProviderReference(deps.db, "stripe", paymentIntent)) return undefined;
+    return stripe.invoiceOfPaymentIntent(paymentIntent);
   }
 
   /**
@@ -488,6 +520,7 @@ export function createPaymentsService(deps: {
           .returning({ id: stripeEvents.id });
         if (!claimed) return "duplicate";
         const outcome = await apply(uow, event, context);
+        if (context.cardFingerprint) await recordCard(uow, outcome, context.cardFingerprint, clock.now());
         await tx
           .update(stripeEvents)
           .set({

@@ -38,9 +38,18 @@ export interface StripeGateway {
    * subscription period was paid by), once per order: a repeat answers the same refund.
    */
   refundPayment(reference: string, orderId: string): Promise<{ id: string; status: string | null }>;
+  /**
+   * Stripe's fingerprint of the card that made a payment (a one-off order's payment intent, or a
+   * subscription invoice's), from the payment intent's latest charge; undefined when it was not
+   * a card. Answers quickly or fails: it runs while a webhook waits.
+   */
+  cardFingerprintOf(payment: { paymentIntent: string } | { invoice: string }): Promise<string | undefined>;
   /** The event, if the signature over these exact bytes is valid and recent; else a 400. */
   verifyEvent(rawBody: Buffer, signature: string | undefined): Stripe.Event;
 }
+
+const idOf = (ref: string | { id: string } | null | undefined): string | undefined =>
+  typeof ref === "string" ? ref : (ref?.id ?? undefined);
 
 /** Stripe's key prefixes name the mode: `sk_live_`/`rk_live_` live, `sk_test_`/`rk_test_` test. */
 export const isLiveKey = (secretKey: string): boolean => /^(sk|rk)_live_/.test(secretKey);
@@ -177,6 +186,24 @@ export async function createStripeGateway(
         ),
       );
       return { id: refund.id, status: refund.status };
+    },
+
+    async cardFingerprintOf(payment) {
+      // A webhook is waiting: one short attempt, no retries (the payment settles without it).
+      const quick = { timeout: 5_000, maxNetworkRetries: 0 };
+      let paymentIntent = "paymentIntent" in payment ? payment.paymentIntent : undefined;
+      if ("invoice" in payment) {
+        const payments = await call(() =>
+          stripe.invoicePayments.list({ invoice: payment.invoice, status: "paid", limit: 1 }, quick),
+        );
+        paymentIntent = idOf(payments.data[0]?.payment.payment_intent);
+      }
+      if (!paymentIntent) return undefined;
+      const intent = await call(() =>
+        stripe.paymentIntents.retrieve(paymentIntent, { expand: ["latest_charge"] }, quick),
+      );
+      const charge = intent.latest_charge;
+      return (typeof charge === "object" && charge?.payment_method_details?.card?.fingerprint) || undefined;
     },
 
     verifyEvent(rawBody, signature) {

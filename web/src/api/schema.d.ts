@@ -9786,7 +9786,7 @@ export interface paths {
                             items: {
                                 id: string;
                                 /** @enum {string} */
-                                reason: "self_referral" | "loop" | "velocity" | "shared_account";
+                                reason: "self_referral" | "loop" | "velocity" | "shared_account" | "shared_card";
                                 /** @enum {string} */
                                 status: "open" | "cleared" | "confirmed";
                                 affiliate: {
@@ -9913,7 +9913,7 @@ export interface paths {
                         "application/json": {
                             id: string;
                             /** @enum {string} */
-                            reason: "self_referral" | "loop" | "velocity" | "shared_account";
+                            reason: "self_referral" | "loop" | "velocity" | "shared_account" | "shared_card";
                             /** @enum {string} */
                             status: "open" | "cleared" | "confirmed";
                             affiliate: {
@@ -10072,7 +10072,7 @@ export interface paths {
                         "application/json": {
                             id: string;
                             /** @enum {string} */
-                            reason: "self_referral" | "loop" | "velocity" | "shared_account";
+                            reason: "self_referral" | "loop" | "velocity" | "shared_account" | "shared_card";
                             /** @enum {string} */
                             status: "open" | "cleared" | "confirmed";
                             affiliate: {
