@@ -11558,6 +11558,43 @@ export interface components {
             inactiveReason: string | null;
             createdAt: string;
         };
+        DeviceInput: {
+            id: string;
+            name: string;
+            createdAt: string;
+            lastSeenAt: string | null;
+            online: boolean;
+            revokedAt: string | null;
+            account: {
+                login: string;
+                server: string;
+                company: string | null;
+                currency: string | null;
+                balance: number | null;
+                leverage: number | null;
+            } | null;
+            client: {
+                name: string;
+                version: string;
+            } | null;
+            helloAt: string | null;
+        };
+        DeviceSettingsInput: {
+            version: number;
+            sizing: {
+                /** @enum {string} */
+                mode: "fixed" | "risk_percent" | "multiplier";
+                value: number;
+            };
+            maxLots: number | null;
+            symbolMap: {
+                [key: string]: string;
+            };
+            symbolSuffix: string;
+            maxSlippagePoints: number;
+            maxEntryDeviationPct: number | null;
+            paused: boolean;
+        };
         ConsoleLinkInput: {
             url: string;
             expiresAt: string;
@@ -11608,6 +11645,19 @@ export interface components {
             lastSeenAt: string | null;
             createdAt: string;
             revokedAt: string | null;
+            account: {
+                login: string;
+                server: string;
+                company: string | null;
+                currency: string | null;
+                balance: number | null;
+                leverage: number | null;
+            } | null;
+            client: {
+                name: string;
+                version: string;
+            } | null;
+            helloAt: string | null;
         };
         AdminUserDetailInput: {
             user: components["schemas"]["UserInput"];
@@ -11665,43 +11715,6 @@ export interface components {
             failed: number;
             silentDevices: components["schemas"]["AdminDeviceInput"][];
             silentTruncated: boolean;
-        };
-        DeviceInput: {
-            id: string;
-            name: string;
-            createdAt: string;
-            lastSeenAt: string | null;
-            online: boolean;
-            revokedAt: string | null;
-            account: {
-                login: string;
-                server: string;
-                company: string | null;
-                currency: string | null;
-                balance: number | null;
-                leverage: number | null;
-            } | null;
-            client: {
-                name: string;
-                version: string;
-            } | null;
-            helloAt: string | null;
-        };
-        DeviceSettingsInput: {
-            version: number;
-            sizing: {
-                /** @enum {string} */
-                mode: "fixed" | "risk_percent" | "multiplier";
-                value: number;
-            };
-            maxLots: number | null;
-            symbolMap: {
-                [key: string]: string;
-            };
-            symbolSuffix: string;
-            maxSlippagePoints: number;
-            maxEntryDeviationPct: number | null;
-            paused: boolean;
         };
         UpdateResultInput: {
             updateId: string;
@@ -12035,6 +12048,43 @@ export interface components {
             inactiveReason: string | null;
             createdAt: string;
         };
+        Device: {
+            id: string;
+            name: string;
+            createdAt: string;
+            lastSeenAt: string | null;
+            online: boolean;
+            revokedAt: string | null;
+            account: {
+                login: string;
+                server: string;
+                company: string | null;
+                currency: string | null;
+                balance: number | null;
+                leverage: number | null;
+            } | null;
+            client: {
+                name: string;
+                version: string;
+            } | null;
+            helloAt: string | null;
+        };
+        DeviceSettings: {
+            version: number;
+            sizing: {
+                /** @enum {string} */
+                mode: "fixed" | "risk_percent" | "multiplier";
+                value: number;
+            };
+            maxLots: number | null;
+            symbolMap: {
+                [key: string]: string;
+            };
+            symbolSuffix: string;
+            maxSlippagePoints: number;
+            maxEntryDeviationPct: number | null;
+            paused: boolean;
+        };
         ConsoleLink: {
             url: string;
             expiresAt: string;
@@ -12085,6 +12135,19 @@ export interface components {
             lastSeenAt: string | null;
             createdAt: string;
             revokedAt: string | null;
+            account: {
+                login: string;
+                server: string;
+                company: string | null;
+                currency: string | null;
+                balance: number | null;
+                leverage: number | null;
+            } | null;
+            client: {
+                name: string;
+                version: string;
+            } | null;
+            helloAt: string | null;
         };
         AdminUserDetail: {
             user: components["schemas"]["User"];
@@ -12142,43 +12205,6 @@ export interface components {
             failed: number;
             silentDevices: components["schemas"]["AdminDevice"][];
             silentTruncated: boolean;
-        };
-        Device: {
-            id: string;
-            name: string;
-            createdAt: string;
-            lastSeenAt: string | null;
-            online: boolean;
-            revokedAt: string | null;
-            account: {
-                login: string;
-                server: string;
-                company: string | null;
-                currency: string | null;
-                balance: number | null;
-                leverage: number | null;
-            } | null;
-            client: {
-                name: string;
-                version: string;
-            } | null;
-            helloAt: string | null;
-        };
-        DeviceSettings: {
-            version: number;
-            sizing: {
-                /** @enum {string} */
-                mode: "fixed" | "risk_percent" | "multiplier";
-                value: number;
-            };
-            maxLots: number | null;
-            symbolMap: {
-                [key: string]: string;
-            };
-            symbolSuffix: string;
-            maxSlippagePoints: number;
-            maxEntryDeviationPct: number | null;
-            paused: boolean;
         };
         UpdateResult: {
             updateId: string;

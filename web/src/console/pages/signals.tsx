@@ -3,6 +3,7 @@ import { type FormEvent, useState } from "react";
 import { ApiError, type paths, unwrap } from "../../api/client";
 import { ago, dateTime } from "../../shared/format";
 import { useConsole } from "../context";
+import { Position } from "./position";
 
 type Side = "buy" | "sell";
 type OrderType = "market" | "limit" | "stop";
@@ -320,7 +321,12 @@ export function SignalsPage() {
             ))}
           </tbody>
         </table>
-        {selected && <Fanout id={selected} />}
+        {selected && (
+          <div>
+            <Fanout id={selected} />
+            <Position id={selected} />
+          </div>
+        )}
       </div>
     </section>
   );
