@@ -34,7 +34,7 @@ export function checkoutRoutes(deps: {
         schema: {
           summary: "Pay an order by card or with Telegram Stars",
           description:
-            'provider "stripe": opens a Stripe Checkout Session for a pending order and answers its URL. provider "stars": answers a Telegram Stars invoice link (Bot API createInvoiceLink, XTR, the order\'s locked price in stars) for the Mini App to open with WebApp.openInvoice; the payment reaches the order through the bot. 409 orders.not_pending; 503 payments.provider_unavailable when Stripe (or, for Stars, the bot token) is not configured; 502 payments.provider_failed when the provider does not answer.',
+            'provider "stripe": opens a Stripe Checkout Session for a pending order and answers its URL. provider "stars": answers a Telegram Stars invoice link (Bot API createInvoiceLink, XTR, the order\'s locked price in stars) for the Mini App to open with WebApp.openInvoice; the payment reaches the order through the bot. An auto-renewing order of one month gets a Telegram Star subscription link (subscription_period 30 days, renewed by Telegram until cancelled); of more months, 409 subscriptions.stars_monthly_only. 409 orders.not_pending; 503 payments.provider_unavailable when Stripe (or, for Stars, the bot token) is not configured; 502 payments.provider_failed when the provider does not answer.',
           tags: ["orders"],
           headers: IdempotencyHeaders,
           params: OrderIdParams,

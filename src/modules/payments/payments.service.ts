@@ -3,7 +3,6 @@ import type { Logger } from "pino";
 import type Stripe from "stripe";
 import type { Executor } from "../../db/client";
 import type { Clock } from "../../shared/clock";
-import { CommonErrors } from "../../shared/errors";
 import type { Events } from "../../shared/events";
 import type { Metrics } from "../../shared/metrics";
 import { type UnitOfWork, withTransaction } from "../../shared/unit-of-work";
@@ -13,6 +12,8 @@ import { effectiveStatus, MIN_CHECKOUT_WINDOW_MS } from "../orders/orders.models
 import type { OrdersService } from "../orders/orders.service";
 import type { OrderRow } from "../orders/orders.table";
 import { toGbpMinor } from "../pricing/pricing.models";
+import { SubscriptionErrors } from "../subscriptions/subscriptions.errors";
+import { STARS_SUBSCRIPTION_PERIOD_S, starsCanRenew } from "../subscriptions/subscriptions.models";
 import type { PaymentOutcome, SubscriptionsService } from "../subscriptions/subscriptions.service";
 import type { UsersService } from "../users/users.service";
 import { type CardPayment, cardPaymentOf, createCardRecorder } from "./payments.cards";
@@ -420,6 +421,15 @@ export function createPaymentsService(deps: {
     return { result: outcome.result, order: outcome.order };
   }
 
+  /**
+   * A Star subscription's first invoice link: Telegram charges it again every 30 days until it is
+   * cancelled, so only a one-month plan can be one (409 subscriptions.stars_monthly_only).
+   */
+  async function starsSubscriptionLink(order: OrderRow): Promise<string> {
+    if (!starsCanRenew(order.months)) throw SubscriptionErrors.starsMonthlyOnly();
+    return starsInvoiceLink(order, { subscriptionPeriod: STARS_SUBSCRIPTION_PERIOD_S });
+  }
+
   return {
     /**
      * The Stripe events an operator has to look at (a payment for a subscription no order of
@@ -443,6 +453,7 @@ export function createPaymentsService(deps: {
 
     fixStarsPrice,
     starsInvoiceLink,
+    starsSubscriptionLink,
     refundOrder,
 
     /** POST /orders/{id}/checkout with Stars: the invoice link the Mini App opens with `openInvoice`. */
@@ -453,12 +464,9 @@ export function createPaymentsService(deps: {
         await orders.settleFree(order);
         return { provider: "stars", url: returnUrl("success", order.id) };
       }
-      // A Star subscription's first invoice carries its period; this checkout sells one-off orders.
-      if (order.renewal === "auto")
-        throw CommonErrors.invalid("An auto-renewing order is not paid with a one-off Stars invoice", {
-          errors: [{ path: "provider", message: "stars pays orders with renewal none here" }],
-        });
-      return { provider: "stars", url: await starsInvoiceLink(order) };
+      const url =
+        order.renewal === "auto" ? await starsSubscriptionLink(order) : await starsInvoiceLink(order);
+      return { provider: "stars", url };
     },
 
     async checkout(userId: string, orderId: string): Promise<CheckoutResult> {

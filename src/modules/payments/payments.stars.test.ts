@@ -79,6 +79,23 @@ describe("POST /api/v1/orders/{id}/checkout with Telegram Stars (the Mini App's 
     });
   });
 
+  describe("Star subscriptions", () => {
+    it("an auto-renewing monthly order answers a Star subscription link: one period's price, subscription_period 30 days", async () => {
+      const { order, headers } = await pendingOrder(person().id, { renewal: "auto", months: 1 });
+      const res = await checkout(order.id, headers);
+      expect(res.statusCode, res.body).toBe(200);
+      const [call] = t.api.callsOf("createInvoiceLink");
+      // £29.00 × 75 stars, for 30 days.
+      expect(call!.params).toMatchObject({
+        payload: order.id,
+        currency: "XTR",
+        subscription_period: 2592000,
+      });
+      expect((call!.params.prices as { amount: number }[])[0]!.amount).toBe(2175);
+      expect(t.api.invoiceLinks.get(res.json().url.replace("https://t.me/$", ""))).toEqual(call!.params);
+    });
+  });
+
   describe("errors", () => {
     it("an order that is no longer pending → 409 orders.not_pending, and no invoice is made", async () => {
       const { order, headers } = await pendingOrder(person().id);
@@ -89,11 +106,11 @@ describe("POST /api/v1/orders/{id}/checkout with Telegram Stars (the Mini App's 
       expect(t.api.callsOf("createInvoiceLink")).toHaveLength(0);
     });
 
-    it("an auto-renewing order is not sold as a one-off Stars invoice → 400", async () => {
+    it("an auto-renewing order of more than a month cannot renew with Stars → 409 subscriptions.stars_monthly_only", async () => {
       const { order, headers } = await pendingOrder(person().id, { renewal: "auto" });
       const res = await checkout(order.id, headers);
-      expect(res.statusCode).toBe(400);
-      expect(res.json().code).toBe("request.invalid");
+      expect(res.statusCode).toBe(409);
+      expect(res.json().code).toBe("subscriptions.stars_monthly_only");
       expect(t.api.callsOf("createInvoiceLink")).toHaveLength(0);
     });
 

@@ -4,8 +4,6 @@ import { planName } from "../catalog/catalog.models";
 import { OrderErrors } from "../orders/orders.errors";
 import type { OrderRow } from "../orders/orders.table";
 import { STARS_CURRENCY } from "../payments/payments.models";
-import { SubscriptionErrors } from "../subscriptions/subscriptions.errors";
-import { STARS_SUBSCRIPTION_PERIOD_S, starsCanRenew } from "../subscriptions/subscriptions.models";
 import type { PaymentOutcome } from "../subscriptions/subscriptions.service";
 import type { heldStarsFeature } from "./stars-held.feature";
 import type { BotContext, BotFeature, BotServices } from "./telegram.context";
@@ -57,10 +55,7 @@ export function starsFeature(
    * Telegram until cancelled. Only a one-month plan can be one.
    */
   async function subscriptionLink(ctx: BotContext, order: OrderRow) {
-    if (!starsCanRenew(order.months)) throw SubscriptionErrors.starsMonthlyOnly();
-    const link = await services.payments.starsInvoiceLink(order, {
-      subscriptionPeriod: STARS_SUBSCRIPTION_PERIOD_S,
-    });
+    const link = await services.payments.starsSubscriptionLink(order);
     // Fixed into the order by the link: the same amount again.
     const stars = await services.payments.fixStarsPrice(order);
     await ctx.answerCallbackQuery();
