@@ -104,6 +104,51 @@ describe("POST /api/v1/admin/orders/{id}/refund", () => {
       expect(await ctx().deps.entitlements.tierOf(order.userId)).toBe("free");
     });
 
+    it("a renewal paid by an invoice: Stripe refunds the invoice's payment intent, and only that renewal's period is revoked", async () => {
+      const { premium } = await t.tiers();
+      const buyer = await createUser(ctx().deps);
+      const created = await ctx().app.inject({
+        method: "POST",
+        url: "/api/v1/orders",
+        headers: buyer.headers,
+        payload: { tierId: premium.id, months: 1, renewal: "auto" },
+      });
+      const { sessionId } = await ctx().deps.payments.checkout(buyer.user.id, created.json().id);
+      const now = Math.floor(ctx().clock.now().getTime() / 1000);
+      const deliver = async (event: Record<string, unknown>) => {
+        const { payload, headers } = signedWebhook(event, { timestamp: now });
+        const res = await ctx().app.inject({
+          method: "POST",
+          url: "/api/v1/webhooks/stripe",
+          headers,
+          payload,
+        });
+        return res.json().result as string;
+      };
+      expect(await deliver(stripe.sessionEvent("checkout.session.completed", sessionId, {}, now))).toBe(
+        "paid",
+      );
+      const renewal = stripe.renewalInvoice(stripe.subscriptionOf(sessionId).id as string, now);
+      await deliver(stripe.invoiceEvent("invoice.paid", renewal.id as string, now));
+      const renewalOrder = await ctx().deps.orders.findByProviderReference(
+        ctx().deps.db,
+        "stripe",
+        renewal.id as string,
+      );
+      expect(renewalOrder).toMatchObject({ status: "paid", renewal: "auto" });
+      const active = async () =>
+        (await ctx().deps.entitlements.periodsOf(buyer.user.id)).filter((p) => !p.revokedAt).length;
+      expect(await active()).toBe(2);
+
+      const res = await refund(renewalOrder!.id);
+      expect(res.json()).toMatchObject({ id: renewalOrder!.id, status: "refunded" });
+      const payment = stripe.invoicePayments.find((ip) => ip.invoice === renewal.id)!;
+      expect(stripe.callsTo("/v1/refunds")[0]!.params).toMatchObject({
+        payment_intent: (payment.payment as { payment_intent: string }).payment_intent,
+      });
+      expect(await active()).toBe(1);
+    });
+
     it("a second press answers the refunded order and gives nothing back twice", async () => {
       const { order } = await paidByCard(person());
       const headers = await adminHeaders();
