@@ -40,8 +40,10 @@ import { usersRoutes } from "./modules/users/users.routes";
 import { createMethodIndex } from "./shared/http/methods";
 import { createOpenApiCompleter } from "./shared/http/openapi";
 import { opsRoutes } from "./shared/http/ops.routes";
+import { registerOverloadGuard } from "./shared/http/overload";
 import { errorHandler, frameworkErrorHandler, notFoundHandler } from "./shared/http/problem";
 import { registerRateLimits } from "./shared/http/rate-limits";
+import { PagePolicies, registerSecurityHeaders } from "./shared/http/security-headers";
 
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -106,6 +108,9 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });
+  await registerSecurityHeaders(app, { https: deps.config.publicUrl.startsWith("https:") });
+  // Before the rate limits and everything else: a shed request costs next to nothing.
+  await registerOverloadGuard(app, { limits: deps.config.overload, metrics: deps.metrics });
   await registerRateLimits(app, {
     budgets: deps.config.rateLimit,
     redis: deps.redis,
@@ -135,12 +140,17 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
     transformObject: (input) => openapi.complete(jsonSchemaTransformObject(input) as never),
   });
-  // staticCSP: the docs page and its assets carry a Content-Security-Policy (scripts and styles
-  // from this origin only, with the page's own inline ones hashed).
-  await app.register(swaggerUi, {
-    routePrefix: "/docs",
-    uiConfig: { docExpansion: "list" },
-    staticCSP: true,
+  // The docs page and its assets carry the docs policy of security-headers.ts. swagger-ui takes
+  // no route options for its routes, so an onRoute hook of its own scope names the policy.
+  await app.register(async (docs) => {
+    docs.addHook("onRoute", (route) => {
+      route.config = { ...route.config, helmet: PagePolicies.docs } as typeof route.config;
+    });
+    await docs.register(swaggerUi, {
+      routePrefix: "/docs",
+      // No validator badge: it is an image from validator.swagger.io.
+      uiConfig: { docExpansion: "list", validatorUrl: null },
+    });
   });
   app.get("/openapi.json", { config: { rateLimit: false }, schema: { hide: true } }, async () =>
     app.swagger(),

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { runBackup, runRestore } from "./cli.backup";
 import { asksForHelp, TWO_WORD, USAGE, usageOf } from "./cli.usage";
 import { type CommandArgs, CommandError, runCommand } from "./commands";
 import type { ResolvedConfig } from "./config";
@@ -41,6 +42,7 @@ const OPTIONS = {
   "ack-only": { type: "boolean" },
   "report-delay-ms": { type: "string" },
   "close-offset": { type: "string" },
+  file: { type: "string" },
 } as const;
 
 /** Runs an operator command on this process's own connection, or via the running server's socket. */
@@ -115,6 +117,12 @@ export async function main(argv: string[]): Promise<number> {
           "usage: signaldesk user disable --telegram-id N | user enable --telegram-id N",
         );
       process.stdout.write(`${await runOperatorCommand(loadConfigOrExit(), `user.${subcommand}`, args)}\n`);
+      return 0;
+    case "backup":
+      process.stdout.write(`${await runBackup(loadConfigOrExit(), args, systemClock.now())}\n`);
+      return 0;
+    case "restore":
+      process.stdout.write(`${await runRestore(loadConfigOrExit, args, systemClock.now())}\n`);
       return 0;
     case "publish":
       process.stdout.write(`${await runPublish(args)}\n`);

@@ -29,6 +29,12 @@ describe("CLI help", () => {
     const create = run("producer", "create", "-h");
     expect(create.status).toBe(0);
     expect(create.stdout).toMatch(/^usage: signaldesk producer create/);
+    for (const command of ["backup", "restore"]) {
+      const help = run(command, "--help");
+      expect(help.status, command).toBe(0);
+      expect(help.stdout).toMatch(new RegExp(`^usage: signaldesk ${command} (\\[--file F\\]|--file F) `));
+      expect(help.stdout).toContain("embedded database");
+    }
     const all = run("--help");
     expect(all.status).toBe(0);
     expect(all.stdout).toBe(USAGE);
@@ -39,6 +45,9 @@ describe("CLI help", () => {
     expect(res.status).toBe(1);
     expect(res.stderr).toContain("--telegram");
     expect(res.stderr).toContain("usage: signaldesk token --telegram-id N");
+    const restore = run("restore");
+    expect(restore.status).toBe(1);
+    expect(restore.stderr).toBe("signaldesk: --file is required (a backup)\n");
     const unknown = run("tokn", "--help");
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toContain('unknown command "tokn"');

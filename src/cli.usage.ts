@@ -12,6 +12,10 @@ const COMMANDS: Record<string, string> = {
   "producer alert-url": `  producer alert-url --id P               issue (or replace) producer P's alert webhook URL; prints it once`,
   "user disable": `  user disable --telegram-id N            disable that user: tokens, console, Mini App and devices refused`,
   "user enable": `  user enable --telegram-id N             re-enable a disabled user`,
+  backup: `  backup [--file F]                       write a consistent copy of the embedded database (DATA_DIR) to F
+                                          (default ./signaldesk-<time>.tar.gz), also while the server runs`,
+  restore: `  restore --file F                        replace the embedded database with backup F (the server must be
+                                          stopped; the replaced one is kept aside). PostgreSQL: pg_dump/pg_restore`,
   publish: `  publish --url U --producer-id P --secret S --instrument I --side buy|sell
           [--order-type market|limit|stop] [--entry N] [--sl N] [--tp N] [--volume N]
           [--ttl S] [--min-tier premium|vip|enterprise] [--note T] [--external-id X]

@@ -139,6 +139,16 @@ const EnvSchema = z.object({
   HTTP_HEADERS_TIMEOUT_MS: integer(10_000, 1_000, 600_000),
   HTTP_REQUEST_TIMEOUT_MS: integer(30_000, 1_000, 600_000),
   HTTP_CONNECTION_TIMEOUT_MS: integer(65_000, 35_000, 3_600_000),
+  // Overload (503 service.overloaded while a limit is past; 0 turns that check off). A mean delay
+  // of a second over a 1 s sample means the loop was stalled for all of it: nothing is answered
+  // in time anyway. Heap unset: 90 % of V8's heap limit. RSS depends on the host: off unless set.
+  OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: integer(1_000, 0, 600_000),
+  OVERLOAD_MAX_HEAP_USED_MB: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(0).max(1_048_576).optional(),
+  ),
+  OVERLOAD_MAX_RSS_MB: integer(0, 0, 1_048_576),
+  OVERLOAD_RETRY_AFTER_SECONDS: integer(10, 1, 3_600),
   // How long a Mini App's initData signs in (API §3 allows up to 24 h; an hour is enough to open it).
   INIT_DATA_MAX_AGE_SECONDS: integer(3600, 60, 86_400),
   // https only: plain http is allowed to this machine alone (a local fake, a sidecar).
@@ -202,6 +212,13 @@ export interface Config {
   pollMaxParked: number;
   /** Node's headersTimeout / requestTimeout and the socket idle timeout, in ms. */
   http: { headersTimeoutMs: number; requestTimeoutMs: number; connectionTimeoutMs: number };
+  /** Past any of these (0: off) requests are shed with 503; heap undefined: 90 % of V8's limit. */
+  overload: {
+    maxEventLoopDelayMs: number;
+    maxHeapUsedMb: number | undefined;
+    maxRssMb: number;
+    retryAfterSeconds: number;
+  };
   pricing: {
     fxRateSourceUrl: string | undefined;
     /** A refresh with a rate further than this from the configured one is rejected. */
@@ -285,6 +302,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
       connectionTimeoutMs: e.HTTP_CONNECTION_TIMEOUT_MS,
+    },
+    overload: {
+      maxEventLoopDelayMs: e.OVERLOAD_MAX_EVENT_LOOP_DELAY_MS,
+      maxHeapUsedMb: e.OVERLOAD_MAX_HEAP_USED_MB,
+      maxRssMb: e.OVERLOAD_MAX_RSS_MB,
+      retryAfterSeconds: e.OVERLOAD_RETRY_AFTER_SECONDS,
     },
     pricing: {
       fxRateSourceUrl: e.FX_RATE_SOURCE_URL,

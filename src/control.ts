@@ -1,7 +1,9 @@
-import { chmodSync, rmSync } from "node:fs";
-import { createServer, request } from "node:http";
+import { chmodSync, createWriteStream, renameSync, rmSync } from "node:fs";
+import { createServer, type IncomingMessage, request, type ServerResponse } from "node:http";
 import path from "node:path";
+import { pipeline } from "node:stream/promises";
 import { type CommandArgs, CommandError, runCommand } from "./commands";
+import { dumpEmbedded } from "./db/backup";
 import type { Deps } from "./deps";
 
 export const controlSocketPath = (dataDir: string) => path.join(dataDir, "control.sock");
@@ -14,6 +16,7 @@ export async function startControlSocket(deps: Deps): Promise<{ close(): Promise
   const socket = controlSocketPath(deps.config.dataDir);
   rmSync(socket, { force: true });
   const server = createServer((req, res) => {
+    if (req.method === "GET" && req.url === BACKUP_PATH) return void sendBackup(deps, res);
     let body = "";
     req.setEncoding("utf8");
     req.on("data", (chunk) => {
@@ -40,6 +43,63 @@ export async function startControlSocket(deps: Deps): Promise<{ close(): Promise
         rmSync(socket, { force: true });
       }),
   };
+}
+
+const BACKUP_PATH = "/backup";
+
+/**
+ * `signaldesk backup` while this process holds the embedded database: only the holder may read
+ * it (PGlite is single-process), so the server takes the copy and streams it to the CLI.
+ */
+async function sendBackup(deps: Deps, res: ServerResponse): Promise<void> {
+  try {
+    const tarball = await dumpEmbedded(deps.database);
+    res.writeHead(200, { "content-type": "application/gzip", "content-length": tarball.length }).end(tarball);
+    deps.logger.info({ bytes: tarball.length }, "database backup taken for the CLI");
+  } catch (err) {
+    deps.logger.error({ err }, "database backup failed");
+    res
+      .writeHead(500, { "content-type": "application/json" })
+      .end(JSON.stringify({ error: "backup failed" }));
+  }
+}
+
+/**
+ * Asks the server holding DATA_DIR's embedded database for a backup and writes it to `file`:
+ * beside it first (mode 0600: it holds every row), renamed into place once complete.
+ */
+export function receiveControlBackup(dataDir: string, file: string): Promise<number> {
+  const partial = `${file}.partial-${process.pid}`;
+  return new Promise<number>((resolve, reject) => {
+    const req = request(
+      { socketPath: controlSocketPath(dataDir), path: BACKUP_PATH, method: "GET" },
+      (res) => {
+        if (res.statusCode !== 200) return void readError(res).then(reject, reject);
+        let bytes = 0;
+        res.on("data", (chunk: Buffer) => {
+          bytes += chunk.length;
+        });
+        pipeline(res, createWriteStream(partial, { mode: 0o600 }))
+          .then(() => {
+            renameSync(partial, file);
+            resolve(bytes);
+          })
+          .catch((err) => {
+            rmSync(partial, { force: true });
+            reject(err);
+          });
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+async function readError(res: IncomingMessage): Promise<never> {
+  let data = "";
+  for await (const chunk of res) data += chunk;
+  const parsed = JSON.parse(data || "{}") as { error?: string };
+  throw new CommandError(parsed.error ?? `the server answered ${res.statusCode}`);
 }
 
 export function sendControlCommand(dataDir: string, command: string, args: CommandArgs): Promise<string> {

@@ -22,6 +22,7 @@ import { createExecutionsService } from "./modules/executions/executions.service
 import { createOrdersService } from "./modules/orders/orders.service";
 import { createSweeper } from "./modules/orders/orders.sweeper";
 import { createPaymentsService } from "./modules/payments/payments.service";
+import { starsInvoiceLinks, starsRefunds } from "./modules/payments/payments.stars";
 import { createStripeGateway } from "./modules/payments/payments.stripe";
 import { createUnappliedPayments } from "./modules/payments/unapplied.service";
 import { createCouponsService } from "./modules/pricing/coupons.service";
@@ -36,7 +37,7 @@ import { createSignalsService } from "./modules/signals/signals.service";
 import { subscriptionsAutoRenewal } from "./modules/subscriptions/subscriptions.renewal";
 import { createSubscriptionsService } from "./modules/subscriptions/subscriptions.service";
 import { starsGateway } from "./modules/subscriptions/subscriptions.stars";
-import { channelWords, createI18n } from "./modules/telegram/telegram.i18n";
+import { channelWords, createI18n, starsInvoiceWords } from "./modules/telegram/telegram.i18n";
 import { createTelegramBot } from "./modules/telegram/telegram.module";
 import { createTrackRecordService } from "./modules/track-record/track-record.service";
 import { createUsersService } from "./modules/users/users.service";
@@ -242,12 +243,21 @@ export async function createDeps(input: DepsInput) {
       config.telegram.botUsername ? `https://t.me/${config.telegram.botUsername}` : `${config.publicUrl}/app`,
     logger,
   });
+  // The bot's catalogues, for what other modules word in a person's language (channel posts, invoices).
+  const catalogues = createI18n({ logger });
   const payments = createPaymentsService({
     db,
     clock,
     orders,
     catalog,
     stripe,
+    stars: {
+      links: config.telegram.botToken ? starsInvoiceLinks(config.telegram) : undefined,
+      refunds: config.telegram.botToken ? starsRefunds(config.telegram) : undefined,
+      perGbp: config.pricing.starsPerGbp,
+      words: starsInvoiceWords(catalogues),
+    },
+    users,
     subscriptions,
     publicUrl: config.publicUrl,
     pageSecret: config.jwtSecret,
@@ -275,7 +285,7 @@ export async function createDeps(input: DepsInput) {
     access: entitlements,
     users,
     bot: () => channelsBot,
-    words: channelWords(createI18n({ logger })),
+    words: channelWords(catalogues),
     exemptTelegramIds: config.adminTelegramIds,
   });
 

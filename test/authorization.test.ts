@@ -134,6 +134,7 @@ const ACCESS: Record<string, Access> = {
   "POST /api/v1/admin/producers/:id/alert-url": admin,
   "GET /api/v1/admin/orders": admin,
   "POST /api/v1/admin/orders/:id/mark-paid": admin,
+  "POST /api/v1/admin/orders/:id/refund": admin,
   "GET /api/v1/admin/payments/flagged": admin,
   "GET /api/v1/admin/payouts": admin,
   "POST /api/v1/admin/payouts/:id/complete": admin,

@@ -80,4 +80,6 @@ export const CommonErrors = defineErrors({
   unauthenticated: { code: "auth.unauthenticated", status: 401, title: "Authentication required" },
   forbidden: { code: "auth.forbidden", status: 403, title: "Not allowed" },
   unavailable: { code: "service.unavailable", status: 503, title: "Service unavailable" },
+  /** Too busy right now (process overloaded, or every parking place for long polls taken). */
+  overloaded: { code: "service.overloaded", status: 503, title: "Service overloaded" },
 });

@@ -104,6 +104,12 @@ export interface DomainEvents {
     /** The rights the bot lacks (empty when reactivated). */
     missing: string[];
   };
+  /**
+   * A user paid with a card for the first time (by Stripe's card fingerprint), in the
+   * transaction that applied the payment. The affiliate program looks for the same card on the
+   * other side of a referral.
+   */
+  "payments.card_used": { userId: string; fingerprint: string; orderId: string };
   /** Emitted once per offline spell, by one instance, while approved signals wait un-ACKed. */
   "devices.offline_with_pending": { deviceId: string; userId: string; deviceName: string; pending: number };
 

@@ -118,6 +118,100 @@ describe("the operator console in chromium", () => {
     watch.check();
   });
 
+  it("moves a position's stop loss and closes it, each after a confirmation, and shows each device's result", async () => {
+    const published = await ctx.app.inject({
+      method: "POST",
+      url: "/api/v1/signals",
+      headers: seeded.admin.headers,
+      payload: { instrument: "USDJPY", side: "buy", orderType: "market", stopLoss: 148, takeProfit: 152 },
+    });
+    expect(published.statusCode, published.body).toBe(201);
+    const signalId = published.json().id as string;
+    const device = seeded.alice.signer;
+    const fill = await signedInject(ctx.app, ctx.clock, device, {
+      method: "POST",
+      url: "/api/v1/device/fill",
+      body: { signalId, price: 150.12, volume: 0.5, brokerTicket: "7001" },
+    });
+    expect(fill.statusCode, fill.body).toBe(201);
+    /** The device's side: the update its poll carries, reported back. */
+    async function deviceApplies(result: Record<string, unknown>) {
+      const poll = await signedInject(ctx.app, ctx.clock, device, {
+        method: "GET",
+        url: "/api/v1/device/poll",
+      });
+      const [update] = poll.json().updates as { updateId: string }[];
+      const report = await signedInject(ctx.app, ctx.clock, device, {
+        method: "POST",
+        url: "/api/v1/device/update-result",
+        body: { updateId: update!.updateId, ...result },
+      });
+      expect(report.statusCode, report.body).toBe(201);
+    }
+
+    const { page, watch } = await signIn();
+    await page.getByRole("link", { name: "Signals" }).click();
+    await page.getByRole("button", { name: "USDJPY buy market" }).click();
+    const position = page.getByTestId("position");
+    await expect.poll(() => position.textContent(), { timeout: 10_000 }).toContain("filled on 1 device(s)");
+
+    await position.locator("input[name=newStopLoss]").fill("149.5");
+    await position.getByRole("button", { name: "Review update" }).click();
+    await expect
+      .poll(() => position.getByTestId("update-preview").textContent())
+      .toBe("Move the USDJPY stop loss to 149.5");
+    // Nothing is sent before the confirmation.
+    expect(
+      (await ctx.deps.signals.get({ id: seeded.admin.user.id, role: "admin" }, signalId)).updates,
+    ).toEqual([]);
+    await position.getByRole("button", { name: "Send update" }).click();
+    await expect.poll(() => position.getByTestId("updates").textContent()).toContain("#1modify");
+    await deviceApplies({ status: "applied" });
+    await expect
+      .poll(() => position.getByTestId("update-results").textContent(), { timeout: 10_000 })
+      .toBe("Applied 1 · failed 0");
+
+    await position.locator("select[name=updateAction]").selectOption("close");
+    await position.getByRole("button", { name: "Review update" }).click();
+    await expect
+      .poll(() => position.getByTestId("update-preview").textContent())
+      .toBe("Close the whole USDJPY position");
+    await position.getByRole("button", { name: "Close it" }).click();
+    await expect.poll(() => position.getByTestId("position-status").textContent()).toBe("closed");
+    await deviceApplies({ status: "failed", errorCode: 10018, errorMessage: "Market is closed" });
+    await expect
+      .poll(() => position.getByTestId("update-results").textContent(), { timeout: 10_000 })
+      .toBe("Applied 1 · failed 1");
+    expect(await position.getByTestId("update-devices").textContent()).toContain("failed: Market is closed");
+    expect(await position.getByRole("button", { name: "Review update" }).count()).toBe(0);
+    await screenshot(page, "console-position-closed");
+    watch.check();
+  });
+
+  it("refunds a paid order after a confirmation: the order is refunded and the period it paid for revoked", async () => {
+    const paid = await ctx.app.inject({
+      method: "GET",
+      url: "/api/v1/admin/orders?status=paid&limit=1",
+      headers: seeded.admin.headers,
+    });
+    const order = paid.json().items[0] as { id: string; userId: string };
+    expect(await ctx.deps.entitlements.tierOf(order.userId)).not.toBe("free");
+    const { page, watch } = await signIn();
+    await page.getByRole("link", { name: "Orders" }).click();
+    const row = page.getByTestId(`order-${order.id}`);
+    await row.getByRole("button", { name: "Refund" }).click();
+    await expect
+      .poll(() => page.getByTestId("refund-preview").textContent())
+      .toMatch(new RegExp(`^Refund .+ of order ${order.id}\\?$`));
+    expect((await ctx.deps.orders.findById(order.id))!.status).toBe("paid");
+    await page.getByRole("alertdialog").getByRole("button", { name: "Refund" }).click();
+    await expect.poll(() => row.getByTestId("status").textContent()).toBe("refunded");
+    expect((await ctx.deps.orders.findById(order.id))!.status).toBe("refunded");
+    expect(await ctx.deps.entitlements.tierOf(order.userId)).toBe("free");
+    await screenshot(page, "console-order-refunded");
+    watch.check();
+  });
+
   it("searches a user and revokes a period", async () => {
     const { page, watch } = await signIn();
     await page.getByRole("link", { name: "Users" }).click();

@@ -3,50 +3,12 @@
 import type { AddressInfo } from "node:net";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signInitData } from "../../src/modules/auth/auth.models";
 import { createTestApp, type TestApp } from "../support/app";
 import { TEST_BOT_TOKEN } from "../support/config";
 import { resetDatabase, testDatabase } from "../support/db";
 import { createUser, tierId } from "../support/factories";
 import { launchBrowser, screenshot, watchPage } from "./browser";
-
-/** Telegram's dark theme, as a Mini App receives it in tgWebAppThemeParams. */
-const DARK_THEME = {
-  bg_color: "#17212b",
-  text_color: "#f5f5f5",
-  hint_color: "#708499",
-  link_color: "#6ab3f3",
-  button_color: "#5288c1",
-  button_text_color: "#ffffff",
-  secondary_bg_color: "#232e3c",
-};
-
-/** The launch fragment Telegram appends to a Mini App's URL, with initData signed by the bot token. */
-function launchFragment(telegramId: number, now: Date): string {
-  const initData = signInitData(
-    {
-      query_id: "AAF-test",
-      user: JSON.stringify({
-        id: telegramId,
-        first_name: "Sam",
-        username: "sam_trader",
-        language_code: "en",
-      }),
-      auth_date: String(Math.floor(now.getTime() / 1000)),
-      // Telegram adds an Ed25519 signature (for third parties) beside the bot's hash; it is part
-      // of the signed fields, and the Mini App SDK expects it.
-      signature: "c2lnbmF0dXJlLWZvci10aGlyZC1wYXJ0aWVzLW5vdC1jaGVja2VkLWhlcmU",
-    },
-    TEST_BOT_TOKEN,
-  );
-  const params = new URLSearchParams({
-    tgWebAppData: initData,
-    tgWebAppVersion: "8.0",
-    tgWebAppPlatform: "android",
-    tgWebAppThemeParams: JSON.stringify(DARK_THEME),
-  });
-  return `#${params.toString()}`;
-}
+import { launchFragment } from "./launch";
 
 describe("the subscriber Mini App in chromium at 360 px", () => {
   let browser: Browser;

@@ -42,7 +42,8 @@ const fakeId = (prefix: string) => `${prefix}_test_${randomBytes(12).toString("h
 /**
  * A Stripe API on 127.0.0.1 for the calls the service makes: Checkout Sessions (create, expire;
  * `payment` and `subscription` mode), subscriptions (update `cancel_at_period_end`), billing
- * portal sessions and invoice payments (list by payment intent). It records every call, honours
+ * portal sessions, invoice payments (list by payment intent or invoice) and payment intents
+ * (retrieve, `latest_charge` expandable, its card's fingerprint set by `payWithCard`). It records every call, honours
  * Idempotency-Key like Stripe (same key → same response), and builds the webhook events Stripe
  * would send, shaped as the API version the SDK pins documents them (invoices name their
  * subscription under `parent.subscription_details`, and their payment intents only through
@@ -54,7 +55,13 @@ export class FakeStripe {
   readonly subscriptions = new Map<string, Json>();
   readonly invoices = new Map<string, Json>();
   readonly invoicePayments: Json[] = [];
+  readonly paymentIntents = new Map<string, Json>();
+  readonly charges = new Map<string, Json>();
   readonly portalSessions: Json[] = [];
+  /** Refunds made with POST /v1/refunds. */
+  readonly refunds: Json[] = [];
+  /** The card fingerprint payments are made with; each payment uses a card of its own when unset. */
+  private card: string | undefined;
   private readonly replays = new Map<string, { status: number; body: Json }>();
   private readonly pendingSubscriptions = new Map<
     string,
@@ -116,7 +123,11 @@ export class FakeStripe {
     this.subscriptions.clear();
     this.invoices.clear();
     this.invoicePayments.length = 0;
+    this.paymentIntents.clear();
+    this.charges.clear();
+    this.card = undefined;
     this.portalSessions.length = 0;
+    this.refunds.length = 0;
     this.pendingSubscriptions.clear();
     this.replays.clear();
     this.failures = [];
@@ -125,6 +136,11 @@ export class FakeStripe {
   /** The next API call answers this error (Stripe's error envelope). */
   failNext(status: number, type = "api_error"): void {
     this.failures.push({ status, body: { error: { type, message: "fake failure" } } });
+  }
+
+  /** The buyer's card for the payments that follow (its fingerprint, as Stripe reports it on the charge). */
+  payWithCard(fingerprint: string): void {
+    this.card = fingerprint;
   }
 
   callsTo(path: string): StripeCall[] {
@@ -188,17 +204,74 @@ export class FakeStripe {
       this.portalSessions.push(portal);
       return { status: 200, body: portal };
     }
+    const intent = /^\/v1\/payment_intents\/([^/]+)$/.exec(path);
+    if (method === "GET" && intent) {
+      const found = this.paymentIntents.get(intent[1]!);
+      if (!found) return notFound(`No such payment_intent: '${intent[1]}'`);
+      const expand = Object.entries(params)
+        .filter(([k]) => k.startsWith("expand["))
+        .map(([, v]) => v);
+      const charge = expand.includes("latest_charge")
+        ? this.charges.get(found.latest_charge as string)
+        : undefined;
+      return { status: 200, body: charge ? { ...found, latest_charge: charge } : found };
+    }
     if (method === "GET" && path === "/v1/invoice_payments") {
       const data = this.invoicePayments.filter((ip) => {
         const payment = ip.payment as Json;
         if (params.invoice && ip.invoice !== params.invoice) return false;
+        if (params.status && ip.status !== params.status) return false;
         if (params["payment[payment_intent]"] && payment.payment_intent !== params["payment[payment_intent]"])
           return false;
         return true;
       });
       return { status: 200, body: { object: "list", data, has_more: false, url: "/v1/invoice_payments" } };
     }
+    if (method === "POST" && path === "/v1/refunds") return this.refund(params);
     return notFound(`no route ${path}`);
+  }
+
+  /**
+   * POST /v1/refunds with a payment intent: the whole amount back, `succeeded` at once (card
+   * refunds are). A payment intent Stripe does not know → 404; one already refunded → 400
+   * `charge_already_refunded`, as Stripe answers.
+   */
+  private refund(params: Record<string, string>): { status: number; body: Json } {
+    const pi = params.payment_intent;
+    const session = [...this.sessions.values()].find((s) => `pi_for_${s.id}` === pi);
+    const invoicePayment = this.invoicePayments.find((ip) => (ip.payment as Json).payment_intent === pi);
+    const amount = (session?.amount_total ?? invoicePayment?.amount_paid) as number | undefined;
+    if (!pi || amount === undefined) return notFound(`No such payment_intent: '${pi}'`);
+    if (this.refunds.some((r) => r.payment_intent === pi)) {
+      return {
+        status: 400,
+        body: {
+          error: {
+            type: "invalid_request_error",
+            code: "charge_already_refunded",
+            message: "Charge has already been refunded.",
+          },
+        },
+      };
+    }
+    const refund: Json = {
+      id: fakeId("re"),
+      object: "refund",
+      amount,
+      charge: fakeId("ch"),
+      created: Math.floor(Date.now() / 1000),
+      currency: session?.currency ?? invoicePayment?.currency,
+      metadata: Object.fromEntries(
+        Object.entries(params)
+          .filter(([k]) => k.startsWith("metadata["))
+          .map(([k, v]) => [k.slice("metadata[".length, -1), v]),
+      ),
+      payment_intent: pi,
+      reason: null,
+      status: "succeeded",
+    };
+    this.refunds.push(refund);
+    return { status: 200, body: refund };
   }
 
   private itemOf(sub: Json): Json {
@@ -276,11 +349,17 @@ export class FakeStripe {
       const object = { ...session, status: "complete", payment_status: "paid", ...overrides };
       return stripeEvent(type, object, created);
     }
+    const paymentIntent = `pi_for_${sessionId}`;
+    if (paid && !this.paymentIntents.has(paymentIntent)) {
+      this.charge(paymentIntent, session.amount_total as number, session.currency as string, created, {
+        orderId: (session.metadata as Json).orderId as string,
+      });
+    }
     const object = {
       ...session,
       status: paid ? "complete" : "expired",
       payment_status: paid ? "paid" : "unpaid",
-      payment_intent: paid ? `pi_for_${sessionId}` : null,
+      payment_intent: paid ? paymentIntent : null,
       ...overrides,
     };
     return stripeEvent(type, object, created);
@@ -409,8 +488,63 @@ export class FakeStripe {
     return invoice;
   }
 
+  /**
+   * A succeeded payment intent and its charge, shaped as the API reference documents them: the
+   * card's details (fingerprint included) under the charge's `payment_method_details.card`.
+   */
+  private charge(paymentIntent: string, amount: number, currency: string, at: number, metadata = {}): void {
+    const chargeId = fakeId("ch");
+    const paymentMethod = fakeId("pm");
+    this.charges.set(chargeId, {
+      id: chargeId,
+      object: "charge",
+      amount,
+      amount_captured: amount,
+      amount_refunded: 0,
+      captured: true,
+      created: at,
+      currency,
+      livemode: false,
+      metadata,
+      paid: true,
+      payment_intent: paymentIntent,
+      payment_method: paymentMethod,
+      payment_method_details: {
+        type: "card",
+        card: {
+          brand: "visa",
+          checks: { address_line1_check: null, address_postal_code_check: null, cvc_check: "pass" },
+          country: "GB",
+          exp_month: 12,
+          exp_year: 2034,
+          fingerprint: this.card ?? randomBytes(8).toString("base64url"),
+          funding: "credit",
+          last4: "4242",
+          network: "visa",
+        },
+      },
+      refunded: false,
+      status: "succeeded",
+    });
+    this.paymentIntents.set(paymentIntent, {
+      id: paymentIntent,
+      object: "payment_intent",
+      amount,
+      amount_received: amount,
+      created: at,
+      currency,
+      latest_charge: chargeId,
+      livemode: false,
+      metadata,
+      payment_method: paymentMethod,
+      payment_method_types: ["card"],
+      status: "succeeded",
+    });
+  }
+
   private pay(invoice: Json, at: number): void {
     const paymentIntent = fakeId("pi");
+    this.charge(paymentIntent, invoice.amount_due as number, invoice.currency as string, at);
     invoice.attempt_count = (invoice.attempt_count as number) + 1;
     invoice.attempted = true;
     invoice.amount_paid = invoice.amount_due;

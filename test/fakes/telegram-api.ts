@@ -83,6 +83,14 @@ export class FakeTelegramApi {
   rateLimited = 0;
   /** Stars charges refunded through refundStarPayment: a second refund of one is refused. */
   readonly refundedCharges = new Set<string>();
+  /** Invoices made with createInvoiceLink, by the slug of their `https://t.me/$<slug>` link. */
+  readonly invoiceLinks = new Map<string, Record<string, unknown>>();
+  /**
+   * Star subscriptions Telegram holds, by the charge id of their first payment (the id
+   * editUserStarSubscription takes): whose they are and whether the bot cancelled their renewal.
+   * A test adds one when it delivers a subscription's first payment (`subscribeWithStars`).
+   */
+  readonly starSubscriptions = new Map<string, { userId: number; canceledByBot: boolean }>();
   /** Runs before a call is answered: a test makes something happen meanwhile (a race). */
   beforeAnswer: ((method: string, params: Record<string, unknown>) => Promise<void>) | undefined;
 
@@ -152,7 +160,14 @@ export class FakeTelegramApi {
     this.limitPerSecond = undefined;
     this.rateLimited = 0;
     this.refundedCharges.clear();
+    this.invoiceLinks.clear();
+    this.starSubscriptions.clear();
     this.beforeAnswer = undefined;
+  }
+
+  /** The payer opened a subscription invoice link and paid: Telegram now renews it every period. */
+  subscribeWithStars(userId: number, firstChargeId: string): void {
+    this.starSubscriptions.set(firstChargeId, { userId, canceledByBot: false });
   }
 
   /**
@@ -278,6 +293,18 @@ export class FakeTelegramApi {
             text: params.text,
           },
         };
+      case "editUserStarSubscription": {
+        // Bot API: editUserStarSubscription(user_id, telegram_payment_charge_id, is_canceled) → True.
+        const charge = String(params.telegram_payment_charge_id ?? "");
+        const sub = this.starSubscriptions.get(charge);
+        if (typeof params.is_canceled !== "boolean" || !params.user_id || !charge)
+          return { ok: false, error_code: 400, description: "Bad Request: invalid parameters" };
+        // (The wording of this refusal is the fake's own; Telegram documents only that it fails.)
+        if (!sub || sub.userId !== Number(params.user_id))
+          return { ok: false, error_code: 400, description: "Bad Request: subscription not found" };
+        sub.canceledByBot = params.is_canceled;
+        return { ok: true, result: true };
+      }
       case "refundStarPayment": {
         // Bot API: refundStarPayment(user_id, telegram_payment_charge_id) → True.
         const charge = String(params.telegram_payment_charge_id ?? "");
@@ -287,6 +314,29 @@ export class FakeTelegramApi {
           return { ok: false, error_code: 400, description: "Bad Request: CHARGE_ALREADY_REFUNDED" };
         this.refundedCharges.add(charge);
         return { ok: true, result: true };
+      }
+      case "createInvoiceLink": {
+        // Bot API: createInvoiceLink(title, description, payload, currency, prices, …) → String, the
+        // link (https://t.me/$<slug>) that WebApp.openInvoice opens. XTR takes one price, no provider token.
+        const prices = params.prices as { label?: string; amount?: number }[] | undefined;
+        if (!params.title || !params.description || !params.payload || !params.currency || !prices?.length)
+          return { ok: false, error_code: 400, description: "Bad Request: invalid parameters" };
+        if (params.currency === "XTR" && (prices.length !== 1 || !Number.isInteger(prices[0]!.amount)))
+          return { ok: false, error_code: 400, description: "Bad Request: CURRENCY_TOTAL_AMOUNT_INVALID" };
+        // Documented limits: title 1-32 and description 1-255 characters, payload 1-128 bytes;
+        // subscription_period only with XTR and only 2592000 (30 days).
+        if (String(params.title).length > 32 || String(params.description).length > 255)
+          return { ok: false, error_code: 400, description: "Bad Request: invalid parameters" };
+        if (Buffer.byteLength(String(params.payload)) > 128)
+          return { ok: false, error_code: 400, description: "Bad Request: invalid parameters" };
+        if (
+          params.subscription_period !== undefined &&
+          (params.currency !== "XTR" || Number(params.subscription_period) !== 2592000)
+        )
+          return { ok: false, error_code: 400, description: "Bad Request: SUBSCRIPTION_PERIOD_INVALID" };
+        const slug = `inv${this.invoiceLinks.size + 1}-${String(params.payload).slice(-8)}`;
+        this.invoiceLinks.set(slug, params);
+        return { ok: true, result: `https://t.me/$${slug}` };
       }
       default:
         return { ok: true, result: true };

@@ -16,6 +16,9 @@ export function testConfig(env: Record<string, string | undefined> = {}): Resolv
     MASTER_KEY: TEST_MASTER_KEY,
     TELEGRAM_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
     LOG_LEVEL: "info",
+    // This machine is shared by parallel test workers and a synchronous PGlite reset can stall
+    // it past a second: that must not shed a test's requests. Overload tests set their own.
+    OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: "0",
     ...env,
   });
   return config as ResolvedConfig;

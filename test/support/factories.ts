@@ -324,7 +324,15 @@ export const updates = {
       },
     } as Update;
   },
-  payment(from: Person, payload: string, total: number, chargeId: string, currency = "XTR"): Update {
+  payment(
+    from: Person,
+    payload: string,
+    total: number,
+    chargeId: string,
+    currency = "XTR",
+    /** A Star subscription's payment: its first, or a renewal; `expiresAt` in Unix seconds. */
+    recurring?: { first: boolean; expiresAt: number },
+  ): Update {
     return {
       update_id: updateIds++,
       message: {
@@ -338,6 +346,13 @@ export const updates = {
           invoice_payload: payload,
           telegram_payment_charge_id: chargeId,
           provider_payment_charge_id: "",
+          ...(recurring
+            ? {
+                subscription_expiration_date: recurring.expiresAt,
+                is_recurring: true,
+                ...(recurring.first ? { is_first_recurring: true } : {}),
+              }
+            : {}),
         },
       },
     } as Update;

@@ -13,7 +13,7 @@ export function registerAffiliateReactions(
   events: Events,
   affiliates: Pick<
     AffiliatesService,
-    "attributeSignup" | "recordCommission" | "reverseForRefund" | "checkSharedAccount"
+    "attributeSignup" | "recordCommission" | "reverseForRefund" | "checkSharedAccount" | "checkSharedCard"
   >,
 ): void {
   events.inTransaction("users.created", async ({ user }, uow) => {
@@ -35,5 +35,9 @@ export function registerAffiliateReactions(
   // A flag for review commits with the hello that revealed the shared MT5 account.
   events.inTransaction("devices.hello", async (hello, { tx }) => {
     await affiliates.checkSharedAccount(tx, hello);
+  });
+  // Likewise with the payment that revealed a card shared between a referral and their referrer.
+  events.inTransaction("payments.card_used", async (use, { tx }) => {
+    await affiliates.checkSharedCard(tx, use);
   });
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AFFILIATE_TIERS, decodeCursor } from "./affiliates.models";
+import { FLAG_REASONS } from "./affiliates.table";
 
 const Iso = z.string();
 
@@ -72,7 +73,7 @@ export const AdminPayoutPage = page(AdminPayoutSchema);
 
 export const FlagSchema = z.object({
   id: z.string(),
-  reason: z.enum(["self_referral", "loop", "velocity", "shared_account"]),
+  reason: z.enum(FLAG_REASONS),
   status: z.enum(["open", "cleared", "confirmed"]),
   affiliate: z.object({ id: z.string(), code: z.string(), userId: z.string() }),
   subject: z.object({ userId: z.string(), referralId: z.string().nullable() }),

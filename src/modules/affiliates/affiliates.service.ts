@@ -16,6 +16,7 @@ import { createFraudService } from "./fraud.service";
 import { createPayoutsService } from "./payouts.service";
 import { createReferralsService } from "./referrals.service";
 import { createSharedAccountCheck } from "./shared-accounts";
+import { createSharedCardCheck } from "./shared-cards";
 
 // A clash among 31^8 codes is already rare; five in a row means something else is wrong.
 const CODE_ATTEMPTS = 5;
@@ -46,6 +47,7 @@ export function createAffiliatesService(deps: {
   const payouts = createPayoutsService(ctx, commissions);
   const fraud = createFraudService(ctx, commissions);
   const checkSharedAccount = createSharedAccountCheck(ctx);
+  const checkSharedCard = createSharedCardCheck(ctx);
   const repo = affiliatesRepository(db);
   const news = affiliateNews(db);
 
@@ -163,6 +165,7 @@ export function createAffiliatesService(deps: {
     recordCommission: commissions.recordCommission,
     reverseForRefund: commissions.reverseForRefund,
     checkSharedAccount,
+    checkSharedCard,
     async commissions(userId: string, page: Parameters<typeof commissions.list>[1]) {
       return commissions.list((await mine(userId)).id, page);
     },

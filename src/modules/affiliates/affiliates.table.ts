@@ -4,6 +4,9 @@ import { tstz } from "../../db/columns";
 import { users } from "../users/users.table";
 import { AFFILIATE_TIERS } from "./affiliates.models";
 
+/** Why a referral (or a refused signup) is in the fraud review queue. */
+export const FLAG_REASONS = ["self_referral", "loop", "velocity", "shared_account", "shared_card"] as const;
+
 export const affiliates = pgTable(
   "affiliates",
   {
@@ -155,8 +158,11 @@ export const affiliateFlags = pgTable(
     affiliateId: text("affiliate_id")
       .notNull()
       .references(() => affiliates.id),
-    /** `shared_account`: a referral's EA reported the same MT5 account as one of the referrer's. */
-    reason: text("reason", { enum: ["self_referral", "loop", "velocity", "shared_account"] }).notNull(),
+    /**
+     * `shared_account`: a referral's EA reported the same MT5 account as one of the referrer's;
+     * `shared_card`: a referral paid with a card (Stripe fingerprint) the referrer paid with.
+     */
+    reason: text("reason", { enum: FLAG_REASONS }).notNull(),
     /** The user whose signup raised the flag. */
     subjectUserId: text("subject_user_id")
       .notNull()
@@ -164,6 +170,11 @@ export const affiliateFlags = pgTable(
     /** The attribution under review; null when the signup was refused (nothing to reverse). */
     referralId: text("referral_id").references(() => affiliateReferrals.id),
     details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
+    /**
+     * What a referral shares with its referrer (the account, the card), for the flags raised
+     * on evidence: one flag per referral, reason and evidence, however often it is seen again.
+     */
+    evidence: text("evidence"),
     status: text("status", { enum: ["open", "cleared", "confirmed"] })
       .notNull()
       .default("open"),
@@ -175,6 +186,9 @@ export const affiliateFlags = pgTable(
   (t) => [
     index("affiliate_flags_status_idx").on(t.status, t.createdAt),
     index("affiliate_flags_referral_idx").on(t.referralId),
+    uniqueIndex("affiliate_flags_evidence_key")
+      .on(t.referralId, t.reason, t.evidence)
+      .where(sql`${t.evidence} is not null`),
   ],
 );
 

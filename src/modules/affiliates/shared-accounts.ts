@@ -1,8 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
-import { newId } from "../../shared/ids";
 import type { AffiliateContext } from "./affiliates.context";
-import { affiliateFlags } from "./affiliates.table";
+import { createOverlapFlagger, lockReferralSides, rowsOf } from "./referrer-overlap";
 
 /** The part of an EA's hello this check reads (the `devices.hello` event). */
 export interface ReportedAccount {
@@ -19,25 +18,22 @@ interface Match {
   affiliate_device_id: string;
 }
 
-const rowsOf = <T>(result: unknown) => (result as { rows: T[] }).rows;
+/** One MT5 account, however the terminal capitalises its server. */
+export const accountEvidence = (account: { login: string; server: string }) =>
+  `${account.login}@${account.server.toLowerCase()}`;
 
 /**
- * SPEC.md "Devices: settings and account": a referral whose device reports the same MT5
- * account (login + server) as a device of the referrer is flagged `shared_account` for review.
+ * SPEC.md "Devices: settings and account": a referral whose device reports the same MT5 account
+ * (login + server) as a device of the referrer is flagged `shared_account` for review.
  * Checked on every hello, from both sides (the referral's EA may connect before or after the
  * referrer's), inside the hello's transaction.
  */
 export function createSharedAccountCheck(ctx: Pick<AffiliateContext, "clock">) {
+  const flagOverlaps = createOverlapFlagger(ctx);
   return async function checkSharedAccount(tx: Executor, hello: ReportedAccount): Promise<number> {
     const { userId, deviceId } = hello;
     const { login, server } = hello.account;
-    // The affiliate rows on either side, locked in id order: two hellos of one shared account
-    // (the referral's and the referrer's) run one after the other, so the second sees the first.
-    await tx.execute(sql`
-      select id from affiliates
-       where user_id = ${userId}
-          or id = (select affiliate_id from affiliate_referrals where user_id = ${userId})
-       order by id for update`);
+    await lockReferralSides(tx, userId);
     const same = (d: string) =>
       sql`${sql.raw(d)}.account->>'login' = ${login} and lower(${sql.raw(d)}.account->>'server') = lower(${server})`;
     const matches = rowsOf<Match>(
@@ -55,37 +51,21 @@ export function createSharedAccountCheck(ctx: Pick<AffiliateContext, "clock">) {
           join devices d on d.user_id = r.user_id
          where a.user_id = ${userId} and r.status = 'active' and ${same("d")}`),
     );
-    let flagged = 0;
-    const seen = new Set<string>();
-    for (const m of matches) {
-      if (seen.has(m.referral_id)) continue;
-      seen.add(m.referral_id);
-      // One flag per referral and account: a cleared flag stays cleared for the same account.
-      const existing = rowsOf(
-        await tx.execute(sql`
-          select 1 from affiliate_flags
-           where referral_id = ${m.referral_id} and reason = 'shared_account'
-             and details->>'login' = ${login} and lower(details->>'server') = lower(${server})
-           limit 1`),
-      );
-      if (existing.length > 0) continue;
-      const now = ctx.clock.now();
-      await tx.insert(affiliateFlags).values({
-        id: newId("afl", now.getTime()),
-        affiliateId: m.affiliate_id,
-        reason: "shared_account",
-        subjectUserId: m.referral_user_id,
+    return flagOverlaps(
+      tx,
+      "shared_account",
+      accountEvidence(hello.account),
+      matches.map((m) => ({
         referralId: m.referral_id,
+        affiliateId: m.affiliate_id,
+        referralUserId: m.referral_user_id,
         details: {
           login,
           server,
           referralDeviceId: m.referral_device_id,
           affiliateDeviceId: m.affiliate_device_id,
         },
-        createdAt: now,
-      });
-      flagged++;
-    }
-    return flagged;
+      })),
+    );
   };
 }

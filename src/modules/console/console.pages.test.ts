@@ -5,6 +5,7 @@ import Fastify from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/support/app";
+import { registerSecurityHeaders } from "../../shared/http/security-headers";
 import { consolePages } from "./console.pages";
 
 describe("the pages' server", () => {
@@ -12,6 +13,7 @@ describe("the pages' server", () => {
 
   async function pagesFrom(distDir: string) {
     const app = Fastify({ logger: false });
+    await registerSecurityHeaders(app, { https: false });
     app.setValidatorCompiler(validatorCompiler);
     app.setSerializerCompiler(serializerCompiler);
     const { deps } = ctx();
@@ -51,12 +53,16 @@ describe("the pages' server", () => {
     expect(page.headers["content-security-policy"]).toMatch(
       /frame-ancestors 'self' https:\/\/web\.telegram\.org/,
     );
+    // Telegram Web frames the Mini App: no X-Frame-Options (it cannot name an origin) there.
+    expect(page.headers["x-frame-options"]).toBeUndefined();
+    expect(page.headers["referrer-policy"]).toBe("no-referrer");
     const console = await app.inject({ method: "GET", url: "/console" });
     expect(console.headers["content-security-policy"]).toContain("frame-ancestors 'none'");
     expect(console.headers["x-frame-options"]).toBe("DENY");
     const asset = await app.inject({ method: "GET", url: "/assets/app-abc123.js" });
     expect(asset.statusCode).toBe(200);
     expect(asset.headers["cache-control"]).toContain("immutable");
+    expect(asset.headers["x-content-type-options"]).toBe("nosniff");
     for (const bad of ["/assets/..%2Fconsole%2Findex.html", "/assets/.hidden", "/assets/missing.js"]) {
       expect((await app.inject({ method: "GET", url: bad })).statusCode, bad).toBe(404);
     }

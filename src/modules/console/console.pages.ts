@@ -6,6 +6,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Logger } from "pino";
 import { z } from "zod";
 import { AppError } from "../../shared/errors";
+import { PagePolicies } from "../../shared/http/security-headers";
 import { effectiveRole } from "../users/users.models";
 import type { UsersService } from "../users/users.service";
 import { ConsoleErrors } from "./console.errors";
@@ -14,34 +15,6 @@ import type { ConsoleSessions } from "./console.sessions";
 
 /** Where `npm install` (the prepare step) or `npm run build:web` puts the built pages. */
 export const WEB_DIST = fileURLToPath(new URL("../../../web/dist/", import.meta.url));
-
-/**
- * Scripts and styles only from this origin, never inline; nothing loaded from elsewhere. The
- * Mini App may be framed by Telegram's web client, the console by nobody.
- */
-export function contentSecurityPolicy(app: "console" | "app"): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data: blob:",
-    "connect-src 'self'",
-    "font-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    app === "console" ? "frame-ancestors 'none'" : "frame-ancestors 'self' https://web.telegram.org",
-  ].join("; ");
-}
-
-function securityHeaders(reply: FastifyReply, app: "console" | "app") {
-  reply
-    .header("content-security-policy", contentSecurityPolicy(app))
-    .header("x-content-type-options", "nosniff")
-    // The sign-in token is in a URL: never hand it on as a Referer.
-    .header("referrer-policy", "no-referrer");
-  if (app === "console") reply.header("x-frame-options", "DENY");
-}
 
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -75,10 +48,11 @@ export function consolePages(deps: {
         { dist },
         "web pages not built: /console and /app answer 503 until `npm run build:web`",
       );
-    const page = { config: { rateLimit: false }, schema: { hide: true } } as const;
+    // Each page's security headers (CSP, framing) come from its route's helmet policy.
+    const page = (helmet: (typeof PagePolicies)[keyof typeof PagePolicies]) =>
+      ({ config: { rateLimit: false }, schema: { hide: true }, helmet }) as const;
 
     async function sendIndex(reply: FastifyReply, which: "console" | "app") {
-      securityHeaders(reply, which);
       const html = await readFile(`${dist}/${which}/index.html`, "utf8").catch(() => null);
       if (html === null)
         return reply.code(503).type("text/html; charset=utf-8").send(messagePage("Not built yet", NOT_BUILT));
@@ -87,9 +61,12 @@ export function consolePages(deps: {
 
     app.get(
       "/console/login",
-      { schema: { hide: true, querystring: z.object({ token: z.string().max(200).optional() }) } },
+      {
+        schema: { hide: true, querystring: z.object({ token: z.string().max(200).optional() }) },
+        // The sign-in token is in the URL: helmet's Referrer-Policy no-referrer never hands it on.
+        helmet: PagePolicies.console,
+      },
       async (req, reply) => {
-        securityHeaders(reply, "console");
         reply.header("cache-control", "no-store");
         const unusable = () =>
           reply
@@ -131,7 +108,6 @@ export function consolePages(deps: {
 
     const consolePage = async (req: { headers: { cookie?: string } }, reply: FastifyReply) => {
       if (await refusesNonAdmin(req.headers.cookie)) {
-        securityHeaders(reply, "console");
         return reply
           .code(403)
           .type("text/html; charset=utf-8")
@@ -140,25 +116,22 @@ export function consolePages(deps: {
       return sendIndex(reply, "console");
     };
     // The pages' own paths (the client-side router's), so a reload or a shared link works.
-    app.get("/console", page, consolePage);
-    app.get("/console/:page", page, consolePage);
-    app.get("/console/:page/:id", page, consolePage);
-    app.get("/app", page, (_req, reply) => sendIndex(reply, "app"));
-    app.get("/app/:page", page, (_req, reply) => sendIndex(reply, "app"));
+    app.get("/console", page(PagePolicies.console), consolePage);
+    app.get("/console/:page", page(PagePolicies.console), consolePage);
+    app.get("/console/:page/:id", page(PagePolicies.console), consolePage);
+    app.get("/app", page(PagePolicies.app), (_req, reply) => sendIndex(reply, "app"));
+    app.get("/app/:page", page(PagePolicies.app), (_req, reply) => sendIndex(reply, "app"));
 
     // Vite writes every script, style and image flat into assets/, named by content hash.
     const fastifyStatic = built ? (await import("@fastify/static")).default : undefined;
     if (fastifyStatic) {
       await app.register(fastifyStatic, { root: `${dist}/assets`, serve: false });
     }
-    app.get("/assets/:file", page, async (req, reply) => {
+    app.get("/assets/:file", page(PagePolicies.assets), async (req, reply) => {
       const { file } = req.params as { file: string };
       if (!fastifyStatic || !/^[\w.-]+$/.test(file) || file.startsWith(".")) {
         return reply.code(404).type("text/plain; charset=utf-8").send("not found");
       }
-      reply
-        .header("content-security-policy", contentSecurityPolicy("console"))
-        .header("x-content-type-options", "nosniff");
       // A changed file is a new name, so a browser may keep each one for good.
       return reply.sendFile(file, { immutable: true, maxAge: "365d" });
     });

@@ -37,6 +37,9 @@ export function consoleQueries(db: Executor) {
     lastSeenAt: iso(d.lastSeenAt),
     createdAt: d.createdAt.toISOString(),
     revokedAt: iso(d.revokedAt),
+    account: d.account,
+    client: d.client,
+    helloAt: iso(d.helloAt),
   });
 
   return {

@@ -155,6 +155,43 @@ describe("console sign-in and admin API", () => {
       expect(devices.body).not.toContain(owner.signer.secret);
     });
 
+    it("a user's devices show the MT5 account and client version the EA said hello with, and whether it is online", async () => {
+      const { deps } = ctx();
+      const admin = await createUser(deps, { admin: true });
+      const owner = await createDeviceOwner(deps, "vip");
+      const before = await inject("GET", `/api/v1/admin/users/${owner.user.id}`, admin.headers);
+      expect(before.json().devices).toEqual([
+        expect.objectContaining({ online: false, account: null, client: null, helloAt: null }),
+      ]);
+      const hello = await signedInject(ctx().app, ctx().clock, owner.signer, {
+        method: "POST",
+        url: "/api/v1/device/hello",
+        body: {
+          account: { login: "5012345", server: "ICMarkets-Live07", currency: "USD", leverage: 500 },
+          client: { name: "signaldesk-ea", version: "1.4.2" },
+        },
+      });
+      expect(hello.statusCode, hello.body).toBe(200);
+      await deps.lastSeen.flush();
+      const after = await inject("GET", `/api/v1/admin/users/${owner.user.id}`, admin.headers);
+      expect(after.json().devices).toEqual([
+        expect.objectContaining({
+          id: owner.device.id,
+          online: true,
+          account: {
+            login: "5012345",
+            server: "ICMarkets-Live07",
+            company: null,
+            currency: "USD",
+            balance: null,
+            leverage: 500,
+          },
+          client: { name: "signaldesk-ea", version: "1.4.2" },
+          helloAt: ctx().clock.now().toISOString(),
+        }),
+      ]);
+    });
+
     it("a signal's fan-out: decisions, then ACKs and fills, and the devices still silent", async () => {
       const { deps, clock, app } = ctx();
       const admin = await createUser(deps, { admin: true });

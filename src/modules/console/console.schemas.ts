@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PAID_LEVELS, type PaidLevel } from "../catalog/catalog.models";
+import { DeviceAccountSchema, DeviceClientSchema } from "../devices/devices.schemas";
 import { ENTITLEMENT_SOURCES } from "../entitlements/entitlements.table";
 import { UserSchema } from "../users/users.schemas";
 
@@ -69,6 +70,10 @@ export const AdminDeviceSchema = z
     lastSeenAt: z.string().nullable(),
     createdAt: z.string(),
     revokedAt: z.string().nullable(),
+    /** What the EA reported in its last hello (API §11): its MT5 account and client version. */
+    account: DeviceAccountSchema.nullable(),
+    client: DeviceClientSchema.nullable(),
+    helloAt: z.string().nullable(),
   })
   .meta({ id: "AdminDevice" });
 

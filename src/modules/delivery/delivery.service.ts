@@ -355,7 +355,10 @@ export function createDeliveryService(deps: {
         return await waiters.park(deviceId, waitMs, connection);
       } catch (err) {
         if (!(err instanceof ParkingFull)) throw err;
-        throw CommonErrors.unavailable("Too many devices are waiting on this server; poll again shortly", {
+        // Hand-written, not @fastify/under-pressure (shared/http/overload.ts): parked polls cost
+        // almost nothing of the event-loop delay or memory the plugin samples until far too many
+        // are parked, so the cap counts them; the answer is the same overload problem.
+        throw CommonErrors.overloaded("Too many devices are waiting on this server; poll again shortly", {
           headers: { "retry-after": String(PARKING_FULL_RETRY_SECONDS) },
         });
       }

@@ -1,14 +1,21 @@
 import type { FastifyPluginAsync } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import type { Clock } from "../../shared/clock";
 import { IdempotencyHeaders, replyIdempotently } from "../../shared/http/idempotency.http";
 import type { IdempotencyService } from "../../shared/idempotency/idempotency.service";
 import { currentUser, type Guards } from "../auth/auth.guards";
-import { OrderIdParams } from "../orders/orders.schemas";
+import { AdminOrderSchema, OrderIdParams } from "../orders/orders.schemas";
+import { adminOrderView } from "../orders/orders.views";
 import type { PaymentsService } from "./payments.service";
 
-const CheckoutBody = z.object({ provider: z.enum(["stripe"]) });
-const CheckoutSchema = z.object({ provider: z.literal("stripe"), url: z.string(), sessionId: z.string() });
+const CheckoutBody = z.object({ provider: z.enum(["stripe", "stars"]) });
+const CheckoutSchema = z.union([
+  z.object({ provider: z.literal("stripe"), url: z.string(), sessionId: z.string() }),
+  z
+    .object({ provider: z.literal("stars"), url: z.string() })
+    .describe("A Telegram Stars invoice link: open it with WebApp.openInvoice"),
+]);
 
 /** Stripe's events can outgrow the API's 64 KiB default (many line items, long metadata). */
 const WEBHOOK_BODY_LIMIT = 1024 * 1024;
@@ -25,9 +32,9 @@ export function checkoutRoutes(deps: {
         onRequest: deps.guards.requireUser,
         config: { problems: [409, 502] },
         schema: {
-          summary: "Pay an order by card",
+          summary: "Pay an order by card or with Telegram Stars",
           description:
-            "Opens a Stripe Checkout Session for a pending order and answers its URL. 409 orders.not_pending; 503 payments.provider_unavailable when Stripe is not configured.",
+            'provider "stripe": opens a Stripe Checkout Session for a pending order and answers its URL. provider "stars": answers a Telegram Stars invoice link (Bot API createInvoiceLink, XTR, the order\'s locked price in stars) for the Mini App to open with WebApp.openInvoice; the payment reaches the order through the bot. An auto-renewing order of one month gets a Telegram Star subscription link (subscription_period 30 days, renewed by Telegram until cancelled); of more months, 409 subscriptions.stars_monthly_only. 409 orders.not_pending; 503 payments.provider_unavailable when Stripe (or, for Stars, the bot token) is not configured; 502 payments.provider_failed when the provider does not answer.',
           tags: ["orders"],
           headers: IdempotencyHeaders,
           params: OrderIdParams,
@@ -42,7 +49,13 @@ export function checkoutRoutes(deps: {
           req,
           reply,
           { userId, scope: "orders.checkout", request: { orderId: req.params.id, body: req.body } },
-          async () => ({ status: 200, body: await deps.payments.checkout(userId, req.params.id) }),
+          async () => ({
+            status: 200,
+            body:
+              req.body.provider === "stars"
+                ? await deps.payments.starsCheckout(userId, req.params.id)
+                : await deps.payments.checkout(userId, req.params.id),
+          }),
         );
       },
     );
@@ -101,8 +114,29 @@ const FlaggedEventSchema = z
 export function paymentsAdminRoutes(deps: {
   payments: PaymentsService;
   guards: Guards;
+  clock: Clock;
 }): FastifyPluginAsyncZod {
   return async (app) => {
+    app.post(
+      "/api/v1/admin/orders/:id/refund",
+      {
+        onRequest: deps.guards.requireAdmin,
+        config: { problems: [409, 502] },
+        schema: {
+          summary: "Refund a paid order",
+          description:
+            "Gives the whole payment back through the provider that took it (Stripe: a refund of its payment intent; Telegram Stars: refundStarPayment; a manual payment is returned outside the service) and refunds the order: the period it paid for is revoked and the affiliate's commission reversed, once (a later charge.refunded changes nothing). An order already refunded answers 200 as it is. 409 orders.not_refundable when the order is not paid; 503 payments.provider_unavailable when its provider is not configured; 502 payments.provider_failed when the provider refuses.",
+          tags: ["admin: orders"],
+          params: OrderIdParams,
+          response: { 200: AdminOrderSchema },
+        },
+      },
+      async (req) => {
+        const { order } = await deps.payments.refundOrder(currentUser(req), req.params.id);
+        return adminOrderView(order, deps.clock.now());
+      },
+    );
+
     app.get(
       "/api/v1/admin/payments/flagged",
       {

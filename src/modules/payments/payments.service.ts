@@ -10,9 +10,21 @@ import type { CatalogService } from "../catalog/catalog.service";
 import { OrderErrors } from "../orders/orders.errors";
 import { effectiveStatus, MIN_CHECKOUT_WINDOW_MS } from "../orders/orders.models";
 import type { OrdersService } from "../orders/orders.service";
+import type { OrderRow } from "../orders/orders.table";
+import { toGbpMinor } from "../pricing/pricing.models";
+import { SubscriptionErrors } from "../subscriptions/subscriptions.errors";
+import { STARS_SUBSCRIPTION_PERIOD_S, starsCanRenew } from "../subscriptions/subscriptions.models";
 import type { PaymentOutcome, SubscriptionsService } from "../subscriptions/subscriptions.service";
+import type { UsersService } from "../users/users.service";
+import { type CardPayment, cardPaymentOf, createCardRecorder } from "./payments.cards";
 import { PaymentErrors } from "./payments.errors";
-import { checkoutPageToken, type HandledStripeEvent, isHandledStripeEvent } from "./payments.models";
+import {
+  checkoutPageToken,
+  type HandledStripeEvent,
+  isHandledStripeEvent,
+  starsFor,
+} from "./payments.models";
+import type { StarsInvoiceLinks, StarsInvoiceWords, StarsRefunds } from "./payments.stars";
 import type { StripeGateway } from "./payments.stripe";
 import { stripeEvents } from "./payments.table";
 
@@ -22,6 +34,12 @@ export interface CheckoutResult {
   provider: "stripe";
   url: string;
   sessionId: string;
+}
+
+/** A Stars checkout: the invoice link the Mini App opens with `WebApp.openInvoice`. */
+export interface StarsCheckoutResult {
+  provider: "stars";
+  url: string;
 }
 
 interface Applied {
@@ -44,6 +62,14 @@ export function createPaymentsService(deps: {
   orders: OrdersService;
   catalog: Pick<CatalogService, "findTier">;
   stripe: StripeGateway | undefined;
+  /** Telegram Stars: the invoice links (absent without a bot token), the rate and the invoice's words. */
+  stars: {
+    links: StarsInvoiceLinks | undefined;
+    refunds: StarsRefunds | undefined;
+    perGbp: number;
+    words: StarsInvoiceWords;
+  };
+  users: Pick<UsersService, "findById">;
   subscriptions: Pick<SubscriptionsService, "recordPayment" | "recordPaymentFailed" | "recordProviderState">;
   publicUrl: string;
   /** Keys the checkout pages' links (see checkoutPageToken). */
@@ -53,6 +79,7 @@ export function createPaymentsService(deps: {
   logger: Pick<Logger, "info" | "warn" | "error">;
 }) {
   const { clock, orders, logger } = deps;
+  const recordCard = createCardRecorder(deps);
   const stripeEventsTotal = deps.metrics.counter("stripe_events_total", "Stripe webhook events by outcome", [
     "type",
     "result",
@@ -274,17 +301,133 @@ export function createPaymentsService(deps: {
     "customer.subscription.deleted": (uow, event) => subscriptionChanged(uow, event, event.data.object),
   };
 
+  interface Prepared {
+    invoiceId?: string;
+    cardFingerprint?: string;
+  }
+
   /**
    * What an event needs from Stripe before its transaction (never call out while holding row
-   * locks): the invoice a refunded charge paid, when no one-off order knows its payment intent.
+   * locks): the invoice a refunded charge paid, when no one-off order knows its payment intent;
+   * the card a payment was made with.
    */
-  async function prepare(stripe: StripeGateway, event: Stripe.Event): Promise<{ invoiceId?: string }> {
-    if (event.type !== "charge.refunded") return {};
-    const charge = event.data.object;
+  async function prepare(stripe: StripeGateway, event: Stripe.Event): Promise<Prepared> {
+    if (event.type === "charge.refunded")
+      return { invoiceId: await refundedInvoice(stripe, event.data.object) };
+    const payment = cardPaymentOf(event);
+    return payment ? { cardFingerprint: await cardOf(stripe, event, payment) } : {};
+  }
+
+  /**
+   * The card's fingerprint, for the affiliate program's shared-card check. Only a hint: when
+   * Stripe does not answer, the payment settles all the same and no card is recorded.
+   */
+  async function cardOf(stripe: StripeGateway, event: Stripe.Event, payment: CardPayment) {
+    const [seen] = await deps.db
+      .select({ id: stripeEvents.id })
+      .from(stripeEvents)
+      .where(eq(stripeEvents.id, event.id));
+    // Already applied, or from the other mode (refused when applied): no card to learn.
+    if (seen || event.livemode !== stripe.livemode) return undefined;
+    try {
+      return await stripe.cardFingerprintOf(payment);
+    } catch (err) {
+      logger.warn({ err, eventId: event.id, payment }, "stripe card fingerprint not retrieved");
+      return undefined;
+    }
+  }
+
+  async function refundedInvoice(stripe: StripeGateway, charge: Stripe.Charge): Promise<string | undefined> {
     const paymentIntent = idOf(charge.payment_intent);
-    if (!paymentIntent || charge.metadata?.orderId) return {};
-    if (await orders.findByProviderReference(deps.db, "stripe", paymentIntent)) return {};
-    return { invoiceId: await stripe.invoiceOfPaymentIntent(paymentIntent) };
+    if (!paymentIntent || charge.metadata?.orderId) return undefined;
+    if (await orders.findByProviderReference(deps.db, "stripe", paymentIntent)) return undefined;
+    return stripe.invoiceOfPaymentIntent(paymentIntent);
+  }
+
+  /**
+   * The Stars price of a pending order: its GBP-equivalent total in stars (SPEC), fixed into the
+   * order by its first invoice, so every later invoice (in the chat or from the Mini App) asks the
+   * same amount and the pre-checkout accepts exactly that one.
+   */
+  async function fixStarsPrice(order: OrderRow): Promise<number> {
+    const wanted = starsFor(toGbpMinor(order.totalMinor, order.fxRate), deps.stars.perGbp);
+    const { starsAmount } = await orders.fixStarsAmount(order.id, wanted);
+    return starsAmount!;
+  }
+
+  /**
+   * The one place a Stars invoice link is made: a one-off order's (the Mini App's Stars checkout)
+   * and, with `subscriptionPeriod`, a Star subscription's first payment. The payload is the order
+   * id, so the payment reaches the order through the bot's pre-checkout and successful_payment.
+   */
+  async function starsInvoiceLink(order: OrderRow, opts: { subscriptionPeriod?: number } = {}) {
+    const links = deps.stars.links;
+    if (!links) throw PaymentErrors.providerUnavailable("Telegram Stars need the bot (TELEGRAM_BOT_TOKEN)");
+    const status = effectiveStatus(order, clock.now());
+    if (status !== "pending") throw OrderErrors.notPending(`The order is ${status}`);
+    const amount = await fixStarsPrice(order);
+    const [tier, buyer] = await Promise.all([
+      deps.catalog.findTier(order.tierId),
+      deps.users.findById(order.userId),
+    ]);
+    const words = deps.stars.words.for(buyer ?? { locale: null, languageCode: null });
+    return links.create({
+      title: words.title(tier?.name, order.months),
+      description: words.description(order.id),
+      payload: order.id,
+      amount,
+      subscriptionPeriod: opts.subscriptionPeriod,
+    });
+  }
+
+  /**
+   * Gives an order's money back through the provider that took it, then refunds the order through
+   * the one refund path (`markOrderRefunded`: the period it paid for is revoked, the commission
+   * reversed), the same one Stripe's charge.refunded takes, so that later event changes nothing.
+   * The provider's call is made once per order (Stripe's idempotency key, Telegram refusing a
+   * second refund of a charge), so two admins pressing at once refund once. A manual payment's
+   * money goes back outside the service; its order is refunded here all the same.
+   */
+  async function refundOrder(actor: { id: string }, orderId: string) {
+    const order = await orders.findById(orderId);
+    if (!order) throw OrderErrors.notFound();
+    if (order.status !== "paid") {
+      if (order.status === "refunded") return { result: "already_refunded" as const, order };
+      throw OrderErrors.notRefundable(`The order is ${effectiveStatus(order, clock.now())}`);
+    }
+    let reference = order.providerReference ?? order.id;
+    if (order.provider === "stripe") {
+      if (!order.providerReference) throw OrderErrors.notRefundable("Stripe has not reported this payment");
+      const refund = await requireStripe().refundPayment(order.providerReference, order.id);
+      if (refund.status === "failed" || refund.status === "canceled")
+        throw PaymentErrors.providerFailed(`Stripe's refund ${refund.id} is ${refund.status}`);
+      reference = refund.id;
+    } else if (order.provider === "stars") {
+      const refunds = deps.stars.refunds;
+      if (!refunds)
+        throw PaymentErrors.providerUnavailable("Telegram Stars need the bot (TELEGRAM_BOT_TOKEN)");
+      const buyer = await deps.users.findById(order.userId);
+      if (!buyer || !order.providerReference) throw OrderErrors.notRefundable("No Telegram charge to refund");
+      await refunds.refund(buyer.telegramId, order.providerReference);
+    }
+    const outcome = await orders.markOrderRefunded({
+      orderId: order.id,
+      provider: order.provider ?? "manual",
+      reference,
+      actor,
+    });
+    if (outcome.result === "not_found") throw OrderErrors.notFound();
+    if (outcome.result === "not_refundable") throw OrderErrors.notRefundable();
+    return { result: outcome.result, order: outcome.order };
+  }
+
+  /**
+   * A Star subscription's first invoice link: Telegram charges it again every 30 days until it is
+   * cancelled, so only a one-month plan can be one (409 subscriptions.stars_monthly_only).
+   */
+  async function starsSubscriptionLink(order: OrderRow): Promise<string> {
+    if (!starsCanRenew(order.months)) throw SubscriptionErrors.starsMonthlyOnly();
+    return starsInvoiceLink(order, { subscriptionPeriod: STARS_SUBSCRIPTION_PERIOD_S });
   }
 
   return {
@@ -306,6 +449,24 @@ export function createPaymentsService(deps: {
         .where(isNotNull(stripeEvents.flaggedReason))
         .orderBy(desc(stripeEvents.receivedAt), desc(stripeEvents.id))
         .limit(limit);
+    },
+
+    fixStarsPrice,
+    starsInvoiceLink,
+    starsSubscriptionLink,
+    refundOrder,
+
+    /** POST /orders/{id}/checkout with Stars: the invoice link the Mini App opens with `openInvoice`. */
+    async starsCheckout(userId: string, orderId: string): Promise<StarsCheckoutResult> {
+      // Ownership first: someone else's order is 404 whether or not the bot is configured.
+      const order = await orders.getOwn(userId, orderId);
+      if (order.totalMinor === 0 && order.status !== "refunded") {
+        await orders.settleFree(order);
+        return { provider: "stars", url: returnUrl("success", order.id) };
+      }
+      const url =
+        order.renewal === "auto" ? await starsSubscriptionLink(order) : await starsInvoiceLink(order);
+      return { provider: "stars", url };
     },
 
     async checkout(userId: string, orderId: string): Promise<CheckoutResult> {
@@ -367,6 +528,7 @@ export function createPaymentsService(deps: {
           .returning({ id: stripeEvents.id });
         if (!claimed) return "duplicate";
         const outcome = await apply(uow, event, context);
+        if (context.cardFingerprint) await recordCard(uow, outcome, context.cardFingerprint, clock.now());
         await tx
           .update(stripeEvents)
           .set({

@@ -33,9 +33,23 @@ export interface StripeGateway {
    * longer names its payment intent (nor a charge its invoice); invoice payments link the two.
    */
   invoiceOfPaymentIntent(paymentIntentId: string): Promise<string | undefined>;
+  /**
+   * Gives back the whole payment an order's reference names (a payment intent, or the invoice a
+   * subscription period was paid by), once per order: a repeat answers the same refund.
+   */
+  refundPayment(reference: string, orderId: string): Promise<{ id: string; status: string | null }>;
+  /**
+   * Stripe's fingerprint of the card that made a payment (a one-off order's payment intent, or a
+   * subscription invoice's), from the payment intent's latest charge; undefined when it was not
+   * a card. Answers quickly or fails: it runs while a webhook waits.
+   */
+  cardFingerprintOf(payment: { paymentIntent: string } | { invoice: string }): Promise<string | undefined>;
   /** The event, if the signature over these exact bytes is valid and recent; else a 400. */
   verifyEvent(rawBody: Buffer, signature: string | undefined): Stripe.Event;
 }
+
+const idOf = (ref: string | { id: string } | null | undefined): string | undefined =>
+  typeof ref === "string" ? ref : (ref?.id ?? undefined);
 
 /** Stripe's key prefixes name the mode: `sk_live_`/`rk_live_` live, `sk_test_`/`rk_test_` test. */
 export const isLiveKey = (secretKey: string): boolean => /^(sk|rk)_live_/.test(secretKey);
@@ -153,6 +167,43 @@ export async function createStripeGateway(
       );
       const invoice = found.data[0]?.invoice;
       return typeof invoice === "string" ? invoice : invoice?.id;
+    },
+
+    async refundPayment(reference, orderId) {
+      let paymentIntent = reference;
+      if (reference.startsWith("in_")) {
+        const found = await call(() => stripe.invoicePayments.list({ invoice: reference, limit: 1 }));
+        const payment = found.data[0]?.payment;
+        const id =
+          typeof payment?.payment_intent === "string" ? payment.payment_intent : payment?.payment_intent?.id;
+        if (!id) throw PaymentErrors.providerFailed(`Stripe knows no payment for invoice ${reference}`);
+        paymentIntent = id;
+      }
+      const refund = await call(() =>
+        stripe.refunds.create(
+          { payment_intent: paymentIntent, metadata: { orderId } },
+          { idempotencyKey: `refund:${orderId}` },
+        ),
+      );
+      return { id: refund.id, status: refund.status };
+    },
+
+    async cardFingerprintOf(payment) {
+      // A webhook is waiting: one short attempt, no retries (the payment settles without it).
+      const quick = { timeout: 5_000, maxNetworkRetries: 0 };
+      let paymentIntent = "paymentIntent" in payment ? payment.paymentIntent : undefined;
+      if ("invoice" in payment) {
+        const payments = await call(() =>
+          stripe.invoicePayments.list({ invoice: payment.invoice, status: "paid", limit: 1 }, quick),
+        );
+        paymentIntent = idOf(payments.data[0]?.payment.payment_intent);
+      }
+      if (!paymentIntent) return undefined;
+      const intent = await call(() =>
+        stripe.paymentIntents.retrieve(paymentIntent, { expand: ["latest_charge"] }, quick),
+      );
+      const charge = intent.latest_charge;
+      return (typeof charge === "object" && charge?.payment_method_details?.card?.fingerprint) || undefined;
     },
 
     verifyEvent(rawBody, signature) {

@@ -1,5 +1,6 @@
-import { pgTable, text } from "drizzle-orm/pg-core";
+import { index, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 import { tstz } from "../../db/columns";
+import { users } from "../users/users.table";
 
 /**
  * Every Stripe event id ever received. Inserting the id is the first statement of the
@@ -18,3 +19,26 @@ export const stripeEvents = pgTable("stripe_events", {
 });
 
 export type StripeEventRow = typeof stripeEvents.$inferSelect;
+
+/**
+ * The cards a user has paid with, by Stripe's card fingerprint (one value per card number on
+ * this Stripe account). Kept as Stripe gives it: it is not a secret (it cannot charge anything)
+ * and the same value is what a Radar `card_fingerprint` list takes. The affiliate program reads
+ * it to find a referral paying with their referrer's card.
+ */
+export const paymentCards = pgTable(
+  "payment_cards",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    fingerprint: text("fingerprint").notNull(),
+    /** The order the card was first seen paying for this user. */
+    firstOrderId: text("first_order_id").notNull(),
+    firstSeenAt: tstz("first_seen_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.fingerprint] }),
+    index("payment_cards_fingerprint_idx").on(t.fingerprint),
+  ],
+);

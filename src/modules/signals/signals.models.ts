@@ -30,6 +30,8 @@ export interface SignalInput {
   note: string | null;
 }
 
+export const ENTRY_PRICE_REQUIRED = "is required for limit and stop orders";
+
 /**
  * Price relations of API.md §6: a buy needs stopLoss < entry < takeProfit, a sell the reverse.
  * Without an entry price (market orders) the stop loss must still sit on the losing side of the
@@ -39,7 +41,7 @@ export function priceProblems(input: Omit<SignalInput, "externalId" | "note" | "
   const problems: FieldError[] = [];
   const { side, entryPrice: entry, stopLoss: sl, takeProfit: tp } = input;
   if (input.orderType !== "market" && entry === null) {
-    problems.push({ path: "entryPrice", message: "is required for limit and stop orders" });
+    problems.push({ path: "entryPrice", message: ENTRY_PRICE_REQUIRED });
   }
   const below = side === "buy" ? "below" : "above";
   const above = side === "buy" ? "above" : "below";

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { PAID_LEVELS } from "../catalog/catalog.models";
 import {
   DEFAULT_TTL_SECONDS,
+  ENTRY_PRICE_REQUIRED,
   INSTRUMENT_PATTERN,
   priceProblems,
   type SignalInput,
@@ -11,20 +12,35 @@ import {
 
 const price = z.number().positive().nullish();
 
+const publishFields = {
+  externalId: z.string().min(1).max(128).nullish(),
+  instrument: z.string().regex(INSTRUMENT_PATTERN, "must be 2-20 characters of A-Z 0-9 . _"),
+  side: z.enum(["buy", "sell"]),
+  entryPrice: price,
+  stopLoss: price,
+  takeProfit: price,
+  volume: price,
+  ttlSeconds: z.number().int().min(10).max(86_400).default(DEFAULT_TTL_SECONDS),
+  minTier: z.enum(PAID_LEVELS).default("premium"),
+  note: z.string().max(500).nullish(),
+};
+
+/**
+ * One variant per kind of order, so /openapi.json says what the server enforces: a market order
+ * may name an entry price, a limit or stop order must (API.md §6). The variants are told apart
+ * by `orderType` alone, so a client generator can type them as a tagged union.
+ */
 export const PublishBody = z
-  .object({
-    externalId: z.string().min(1).max(128).nullish(),
-    instrument: z.string().regex(INSTRUMENT_PATTERN, "must be 2-20 characters of A-Z 0-9 . _"),
-    side: z.enum(["buy", "sell"]),
-    orderType: z.enum(["market", "limit", "stop"]),
-    entryPrice: price,
-    stopLoss: price,
-    takeProfit: price,
-    volume: price,
-    ttlSeconds: z.number().int().min(10).max(86_400).default(DEFAULT_TTL_SECONDS),
-    minTier: z.enum(PAID_LEVELS).default("premium"),
-    note: z.string().max(500).nullish(),
-  })
+  .discriminatedUnion("orderType", [
+    z.object({ ...publishFields, orderType: z.literal("market") }),
+    z.object({
+      ...publishFields,
+      orderType: z.enum(["limit", "stop"]),
+      entryPrice: z
+        .number({ error: (issue) => (issue.input == null ? ENTRY_PRICE_REQUIRED : undefined) })
+        .positive(),
+    }),
+  ])
   .transform(
     (b): SignalInput => ({
       externalId: b.externalId ?? null,

@@ -8,4 +8,9 @@ export const SubscriptionErrors = defineErrors({
     status: 409,
     title: "There is no card subscription to manage for this account",
   },
+  starsMonthlyOnly: {
+    code: "subscriptions.stars_monthly_only",
+    status: 409,
+    title: "Telegram Stars renew only monthly plans: pay this plan once with Stars, or renew it by card",
+  },
 });

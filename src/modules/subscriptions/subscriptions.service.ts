@@ -1,11 +1,11 @@
-import { and, desc, eq, isNull, max, or, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, max, or, sql } from "drizzle-orm";
 import type { Logger } from "pino";
 import type { Executor } from "../../db/client";
 import type { Clock } from "../../shared/clock";
 import type { Events } from "../../shared/events";
 import { newId } from "../../shared/ids";
 import { enqueue } from "../../shared/outbox/outbox";
-import type { UnitOfWork } from "../../shared/unit-of-work";
+import { type UnitOfWork, withTransaction } from "../../shared/unit-of-work";
 import { catalogTiers } from "../catalog/catalog.table";
 import type { EntitlementsService } from "../entitlements/entitlements.service";
 import { entitlements } from "../entitlements/entitlements.table";
@@ -15,7 +15,13 @@ import type { OrdersService } from "../orders/orders.service";
 import { type OrderRow, orders } from "../orders/orders.table";
 import { PaymentErrors } from "../payments/payments.errors";
 import { SubscriptionErrors } from "./subscriptions.errors";
-import { fromStripeStatus, GRACE_DAYS, type SubscriptionStatus, statusOf } from "./subscriptions.models";
+import {
+  fromStripeStatus,
+  GRACE_DAYS,
+  STARS_LAPSE_MS,
+  type SubscriptionStatus,
+  statusOf,
+} from "./subscriptions.models";
 import {
   type SubscriptionProvider,
   type SubscriptionRow,
@@ -40,6 +46,8 @@ export interface SubscriptionPaymentInput {
   currency: string;
   paidAt: Date;
   customerId?: string;
+  /** When the provider's paid period ends (Telegram's `subscription_expiration_date`). */
+  periodEnd?: Date;
 }
 
 export type PaymentOutcome =
@@ -226,11 +234,17 @@ export function createSubscriptionsService(deps: {
       },
       uow,
     );
+    // The row is locked: the later of the two period ends stays, whatever order payments came in.
+    const periodEnd =
+      p.periodEnd && (!sub.providerPeriodEnd || sub.providerPeriodEnd.getTime() < p.periodEnd.getTime())
+        ? p.periodEnd
+        : sub.providerPeriodEnd;
     await tx
       .update(subscriptions)
       .set({
         pastDueSince: null,
         providerCustomerId: sub.providerCustomerId ?? p.customerId ?? null,
+        providerPeriodEnd: periodEnd,
         // A Stars subscription made by a renewal that came first learns its first charge id now.
         ...(first && p.provider === "stars" ? { providerSubscriptionId: p.reference } : {}),
       })
@@ -375,13 +389,15 @@ export function createSubscriptionsService(deps: {
     return ends;
   }
 
-  function view(row: SubscriptionRow, end: Date | undefined): SubscriptionView {
+  function view(row: SubscriptionRow, paidUntil: Date | undefined): SubscriptionView {
+    // Telegram names the end of a Star subscription's period (its next charge); Stripe's is our paid time.
+    const end = row.providerPeriodEnd ?? paidUntil;
     return {
       id: row.id,
       tierId: row.tierId,
       months: row.months,
       provider: row.provider,
-      status: statusOf(row),
+      status: statusOf(row, clock.now()),
       currentPeriodEnd: end ? end.toISOString() : null,
       cancelAtPeriodEnd: row.cancelAtPeriodEnd,
       amountMinor: row.amountMinor,
@@ -409,7 +425,7 @@ export function createSubscriptionsService(deps: {
    */
   async function setCancel(userId: string, id: string, cancel: boolean): Promise<SubscriptionView> {
     const row = await getOwn(userId, id);
-    if (row.endedAt) throw SubscriptionErrors.ended();
+    if (statusOf(row, clock.now()) === "ended") throw SubscriptionErrors.ended();
     if (row.cancelAtPeriodEnd !== cancel) {
       if (row.provider === "stripe") {
         if (!deps.gateways.stripe) throw PaymentErrors.providerUnavailable("Stripe is not configured");
@@ -435,6 +451,9 @@ export function createSubscriptionsService(deps: {
 
   return {
     recordPayment,
+    /** `recordPayment` in a unit of work of its own, for a caller without one (the bot's Stars payments). */
+    recordPaymentNow: (p: SubscriptionPaymentInput) =>
+      withTransaction({ db, events: deps.events }, (uow) => recordPayment(uow, p)),
     recordPaymentFailed,
     recordProviderState,
     getOwn,
@@ -478,7 +497,17 @@ export function createSubscriptionsService(deps: {
       const rows = await executor
         .select({ userId: subscriptions.userId, tierId: subscriptions.tierId })
         .from(subscriptions)
-        .where(and(isNull(subscriptions.endedAt), eq(subscriptions.cancelAtPeriodEnd, false)));
+        .where(
+          and(
+            isNull(subscriptions.endedAt),
+            eq(subscriptions.cancelAtPeriodEnd, false),
+            // A Star subscription Telegram stopped renewing (see starsLapsed) renews nothing.
+            or(
+              isNull(subscriptions.providerPeriodEnd),
+              gt(subscriptions.providerPeriodEnd, new Date(clock.now().getTime() - STARS_LAPSE_MS)),
+            ),
+          ),
+        );
       return new Set(rows.map((r) => `${r.userId}:${r.tierId}`));
     },
   };

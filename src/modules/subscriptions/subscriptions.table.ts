@@ -37,6 +37,12 @@ export const subscriptions = pgTable(
     /** Set by a failed renewal, cleared by the next paid invoice. */
     pastDueSince: tstz("past_due_since"),
     endedAt: tstz("ended_at"),
+    /**
+     * The end of the period the provider last reported paid: for Stars, Telegram's
+     * `subscription_expiration_date`, when the next charge is due (Telegram sends no event when a
+     * subscription lapses, so a date long past means it ended). Unset for Stripe.
+     */
+    providerPeriodEnd: tstz("provider_period_end"),
     /** The `created` time of the last provider event applied: an older one arriving late is ignored. */
     providerUpdatedAt: tstz("provider_updated_at"),
     createdAt: tstz("created_at").notNull(),

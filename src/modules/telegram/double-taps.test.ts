@@ -11,13 +11,17 @@ describe("buttons pressed twice, and buttons that are settled", () => {
   const ordersOf = async (userId: string) =>
     (await t.ctx().deps.db.select().from(orders)).filter((o) => o.userId === userId);
 
-  it("a months button pressed twice (or two months buttons of one message) places one order", async () => {
+  it("the pay-once / renew question answered twice (or both ways) places one order", async () => {
     const ada = person();
     const { premium } = await t.tiers();
     const user = await t.userOf(ada);
+    // Months pressed twice only ask again, in place.
     await t.send(updates.callback(ada, `shop:m:${premium.id}:3`, 501));
     await t.send(updates.callback(ada, `shop:m:${premium.id}:3`, 501));
-    await t.send(updates.callback(ada, `shop:m:${premium.id}:6`, 501));
+    expect(await ordersOf(user.id)).toHaveLength(0);
+    await t.send(updates.callback(ada, `shop:o:${premium.id}:3:once`, 501));
+    await t.send(updates.callback(ada, `shop:o:${premium.id}:3:once`, 501));
+    await t.send(updates.callback(ada, `shop:o:${premium.id}:3:auto`, 501));
     expect(await ordersOf(user.id)).toHaveLength(1);
     expect(
       t.callsTo(ada.id, "sendMessage").filter((c) => String(c.params.text).includes("Order ")),
@@ -26,13 +30,31 @@ describe("buttons pressed twice, and buttons that are settled", () => {
       "Your order is already placed: see the message below.",
       "Your order is already placed: see the message below.",
     ]);
-    // The months buttons are settled once the order exists.
+    // The question is settled once the order exists.
     expect(t.callsTo(ada.id, "editMessageReplyMarkup")).toEqual([
       expect.objectContaining({ params: expect.objectContaining({ message_id: 501 }) }),
     ]);
-    // A new months message (the buyer went back to /shop) is a new choice.
-    await t.send(updates.callback(ada, `shop:m:${premium.id}:1`, 502));
+    // A new question (the buyer went back to /shop) is a new choice.
+    t.ctx().clock.advance(5_000);
+    await t.send(updates.callback(ada, `shop:o:${premium.id}:1:once`, 502));
     expect(await ordersOf(user.id)).toHaveLength(2);
+  });
+
+  it("without card payments, only a monthly plan is offered to renew automatically (Telegram Stars renew monthly)", async () => {
+    const ada = person();
+    const { premium } = await t.tiers();
+    await t.send(updates.callback(ada, `shop:m:${premium.id}:3`, 503));
+    expect(t.lastButtons(ada.id).map((b) => b.text)).toEqual(["Pay once", "« Other lengths"]);
+    expect(t.lastText(ada.id)).toContain(
+      "Telegram Stars renew monthly plans only, so this length is paid once.",
+    );
+    t.ctx().clock.advance(5_000);
+    await t.send(updates.callback(ada, `shop:m:${premium.id}:1`, 504));
+    expect(t.lastButtons(ada.id).map((b) => b.text)).toEqual([
+      "Pay once",
+      "🔁 Renew automatically",
+      "« Other lengths",
+    ]);
   });
 
   it('"Become an affiliate" pressed twice makes one affiliate and one card, in place of the pitch', async () => {

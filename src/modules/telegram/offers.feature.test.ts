@@ -33,7 +33,7 @@ describe("offers in the bot: trials and coupons", () => {
       await t.send(updates.message(root, "/coupon WELCOME 20% max=10 first"));
       expect(t.lastText(root.id)).toContain("Coupon <code>WELCOME</code> created.");
       const ada = person();
-      await t.send(updates.callback(ada, `shop:m:${premium.id}:1`));
+      await t.send(updates.callback(ada, `shop:o:${premium.id}:1:once`));
       const user = await t.userOf(ada);
       const [first] = await ordersOf(user.id);
       await t.send(updates.callback(ada, `order:coupon:${first!.id}`));
@@ -58,7 +58,7 @@ describe("offers in the bot: trials and coupons", () => {
     it("an unusable coupon is explained and the first order stays", async () => {
       const { premium } = await t.tiers();
       const ada = person();
-      await t.send(updates.callback(ada, `shop:m:${premium.id}:1`));
+      await t.send(updates.callback(ada, `shop:o:${premium.id}:1:once`));
       const user = await t.userOf(ada);
       const [first] = await ordersOf(user.id);
       await t.send(updates.callback(ada, `order:coupon:${first!.id}`));

@@ -92,6 +92,7 @@ export function offersFeature(
         months: previous.months as QuoteMonths,
         region: previous.region,
         coupon: text.trim().toUpperCase(),
+        renewal: previous.renewal,
       },
     );
     // The first order would otherwise hold its price (and any coupon place) for a day.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeStripe } from "../../../test/fakes/stripe";
-import { person, updates } from "../../../test/support/factories";
+import { admin, person, updates } from "../../../test/support/factories";
 import { useTelegramApp } from "../../../test/support/telegram";
 import { orders } from "../orders/orders.table";
 
@@ -13,10 +13,11 @@ describe("/shop and checkout in the bot", () => {
   const ordersOf = async (userId: string) =>
     (await t.ctx().deps.db.select().from(orders)).filter((o) => o.userId === userId);
 
-  /** Walks /shop → tier → months and returns the order the bot created. */
-  async function order(buyer: ReturnType<typeof person>, months = 3) {
+  /** Walks /shop → tier → months → pay once (or renew automatically) and returns the order the bot created. */
+  async function order(buyer: ReturnType<typeof person>, months = 3, renewal: "once" | "auto" = "once") {
     const { premium } = await t.tiers();
     await t.send(updates.callback(buyer, `shop:m:${premium.id}:${months}`));
+    await t.send(updates.callback(buyer, `shop:o:${premium.id}:${months}:${renewal}`));
     const user = await t.userOf(buyer);
     return (await ordersOf(user.id)).at(-1)!;
   }
@@ -58,7 +59,24 @@ describe("/shop and checkout in the bot", () => {
       ]);
     });
 
-    it("choosing months creates the order and shows its price breakdown with pay buttons", async () => {
+    it("choosing months asks pay once or renew automatically (by card for 3 months), in place", async () => {
+      const { premium } = await t.tiers();
+      const ada = person();
+      await t.send(updates.callback(ada, `shop:m:${premium.id}:3`));
+      const asked = t.callsTo(ada.id, "editMessageText").at(-1)!;
+      expect(String(asked.params.text)).toContain(
+        "<b>Premium</b>, 3 months — £82.65. Pay once, or renew automatically?",
+      );
+      expect(String(asked.params.text)).toContain("every 3 months by card");
+      expect(t.buttonsOf(asked).map((b) => b.text)).toEqual([
+        "Pay once",
+        "🔁 Renew automatically",
+        "« Other lengths",
+      ]);
+      expect(await ordersOf((await t.userOf(ada)).id)).toHaveLength(0);
+    });
+
+    it("“Pay once” creates the order and shows its price breakdown with pay buttons", async () => {
       const ada = person();
       const row = await order(ada, 3);
       expect(row).toMatchObject({ status: "pending", months: 3, totalMinor: 8265, currency: "GBP" });
@@ -82,6 +100,28 @@ describe("/shop and checkout in the bot", () => {
       const [button] = t.lastButtons(ada.id);
       expect(button!.url).toMatch(/^https?:\/\//);
       expect((await ordersOf(row.userId))[0]!.checkoutUrl).toBe(button!.url);
+    });
+
+    it("“Renew automatically” pays by card through a Stripe Checkout in subscription mode", async () => {
+      const ada = person();
+      const row = await order(ada, 3, "auto");
+      expect(row).toMatchObject({ renewal: "auto", months: 3 });
+      await t.send(updates.callback(ada, `pay:card:${row.id}`));
+      const [button] = t.lastButtons(ada.id);
+      const session = [...stripe.sessions.values()].find((x) => x.client_reference_id === row.id)!;
+      expect(session.mode).toBe("subscription");
+      expect(button!.url).toBe(session.url);
+    });
+
+    it("a coupon keeps the order's auto-renewal", async () => {
+      const root = admin();
+      await t.send(updates.message(root, "/coupon KEEP10 10%"));
+      const ada = person();
+      const row = await order(ada, 1, "auto");
+      await t.send(updates.callback(ada, `order:coupon:${row.id}`));
+      await t.send(updates.message(ada, "keep10"));
+      const second = (await ordersOf(row.userId)).find((o) => o.id !== row.id)!;
+      expect(second).toMatchObject({ couponCode: "KEEP10", renewal: "auto", months: 1 });
     });
 
     it("cancel order cancels it", async () => {

@@ -1,11 +1,15 @@
 import { InlineKeyboard } from "grammy";
+import type { OrderRenewal } from "../orders/orders.table";
 import { DEFAULT_REGION, QUOTE_MONTHS, type Quote, type QuoteMonths } from "../pricing/pricing.models";
+import { starsCanRenew } from "../subscriptions/subscriptions.models";
 import { orderSummary, payKeyboard } from "./shop.views";
 import { ignoreNotModified } from "./telegram.api";
 import type { BotContext, BotFeature, BotServices } from "./telegram.context";
 import { escapeHtml, formatMoney } from "./telegram.format";
 import { ID } from "./telegram.models";
 import { firstPress, releasePress } from "./telegram.presses";
+
+const RENEWAL_OF = { once: "none", auto: "auto" } as const satisfies Record<string, OrderRenewal>;
 
 /** What the buyer saves against paying month by month, in percent of the undiscounted price. */
 function savings(quote: Quote, monthly: Quote): number {
@@ -14,13 +18,15 @@ function savings(quote: Quote, monthly: Quote): number {
 }
 
 /**
- * /shop: tiers priced in the buyer's region → months with their discounts → an order with its
- * price breakdown and pay buttons. Prices come from the pricing service and orders from the
- * orders service, exactly as GET /quotes and POST /orders compute them.
+ * /shop: tiers priced in the buyer's region → months with their discounts → pay once or renew
+ * automatically → an order with its price breakdown and pay buttons. Prices come from the
+ * pricing service and orders from the orders service, exactly as GET /quotes and POST /orders
+ * compute them.
  */
 export function shopFeature(
-  services: Pick<BotServices, "catalog" | "pricing" | "orders" | "db" | "clock">,
+  services: Pick<BotServices, "catalog" | "pricing" | "orders" | "db" | "clock" | "config">,
 ): BotFeature {
+  const cardOn = services.config.stripe.secretKey !== undefined;
   const quoteFor = (ctx: BotContext, tierId: string, months: QuoteMonths) =>
     services.pricing.quote({
       tierId,
@@ -50,7 +56,8 @@ export function shopFeature(
     return ctx.reply(lines.join("\n"), { parse_mode: "HTML", reply_markup: keyboard });
   }
 
-  async function chooseMonths(ctx: BotContext, tierId: string) {
+  /** The months question: a new message from the tier button, the same message again from « back. */
+  async function chooseMonths(ctx: BotContext, tierId: string, inPlace = false) {
     const tier = await services.catalog.purchasableTier(tierId);
     if (!tier) return ctx.answerCallbackQuery({ text: ctx.t("shop-tier-gone") });
     const monthly = await quoteFor(ctx, tierId, 1);
@@ -69,29 +76,61 @@ export function shopFeature(
     if (tier.trialDays > 0)
       keyboard.text(ctx.t("shop-trial-button", { days: tier.trialDays }), `trial:${tierId}`).row();
     await ctx.answerCallbackQuery();
-    return ctx.reply(ctx.t("shop-how-long", { tier: escapeHtml(tier.name) }), {
-      parse_mode: "HTML",
-      reply_markup: keyboard,
-    });
+    const text = ctx.t("shop-how-long", { tier: escapeHtml(tier.name) });
+    if (inPlace)
+      return ignoreNotModified(ctx.editMessageText(text, { parse_mode: "HTML", reply_markup: keyboard }));
+    return ctx.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
   }
 
-  /** One order per months message: a second tap (or another months button) is told, not obeyed. */
-  async function placeOrder(ctx: BotContext, tierId: string, months: QuoteMonths) {
-    if (!(await firstPress(services.db, ctx, "shop:m", services.clock.now())))
+  /**
+   * Pay once, or renew automatically: asked in place of the months (or the renewal reminder) the
+   * buyer pressed. Renewing is by card for any length, and with Stars for one month (Telegram's
+   * Star subscriptions are monthly); a length nothing can renew is offered only once.
+   */
+  async function chooseRenewal(ctx: BotContext, tierId: string, months: QuoteMonths) {
+    const tier = await services.catalog.purchasableTier(tierId);
+    if (!tier) return ctx.answerCallbackQuery({ text: ctx.t("shop-tier-gone") });
+    const quote = await quoteFor(ctx, tierId, months);
+    const vars = {
+      tier: escapeHtml(tier.name),
+      months,
+      price: formatMoney(quote.totalMinor, quote.currency),
+    };
+    const renewable = cardOn || starsCanRenew(months);
+    const keyboard = new InlineKeyboard()
+      .text(ctx.t("shop-pay-once"), `shop:o:${tierId}:${months}:once`)
+      .row();
+    if (renewable) keyboard.text(ctx.t("shop-renew-auto"), `shop:o:${tierId}:${months}:auto`).row();
+    keyboard.text(ctx.t("shop-other-lengths"), `shop:b:${tierId}`);
+    const lines = renewable
+      ? [
+          ctx.t("shop-renewal-choice", vars),
+          ctx.t(starsCanRenew(months) ? "shop-renews-monthly" : "shop-renews-card", vars),
+        ]
+      : [ctx.t("shop-once-only", vars)];
+    await ctx.answerCallbackQuery();
+    return ignoreNotModified(
+      ctx.editMessageText(lines.join("\n"), { parse_mode: "HTML", reply_markup: keyboard }),
+    );
+  }
+
+  /** One order per question: a second tap (or the other answer) is told, not obeyed. */
+  async function placeOrder(ctx: BotContext, tierId: string, months: QuoteMonths, renewal: OrderRenewal) {
+    if (!(await firstPress(services.db, ctx, "shop:o", services.clock.now())))
       return ctx.answerCallbackQuery({ text: ctx.t("order-already-placed") });
     let order: Awaited<ReturnType<typeof services.orders.create>>;
     try {
       order = await services.orders.create(
         { id: ctx.account.user.id, region: ctx.account.user.region },
-        { tierId, months },
+        { tierId, months, renewal },
       );
     } catch (err) {
-      await releasePress(services.db, ctx, "shop:m");
+      await releasePress(services.db, ctx, "shop:o");
       throw err;
     }
     const tier = await services.catalog.findTier(tierId);
     await ctx.answerCallbackQuery();
-    // The months are chosen: their buttons are settled.
+    // The question is answered: its buttons are settled.
     await ignoreNotModified(ctx.editMessageReplyMarkup());
     return ctx.reply(orderSummary(order, tier?.name ?? ctx.t("shop-plan"), ctx.t), {
       parse_mode: "HTML",
@@ -104,8 +143,17 @@ export function shopFeature(
     install(bot) {
       bot.callbackQuery(new RegExp(`^shop:t:(${ID})$`), (ctx) => chooseMonths(ctx, ctx.match[1]!));
       bot.callbackQuery(new RegExp(`^shop:m:(${ID}):(1|3|6|12)$`), (ctx) =>
-        placeOrder(ctx, ctx.match[1]!, Number(ctx.match[2]) as QuoteMonths),
+        chooseRenewal(ctx, ctx.match[1]!, Number(ctx.match[2]) as QuoteMonths),
       );
+      bot.callbackQuery(new RegExp(`^shop:o:(${ID}):(1|3|6|12):(once|auto)$`), (ctx) =>
+        placeOrder(
+          ctx,
+          ctx.match[1]!,
+          Number(ctx.match[2]) as QuoteMonths,
+          RENEWAL_OF[ctx.match[3] as keyof typeof RENEWAL_OF],
+        ),
+      );
+      bot.callbackQuery(new RegExp(`^shop:b:(${ID})$`), (ctx) => chooseMonths(ctx, ctx.match[1]!, true));
       bot.callbackQuery(new RegExp(`^order:cancel:(${ID})$`), async (ctx) => {
         await services.orders.cancel(ctx.account.user.id, ctx.match[1]!);
         await ctx.answerCallbackQuery({ text: ctx.t("order-cancelled-toast") });

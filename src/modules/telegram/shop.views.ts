@@ -1,6 +1,7 @@
 import { InlineKeyboard } from "grammy";
 import type { OrderRow } from "../orders/orders.table";
 import type { QuoteLineCode } from "../pricing/pricing.models";
+import { starsCanRenew } from "../subscriptions/subscriptions.models";
 import { escapeHtml, formatMoney, formatTime } from "./telegram.format";
 import type { Translate } from "./telegram.i18n";
 
@@ -23,19 +24,26 @@ export function orderSummary(order: OrderRow, tierName: string, t: Translate): s
     "",
     ...lines,
     t("order-total", { total: formatMoney(order.totalMinor, order.currency) }),
+    ...(order.renewal === "auto"
+      ? [t(starsCanRenew(order.months) ? "order-renews" : "order-renews-card", { months: order.months })]
+      : []),
     "",
     t("order-held-until", { at: formatTime(order.expiresAt) }),
   ].join("\n");
 }
 
-/** The buttons under an order: pay (or activate, when a coupon made it free), a coupon, cancel. */
+/**
+ * The buttons under an order: pay (or activate, when a coupon made it free), a coupon, cancel.
+ * Stars are offered unless the order renews by itself over a length Stars cannot renew.
+ */
 export function payKeyboard(order: OrderRow, t: Translate): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   if (order.totalMinor === 0) keyboard.text(t("order-activate"), `pay:card:${order.id}`);
-  else
-    keyboard
-      .text(t("order-pay-card"), `pay:card:${order.id}`)
-      .text(t("order-pay-stars"), `pay:stars:${order.id}`);
+  else {
+    keyboard.text(t("order-pay-card"), `pay:card:${order.id}`);
+    if (order.renewal !== "auto" || starsCanRenew(order.months))
+      keyboard.text(t("order-pay-stars"), `pay:stars:${order.id}`);
+  }
   keyboard.row();
   if (!order.couponCode) keyboard.text(t("order-coupon"), `order:coupon:${order.id}`);
   return keyboard.text(t("order-cancel"), `order:cancel:${order.id}`);

@@ -1,10 +1,10 @@
-import { GrammyError } from "grammy";
-import type { PreCheckoutQuery } from "grammy/types";
+import { InlineKeyboard } from "grammy";
+import type { PreCheckoutQuery, SuccessfulPayment } from "grammy/types";
 import { planName } from "../catalog/catalog.models";
 import { OrderErrors } from "../orders/orders.errors";
 import type { OrderRow } from "../orders/orders.table";
-import { STARS_CURRENCY, starsFor } from "../payments/payments.models";
-import { toGbpMinor } from "../pricing/pricing.models";
+import { STARS_CURRENCY } from "../payments/payments.models";
+import type { PaymentOutcome } from "../subscriptions/subscriptions.service";
 import type { heldStarsFeature } from "./stars-held.feature";
 import type { BotContext, BotFeature, BotServices } from "./telegram.context";
 import type { Translate } from "./telegram.i18n";
@@ -16,19 +16,24 @@ const ORDER_ID = new RegExp(`^${ID}$`);
  * first invoice is issued; the pre-checkout accepts only that exact amount for a pending order
  * of the payer; the payment goes through the orders module's one paid path, keyed on the
  * Telegram charge id so a repeat grants nothing twice.
+ *
+ * An auto-renewing order of one month is a Telegram Star subscription instead: an invoice link
+ * with a 30-day `subscription_period`, whose first payment and each monthly renewal (a new
+ * charge id, same payload) go through the subscriptions module, like Stripe's invoices.
  */
 export function starsFeature(
-  services: Pick<BotServices, "orders" | "users" | "catalog" | "config" | "db" | "logger">,
+  services: Pick<
+    BotServices,
+    "orders" | "payments" | "users" | "catalog" | "db" | "logger" | "subscriptions" | "clock"
+  >,
   held: Pick<ReturnType<typeof heldStarsFeature>, "hold">,
 ): BotFeature {
-  const starsPerGbp = services.config.pricing.starsPerGbp;
-
   async function issueInvoice(ctx: BotContext, orderId: string) {
     const order = await services.orders.getOwn(ctx.account.user.id, orderId);
+    if (order.renewal === "auto") return subscriptionLink(ctx, order);
     const status = services.orders.effectiveStatus(order);
     if (status !== "pending") throw OrderErrors.notPending(`The order is ${status}`);
-    const wanted = starsFor(toGbpMinor(order.totalMinor, order.fxRate), starsPerGbp);
-    const { starsAmount } = await services.orders.fixStarsAmount(order.id, wanted);
+    const starsAmount = await services.payments.fixStarsPrice(order);
     const tier = await services.catalog.findTier(order.tierId);
     const title = ctx.t("stars-invoice-title", {
       tier: tier?.name ?? (tier ? planName(tier.level) : ctx.t("shop-plan")),
@@ -40,8 +45,23 @@ export function starsFeature(
       ctx.t("stars-invoice-description", { id: order.id }),
       order.id,
       STARS_CURRENCY,
-      [{ label: title, amount: starsAmount! }],
+      [{ label: title, amount: starsAmount }],
     );
+  }
+
+  /**
+   * A Star subscription is bought through an invoice link (Telegram takes `subscription_period`
+   * only there), made where every Stars link is made: priced for one 30-day period, renewed by
+   * Telegram until cancelled. Only a one-month plan can be one.
+   */
+  async function subscriptionLink(ctx: BotContext, order: OrderRow) {
+    const link = await services.payments.starsSubscriptionLink(order);
+    // Fixed into the order by the link: the same amount again.
+    const stars = await services.payments.fixStarsPrice(order);
+    await ctx.answerCallbackQuery();
+    return ctx.reply(ctx.t("stars-subscribe-text", { stars: String(stars) }), {
+      reply_markup: new InlineKeyboard().url(ctx.t("stars-subscribe-button", { stars: String(stars) }), link),
+    });
   }
 
   /** Why this pre-checkout must be refused, or null when the order can take exactly this payment. */
@@ -63,6 +83,7 @@ export function starsFeature(
 
   async function recordPayment(ctx: BotContext) {
     const payment = ctx.message!.successful_payment!;
+    if (payment.is_recurring) return recordSubscriptionPayment(ctx, payment);
     const outcome = await services.orders.markOrderPaid({
       orderId: payment.invoice_payload,
       provider: "stars",
@@ -75,7 +96,40 @@ export function starsFeature(
     return held.hold(ctx, payment, outcome);
   }
 
-  /** Admin /refund ORDER_ID: Telegram gives the Stars back, then the order is refunded (plan revoked). */
+  /**
+   * A Star subscription's payment: the first pays the order the link was made for, each renewal
+   * (same payload, new charge id) extends the plan once per charge id. Money that no
+   * subscription or order can take is held for a refund, as a one-off payment's is.
+   */
+  async function recordSubscriptionPayment(ctx: BotContext, payment: SuccessfulPayment) {
+    const first = payment.is_first_recurring === true;
+    const expires = payment.subscription_expiration_date;
+    const outcome: PaymentOutcome = await services.subscriptions.recordPaymentNow({
+      provider: "stars",
+      providerSubscriptionId: first ? payment.telegram_payment_charge_id : undefined,
+      orderId: ORDER_ID.test(payment.invoice_payload) ? payment.invoice_payload : undefined,
+      reference: payment.telegram_payment_charge_id,
+      first,
+      amount: payment.total_amount,
+      currency: payment.currency,
+      paidAt: services.clock.now(),
+      periodEnd: expires ? new Date(expires * 1000) : undefined,
+    });
+    // Paid, renewed, or a repeat: the payment notification (orders.paid) tells the buyer.
+    if (outcome.result === "paid" || outcome.result === "renewed" || outcome.result === "duplicate") return;
+    services.logger.warn(
+      { payload: payment.invoice_payload, first, result: outcome.result },
+      "a Stars subscription payment could not be applied",
+    );
+    if (outcome.result === "unknown_subscription") return held.hold(ctx, payment, { result: "not_found" });
+    const order = await services.orders.findById(outcome.orderId);
+    if (!order) return held.hold(ctx, payment, { result: "not_found" });
+    if (outcome.result === "flagged")
+      return held.hold(ctx, payment, { result: "mismatch", order, reason: outcome.reason });
+    return held.hold(ctx, payment, { result: "not_payable", order });
+  }
+
+  /** Admin /refund ORDER_ID: a Stars order's stars back, the order refunded (plan revoked). */
   async function refund(ctx: BotContext) {
     const orderId = String(ctx.match ?? "").trim();
     if (!ORDER_ID.test(orderId)) return ctx.reply(ctx.t("refund-usage"));
@@ -86,19 +140,8 @@ export function starsFeature(
     }
     if (order.status !== "paid")
       return ctx.reply(ctx.t("refund-not-paid", { id: order.id, status: order.status }));
-    const buyer = (await services.users.findById(order.userId))!;
-    try {
-      await ctx.api.refundStarPayment(buyer.telegramId, order.providerReference);
-    } catch (err) {
-      // Refunded at Telegram earlier (then our side failed): finish our side now.
-      if (!(err instanceof GrammyError && /CHARGE_ALREADY_REFUNDED/i.test(err.description))) throw err;
-    }
-    const outcome = await services.orders.markOrderRefunded({
-      orderId: order.id,
-      provider: "stars",
-      reference: order.providerReference,
-      actor: { id: ctx.account.user.id },
-    });
+    // Telegram gives the Stars back, then the one refund path revokes the plan (as from the console).
+    const outcome = await services.payments.refundOrder(ctx.account.user, order.id);
     return ctx.reply(ctx.t("refund-outcome", { id: order.id, result: outcome.result }));
   }
 

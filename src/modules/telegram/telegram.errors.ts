@@ -17,6 +17,7 @@ const PHRASES: Record<string, (t: Translate) => string> = {
   "subscriptions.not_found": (t) => t("refusal-subscriptions-not-found"),
   "subscriptions.ended": (t) => t("refusal-subscriptions-ended"),
   "subscriptions.no_billing_account": (t) => t("refusal-subscriptions-no-billing-account"),
+  "subscriptions.stars_monthly_only": (t) => t("refusal-subscriptions-stars-monthly-only"),
 };
 
 /** What to tell a person when a service refused their request (the API's words where no phrase fits). */

@@ -4,6 +4,7 @@ import { I18n, type TranslationVariables } from "@grammyjs/i18n";
 import type { Context } from "grammy";
 import type { Logger } from "pino";
 import type { ChannelWords } from "../channels/channels.port";
+import type { StarsInvoiceWords } from "../payments/payments.stars";
 import type { BotContext } from "./telegram.context";
 
 /** The languages the bot speaks: one Fluent catalogue each in `locales/`. */
@@ -63,6 +64,19 @@ export function createI18n<C extends Context>(opts: {
 export type Catalogues = ReturnType<typeof createI18n<BotContext>>;
 
 /** The catalogues as the channels module reads them: a person's language, a post's words. */
+/** The words of a Stars invoice made outside a chat (the Mini App's), in the buyer's language. */
+export function starsInvoiceWords(catalogues: Pick<Catalogues, "translator">): StarsInvoiceWords {
+  return {
+    for(user) {
+      const t = catalogues.translator(localeOf(user.locale, user.languageCode));
+      return {
+        title: (tier, months) => t("stars-invoice-title", { tier: tier ?? t("shop-plan"), months }),
+        description: (orderId) => t("stars-invoice-description", { id: orderId }),
+      };
+    },
+  };
+}
+
 export function channelWords(catalogues: Pick<Catalogues, "translator">): ChannelWords {
   return {
     languageOf: (user) => localeOf(user.locale, user.languageCode),

@@ -70,7 +70,7 @@ describe("renewal reminders and access ended (plans that do not renew)", () => {
       expect(texts[3]).toMatch(/^🔒 Your Premium plan ended on .* Renew to get them back\.$/);
     });
 
-    it("the renew button orders the same plan again in one tap; another button offers other lengths", async () => {
+    it("the renew button asks pay once or renew automatically for the same plan in place, then orders it once; another button offers other lengths", async () => {
       const { p, user, tier } = await buyer(person(), 3);
       await at(user.id, 6);
       expect(t.lastButtons(p.id)).toEqual([
@@ -79,7 +79,12 @@ describe("renewal reminders and access ended (plans that do not renew)", () => {
       ]);
       const messageId = 4242;
       await t.send(updates.callback(p, `shop:m:${tier.id}:3`, messageId));
-      await t.send(updates.callback(p, `shop:m:${tier.id}:3`, messageId));
+      expect(t.lastButtons(p.id).map((b) => b.callback_data)).toEqual([
+        `shop:o:${tier.id}:3:once`,
+        `shop:b:${tier.id}`,
+      ]);
+      await t.send(updates.callback(p, `shop:o:${tier.id}:3:once`, messageId));
+      await t.send(updates.callback(p, `shop:o:${tier.id}:3:once`, messageId));
       const pending = await deps().db.select().from(orders).where(eq(orders.status, "pending"));
       expect(pending.map((o) => [o.userId, o.tierId, o.months])).toEqual([[user.id, tier.id, 3]]);
       expect(t.lastText(p.id)).toContain("Premium, 3 months");

@@ -8,8 +8,9 @@ import { type OutgoingMessage, outboxRepository } from "./telegram.outbox";
 
 /**
  * The renew buttons under a notice. With the months of the order that paid for the plan, one tap
- * orders the same plan again (`shop:m`, one order per message) and a second button offers the
- * other lengths; a plan no order paid for (a trial, an admin grant) opens the tier's lengths.
+ * asks, in place, to pay once or renew automatically for the same plan (`shop:m`; one order per
+ * message) and a second button offers the other lengths; a plan no order paid for (a trial, an
+ * admin grant) opens the tier's lengths.
  */
 function renewKeyboard(n: RenewalNotice, t: Translate): InlineKeyboard {
   const keyboard = new InlineKeyboard();

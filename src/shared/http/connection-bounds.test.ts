@@ -146,7 +146,7 @@ describe("parked polls (at most 2 per device, POLL_MAX_PARKED per instance)", ()
     expect(refused.statusCode).toBe(503);
     expect(refused.headers["content-type"]).toMatch(/^application\/problem\+json/);
     expect(refused.headers["retry-after"]).toBe("5");
-    expect(refused.json().code).toBe("service.unavailable");
+    expect(refused.json().code).toBe("service.overloaded");
     // A poll that does not wait is still answered.
     expect((await poll(b.signer, 0)).statusCode).toBe(200);
     const metric = await ctx().deps.metrics.registry.getSingleMetricAsString("device_polls_total");

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyReply } from "fastify";
+import { applyPagePolicy } from "./security-headers";
 
 export const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -44,15 +45,10 @@ export function page(opts: { title: string; body: Safe; script?: string }): { ht
 
 /** Sends a page with a CSP that allows only its own nonce'd style and script and same-origin fetches. */
 export function sendPage(reply: FastifyReply, status: number, built: { html: string; nonce: string }) {
+  applyPagePolicy(reply, built.nonce);
   return reply
     .status(status)
     .header("content-type", "text/html; charset=utf-8")
-    .header(
-      "content-security-policy",
-      `default-src 'none'; script-src 'nonce-${built.nonce}'; style-src 'nonce-${built.nonce}'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
-    )
-    .header("x-content-type-options", "nosniff")
-    .header("referrer-policy", "no-referrer")
     .header("cache-control", "no-store")
     .send(built.html);
 }

@@ -99,6 +99,41 @@ describe("the OpenAPI document", () => {
     });
     expect(issued.statusCode).toBe(200);
   });
+  it("requires an entry price for limit and stop signals, as the server does, and not for market ones", async () => {
+    type Variant = {
+      properties: { orderType: { enum: string[] }; entryPrice: { nullable?: boolean } };
+      required: string[];
+    };
+    const d = (await doc()) as unknown as {
+      paths: Record<string, { post: { requestBody: { content: Record<string, { schema: unknown }> } } }>;
+    };
+    const body = d.paths["/api/v1/signals"]!.post.requestBody.content["application/json"]!.schema as {
+      oneOf: Variant[];
+    };
+    const variantOf = (orderType: string) =>
+      body.oneOf.filter((v) => v.properties.orderType.enum.includes(orderType));
+    for (const orderType of ["limit", "stop"]) {
+      expect(variantOf(orderType)).toHaveLength(1);
+      expect(variantOf(orderType)[0]!.required).toContain("entryPrice");
+      expect(variantOf(orderType)[0]!.properties.entryPrice.nullable).not.toBe(true);
+    }
+    expect(variantOf("market")).toHaveLength(1);
+    expect(variantOf("market")[0]!.required).not.toContain("entryPrice");
+
+    const { headers } = await createUser(ctx().deps, { admin: true });
+    const publish = (payload: object) =>
+      ctx().app.inject({ method: "POST", url: "/api/v1/signals", headers, payload });
+    const signal = { instrument: "EURUSD", side: "buy", stopLoss: 1.08, takeProfit: 1.095 };
+    for (const orderType of ["limit", "stop"]) {
+      const refused = await publish({ ...signal, orderType, entryPrice: null });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().errors).toEqual([
+        { path: "entryPrice", message: "is required for limit and stop orders" },
+      ]);
+      expect((await publish({ ...signal, orderType, entryPrice: 1.085 })).statusCode).toBe(201);
+    }
+    expect((await publish({ ...signal, orderType: "market" })).statusCode).toBe(201);
+  });
 });
 
 describe("wrong methods", () => {

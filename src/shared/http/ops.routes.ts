@@ -4,6 +4,7 @@ import type { Database } from "../../db/client";
 import { CommonErrors } from "../errors";
 import type { Metrics } from "../metrics";
 import { OpsErrors } from "./ops.errors";
+import { answeredUnderPressure } from "./overload";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -44,7 +45,10 @@ export function opsRoutes(deps: {
   config: { metricsToken: string | undefined };
 }): FastifyPluginAsync {
   return async (app) => {
-    const ops = { config: { rateLimit: false as const }, schema: { hide: true } };
+    const ops = {
+      config: { rateLimit: false as const, pressureHandler: answeredUnderPressure },
+      schema: { hide: true },
+    };
     app.get("/healthz", ops, async () => ({ status: "ok" }));
 
     app.get("/readyz", ops, async (_request, reply) => {

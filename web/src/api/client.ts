@@ -9,6 +9,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string | undefined,
     message: string,
+    /** Each field a validation failure (400 request.invalid) names, with why. */
+    readonly errors: { path: string; message: string }[] = [],
   ) {
     super(message);
   }
@@ -18,6 +20,7 @@ interface Problem {
   title?: string;
   detail?: string;
   code?: string;
+  errors?: { path: string; message: string }[];
 }
 
 /** The client's answer, or an ApiError carrying the problem's code and detail. */
@@ -27,7 +30,12 @@ export async function unwrap<T>(
   const { data, error, response } = await call;
   if (error !== undefined || !response.ok) {
     const problem = (error ?? {}) as Problem;
-    throw new ApiError(response.status, problem.code, problem.detail ?? problem.title ?? response.statusText);
+    throw new ApiError(
+      response.status,
+      problem.code,
+      problem.detail ?? problem.title ?? response.statusText,
+      problem.errors ?? [],
+    );
   }
   return data as T;
 }

@@ -4426,8 +4426,6 @@ export interface paths {
                         instrument: string;
                         /** @enum {string} */
                         side: "buy" | "sell";
-                        /** @enum {string} */
-                        orderType: "market" | "limit" | "stop";
                         entryPrice?: number | null;
                         stopLoss?: number | null;
                         takeProfit?: number | null;
@@ -4440,6 +4438,27 @@ export interface paths {
                          */
                         minTier?: "premium" | "vip" | "enterprise";
                         note?: string | null;
+                        /** @enum {string} */
+                        orderType: "market";
+                    } | {
+                        externalId?: string | null;
+                        instrument: string;
+                        /** @enum {string} */
+                        side: "buy" | "sell";
+                        entryPrice: number;
+                        stopLoss?: number | null;
+                        takeProfit?: number | null;
+                        volume?: number | null;
+                        /** @default 300 */
+                        ttlSeconds?: number;
+                        /**
+                         * @default premium
+                         * @enum {string}
+                         */
+                        minTier?: "premium" | "vip" | "enterprise";
+                        note?: string | null;
+                        /** @enum {string} */
+                        orderType: "limit" | "stop";
                     };
                 };
             };
@@ -7104,8 +7123,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Pay an order by card
-         * @description Opens a Stripe Checkout Session for a pending order and answers its URL. 409 orders.not_pending; 503 payments.provider_unavailable when Stripe is not configured.
+         * Pay an order by card or with Telegram Stars
+         * @description provider "stripe": opens a Stripe Checkout Session for a pending order and answers its URL. provider "stars": answers a Telegram Stars invoice link (Bot API createInvoiceLink, XTR, the order's locked price in stars) for the Mini App to open with WebApp.openInvoice; the payment reaches the order through the bot. An auto-renewing order of one month gets a Telegram Star subscription link (subscription_period 30 days, renewed by Telegram until cancelled); of more months, 409 subscriptions.stars_monthly_only. 409 orders.not_pending; 503 payments.provider_unavailable when Stripe (or, for Stars, the bot token) is not configured; 502 payments.provider_failed when the provider does not answer.
          */
         post: {
             parameters: {
@@ -7122,7 +7141,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        provider: "stripe";
+                        provider: "stripe" | "stars";
                     };
                 };
             };
@@ -7138,6 +7157,10 @@ export interface paths {
                             provider: "stripe";
                             url: string;
                             sessionId: string;
+                        } | {
+                            /** @enum {string} */
+                            provider: "stars";
+                            url: string;
                         };
                     };
                 };
@@ -7312,6 +7335,146 @@ export interface paths {
                 };
                 /** @description Unexpected server error (logged with the request id). */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Shutting down or overloaded; retry after the Retry-After header's seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/orders/{id}/refund": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refund a paid order
+         * @description Gives the whole payment back through the provider that took it (Stripe: a refund of its payment intent; Telegram Stars: refundStarPayment; a manual payment is returned outside the service) and refunds the order: the period it paid for is revoked and the affiliate's commission reversed, once (a later charge.refunded changes nothing). An order already refunded answers 200 as it is. 409 orders.not_refundable when the order is not paid; 503 payments.provider_unavailable when its provider is not configured; 502 payments.provider_failed when the provider refuses.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AdminOrder"];
+                    };
+                };
+                /** @description The request did not pass validation (`request.invalid`, field errors in `errors`). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid credentials. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Authenticated, but not allowed (role, disabled account, CSRF token). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource, or not yours. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the resource's current state. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request body is larger than this operation accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Send application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited; retry after the Retry-After header's seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error (logged with the request id). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description An upstream service (Stripe, Telegram) failed. */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9623,7 +9786,7 @@ export interface paths {
                             items: {
                                 id: string;
                                 /** @enum {string} */
-                                reason: "self_referral" | "loop" | "velocity" | "shared_account";
+                                reason: "self_referral" | "loop" | "velocity" | "shared_account" | "shared_card";
                                 /** @enum {string} */
                                 status: "open" | "cleared" | "confirmed";
                                 affiliate: {
@@ -9750,7 +9913,7 @@ export interface paths {
                         "application/json": {
                             id: string;
                             /** @enum {string} */
-                            reason: "self_referral" | "loop" | "velocity" | "shared_account";
+                            reason: "self_referral" | "loop" | "velocity" | "shared_account" | "shared_card";
                             /** @enum {string} */
                             status: "open" | "cleared" | "confirmed";
                             affiliate: {
@@ -9909,7 +10072,7 @@ export interface paths {
                         "application/json": {
                             id: string;
                             /** @enum {string} */
-                            reason: "self_referral" | "loop" | "velocity" | "shared_account";
+                            reason: "self_referral" | "loop" | "velocity" | "shared_account" | "shared_card";
                             /** @enum {string} */
                             status: "open" | "cleared" | "confirmed";
                             affiliate: {
@@ -11395,6 +11558,43 @@ export interface components {
             inactiveReason: string | null;
             createdAt: string;
         };
+        DeviceInput: {
+            id: string;
+            name: string;
+            createdAt: string;
+            lastSeenAt: string | null;
+            online: boolean;
+            revokedAt: string | null;
+            account: {
+                login: string;
+                server: string;
+                company: string | null;
+                currency: string | null;
+                balance: number | null;
+                leverage: number | null;
+            } | null;
+            client: {
+                name: string;
+                version: string;
+            } | null;
+            helloAt: string | null;
+        };
+        DeviceSettingsInput: {
+            version: number;
+            sizing: {
+                /** @enum {string} */
+                mode: "fixed" | "risk_percent" | "multiplier";
+                value: number;
+            };
+            maxLots: number | null;
+            symbolMap: {
+                [key: string]: string;
+            };
+            symbolSuffix: string;
+            maxSlippagePoints: number;
+            maxEntryDeviationPct: number | null;
+            paused: boolean;
+        };
         ConsoleLinkInput: {
             url: string;
             expiresAt: string;
@@ -11445,6 +11645,19 @@ export interface components {
             lastSeenAt: string | null;
             createdAt: string;
             revokedAt: string | null;
+            account: {
+                login: string;
+                server: string;
+                company: string | null;
+                currency: string | null;
+                balance: number | null;
+                leverage: number | null;
+            } | null;
+            client: {
+                name: string;
+                version: string;
+            } | null;
+            helloAt: string | null;
         };
         AdminUserDetailInput: {
             user: components["schemas"]["UserInput"];
@@ -11502,43 +11715,6 @@ export interface components {
             failed: number;
             silentDevices: components["schemas"]["AdminDeviceInput"][];
             silentTruncated: boolean;
-        };
-        DeviceInput: {
-            id: string;
-            name: string;
-            createdAt: string;
-            lastSeenAt: string | null;
-            online: boolean;
-            revokedAt: string | null;
-            account: {
-                login: string;
-                server: string;
-                company: string | null;
-                currency: string | null;
-                balance: number | null;
-                leverage: number | null;
-            } | null;
-            client: {
-                name: string;
-                version: string;
-            } | null;
-            helloAt: string | null;
-        };
-        DeviceSettingsInput: {
-            version: number;
-            sizing: {
-                /** @enum {string} */
-                mode: "fixed" | "risk_percent" | "multiplier";
-                value: number;
-            };
-            maxLots: number | null;
-            symbolMap: {
-                [key: string]: string;
-            };
-            symbolSuffix: string;
-            maxSlippagePoints: number;
-            maxEntryDeviationPct: number | null;
-            paused: boolean;
         };
         UpdateResultInput: {
             updateId: string;
@@ -11872,6 +12048,43 @@ export interface components {
             inactiveReason: string | null;
             createdAt: string;
         };
+        Device: {
+            id: string;
+            name: string;
+            createdAt: string;
+            lastSeenAt: string | null;
+            online: boolean;
+            revokedAt: string | null;
+            account: {
+                login: string;
+                server: string;
+                company: string | null;
+                currency: string | null;
+                balance: number | null;
+                leverage: number | null;
+            } | null;
+            client: {
+                name: string;
+                version: string;
+            } | null;
+            helloAt: string | null;
+        };
+        DeviceSettings: {
+            version: number;
+            sizing: {
+                /** @enum {string} */
+                mode: "fixed" | "risk_percent" | "multiplier";
+                value: number;
+            };
+            maxLots: number | null;
+            symbolMap: {
+                [key: string]: string;
+            };
+            symbolSuffix: string;
+            maxSlippagePoints: number;
+            maxEntryDeviationPct: number | null;
+            paused: boolean;
+        };
         ConsoleLink: {
             url: string;
             expiresAt: string;
@@ -11922,6 +12135,19 @@ export interface components {
             lastSeenAt: string | null;
             createdAt: string;
             revokedAt: string | null;
+            account: {
+                login: string;
+                server: string;
+                company: string | null;
+                currency: string | null;
+                balance: number | null;
+                leverage: number | null;
+            } | null;
+            client: {
+                name: string;
+                version: string;
+            } | null;
+            helloAt: string | null;
         };
         AdminUserDetail: {
             user: components["schemas"]["User"];
@@ -11979,43 +12205,6 @@ export interface components {
             failed: number;
             silentDevices: components["schemas"]["AdminDevice"][];
             silentTruncated: boolean;
-        };
-        Device: {
-            id: string;
-            name: string;
-            createdAt: string;
-            lastSeenAt: string | null;
-            online: boolean;
-            revokedAt: string | null;
-            account: {
-                login: string;
-                server: string;
-                company: string | null;
-                currency: string | null;
-                balance: number | null;
-                leverage: number | null;
-            } | null;
-            client: {
-                name: string;
-                version: string;
-            } | null;
-            helloAt: string | null;
-        };
-        DeviceSettings: {
-            version: number;
-            sizing: {
-                /** @enum {string} */
-                mode: "fixed" | "risk_percent" | "multiplier";
-                value: number;
-            };
-            maxLots: number | null;
-            symbolMap: {
-                [key: string]: string;
-            };
-            symbolSuffix: string;
-            maxSlippagePoints: number;
-            maxEntryDeviationPct: number | null;
-            paused: boolean;
         };
         UpdateResult: {
             updateId: string;

@@ -1,4 +1,4 @@
-import { postEvent, retrieveLaunchParams, retrieveRawInitData } from "@telegram-apps/bridge";
+import { postEvent, request, retrieveLaunchParams, retrieveRawInitData } from "@telegram-apps/bridge";
 
 /**
  * What Telegram hands a Mini App at launch (in the URL fragment): the signed initData the
@@ -46,4 +46,29 @@ export function openTelegramLink(url: string): void {
   } catch {
     window.location.assign(url);
   }
+}
+
+/**
+ * The slug of an invoice link as createInvoiceLink makes it (`https://t.me/$slug`, or
+ * `https://t.me/invoice/slug`), read the way Telegram's own WebApp.openInvoice reads it.
+ */
+export function invoiceSlug(url: string): string | null {
+  const link = new URL(url);
+  if (link.hostname !== "t.me") return null;
+  return /^\/(\$|invoice\/)([A-Za-z0-9\-_=]+)$/.exec(link.pathname)?.[2] ?? null;
+}
+
+/**
+ * Telegram's payment sheet for an invoice link (what WebApp.openInvoice(url, callback) does):
+ * resolves with how the sheet was closed: "paid", "cancelled", "failed" or "pending".
+ * Outside Telegram there is no sheet, and this throws.
+ */
+export async function openInvoice(url: string): Promise<string> {
+  const slug = invoiceSlug(url);
+  if (!slug) throw new Error("Not a Telegram invoice link");
+  const closed = await request("web_app_open_invoice", "invoice_closed", {
+    params: { slug },
+    capture: (event) => event.slug === slug,
+  });
+  return closed.status;
 }

@@ -68,6 +68,19 @@ shop-months-saving = { $months ->
 shop-trial-button = 🎁 Try it free for { $days } days
 shop-how-long = <b>{ $tier }</b>: for how long?
 shop-plan = Plan
+shop-pay-once = Pay once
+shop-renew-auto = 🔁 Renew automatically
+shop-other-lengths = « Other lengths
+shop-renewal-choice = <b>{ $tier }</b>, { $months ->
+    [one] 1 month
+   *[other] { $months } months
+  } — { $price }. Pay once, or renew automatically?
+shop-once-only = <b>{ $tier }</b>, { $months ->
+    [one] 1 month
+   *[other] { $months } months
+  } — { $price }. Telegram Stars renew monthly plans only, so this length is paid once.
+shop-renews-monthly = Renewing automatically charges { $price } every month until you cancel it in /status.
+shop-renews-card = Renewing automatically charges { $price } every { $months } months by card until you cancel it in /status (Telegram Stars renew monthly plans only).
 order-cancelled-toast = Order cancelled
 order-cancelled = This order was cancelled. See /shop to start again.
 quote-base = Plan price
@@ -88,6 +101,8 @@ order-pay-stars = ⭐ Pay with Stars
 order-coupon = 🏷 I have a coupon
 order-cancel = Cancel order
 order-already-placed = Your order is already placed: see the message below.
+order-renews = 🔁 Renews automatically each period; cancel any time in /status.
+order-renews-card = 🔁 Renews automatically every { $months } months by card; cancel any time in /status. Telegram Stars renew monthly plans only.
 
 ## Paying
 pay-free = Your coupon covers the whole price: your plan is active. See /status.
@@ -98,6 +113,8 @@ stars-invoice-title = { $tier } — { $months ->
    *[other] { $months } months
   }
 stars-invoice-description = signaldesk order { $id }
+stars-subscribe-text = Subscribe with Telegram Stars: { $stars } ⭐ now and every 30 days until you cancel it in /status.
+stars-subscribe-button = ⭐ Subscribe for { $stars } Stars a month
 stars-not-ours = This invoice is not one of ours.
 stars-not-payable = This order can no longer be paid. Start again in /shop.
 stars-amount-mismatch = The amount does not match the order. Open the order again in /shop.
@@ -434,6 +451,7 @@ paid-renews = It renews automatically each period; manage it in /status.
 refusal-subscriptions-not-found = That subscription does not exist (or is not yours).
 refusal-subscriptions-ended = That subscription has ended. See /shop for a new plan.
 refusal-subscriptions-no-billing-account = You have no card subscription to manage.
+refusal-subscriptions-stars-monthly-only = Telegram Stars renew monthly plans only: pay this plan once with Stars, or renew it by card.
 
 ## Renewal reminders and access ended (plans that do not renew by themselves)
 renewal-reminder = ⏳ Your { $plan } plan ends in { $days ->

@@ -68,6 +68,19 @@ shop-months-saving = { $months ->
 shop-trial-button = 🎁 Pruébalo gratis { $days } días
 shop-how-long = <b>{ $tier }</b>: ¿por cuánto tiempo?
 shop-plan = Plan
+shop-pay-once = Pagar una vez
+shop-renew-auto = 🔁 Renovar automáticamente
+shop-other-lengths = « Otras duraciones
+shop-renewal-choice = <b>{ $tier }</b>, { $months ->
+    [one] 1 mes
+   *[other] { $months } meses
+  } — { $price }. ¿Pagar una vez o renovar automáticamente?
+shop-once-only = <b>{ $tier }</b>, { $months ->
+    [one] 1 mes
+   *[other] { $months } meses
+  } — { $price }. Las Telegram Stars solo renuevan planes mensuales, así que esta duración se paga una vez.
+shop-renews-monthly = La renovación automática cobra { $price } cada mes hasta que la canceles en /status.
+shop-renews-card = La renovación automática cobra { $price } cada { $months } meses con tarjeta hasta que la canceles en /status (las Telegram Stars solo renuevan planes mensuales).
 order-cancelled-toast = Pedido cancelado
 order-cancelled = Este pedido se ha cancelado. Usa /shop para empezar de nuevo.
 quote-base = Precio del plan
@@ -88,6 +101,8 @@ order-pay-stars = ⭐ Pagar con Stars
 order-coupon = 🏷 Tengo un cupón
 order-cancel = Cancelar pedido
 order-already-placed = Tu pedido ya está hecho: mira el mensaje de abajo.
+order-renews = 🔁 Se renueva automáticamente cada periodo; cancélalo cuando quieras en /status.
+order-renews-card = 🔁 Se renueva automáticamente cada { $months } meses con tarjeta; cancélalo cuando quieras en /status. Las Telegram Stars solo renuevan planes mensuales.
 
 ## Paying
 pay-free = Tu cupón cubre todo el precio: tu plan está activo. Mira /status.
@@ -98,6 +113,8 @@ stars-invoice-title = { $tier } — { $months ->
    *[other] { $months } meses
   }
 stars-invoice-description = pedido de signaldesk { $id }
+stars-subscribe-text = Suscríbete con Telegram Stars: { $stars } ⭐ ahora y cada 30 días hasta que lo canceles en /status.
+stars-subscribe-button = ⭐ Suscribirme por { $stars } Stars al mes
 stars-not-ours = Esta factura no es nuestra.
 stars-not-payable = Este pedido ya no se puede pagar. Empieza de nuevo en /shop.
 stars-amount-mismatch = El importe no coincide con el pedido. Abre el pedido otra vez en /shop.
@@ -434,6 +451,7 @@ paid-renews = Se renueva automáticamente cada periodo; gestiónalo en /status.
 refusal-subscriptions-not-found = Esa suscripción no existe (o no es tuya).
 refusal-subscriptions-ended = Esa suscripción ha terminado. Mira /shop para un plan nuevo.
 refusal-subscriptions-no-billing-account = No tienes ninguna suscripción con tarjeta que gestionar.
+refusal-subscriptions-stars-monthly-only = Las Telegram Stars solo renuevan planes mensuales: paga este plan una vez con Stars o renuévalo con tarjeta.
 
 ## Renewal reminders and access ended (plans that do not renew by themselves)
 renewal-reminder = ⏳ Tu plan { $plan } termina en { $days ->

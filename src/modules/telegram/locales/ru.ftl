@@ -70,6 +70,21 @@ shop-months-saving = { $months ->
 shop-trial-button = 🎁 Попробовать бесплатно { $days } дн.
 shop-how-long = <b>{ $tier }</b>: на какой срок?
 shop-plan = Тариф
+shop-pay-once = Оплатить один раз
+shop-renew-auto = 🔁 Продлевать автоматически
+shop-other-lengths = « Другие сроки
+shop-renewal-choice = <b>{ $tier }</b>, { $months ->
+    [one] { $months } месяц
+    [few] { $months } месяца
+   *[other] { $months } месяцев
+  } — { $price }. Оплатить один раз или продлевать автоматически?
+shop-once-only = <b>{ $tier }</b>, { $months ->
+    [one] { $months } месяц
+    [few] { $months } месяца
+   *[other] { $months } месяцев
+  } — { $price }. Telegram Stars продлевают только месячные тарифы, поэтому этот срок оплачивается один раз.
+shop-renews-monthly = Автопродление списывает { $price } каждый месяц, пока вы не отключите его в /status.
+shop-renews-card = Автопродление списывает { $price } каждые { $months } мес. с карты, пока вы не отключите его в /status (Telegram Stars продлевают только месячные тарифы).
 order-cancelled-toast = Заказ отменён
 order-cancelled = Этот заказ отменён. Начните заново в /shop.
 quote-base = Цена тарифа
@@ -91,6 +106,8 @@ order-pay-stars = ⭐ Оплатить Stars
 order-coupon = 🏷 У меня есть купон
 order-cancel = Отменить заказ
 order-already-placed = Заказ уже оформлен: см. сообщение ниже.
+order-renews = 🔁 Продлевается автоматически каждый период; отключить можно в любой момент в /status.
+order-renews-card = 🔁 Продлевается автоматически каждые { $months } мес. с карты; отключить можно в любой момент в /status. Telegram Stars продлевают только месячные тарифы.
 
 ## Paying
 pay-free = Купон покрывает всю цену: ваш тариф активен. См. /status.
@@ -102,6 +119,8 @@ stars-invoice-title = { $tier } — { $months ->
    *[other] { $months } месяцев
   }
 stars-invoice-description = заказ signaldesk { $id }
+stars-subscribe-text = Подписка за Telegram Stars: { $stars } ⭐ сейчас и каждые 30 дней, пока вы не отключите её в /status.
+stars-subscribe-button = ⭐ Подписаться за { $stars } Stars в месяц
 stars-not-ours = Этот счёт выставлен не нами.
 stars-not-payable = Этот заказ больше нельзя оплатить. Начните заново в /shop.
 stars-amount-mismatch = Сумма не совпадает с заказом. Откройте заказ заново в /shop.
@@ -439,6 +458,7 @@ paid-renews = Тариф продлевается автоматически к�
 refusal-subscriptions-not-found = Такой подписки нет (или она не ваша).
 refusal-subscriptions-ended = Эта подписка закончилась. Новый тариф — в /shop.
 refusal-subscriptions-no-billing-account = У вас нет подписки по карте, которой можно управлять.
+refusal-subscriptions-stars-monthly-only = Telegram Stars продлевают только месячные тарифы: оплатите этот тариф один раз звёздами или продлевайте его картой.
 
 ## Renewal reminders and access ended (plans that do not renew by themselves)
 renewal-reminder = ⏳ Ваш тариф { $plan } заканчивается через { $days ->

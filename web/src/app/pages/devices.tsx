@@ -3,6 +3,7 @@ import { type FormEvent, useState } from "react";
 import { unwrap } from "../../api/client";
 import { ago } from "../../shared/format";
 import { useApp } from "../context";
+import { DeviceSettingsForm } from "./device-settings";
 
 interface Revealed {
   id: string;
@@ -31,6 +32,7 @@ export function DevicesPage() {
   const client = useQueryClient();
   const [name, setName] = useState("");
   const [revealed, setRevealed] = useState<Revealed | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
   const devices = useQuery({ queryKey: ["devices"], queryFn: () => unwrap(api.GET("/api/v1/devices")) });
   const refresh = () => client.invalidateQueries({ queryKey: ["devices"] });
   const add = useMutation({
@@ -79,14 +81,27 @@ export function DevicesPage() {
       {error && <p className="error">{error.message}</p>}
       <ul className="items">
         {(devices.data?.items ?? []).map((d) => (
-          <li key={d.id}>
+          <li key={d.id} data-testid={`device-${d.id}`}>
             <div>
               <strong>{d.name}</strong>
               <div className="hint">
                 {d.online ? "online" : "offline"} · last seen {ago(d.lastSeenAt)}
               </div>
+              {d.account && (
+                <div className="hint">
+                  MT5 {d.account.login} · {d.account.server}
+                  {d.client ? ` · ${d.client.name} ${d.client.version}` : ""}
+                </div>
+              )}
             </div>
             <div className="row">
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => setEditing(editing === d.id ? null : d.id)}
+              >
+                Settings
+              </button>
               <button
                 type="button"
                 className="secondary"
@@ -104,6 +119,9 @@ export function DevicesPage() {
                 Remove
               </button>
             </div>
+            {editing === d.id && (
+              <DeviceSettingsForm api={api} deviceId={d.id} onClose={() => setEditing(null)} />
+            )}
           </li>
         ))}
       </ul>

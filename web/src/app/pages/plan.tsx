@@ -1,12 +1,19 @@
-import { useMutation, useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
 import { ApiError, unwrap } from "../../api/client";
 import { day, money } from "../../shared/format";
 import { useApp } from "../context";
-import { openLink } from "../telegram";
+import { openInvoice, openLink } from "../telegram";
 import { ChannelsCard } from "./channels-card";
 
 const MONTHS = [1, 3, 6, 12] as const;
+
+/** What the Mini App says once Telegram's payment sheet closes, by the status it closed with. */
+const STARS_CLOSED: Record<string, string> = {
+  cancelled: "Payment cancelled; nothing was charged.",
+  failed: "Telegram could not take the payment.",
+  pending: "Telegram is still processing the payment; your plan changes once it is paid.",
+};
 
 export function PlanPage() {
   const { api } = useApp();
@@ -37,6 +44,35 @@ export function PlanPage() {
       return checkout;
     },
   });
+  const client = useQueryClient();
+  const [stars, setStars] = useState<{ orderId: string; status: string } | null>(null);
+  const payWithStars = useMutation({
+    mutationFn: async () => {
+      setStars(null);
+      const order = await unwrap(api.POST("/api/v1/orders", { body: { tierId: chosen, months } }));
+      const checkout = await unwrap(
+        api.POST("/api/v1/orders/{id}/checkout", {
+          params: { path: { id: order.id } },
+          body: { provider: "stars" },
+        }),
+      );
+      const status = await openInvoice(checkout.url);
+      setStars({ orderId: order.id, status });
+      return status;
+    },
+  });
+  // Telegram says "paid" as the sheet closes; the order is paid once the bot has taken the
+  // payment (its successful_payment), so the plan is read again when the order says so.
+  const starsOrder = useQuery({
+    queryKey: ["order", stars?.orderId],
+    queryFn: () => unwrap(api.GET("/api/v1/orders/{id}", { params: { path: { id: stars!.orderId } } })),
+    enabled: stars?.status === "paid",
+    refetchInterval: (query) => (query.state.data?.status === "paid" ? false : 1_000),
+  });
+  const starsPaid = starsOrder.data?.status === "paid";
+  useEffect(() => {
+    if (starsPaid) client.invalidateQueries({ queryKey: ["entitlements"] });
+  }, [starsPaid, client]);
   const current = access.data?.items.filter((p) => Date.parse(p.expiresAt) > Date.now()) ?? [];
   const last = current.reduce<string | null>((at, p) => (at && at > p.expiresAt ? at : p.expiresAt), null);
   return (
@@ -85,18 +121,40 @@ export function PlanPage() {
           Total {money(quote.data.totalMinor, quote.data.currency)}
         </p>
       )}
-      <button
-        type="button"
-        className="primary"
-        disabled={!chosen || payByCard.isPending}
-        onClick={() => payByCard.mutate()}
-      >
-        Pay by card
-      </button>
-      <p className="hint">
-        Telegram Stars: send /shop in the chat with the bot and pick the same plan; the bot sends a Stars
-        invoice.
-      </p>
+      <div className="pay">
+        <button
+          type="button"
+          className="primary"
+          disabled={!chosen || payByCard.isPending}
+          onClick={() => payByCard.mutate()}
+        >
+          Pay by card
+        </button>
+        <button
+          type="button"
+          className="primary"
+          disabled={!chosen || payWithStars.isPending}
+          onClick={() => payWithStars.mutate()}
+        >
+          Pay with Stars
+        </button>
+      </div>
+      {stars && (
+        <p className={stars.status === "paid" ? "ok" : "hint"} data-testid="stars-result">
+          {stars.status === "paid"
+            ? starsPaid
+              ? "Paid with Stars: your plan is active."
+              : "Payment received; activating your plan…"
+            : (STARS_CLOSED[stars.status] ?? `The payment sheet closed (${stars.status}).`)}
+        </p>
+      )}
+      {payWithStars.error && (
+        <p className="error">
+          {payWithStars.error instanceof ApiError && payWithStars.error.status === 503
+            ? "Stars payments are not available right now."
+            : payWithStars.error.message}
+        </p>
+      )}
       {payByCard.error && (
         <p className="error">
           {payByCard.error instanceof ApiError && payByCard.error.status === 503

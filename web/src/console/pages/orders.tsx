@@ -2,10 +2,18 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { unwrap } from "../../api/client";
 import { dateTime, money } from "../../shared/format";
+import { Confirm } from "../confirm";
 import { useConsole } from "../context";
 
 const STATUSES = ["", "pending", "paid", "refunded", "cancelled", "expired"] as const;
 type Status = Exclude<(typeof STATUSES)[number], "">;
+
+/** Where the money goes back, as the confirmation says it. */
+const REFUND_ROUTE: Record<string, string> = {
+  stripe: "Stripe refunds the card payment",
+  stars: "Telegram gives the Stars back to the buyer",
+  manual: "a manual payment: give the money back yourself",
+};
 
 export function OrdersPage() {
   const { api } = useConsole();
@@ -25,6 +33,16 @@ export function OrdersPage() {
       ),
     onSuccess: () => client.invalidateQueries({ queryKey: ["orders"] }),
   });
+  const [refunding, setRefunding] = useState<string | null>(null);
+  const refund = useMutation({
+    mutationFn: (id: string) =>
+      unwrap(api.POST("/api/v1/admin/orders/{id}/refund", { params: { path: { id } } })),
+    onSuccess: () => {
+      setRefunding(null);
+      client.invalidateQueries({ queryKey: ["orders"] });
+    },
+  });
+  const chosen = orders.data?.items.find((o) => o.id === refunding);
   return (
     <section>
       <header className="row">
@@ -38,9 +56,26 @@ export function OrdersPage() {
         </select>
       </header>
       <p className="hint">
-        Refunds arrive from Stripe (charge.refunded): the order turns refunded and the period it paid for is
-        revoked.
+        A refund gives the money back through the provider that took it; the order turns refunded and the
+        period it paid for is revoked (a refund made in the Stripe dashboard does the same).
       </p>
+      {chosen && (
+        <Confirm
+          confirmLabel="Refund"
+          busy={refund.isPending}
+          onConfirm={() => refund.mutate(chosen.id)}
+          onCancel={() => setRefunding(null)}
+        >
+          <strong data-testid="refund-preview">
+            Refund {money(chosen.totalMinor, chosen.currency)} of order {chosen.id}?
+          </strong>
+          <p className="hint">
+            {REFUND_ROUTE[chosen.provider ?? "manual"]}; the {chosen.months}-month period it paid for is
+            revoked and the affiliate's commission reversed.
+          </p>
+        </Confirm>
+      )}
+      {refund.error && <p className="error">{refund.error.message}</p>}
       {orders.error && <p className="error">{orders.error.message}</p>}
       <table className="list">
         <thead>
@@ -57,9 +92,9 @@ export function OrdersPage() {
         </thead>
         <tbody>
           {(orders.data?.items ?? []).map((o) => (
-            <tr key={o.id}>
+            <tr key={o.id} data-testid={`order-${o.id}`}>
               <td>{o.id}</td>
-              <td>{o.status}</td>
+              <td data-testid="status">{o.status}</td>
               <td>{money(o.totalMinor, o.currency)}</td>
               <td>
                 {o.tierId} × {o.months}
@@ -77,6 +112,11 @@ export function OrdersPage() {
                     }}
                   >
                     Mark paid
+                  </button>
+                )}
+                {o.status === "paid" && (
+                  <button type="button" className="danger" onClick={() => setRefunding(o.id)}>
+                    Refund
                   </button>
                 )}
               </td>

@@ -1,8 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { ApiError, unwrap } from "../../api/client";
+import { ApiError, type paths, unwrap } from "../../api/client";
 import { ago, dateTime } from "../../shared/format";
 import { useConsole } from "../context";
+import { Position } from "./position";
 
 type Side = "buy" | "sell";
 type OrderType = "market" | "limit" | "stop";
@@ -34,14 +35,17 @@ const EMPTY: Draft = {
   note: "",
 };
 
+type PublishSignal = NonNullable<
+  paths["/api/v1/signals"]["post"]["requestBody"]
+>["content"]["application/json"];
+
 const num = (s: string) => (s.trim() === "" ? null : Number(s));
 
-function body(d: Draft) {
-  return {
+/** The request the form describes; a limit or stop order without its entry price is none yet. */
+function body(d: Draft): PublishSignal | undefined {
+  const common = {
     instrument: d.instrument.trim().toUpperCase(),
     side: d.side,
-    orderType: d.orderType,
-    entryPrice: num(d.entryPrice),
     stopLoss: num(d.stopLoss),
     takeProfit: num(d.takeProfit),
     volume: num(d.volume),
@@ -49,6 +53,9 @@ function body(d: Draft) {
     minTier: d.minTier,
     note: d.note.trim() || null,
   };
+  const entryPrice = num(d.entryPrice);
+  if (d.orderType === "market") return { ...common, orderType: "market", entryPrice };
+  return entryPrice === null ? undefined : { ...common, orderType: d.orderType, entryPrice };
 }
 
 function PublishForm() {
@@ -57,7 +64,7 @@ function PublishForm() {
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [previewing, setPreviewing] = useState(false);
   const publish = useMutation({
-    mutationFn: () => unwrap(api.POST("/api/v1/signals", { body: body(draft) })),
+    mutationFn: (signal: PublishSignal) => unwrap(api.POST("/api/v1/signals", { body: signal })),
     onSuccess: () => {
       setPreviewing(false);
       setDraft(EMPTY);
@@ -101,6 +108,7 @@ function PublishForm() {
             onChange={set("entryPrice")}
             inputMode="decimal"
             name="entryPrice"
+            required={draft.orderType !== "market"}
           />
         </label>
         <label>
@@ -143,14 +151,14 @@ function PublishForm() {
         <input value={draft.note} onChange={set("note")} maxLength={500} name="note" />
       </label>
       {!previewing && <button type="submit">Preview</button>}
-      {previewing && (
+      {previewing && b && (
         <div className="preview" data-testid="signal-preview">
           <h3>Subscribers will see</h3>
           <p>
             <strong>
               {b.instrument} {b.side.toUpperCase()} {b.orderType}
             </strong>
-            {b.entryPrice !== null && ` @ ${b.entryPrice}`}
+            {b.entryPrice != null && ` @ ${b.entryPrice}`}
           </p>
           <p>
             SL {b.stopLoss ?? "—"} · TP {b.takeProfit ?? "—"} · {b.volume ?? "default"} lots · valid{" "}
@@ -158,7 +166,7 @@ function PublishForm() {
           </p>
           {b.note && <p>{b.note}</p>}
           <div className="row">
-            <button type="button" onClick={() => publish.mutate()} disabled={publish.isPending}>
+            <button type="button" onClick={() => publish.mutate(b)} disabled={publish.isPending}>
               Publish
             </button>
             <button type="button" className="secondary" onClick={() => setPreviewing(false)}>
@@ -313,7 +321,12 @@ export function SignalsPage() {
             ))}
           </tbody>
         </table>
-        {selected && <Fanout id={selected} />}
+        {selected && (
+          <div>
+            <Fanout id={selected} />
+            <Position id={selected} />
+          </div>
+        )}
       </div>
     </section>
   );

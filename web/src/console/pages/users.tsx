@@ -182,14 +182,47 @@ export function UserDetailPage({ id }: { id: string }) {
         </tbody>
       </table>
       <h2>Devices</h2>
-      <table>
+      <table data-testid="devices">
+        <thead>
+          <tr>
+            <th>Device</th>
+            <th>State</th>
+            <th>MT5 account</th>
+            <th>Client</th>
+            <th>Last seen</th>
+            <th>Added</th>
+          </tr>
+        </thead>
         <tbody>
           {d.devices.map((dev) => (
-            <tr key={dev.id}>
+            <tr key={dev.id} data-testid={`device-${dev.id}`}>
               <td>{dev.name}</td>
-              <td>{dev.revokedAt ? "removed" : dev.online ? "online" : "offline"}</td>
-              <td>last seen {ago(dev.lastSeenAt)}</td>
-              <td>added {day(dev.createdAt)}</td>
+              <td>
+                <span className={dev.online ? "badge ok" : "badge"}>
+                  {dev.revokedAt ? "removed" : dev.online ? "online" : "offline"}
+                </span>
+              </td>
+              <td data-testid="account">
+                {dev.account ? (
+                  <>
+                    {dev.account.login} · {dev.account.server}
+                    <div className="hint">
+                      {[
+                        dev.account.company,
+                        dev.account.currency,
+                        dev.account.leverage ? `1:${dev.account.leverage}` : null,
+                      ]
+                        .filter(Boolean)
+                        .join(" · ")}
+                    </div>
+                  </>
+                ) : (
+                  "no hello yet"
+                )}
+              </td>
+              <td data-testid="client">{dev.client ? `${dev.client.name} ${dev.client.version}` : "—"}</td>
+              <td>{ago(dev.lastSeenAt)}</td>
+              <td>{day(dev.createdAt)}</td>
             </tr>
           ))}
         </tbody>

@@ -1,0 +1,2 @@
+ALTER TABLE "orders" ADD COLUMN "gbp_minor" integer GENERATED ALWAYS AS (round(total_minor::numeric / fx_rate::numeric)::integer) STORED;--> statement-breakpoint
+CREATE INDEX "orders_paid_revenue_idx" ON "orders" USING btree ("paid_at","currency","total_minor","gbp_minor") WHERE "orders"."status" = 'paid';
