@@ -177,6 +177,8 @@ describe("Telegram Star subscriptions (API.md §13): bought in the bot, renewed 
       );
       await t.send(updates.message(s.p, "/status"));
       expect(t.lastText(s.p.id)).toContain("<b>Auto-renewal</b>");
+      // Priced as Telegram charges it: the stars of one period.
+      expect(t.lastText(s.p.id)).toMatch(/• Premium: 2175 ⭐ every month, next charge on /);
       expect(t.lastButtons(s.p.id).map((b) => b.callback_data)).toContain(`sub:c:${s.sub.id}`);
       expect(t.lastButtons(s.p.id).map((b) => b.callback_data)).not.toContain("sub:card");
     });
@@ -263,6 +265,7 @@ describe("Telegram Star subscriptions (API.md §13): bought in the bot, renewed 
     it("cancel calls editUserStarSubscription with is_canceled true, resume with false", async () => {
       const s = await subscriber();
       await t.send(updates.callback(s.p, `sub:c:${s.sub.id}`));
+      expect(t.lastText(s.p.id)).toContain("Stop auto-renewal of <b>Premium</b> (2175 ⭐)?");
       await t.send(updates.callback(s.p, `sub:cy:${s.sub.id}`));
       expect(t.api.callsOf("editUserStarSubscription").map((c) => c.params)).toEqual([
         { user_id: s.p.id, telegram_payment_charge_id: s.firstCharge, is_canceled: true },
@@ -298,8 +301,15 @@ describe("Telegram Star subscriptions (API.md §13): bought in the bot, renewed 
 
     it("a subscription Telegram stopped renewing (no payment a day past its period) has ended: no longer shown or cancellable", async () => {
       const s = await subscriber();
-      t.ctx().clock.advance(31 * DAY_MS + 60_000);
+      const pair = `${s.user.id}:${s.order.tierId}`;
+      expect(await deps().subscriptions.renewingPairs()).toContain(pair);
+      // A renewal a few hours late is still expected.
+      t.ctx().clock.advance(30 * DAY_MS + 6 * 3_600_000);
+      expect((await deps().subscriptions.listOwn(s.user.id))[0]!.status).toBe("active");
+      t.ctx().clock.advance(DAY_MS);
       expect((await deps().subscriptions.listOwn(s.user.id))[0]!.status).toBe("ended");
+      // The renewal reminders treat it as a plan that does not renew any more.
+      expect(await deps().subscriptions.renewingPairs()).not.toContain(pair);
       await t.send(updates.message(s.p, "/status"));
       expect(t.lastText(s.p.id)).not.toContain("<b>Auto-renewal</b>");
       await t.send(updates.callback(s.p, `sub:cy:${s.sub.id}`));
