@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeStripe } from "../../../test/fakes/stripe";
+import { FakeStripe, signedWebhook } from "../../../test/fakes/stripe";
 import { newAffiliate, type Person, person, updates } from "../../../test/support/factories";
 import { useTelegramApp } from "../../../test/support/telegram";
 import { affiliateCommissions } from "../affiliates/affiliates.table";
@@ -340,6 +340,33 @@ describe("Telegram Star subscriptions (API.md §13): bought in the bot, renewed 
       ]);
       expect(await deps().entitlements.tierOf((await t.userOf(ada)).id)).toBe("free");
       expect(t.lastText(ada.id)).toContain("The operator has been told and can refund them to you.");
+    });
+
+    it("a Stars subscription payment for an order its card subscription already paid is held; the card subscription stays as it was", async () => {
+      const ada = person();
+      const { user, order } = await orderInBot(ada, 1);
+      const { sessionId } = await deps().payments.checkout(user.id, order.id);
+      const { payload, headers } = signedWebhook(
+        stripe.sessionEvent("checkout.session.completed", sessionId, {}, nowSeconds()),
+        { timestamp: nowSeconds() },
+      );
+      const hook = await t
+        .ctx()
+        .app.inject({ method: "POST", url: "/api/v1/webhooks/stripe", headers, payload });
+      expect(hook.json().result).toBe("paid");
+      const [card] = await deps().subscriptions.listOwn(user.id);
+      // The Stars sheet was open before the card payment landed: Telegram's payment still arrives.
+      await t.send(
+        updates.payment(ada, order.id, 2175, "stxlate-1", "XTR", {
+          first: true,
+          expiresAt: nowSeconds() + MONTH_S,
+        }),
+      );
+      const held = await deps().db.select().from(unappliedPayments);
+      expect(held.map((h) => [h.chargeId, h.reason])).toEqual([["stxlate-1", "not_found"]]);
+      expect(await deps().subscriptions.listOwn(user.id)).toEqual([card]);
+      const rows = await deps().db.select().from(subscriptionPayments);
+      expect(rows.map((r) => r.provider)).toEqual(["stripe"]);
     });
   });
 });
