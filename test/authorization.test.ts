@@ -137,6 +137,7 @@ const ACCESS: Record<string, Access> = {
   "POST /api/v1/admin/orders/:id/refund": admin,
   "GET /api/v1/admin/payments/flagged": admin,
   "GET /api/v1/admin/payouts": admin,
+  "POST /api/v1/admin/payouts/:id/approve": admin,
   "POST /api/v1/admin/payouts/:id/complete": admin,
   "POST /api/v1/admin/payouts/:id/reject": admin,
   "GET /api/v1/admin/affiliates/flags": admin,

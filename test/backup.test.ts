@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -110,4 +110,17 @@ describe("signaldesk backup and restore", () => {
     expect(restore.code).toBe(1);
     expect(restore.stderr).toMatch(/^signaldesk: with DATABASE_URL .* pg_restore .*\n$/);
   });
+});
+
+describe("an interrupted restore", () => {
+  it("is not taken for a new DATA_DIR: the server refuses to start with one line saying what to do", async () => {
+    const dataDir = fresh("backup-interrupted");
+    mkdirSync(path.join(dataDir, "pgdata.replaced-20261206T010000Z"));
+    const res = await runCli(["start"], { ...KEYS, DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "warn" });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(
+      /a restore was interrupted; run signaldesk restore again, or rename pgdata\.replaced-/,
+    );
+    expect(existsSync(path.join(dataDir, "pgdata"))).toBe(false);
+  }, 60_000);
 });

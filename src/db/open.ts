@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { Config } from "../config";
 import { reasonOf, StartupError, safeTarget } from "../shared/startup-errors";
@@ -23,6 +23,19 @@ async function openMigratedPglite(pgdata: string): Promise<Database> {
     await database.close().catch(() => {});
     throw err;
   }
+}
+
+/**
+ * `signaldesk restore` renames the live database aside, then the restored one into place: a stop
+ * between the two leaves no `pgdata`, and a start would create an empty database there. Refuse.
+ */
+function refuseInterruptedRestore(dataDir: string, pgdata: string): void {
+  if (existsSync(pgdata)) return;
+  const aside = readdirSync(dataDir).find((name) => name.startsWith("pgdata.replaced-"));
+  if (aside)
+    throw new StartupError(
+      `DATA_DIR ${dataDir} has no pgdata but ${aside}: a restore was interrupted; run signaldesk restore again, or rename ${aside} back to pgdata`,
+    );
 }
 
 /**
@@ -52,6 +65,7 @@ export async function openDatabase(
   const unlock = lockDataDir(config.dataDir);
   try {
     const pgdata = path.join(config.dataDir, "pgdata");
+    refuseInterruptedRestore(config.dataDir, pgdata);
     let database: Database | undefined;
     if (!existsSync(pgdata) && createFromTemplate(pgdata, options.logger, options.templateRoot)) {
       database = await openMigratedPglite(pgdata).catch((err: Error) => {

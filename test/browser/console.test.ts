@@ -102,10 +102,12 @@ describe("the operator console in chromium", () => {
     watch.check();
   });
 
-  it("completes a payout from the queue", async () => {
+  it("approves an affiliate's first payout, then completes it from the queue", async () => {
     const { page, watch } = await signIn();
     await page.getByRole("link", { name: "Affiliates" }).click();
     const row = page.getByTestId("payouts").locator("tr", { hasText: seeded.payoutId });
+    await expect.poll(() => row.textContent()).toContain("First payout: approve before paying");
+    await row.getByRole("button", { name: "Approve" }).click();
     await row.getByRole("button", { name: "Complete" }).click();
     await row.waitFor({ state: "detached" });
     const payouts = await ctx.app.inject({

@@ -797,6 +797,51 @@ for (const variant of variants) {
       const [recovered] = await subscriptionAt();
       expect(recovered).toMatchObject({ status: "active" });
       expect(Date.parse(recovered!.currentPeriodEnd) - firstEnd).toBe(60 * 86_400_000);
+
+      // A second plan renews with Telegram Stars: a subscription link, its first payment, one renewal.
+      const starsOrder = await http(base, "POST", "/api/v1/orders", {
+        token: buyerToken,
+        body: { tierId: premiumTierId, ...ORDER, renewal: "auto" },
+      });
+      const starsOrderId = starsOrder.body.id as string;
+      const link = await http(base, "POST", `/api/v1/orders/${starsOrderId}/checkout`, {
+        token: buyerToken,
+        body: { provider: "stars" },
+      });
+      expect(link.status).toBe(200);
+      const invoice = telegram.callsOf("createInvoiceLink").at(-1)!.params;
+      expect(invoice).toMatchObject({ payload: starsOrderId, subscription_period: 2592000 });
+      const stars = (invoice.prices as { amount: number }[])[0]!.amount;
+      const now = Math.floor(Date.now() / 1000);
+      const monthS = 30 * 86_400;
+      telegram.subscribeWithStars(buyer.id, "stx-journey-1");
+      await sendUpdate(updates.preCheckout(buyer, starsOrderId, stars));
+      await sendUpdate(
+        updates.payment(buyer, starsOrderId, stars, "stx-journey-1", "XTR", {
+          first: true,
+          expiresAt: now + monthS,
+        }),
+      );
+      const starsSub = async () =>
+        (await subscriptionAt()).find((x) => (x as { provider?: string }).provider === "stars");
+      await eventually("the Star subscription", starsSub, 30_000);
+      await sendUpdate(
+        updates.payment(buyer, starsOrderId, stars, "stx-journey-2", "XTR", {
+          first: false,
+          expiresAt: now + 2 * monthS,
+        }),
+      );
+      await eventually(
+        "the Stars renewal",
+        async () =>
+          (await starsSub())?.currentPeriodEnd === new Date((now + 2 * monthS) * 1000).toISOString() ||
+          undefined,
+        30_000,
+      );
+      const starsPaid = (await http(base, "GET", "/api/v1/orders", { token: buyerToken })).body.items.filter(
+        (o: { provider: string; status: string }) => o.provider === "stars" && o.status === "paid",
+      );
+      expect(starsPaid).toHaveLength(2);
       await stopGracefully();
     });
 

@@ -50,6 +50,7 @@ describe("admin payouts", () => {
 
     it("completing pays commissions oldest first to exactly the amount, splitting the one partly covered", async () => {
       const { payout, admin, user, sales } = await withRequestedPayout(ctx(), 3, 5000);
+      await post(ctx(), `/api/v1/admin/payouts/${payout.id}/approve`, admin.headers, {});
       const res = await post(ctx(), `/api/v1/admin/payouts/${payout.id}/complete`, admin.headers, {
         reference: "BACS 2026-12-21",
       });
@@ -71,6 +72,7 @@ describe("admin payouts", () => {
       expect(summary(sales[2]!.id)).toEqual(["2506:available"]);
       const audit = await ctx().deps.audit.listForSubject("affiliate_payout", payout.id);
       expect(audit.map((a) => [a.action, a.actorId]).sort()).toEqual([
+        ["affiliates.payout_approved", admin.user.id],
         ["affiliates.payout_completed", admin.user.id],
         ["affiliates.payout_requested", user.id],
       ]);
@@ -98,11 +100,45 @@ describe("admin payouts", () => {
         data: { reason: "bank details missing" },
       });
     });
+
+    it("approving a first payout held for review lets it be completed (issue 17)", async () => {
+      const { payout, admin, user } = await withRequestedPayout(ctx(), 2, 5012);
+      const queue = await ctx().app.inject({
+        method: "GET",
+        url: "/api/v1/admin/payouts?status=requested",
+        headers: admin.headers,
+      });
+      expect(queue.json().items).toEqual([
+        expect.objectContaining({ id: payout.id, heldForReview: true, approvedAt: null }),
+      ]);
+      const approved = await post(ctx(), `/api/v1/admin/payouts/${payout.id}/approve`, admin.headers, {});
+      expect(approved.statusCode).toBe(200);
+      expect(approved.json()).toMatchObject({
+        id: payout.id,
+        status: "requested",
+        heldForReview: true,
+        approvedAt: ctx().clock.now().toISOString(),
+      });
+      const done = await post(ctx(), `/api/v1/admin/payouts/${payout.id}/complete`, admin.headers, {
+        reference: "BACS 1",
+      });
+      expect(done.statusCode).toBe(200);
+      expect((await stats(ctx().deps, user.id)).paidMinor).toBe(5012);
+      const mine = await ctx().app.inject({
+        method: "GET",
+        url: "/api/v1/affiliates/me/payouts",
+        headers: await freshHeaders(ctx().deps, user.id),
+      });
+      expect(mine.json().items).toEqual([
+        expect.objectContaining({ id: payout.id, status: "paid", heldForReview: true }),
+      ]);
+    });
   });
 
   describe("errors", () => {
     it("answers 409 affiliates.payout_not_requested when the payout was already decided", async () => {
       const { payout, admin, user } = await withRequestedPayout(ctx(), 2, 5012);
+      await post(ctx(), `/api/v1/admin/payouts/${payout.id}/approve`, admin.headers, {});
       await post(ctx(), `/api/v1/admin/payouts/${payout.id}/complete`, admin.headers, { reference: "r1" });
       for (const [action, body] of [
         ["complete", { reference: "r2" }],
@@ -113,6 +149,26 @@ describe("admin payouts", () => {
         expect(res.json().code).toBe("affiliates.payout_not_requested");
       }
       expect((await stats(ctx().deps, user.id)).paidMinor).toBe(5012);
+    });
+
+    it("answers 409 affiliates.payout_held to completing a first payout no admin approved, paying nothing", async () => {
+      const { payout, admin, user } = await withRequestedPayout(ctx(), 2, 5012);
+      const res = await post(ctx(), `/api/v1/admin/payouts/${payout.id}/complete`, admin.headers, {
+        reference: "r1",
+      });
+      expect(res.statusCode).toBe(409);
+      expect(res.json().code).toBe("affiliates.payout_held");
+      expect(await stats(ctx().deps, user.id)).toMatchObject({ paidMinor: 0, requestedMinor: 5012 });
+    });
+
+    it("answers 409 affiliates.payout_not_held to approving twice, 404 to an unknown payout", async () => {
+      const { payout, admin } = await withRequestedPayout(ctx(), 2, 5012);
+      await post(ctx(), `/api/v1/admin/payouts/${payout.id}/approve`, admin.headers, {});
+      const again = await post(ctx(), `/api/v1/admin/payouts/${payout.id}/approve`, admin.headers, {});
+      expect(again.statusCode).toBe(409);
+      expect(again.json().code).toBe("affiliates.payout_not_held");
+      const unknown = await post(ctx(), "/api/v1/admin/payouts/pyo_NOPE/approve", admin.headers, {});
+      expect(unknown.statusCode).toBe(404);
     });
 
     it("answers 404 affiliates.payout_not_found for an unknown payout", async () => {
@@ -149,13 +205,20 @@ describe("admin payouts", () => {
       const anonymous = await ctx().app.inject({ method: "GET", url: "/api/v1/admin/payouts" });
       expect(anonymous.statusCode).toBe(401);
       for (const [action, body] of [
+        ["approve", {}],
         ["complete", { reference: "r" }],
         ["reject", { reason: "r" }],
       ] as const) {
         const res = await post(ctx(), `/api/v1/admin/payouts/${payout.id}/${action}`, headers, body);
         expect(res.statusCode).toBe(403);
+        const bare = await ctx().app.inject({
+          method: "POST",
+          url: `/api/v1/admin/payouts/${payout.id}/${action}`,
+        });
+        expect(bare.statusCode).toBe(401);
       }
       expect((await stats(ctx().deps, user.id)).requestedMinor).toBe(5012);
+      expect((await ctx().deps.affiliates.payouts.findOwn(user.id, payout.id)).approvedAt).toBeNull();
     });
   });
 });
@@ -206,6 +269,7 @@ describe("refunds racing payouts", () => {
 
   it("a refund racing the payout's completion ends either clawed back or rejected, never paid twice", async () => {
     const { payout, admin, user, sales } = await withRequestedPayout(ctx(), 2, 5012);
+    await ctx().deps.affiliates.admin.approvePayout(admin.user, payout.id);
     const [completion] = await Promise.allSettled([
       ctx().deps.affiliates.admin.completePayout(admin.user, payout.id, "r"),
       refund(ctx().deps, sales[0]!.id),

@@ -41,13 +41,31 @@ export function affiliatesAdminRoutes(deps: {
     );
 
     app.post(
+      "/api/v1/admin/payouts/:id/approve",
+      {
+        ...adminOnly,
+        config: { problems: [409] },
+        schema: {
+          summary: "Approve a payout held for review",
+          description:
+            "An affiliate's first payout is held until an admin approves it; then it can be completed (or still rejected). 409 affiliates.payout_not_held when it is not waiting for approval, affiliates.payout_not_requested when already decided.",
+          tags,
+          params: IdParams,
+          response: { 200: PayoutSchema },
+        },
+      },
+      async (req) => payoutView(await admin.approvePayout(currentUser(req), req.params.id)),
+    );
+
+    app.post(
       "/api/v1/admin/payouts/:id/complete",
       {
         ...adminOnly,
         config: { problems: [409] },
         schema: {
           summary: "Mark a payout paid",
-          description: "With the transfer's reference. 409 when it is not requested.",
+          description:
+            "With the transfer's reference. 409 when it is not requested, or affiliates.payout_held while it awaits approval.",
           tags,
           params: IdParams,
           body: CompleteBody,

@@ -107,6 +107,12 @@ describe("the affiliate program end to end over HTTP", () => {
     const adminAgain = await signIn(ADMIN_TELEGRAM_ID);
     const queue = await call("GET", "/api/v1/admin/payouts?status=requested", adminAgain.accessToken);
     expect(queue.json().items.map((p: { id: string }) => p.id)).toEqual([payout.json().id]);
+    const approved = await call(
+      "POST",
+      `/api/v1/admin/payouts/${payout.json().id}/approve`,
+      adminAgain.accessToken,
+    );
+    expect(approved.json()).toMatchObject({ status: "requested", heldForReview: true });
     const done = await call(
       "POST",
       `/api/v1/admin/payouts/${payout.json().id}/complete`,

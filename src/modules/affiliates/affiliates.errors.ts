@@ -24,6 +24,16 @@ export const AffiliateErrors = defineErrors({
     status: 409,
     title: "The payout was already decided",
   },
+  payoutHeld: {
+    code: "affiliates.payout_held",
+    status: 409,
+    title: "The payout is held for review",
+  },
+  payoutNotHeld: {
+    code: "affiliates.payout_not_held",
+    status: 409,
+    title: "The payout is not waiting for approval",
+  },
   flagNotFound: { code: "affiliates.flag_not_found", status: 404, title: "Flag not found" },
   flagNotOpen: { code: "affiliates.flag_not_open", status: 409, title: "The flag was already reviewed" },
 });

@@ -60,6 +60,11 @@ export const PayoutSchema = z
     status: z.enum(PAYOUT_STATUSES),
     reference: z.string().nullable(),
     rejectionReason: z.string().nullable(),
+    heldForReview: z.boolean().meta({
+      description:
+        "An affiliate's first payout (every request until one was approved or paid) waits for an admin's approval before it can be completed.",
+    }),
+    approvedAt: Iso.nullable().meta({ description: "When an admin approved a payout held for review." }),
     createdAt: Iso,
     decidedAt: Iso.nullable(),
   })

@@ -175,6 +175,7 @@ export function createAffiliatesService(deps: {
     news: { becameAvailable: news.becameAvailable },
     admin: {
       listPayouts: payouts.listAll,
+      approvePayout: payouts.approve,
       async completePayout(...args: Parameters<typeof payouts.complete>) {
         return announced(await payouts.complete(...args));
       },

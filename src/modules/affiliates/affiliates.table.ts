@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, check, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { tstz } from "../../db/columns";
 import { users } from "../users/users.table";
 import { AFFILIATE_TIERS } from "./affiliates.models";
@@ -72,6 +72,13 @@ export const affiliatePayouts = pgTable(
     status: text("status", { enum: ["requested", "paid", "rejected"] })
       .notNull()
       .default("requested"),
+    /**
+     * Held for an admin's approval before it can be completed: set on a request while the
+     * affiliate has no payout that was approved or paid (their first, until one is).
+     */
+    heldForReview: boolean("held_for_review").notNull().default(false),
+    approvedBy: text("approved_by"),
+    approvedAt: tstz("approved_at"),
     reference: text("reference"),
     rejectionReason: text("rejection_reason"),
     /** The admin who decided, or null when the system rejected it (a refund shrank the balance). */
@@ -83,6 +90,13 @@ export const affiliatePayouts = pgTable(
     index("affiliate_payouts_affiliate_idx").on(t.affiliateId, t.createdAt),
     index("affiliate_payouts_status_idx").on(t.status, t.createdAt),
     check("affiliate_payouts_amount_positive", sql`${t.amountMinor} > 0`),
+    // Only a held payout is approved, and a held one is paid only once approved.
+    check(
+      "affiliate_payouts_review_consistent",
+      sql`(${t.approvedAt} is null or ${t.heldForReview})
+        and (${t.approvedAt} is null) = (${t.approvedBy} is null)
+        and (${t.status} <> 'paid' or not ${t.heldForReview} or ${t.approvedAt} is not null)`,
+    ),
     check(
       "affiliate_payouts_decision_consistent",
       sql`(${t.status} = 'requested') = (${t.decidedAt} is null)

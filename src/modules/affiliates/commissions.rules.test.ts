@@ -108,6 +108,7 @@ describe("a refund against payouts already requested", () => {
     const { user, sales } = await affiliateWithSales(deps, 4);
     clock.advance(30 * DAY_MS);
     const [paid] = await requestPayouts(ctx(), user.id, [5012]);
+    await deps.affiliates.admin.approvePayout(admin, paid!);
     await deps.affiliates.admin.completePayout(admin, paid!, "bank-1");
     const [open] = await requestPayouts(ctx(), user.id, [5012]);
     // Two paid sales refunded: 5012 clawed back against the 5012 still open.

@@ -172,6 +172,7 @@ describe("refunds", () => {
     const { user, code, sales } = await affiliateWithSales(deps, 3);
     clock.advance(30 * DAY_MS);
     const payout = await deps.affiliates.requestPayout(user.id, 5012);
+    await deps.affiliates.admin.approvePayout(admin, payout.id);
     await deps.affiliates.admin.completePayout(admin, payout.id, "bank-1");
     await refund(deps, sales[0]!.id);
 
@@ -193,6 +194,7 @@ describe("refunds", () => {
     const { user, sales } = await affiliateWithSales(deps, 2);
     clock.advance(30 * DAY_MS);
     const payout = await deps.affiliates.requestPayout(user.id, 5012);
+    await deps.affiliates.admin.approvePayout({ id: "usr_admin" }, payout.id);
     await deps.affiliates.admin.completePayout({ id: "usr_admin" }, payout.id, "bank-1");
     await refund(deps, sales[1]!.id);
     expect(await stats(deps, user.id)).toMatchObject({ availableMinor: 0, owedMinor: 2506, paidMinor: 5012 });
@@ -203,6 +205,7 @@ describe("refunds", () => {
     const { user, sales } = await affiliateWithSales(deps, 3);
     clock.advance(30 * DAY_MS);
     const payout = await deps.affiliates.requestPayout(user.id, 5000);
+    await deps.affiliates.admin.approvePayout({ id: "usr_admin" }, payout.id);
     await deps.affiliates.admin.completePayout({ id: "usr_admin" }, payout.id, "bank-1");
     const split = (await commissionsOf(ctx(), user.id)).filter((e) => e.amountMinor === 12);
     // Oldest first: the first sale is paid whole, the second split 2494 paid + 12 open.
@@ -223,6 +226,7 @@ describe("refunds", () => {
     const { user, sales } = await affiliateWithSales(deps, 2);
     clock.advance(30 * DAY_MS);
     const payout = await deps.affiliates.requestPayout(user.id, 5012);
+    await deps.affiliates.admin.approvePayout({ id: "usr_admin" }, payout.id);
     await deps.affiliates.admin.completePayout({ id: "usr_admin" }, payout.id, "bank-1");
     await refund(deps, sales[0]!.id);
     await deps.db.transaction((tx) => deps.affiliates.reverseForRefund(tx, sales[0]!));

@@ -91,6 +91,7 @@ describe("the fraud review queue", () => {
       clock.advance(30 * DAY_MS);
       const payout = await deps.affiliates.requestPayout(affiliate.user.id, 5012);
       const admin = await createUser(deps, { admin: true });
+      await deps.affiliates.admin.approvePayout(admin.user, payout.id);
       await deps.affiliates.admin.completePayout(admin.user, payout.id, "bank");
       await buy(deps, suspect.user.id, { months: 12 });
 

@@ -1,10 +1,10 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/support/app";
-import { affiliateWithSales, newAffiliate, stats } from "../../../test/support/factories";
+import { affiliatesService, affiliateWithSales, newAffiliate, stats } from "../../../test/support/factories";
 import { auditLog } from "../audit/audit.table";
 import { DAY_MS, PAYOUT_INTERVAL_MS } from "./affiliates.models";
-import { affiliateCommissions } from "./affiliates.table";
+import { affiliateCommissions, affiliatePayouts } from "./affiliates.table";
 
 // Payout rules mutation testing found unpinned (issue 20): each refusal and its reason, the
 // spacing between requests to the millisecond, and what completing or rejecting records.
@@ -86,6 +86,7 @@ describe("payout requests and decisions", () => {
     const first = await deps.affiliates.requestPayout(user.id, 5012);
     clock.advance(PAYOUT_INTERVAL_MS);
     const second = await deps.affiliates.requestPayout(user.id, 5000);
+    await deps.affiliates.admin.approvePayout(admin, first.id);
     const done = await deps.affiliates.admin.completePayout(admin, first.id, "bank-1");
     expect(done).toMatchObject({
       status: "paid",
@@ -157,6 +158,7 @@ describe("payout requests and decisions", () => {
     const { user, sales } = await withAvailable(3);
     const { deps } = ctx();
     const payout = await deps.affiliates.requestPayout(user.id, 6000);
+    await deps.affiliates.admin.approvePayout(admin, payout.id);
     await deps.affiliates.admin.completePayout(admin, payout.id, "bank-1");
     const rows = await deps.db.select().from(affiliateCommissions);
     const paid = rows.filter((r) => r.status === "paid");
@@ -195,5 +197,174 @@ describe("payout requests and decisions", () => {
     });
     expect(next.items.map((p) => p.id)).toEqual([older.id]);
     expect(next.nextCursor).toBeNull();
+  });
+});
+
+// Issue 17: an affiliate's first payout is held for an admin's review before it can be paid.
+describe("the first payout held for review", () => {
+  const ctx = useTestApp();
+  const admin = { id: "usr_admin" };
+  const rowOf = async (payoutId: string) =>
+    (await ctx().deps.db.select().from(affiliatePayouts).where(eq(affiliatePayouts.id, payoutId)))[0]!;
+
+  async function withAvailable(sales: number) {
+    const affiliate = await affiliateWithSales(ctx().deps, sales);
+    ctx().clock.advance(30 * DAY_MS);
+    return affiliate;
+  }
+
+  it("an affiliate's first payout is held: completing it is refused until an admin approves it", async () => {
+    const { user } = await withAvailable(2);
+    const { deps, clock } = ctx();
+    const payout = await deps.affiliates.requestPayout(user.id, 5012);
+    expect(payout).toMatchObject({ status: "requested", heldForReview: true, approvedAt: null });
+    await expect(deps.affiliates.admin.completePayout(admin, payout.id, "bank-1")).rejects.toMatchObject({
+      code: "affiliates.payout_held",
+      status: 409,
+      detail: "An affiliate's first payout is approved before it is completed",
+    });
+    expect(await stats(deps, user.id)).toMatchObject({ paidMinor: 0, requestedMinor: 5012 });
+    clock.advance(1_000);
+    const approved = await deps.affiliates.admin.approvePayout(admin, payout.id);
+    expect(approved).toMatchObject({
+      status: "requested",
+      heldForReview: true,
+      approvedBy: "usr_admin",
+      approvedAt: clock.now(),
+    });
+    const audit = await ctx().deps.audit.listForSubject("affiliate_payout", payout.id);
+    // Newest first.
+    expect(audit.map((a) => [a.action, a.actorId, a.data])).toEqual([
+      ["affiliates.payout_approved", "usr_admin", { affiliateId: payout.affiliateId, amountMinor: 5012 }],
+      [
+        "affiliates.payout_requested",
+        user.id,
+        { affiliateId: payout.affiliateId, amountMinor: 5012, heldForReview: true },
+      ],
+    ]);
+    expect(await deps.affiliates.admin.completePayout(admin, payout.id, "bank-1")).toMatchObject({
+      status: "paid",
+    });
+  });
+
+  it("once a payout was paid, the affiliate's later payouts are not held and cannot be approved", async () => {
+    const { user } = await withAvailable(5);
+    const { deps, clock } = ctx();
+    const first = await deps.affiliates.requestPayout(user.id, 5000);
+    await deps.affiliates.admin.approvePayout(admin, first.id);
+    await deps.affiliates.admin.completePayout(admin, first.id, "bank-1");
+    clock.advance(PAYOUT_INTERVAL_MS);
+    const second = await deps.affiliates.requestPayout(user.id, 5000);
+    expect(second.heldForReview).toBe(false);
+    await expect(deps.affiliates.admin.approvePayout(admin, second.id)).rejects.toMatchObject({
+      code: "affiliates.payout_not_held",
+      detail: "Only an affiliate's first payout is held for review",
+    });
+    expect(await deps.affiliates.admin.completePayout(admin, second.id, "bank-2")).toMatchObject({
+      status: "paid",
+      approvedAt: null,
+    });
+  });
+
+  it("a payout paid before reviews existed (never held) vouches for the affiliate too", async () => {
+    const { user } = await withAvailable(5);
+    const { deps, clock } = ctx();
+    const legacy = await deps.affiliates.requestPayout(user.id, 5000);
+    await deps.db
+      .update(affiliatePayouts)
+      .set({ heldForReview: false })
+      .where(eq(affiliatePayouts.id, legacy.id));
+    await deps.affiliates.admin.completePayout(admin, legacy.id, "bank-1");
+    clock.advance(PAYOUT_INTERVAL_MS);
+    expect((await deps.affiliates.requestPayout(user.id, 5000)).heldForReview).toBe(false);
+  });
+
+  it("an approved payout vouches for the affiliate even if it is then rejected: the next one is not held", async () => {
+    const { user } = await withAvailable(3);
+    const { deps, clock } = ctx();
+    const first = await deps.affiliates.requestPayout(user.id, 5000);
+    await deps.affiliates.admin.approvePayout(admin, first.id);
+    await deps.affiliates.admin.rejectPayout(admin, first.id, "wrong bank details");
+    clock.advance(PAYOUT_INTERVAL_MS);
+    expect((await deps.affiliates.requestPayout(user.id, 5000)).heldForReview).toBe(false);
+  });
+
+  it("a first payout rejected without approval vouches for nothing: the next request is held again", async () => {
+    const { user } = await withAvailable(3);
+    const { deps, clock } = ctx();
+    const first = await deps.affiliates.requestPayout(user.id, 5000);
+    await deps.affiliates.admin.rejectPayout(admin, first.id, "who are you?");
+    clock.advance(PAYOUT_INTERVAL_MS);
+    expect((await deps.affiliates.requestPayout(user.id, 5000)).heldForReview).toBe(true);
+  });
+
+  it("another affiliate's paid payout does not vouch for this one", async () => {
+    const { deps } = ctx();
+    const vetted = await affiliateWithSales(deps, 2);
+    const fresh = await affiliateWithSales(deps, 2);
+    ctx().clock.advance(30 * DAY_MS);
+    const theirs = await deps.affiliates.requestPayout(vetted.user.id, 5012);
+    await deps.affiliates.admin.approvePayout(admin, theirs.id);
+    await deps.affiliates.admin.completePayout(admin, theirs.id, "bank-1");
+    expect((await deps.affiliates.requestPayout(fresh.user.id, 5012)).heldForReview).toBe(true);
+  });
+
+  it("approving is once, and only while the payout is requested", async () => {
+    const { user } = await withAvailable(2);
+    const { deps } = ctx();
+    const payout = await deps.affiliates.requestPayout(user.id, 5012);
+    await deps.affiliates.admin.approvePayout(admin, payout.id);
+    await expect(deps.affiliates.admin.approvePayout(admin, payout.id)).rejects.toMatchObject({
+      code: "affiliates.payout_not_held",
+      detail: "It was approved already",
+    });
+    await deps.affiliates.admin.rejectPayout(admin, payout.id, "changed my mind");
+    await expect(deps.affiliates.admin.approvePayout(admin, payout.id)).rejects.toMatchObject({
+      code: "affiliates.payout_not_requested",
+    });
+    await expect(deps.affiliates.admin.approvePayout(admin, "pyo_unknown")).rejects.toMatchObject({
+      code: "affiliates.payout_not_found",
+    });
+  });
+
+  it("two first requests at once: neither escapes the review, and the database lets one through", async () => {
+    const { deps } = ctx();
+    const { user } = await withAvailable(4);
+    const spaced = await Promise.allSettled([
+      deps.affiliates.requestPayout(user.id, 5000),
+      deps.affiliates.requestPayout(user.id, 5000),
+    ]);
+    const made = spaced.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+    expect(made).toHaveLength(1);
+    expect(made[0]!.heldForReview).toBe(true);
+    // Without the spacing rule both pass the balance check; the affiliate's lock still makes the
+    // second see the first, so both wait for an admin.
+    const unspaced = affiliatesService(deps, { payoutIntervalMs: 0 });
+    const { user: other } = await withAvailable(4);
+    const both = await Promise.all([
+      unspaced.requestPayout(other.id, 5000),
+      unspaced.requestPayout(other.id, 5000),
+    ]);
+    expect(both.map((p) => p.heldForReview)).toEqual([true, true]);
+  });
+
+  it("the database refuses a held payout paid without approval, or an approval of one never held", async () => {
+    const { user } = await withAvailable(4);
+    const { deps } = ctx();
+    const held = await deps.affiliates.requestPayout(user.id, 5000);
+    const now = ctx().clock.now();
+    await expect(
+      deps.db
+        .update(affiliatePayouts)
+        .set({ status: "paid", reference: "bank", decidedAt: now })
+        .where(eq(affiliatePayouts.id, held.id)),
+    ).rejects.toThrow();
+    await expect(
+      deps.db
+        .update(affiliatePayouts)
+        .set({ heldForReview: false, approvedAt: now, approvedBy: "usr_admin" })
+        .where(eq(affiliatePayouts.id, held.id)),
+    ).rejects.toThrow();
+    expect(await rowOf(held.id)).toMatchObject({ status: "requested", approvedAt: null });
   });
 });

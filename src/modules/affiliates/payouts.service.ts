@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, isNull, or } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { CommonErrors } from "../../shared/errors";
 import { newId } from "../../shared/ids";
@@ -19,6 +19,8 @@ export const payoutView = (p: PayoutRow) => ({
   status: p.status,
   reference: p.reference,
   rejectionReason: p.rejectionReason,
+  heldForReview: p.heldForReview,
+  approvedAt: p.approvedAt?.toISOString() ?? null,
   createdAt: p.createdAt.toISOString(),
   decidedAt: p.decidedAt?.toISOString() ?? null,
 });
@@ -84,9 +86,16 @@ export function createPayoutsService(ctx: AffiliateContext, commissions: Commiss
           `${Math.max(0, spendable)} GBP minor units can be requested now`,
         );
       }
+      const heldForReview = !(await hasVettedPayout(tx, affiliate.id));
       const [payout] = await tx
         .insert(p)
-        .values({ id: newId("pyo", now.getTime()), affiliateId: affiliate.id, amountMinor, createdAt: now })
+        .values({
+          id: newId("pyo", now.getTime()),
+          affiliateId: affiliate.id,
+          amountMinor,
+          heldForReview,
+          createdAt: now,
+        })
         .returning();
       await ctx.audit.record(
         {
@@ -95,12 +104,26 @@ export function createPayoutsService(ctx: AffiliateContext, commissions: Commiss
           action: "affiliates.payout_requested",
           subjectType: "affiliate_payout",
           subjectId: payout!.id,
-          data: { affiliateId: affiliate.id, amountMinor },
+          data: { affiliateId: affiliate.id, amountMinor, heldForReview },
         },
         tx,
       );
       return payout!;
     });
+  }
+
+  /**
+   * Issue 17: an affiliate's first payout waits for an admin's approval, and so does every
+   * request until one of theirs was approved or paid. Read under the affiliate's lock, like the
+   * balance, so of two first requests at once neither can skip the review.
+   */
+  async function hasVettedPayout(tx: Executor, affiliateId: string): Promise<boolean> {
+    const [vetted] = await tx
+      .select({ id: p.id })
+      .from(p)
+      .where(and(eq(p.affiliateId, affiliateId), or(eq(p.status, "paid"), isNotNull(p.approvedAt))))
+      .limit(1);
+    return vetted !== undefined;
   }
 
   /** Finds the payout, then takes its affiliate's lock before deciding anything about it. */
@@ -151,9 +174,35 @@ export function createPayoutsService(ctx: AffiliateContext, commissions: Commiss
     ctx.commissionsTotal.inc({ status: "paid" }, plan.paid.length + (plan.split ? 1 : 0));
   }
 
+  const awaitsApproval = (payout: PayoutRow) => payout.heldForReview && payout.approvedAt === null;
+
+  /** An admin lets a held payout go on to be completed (or still rejected). */
+  async function approve(actor: Actor, payoutId: string): Promise<PayoutRow> {
+    return db.transaction(async (tx) => {
+      const payout = await lockedPayout(tx, payoutId);
+      if (!awaitsApproval(payout)) {
+        throw AffiliateErrors.payoutNotHeld(
+          payout.heldForReview
+            ? "It was approved already"
+            : "Only an affiliate's first payout is held for review",
+        );
+      }
+      const [done] = await tx
+        .update(p)
+        .set({ approvedBy: actor.id, approvedAt: clock.now() })
+        .where(and(eq(p.id, payout.id), eq(p.status, "requested"), isNull(p.approvedAt)))
+        .returning();
+      await audited(tx, actor, "affiliates.payout_approved", done!);
+      return done!;
+    });
+  }
+
   async function complete(actor: Actor, payoutId: string, reference: string): Promise<PayoutRow> {
     return db.transaction(async (tx) => {
       const payout = await lockedPayout(tx, payoutId);
+      if (awaitsApproval(payout)) {
+        throw AffiliateErrors.payoutHeld("An affiliate's first payout is approved before it is completed");
+      }
       await settleEntries(tx, payout);
       const [done] = await tx
         .update(p)
@@ -219,5 +268,5 @@ export function createPayoutsService(ctx: AffiliateContext, commissions: Commiss
       .limit(page.limit + 1);
   }
 
-  return { request, complete, reject, listOwn, findOwn, listAll };
+  return { request, approve, complete, reject, listOwn, findOwn, listAll };
 }

@@ -138,8 +138,12 @@ export function createSubscriptionsService(deps: {
       : undefined;
     if (byProvider) return byProvider;
     if (!p.orderId) return undefined;
+    // An order has one subscription: a payment from the other provider for it (a Stars payment
+    // racing the card checkout of the same order) belongs to none, and is held, never merged in.
+    const sameProvider = (row: SubscriptionRow | undefined) =>
+      row?.provider === p.provider ? row : undefined;
     const existing = await lockByOrder(tx, p.orderId);
-    if (existing) return existing;
+    if (existing) return sameProvider(existing);
     const order = await ordersRepository(tx).findById(p.orderId);
     if (order?.renewal !== "auto") return undefined;
     const now = clock.now();
@@ -159,7 +163,7 @@ export function createSubscriptionsService(deps: {
         createdAt: now,
       })
       .onConflictDoNothing();
-    return lockByOrder(tx, order.id);
+    return sameProvider(await lockByOrder(tx, order.id));
   }
 
   /** A renewal's own order: the subscription's locked price, paid at once by the caller. */

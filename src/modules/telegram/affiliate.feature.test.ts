@@ -48,9 +48,22 @@ describe("/affiliate and admin /payouts in the bot", () => {
 
       const root = admin();
       await t.send(updates.message(root, "/payouts"));
-      const [complete, reject] = t.lastButtons(root.id);
-      expect(complete!.callback_data).toMatch(/^po:ok:pyo_/);
+      // The affiliate's first payout is held for review (issue 17): Approve comes before Complete.
+      expect(t.lastText(root.id)).toContain("first payout: approve it before paying");
+      const [approve, reject] = t.lastButtons(root.id);
+      expect(approve).toEqual({ text: "🔎 Approve", callback_data: expect.stringMatching(/^po:ap:pyo_/) });
       expect(reject!.callback_data).toMatch(/^po:no:pyo_/);
+      const payoutId = approve!.callback_data!.slice("po:ap:".length);
+      await t.send(updates.callback(root, `po:ok:${payoutId}`));
+      expect(t.callbackAnswers().at(-1)).toBe(
+        "This is the affiliate's first payout: approve it before completing it.",
+      );
+      await t.send(updates.callback(root, approve!.callback_data!));
+      expect(t.callbackAnswers().at(-1)).toBe(`Payout ${payoutId} approved: it can be completed now.`);
+      t.ctx().clock.advance(5_000); // a person may send 5 updates at once (the bot's flood limit)
+      await t.send(updates.message(root, "/payouts"));
+      const [complete] = t.lastButtons(root.id);
+      expect(complete).toEqual({ text: "✅ Complete", callback_data: `po:ok:${payoutId}` });
       await t.send(updates.callback(root, complete!.callback_data!));
       expect(t.lastText(root.id)).toContain("Send the payment reference");
       await t.send(updates.message(root, "BANK-2026-001"));

@@ -85,6 +85,7 @@ describe("affiliates are told about referrals, commissions and payouts", () => {
       t.ctx().clock.advance(31 * DAY_MS);
       const root = await t.userOf(admin());
       const first = await deps().affiliates.requestPayout(user.id, 5000);
+      await deps().affiliates.admin.approvePayout({ id: root.id }, first.id);
       await deps().affiliates.admin.completePayout({ id: root.id }, first.id, "BANK-<1>");
       t.ctx().clock.advance(60_000);
       const second = await deps().affiliates.requestPayout(user.id, 5000);

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeStripe } from "../../../test/fakes/stripe";
+import { FakeStripe, signedWebhook } from "../../../test/fakes/stripe";
 import { newAffiliate, type Person, person, updates } from "../../../test/support/factories";
 import { useTelegramApp } from "../../../test/support/telegram";
 import { affiliateCommissions } from "../affiliates/affiliates.table";
@@ -177,6 +177,8 @@ describe("Telegram Star subscriptions (API.md §13): bought in the bot, renewed 
       );
       await t.send(updates.message(s.p, "/status"));
       expect(t.lastText(s.p.id)).toContain("<b>Auto-renewal</b>");
+      // Priced as Telegram charges it: the stars of one period.
+      expect(t.lastText(s.p.id)).toMatch(/• Premium: 2175 ⭐ every month, next charge on /);
       expect(t.lastButtons(s.p.id).map((b) => b.callback_data)).toContain(`sub:c:${s.sub.id}`);
       expect(t.lastButtons(s.p.id).map((b) => b.callback_data)).not.toContain("sub:card");
     });
@@ -263,6 +265,7 @@ describe("Telegram Star subscriptions (API.md §13): bought in the bot, renewed 
     it("cancel calls editUserStarSubscription with is_canceled true, resume with false", async () => {
       const s = await subscriber();
       await t.send(updates.callback(s.p, `sub:c:${s.sub.id}`));
+      expect(t.lastText(s.p.id)).toContain("Stop auto-renewal of <b>Premium</b> (2175 ⭐)?");
       await t.send(updates.callback(s.p, `sub:cy:${s.sub.id}`));
       expect(t.api.callsOf("editUserStarSubscription").map((c) => c.params)).toEqual([
         { user_id: s.p.id, telegram_payment_charge_id: s.firstCharge, is_canceled: true },
@@ -298,8 +301,15 @@ describe("Telegram Star subscriptions (API.md §13): bought in the bot, renewed 
 
     it("a subscription Telegram stopped renewing (no payment a day past its period) has ended: no longer shown or cancellable", async () => {
       const s = await subscriber();
-      t.ctx().clock.advance(31 * DAY_MS + 60_000);
+      const pair = `${s.user.id}:${s.order.tierId}`;
+      expect(await deps().subscriptions.renewingPairs()).toContain(pair);
+      // A renewal a few hours late is still expected.
+      t.ctx().clock.advance(30 * DAY_MS + 6 * 3_600_000);
+      expect((await deps().subscriptions.listOwn(s.user.id))[0]!.status).toBe("active");
+      t.ctx().clock.advance(DAY_MS);
       expect((await deps().subscriptions.listOwn(s.user.id))[0]!.status).toBe("ended");
+      // The renewal reminders treat it as a plan that does not renew any more.
+      expect(await deps().subscriptions.renewingPairs()).not.toContain(pair);
       await t.send(updates.message(s.p, "/status"));
       expect(t.lastText(s.p.id)).not.toContain("<b>Auto-renewal</b>");
       await t.send(updates.callback(s.p, `sub:cy:${s.sub.id}`));
@@ -330,6 +340,33 @@ describe("Telegram Star subscriptions (API.md §13): bought in the bot, renewed 
       ]);
       expect(await deps().entitlements.tierOf((await t.userOf(ada)).id)).toBe("free");
       expect(t.lastText(ada.id)).toContain("The operator has been told and can refund them to you.");
+    });
+
+    it("a Stars subscription payment for an order its card subscription already paid is held; the card subscription stays as it was", async () => {
+      const ada = person();
+      const { user, order } = await orderInBot(ada, 1);
+      const { sessionId } = await deps().payments.checkout(user.id, order.id);
+      const { payload, headers } = signedWebhook(
+        stripe.sessionEvent("checkout.session.completed", sessionId, {}, nowSeconds()),
+        { timestamp: nowSeconds() },
+      );
+      const hook = await t
+        .ctx()
+        .app.inject({ method: "POST", url: "/api/v1/webhooks/stripe", headers, payload });
+      expect(hook.json().result).toBe("paid");
+      const [card] = await deps().subscriptions.listOwn(user.id);
+      // The Stars sheet was open before the card payment landed: Telegram's payment still arrives.
+      await t.send(
+        updates.payment(ada, order.id, 2175, "stxlate-1", "XTR", {
+          first: true,
+          expiresAt: nowSeconds() + MONTH_S,
+        }),
+      );
+      const held = await deps().db.select().from(unappliedPayments);
+      expect(held.map((h) => [h.chargeId, h.reason])).toEqual([["stxlate-1", "not_found"]]);
+      expect(await deps().subscriptions.listOwn(user.id)).toEqual([card]);
+      const rows = await deps().db.select().from(subscriptionPayments);
+      expect(rows.map((r) => r.provider)).toEqual(["stripe"]);
     });
   });
 });

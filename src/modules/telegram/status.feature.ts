@@ -16,7 +16,7 @@ function featureLines(f: Features, t: Translate): string[] {
 
 /** /status: what GET /me/entitlements says, with a renew button for the current plan. */
 export function statusFeature(
-  services: Pick<BotServices, "entitlements" | "clock" | "channels" | "subscriptions" | "catalog">,
+  services: Pick<BotServices, "entitlements" | "clock" | "channels" | "subscriptions" | "catalog" | "orders">,
 ): BotFeature {
   async function status(ctx: BotContext) {
     const view = await services.entitlements.view(ctx.account.user.id);

@@ -6,7 +6,7 @@ import { escapeHtml, formatMoney, formatTime } from "./telegram.format";
 import type { Translate } from "./telegram.i18n";
 import { ID } from "./telegram.models";
 
-type Services = Pick<BotServices, "subscriptions" | "catalog">;
+type Services = Pick<BotServices, "subscriptions" | "catalog" | "orders">;
 
 /** The subscriptions a person can still act on: an ended one is history (the API lists it). */
 const live = (items: SubscriptionView[]) => items.filter((s) => s.status !== "ended");
@@ -16,10 +16,23 @@ async function planOf(services: Services, s: SubscriptionView): Promise<string> 
   return escapeHtml(tier ? planName(tier.level) : s.tierId);
 }
 
+/**
+ * What each period costs, as the person pays it: a Star subscription in the stars its order was
+ * invoiced for (Telegram charges that amount every 30 days), a card one in its currency.
+ */
+async function priceOf(services: Services, userId: string, s: SubscriptionView): Promise<string> {
+  if (s.provider === "stars") {
+    const row = await services.subscriptions.getOwn(userId, s.id);
+    const stars = (await services.orders.findById(row.orderId))?.starsAmount;
+    if (stars) return `${stars} ⭐`;
+  }
+  return formatMoney(s.amountMinor, s.currency);
+}
+
 /** One line per live subscription: what it costs, how often, and what happens next. */
-async function line(services: Services, s: SubscriptionView, t: Translate): Promise<string> {
+async function line(services: Services, userId: string, s: SubscriptionView, t: Translate): Promise<string> {
   const plan = await planOf(services, s);
-  const price = formatMoney(s.amountMinor, s.currency);
+  const price = await priceOf(services, userId, s);
   const end = s.currentPeriodEnd ? formatTime(s.currentPeriodEnd) : "—";
   const key =
     s.status === "cancelled"
@@ -44,7 +57,7 @@ export async function subscriptionsSection(
   const lines = ["", t("sub-title")];
   const buttons: { text: string; data: string }[] = [];
   for (const s of subs) {
-    lines.push(await line(services, s, t));
+    lines.push(await line(services, userId, s, t));
     const plan = await planOf(services, s);
     buttons.push(
       s.status === "cancelled"
@@ -83,7 +96,7 @@ export function subscriptionsFeature(services: Services): BotFeature {
         return ctx.reply(
           ctx.t("sub-confirm-cancel", {
             plan: await planOf(services, s),
-            price: formatMoney(s.amountMinor, s.currency),
+            price: await priceOf(services, ctx.account.user.id, s),
             end: endOf(s),
           }),
           { parse_mode: "HTML", reply_markup: keyboard },
@@ -111,7 +124,7 @@ export function subscriptionsFeature(services: Services): BotFeature {
         await ctx.answerCallbackQuery({ text: ctx.t("sub-resumed-toast") });
         const text = ctx.t("sub-resumed", {
           plan: await planOf(services, s),
-          price: formatMoney(s.amountMinor, s.currency),
+          price: await priceOf(services, ctx.account.user.id, s),
           end: endOf(s),
         });
         if (ctx.match[1] === "re") return ctx.editMessageText(text, { parse_mode: "HTML" });

@@ -14,6 +14,8 @@ const PHRASES: Record<string, (t: Translate) => string> = {
   "devices.name_taken": (t) => t("refusal-devices-name-taken"),
   "payments.provider_unavailable": (t) => t("refusal-payments-provider-unavailable"),
   "affiliates.not_registered": (t) => t("refusal-affiliates-not-registered"),
+  "affiliates.payout_held": (t) => t("refusal-affiliates-payout-held"),
+  "affiliates.payout_not_held": (t) => t("refusal-affiliates-payout-not-held"),
   "subscriptions.not_found": (t) => t("refusal-subscriptions-not-found"),
   "subscriptions.ended": (t) => t("refusal-subscriptions-ended"),
   "subscriptions.no_billing_account": (t) => t("refusal-subscriptions-no-billing-account"),

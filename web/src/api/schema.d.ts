@@ -9402,6 +9402,10 @@ export interface paths {
                                 status: "requested" | "paid" | "rejected";
                                 reference: string | null;
                                 rejectionReason: string | null;
+                                /** @description An affiliate's first payout (every request until one was approved or paid) waits for an admin's approval before it can be completed. */
+                                heldForReview: boolean;
+                                /** @description When an admin approved a payout held for review. */
+                                approvedAt: string | null;
                                 createdAt: string;
                                 decidedAt: string | null;
                                 affiliate: {
@@ -9478,6 +9482,137 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/payouts/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a payout held for review
+         * @description An affiliate's first payout is held until an admin approves it; then it can be completed (or still rejected). 409 affiliates.payout_not_held when it is not waiting for approval, affiliates.payout_not_requested when already decided.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AffiliatePayout"];
+                    };
+                };
+                /** @description The request did not pass validation (`request.invalid`, field errors in `errors`). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid credentials. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Authenticated, but not allowed (role, disabled account, CSRF token). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource, or not yours. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the resource's current state. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request body is larger than this operation accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Send application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited; retry after the Retry-After header's seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error (logged with the request id). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Shutting down or overloaded; retry after the Retry-After header's seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/payouts/{id}/complete": {
         parameters: {
             query?: never;
@@ -9489,7 +9624,7 @@ export interface paths {
         put?: never;
         /**
          * Mark a payout paid
-         * @description With the transfer's reference. 409 when it is not requested.
+         * @description With the transfer's reference. 409 when it is not requested, or affiliates.payout_held while it awaits approval.
          */
         post: {
             parameters: {
@@ -11473,6 +11608,10 @@ export interface components {
             status: "requested" | "paid" | "rejected";
             reference: string | null;
             rejectionReason: string | null;
+            /** @description An affiliate's first payout (every request until one was approved or paid) waits for an admin's approval before it can be completed. */
+            heldForReview: boolean;
+            /** @description When an admin approved a payout held for review. */
+            approvedAt: string | null;
             createdAt: string;
             decidedAt: string | null;
         };
@@ -11963,6 +12102,10 @@ export interface components {
             status: "requested" | "paid" | "rejected";
             reference: string | null;
             rejectionReason: string | null;
+            /** @description An affiliate's first payout (every request until one was approved or paid) waits for an admin's approval before it can be completed. */
+            heldForReview: boolean;
+            /** @description When an admin approved a payout held for review. */
+            approvedAt: string | null;
             createdAt: string;
             decidedAt: string | null;
         };

@@ -19,6 +19,8 @@ refusal-devices-limit-reached = You have as many devices as your plan allows. Re
 refusal-devices-name-taken = You already have a device with that name. Send another name.
 refusal-payments-provider-unavailable = Card payments are not available right now.
 refusal-affiliates-not-registered = You are not an affiliate yet. Use /affiliate to join.
+refusal-affiliates-payout-held = This is the affiliate's first payout: approve it before completing it.
+refusal-affiliates-payout-not-held = This payout is not waiting for approval.
 
 ## /start and /help
 menu-shop = 🛒 Plans
@@ -187,6 +189,9 @@ payouts-completed = Payout { $id } completed.
 payouts-rejected = Payout { $id } rejected.
 payouts-already-paid = This payout is already paid: nothing to decide.
 payouts-already-rejected = This payout is already rejected: nothing to decide.
+payouts-held = 🔎 The affiliate's first payout: approve it before paying.
+payouts-approve = 🔎 Approve
+payouts-approved = Payout { $id } approved: it can be completed now.
 
 ## Admin: /stats, /signal, /broadcast, /console
 cmd-console = a sign-in link to the web console

@@ -19,6 +19,8 @@ refusal-devices-limit-reached = Ya tienes tantos dispositivos como permite tu pl
 refusal-devices-name-taken = Ya tienes un dispositivo con ese nombre. Envía otro nombre.
 refusal-payments-provider-unavailable = Los pagos con tarjeta no están disponibles ahora mismo.
 refusal-affiliates-not-registered = Todavía no eres afiliado. Usa /affiliate para unirte.
+refusal-affiliates-payout-held = Es el primer pago del afiliado: apruébalo antes de completarlo.
+refusal-affiliates-payout-not-held = Este pago no está esperando aprobación.
 
 ## /start and /help
 menu-shop = 🛒 Planes
@@ -187,6 +189,9 @@ payouts-completed = Pago { $id } completado.
 payouts-rejected = Pago { $id } rechazado.
 payouts-already-paid = Este pago ya está hecho: no hay nada que decidir.
 payouts-already-rejected = Este pago ya está rechazado: no hay nada que decidir.
+payouts-held = 🔎 Primer pago de este afiliado: apruébalo antes de pagar.
+payouts-approve = 🔎 Aprobar
+payouts-approved = Pago { $id } aprobado: ya se puede completar.
 
 ## Admin: /stats, /signal, /broadcast, /console
 cmd-console = un enlace de acceso a la consola web

@@ -19,6 +19,8 @@ refusal-devices-limit-reached = У вас уже столько устройст
 refusal-devices-name-taken = У вас уже есть устройство с таким именем. Пришлите другое имя.
 refusal-payments-provider-unavailable = Оплата картой сейчас недоступна.
 refusal-affiliates-not-registered = Вы ещё не партнёр. Вступите через /affiliate.
+refusal-affiliates-payout-held = Это первая выплата партнёра: одобрите её, прежде чем проводить.
+refusal-affiliates-payout-not-held = Эта выплата не ждёт одобрения.
 
 ## /start and /help
 menu-shop = 🛒 Тарифы
@@ -193,6 +195,9 @@ payouts-completed = Выплата { $id } проведена.
 payouts-rejected = Выплата { $id } отклонена.
 payouts-already-paid = Эта выплата уже проведена: решать нечего.
 payouts-already-rejected = Эта выплата уже отклонена: решать нечего.
+payouts-held = 🔎 Первая выплата партнёра: одобрите её перед оплатой.
+payouts-approve = 🔎 Одобрить
+payouts-approved = Выплата { $id } одобрена: теперь её можно провести.
 
 ## Admin: /stats, /signal, /broadcast, /console
 cmd-console = ссылка для входа в веб-консоль

@@ -19,6 +19,11 @@ function PayoutQueue() {
       ),
     onSuccess: done,
   });
+  const approve = useMutation({
+    mutationFn: (id: string) =>
+      unwrap(api.POST("/api/v1/admin/payouts/{id}/approve", { params: { path: { id } } })),
+    onSuccess: done,
+  });
   const reject = useMutation({
     mutationFn: ({ id, reason }: { id: string; reason: string }) =>
       unwrap(api.POST("/api/v1/admin/payouts/{id}/reject", { params: { path: { id } }, body: { reason } })),
@@ -38,40 +43,53 @@ function PayoutQueue() {
           </tr>
         </thead>
         <tbody>
-          {(payouts.data?.items ?? []).map((p) => (
-            <tr key={p.id}>
-              <td>{p.id}</td>
-              <td>{p.affiliate.code}</td>
-              <td>{money(p.amountMinor, "GBP")}</td>
-              <td>{dateTime(p.createdAt)}</td>
-              <td className="row">
-                <button
-                  type="button"
-                  onClick={() => {
-                    const reference = window.prompt("Transfer reference");
-                    if (reference) complete.mutate({ id: p.id, reference });
-                  }}
-                >
-                  Complete
-                </button>
-                <button
-                  type="button"
-                  className="danger"
-                  onClick={() => {
-                    const reason = window.prompt("Why is this payout rejected?");
-                    if (reason) reject.mutate({ id: p.id, reason });
-                  }}
-                >
-                  Reject
-                </button>
-              </td>
-            </tr>
-          ))}
+          {(payouts.data?.items ?? []).map((p) => {
+            // An affiliate's first payout waits for an approval before it can be completed.
+            const held = p.heldForReview && p.approvedAt === null;
+            return (
+              <tr key={p.id}>
+                <td>
+                  {p.id}
+                  {held && <div className="hint">First payout: approve before paying</div>}
+                </td>
+                <td>{p.affiliate.code}</td>
+                <td>{money(p.amountMinor, "GBP")}</td>
+                <td>{dateTime(p.createdAt)}</td>
+                <td className="row">
+                  {held ? (
+                    <button type="button" onClick={() => approve.mutate(p.id)} disabled={approve.isPending}>
+                      Approve
+                    </button>
+                  ) : (
+                    <button
+                      type="button"
+                      onClick={() => {
+                        const reference = window.prompt("Transfer reference");
+                        if (reference) complete.mutate({ id: p.id, reference });
+                      }}
+                    >
+                      Complete
+                    </button>
+                  )}
+                  <button
+                    type="button"
+                    className="danger"
+                    onClick={() => {
+                      const reason = window.prompt("Why is this payout rejected?");
+                      if (reason) reject.mutate({ id: p.id, reason });
+                    }}
+                  >
+                    Reject
+                  </button>
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
       {payouts.data?.items.length === 0 && <p>No payout waiting.</p>}
-      {(complete.error ?? reject.error) && (
-        <p className="error">{(complete.error ?? reject.error)?.message}</p>
+      {(approve.error ?? complete.error ?? reject.error) && (
+        <p className="error">{(approve.error ?? complete.error ?? reject.error)?.message}</p>
       )}
     </>
   );
