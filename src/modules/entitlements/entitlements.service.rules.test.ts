@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/support/app";
 import { createUser, tierId } from "../../../test/support/factories";
 import { withTransaction } from "../../shared/unit-of-work";
+import { auditLog } from "../audit/audit.table";
 import { DAY_MS } from "./entitlements.models";
 
 // Rules of the entitlements service that mutation testing found unpinned (issue 20): which
@@ -210,5 +211,71 @@ describe("entitlement periods", () => {
     const later = new Date(clock.now().getTime() + 2 * DAY_MS);
     expect(await deps.entitlements.hasFeature(user.id, "autoApprove", later)).toBe(false);
     expect(await deps.entitlements.tierOf(user.id, later)).toBe("free");
+  });
+  it("an admin's grant and revoke are audited with who, what and for whom; ids are ent_", async () => {
+    const { deps } = ctx();
+    const premium = await tier("premium");
+    const { user } = await createUser(deps);
+    const admin = { id: "usr_admin" };
+    const period = await deps.entitlements.adminGrant(admin, user.id, premium.id, 14);
+    expect(period.id).toMatch(/^ent_/);
+    await deps.entitlements.adminRevoke(admin, period.id);
+    const audits = await deps.db.select().from(auditLog);
+    expect(
+      audits.map(({ actorId, actorKind, action, subjectType, subjectId, data }) => ({
+        actorId,
+        actorKind,
+        action,
+        subjectType,
+        subjectId,
+        data,
+      })),
+    ).toEqual([
+      {
+        actorId: "usr_admin",
+        actorKind: "admin",
+        action: "entitlements.granted",
+        subjectType: "user",
+        subjectId: user.id,
+        data: { entitlementId: period.id, tierId: premium.id, days: 14 },
+      },
+      {
+        actorId: "usr_admin",
+        actorKind: "admin",
+        action: "entitlements.revoked",
+        subjectType: "user",
+        subjectId: user.id,
+        data: { entitlementId: period.id },
+      },
+    ]);
+  });
+
+  it("the period an order paid for is found by the order until it is revoked", async () => {
+    const { deps } = ctx();
+    const { user } = await createUser(deps);
+    const order = await deps.orders.create(
+      { id: user.id, region: null },
+      { tierId: await tierId(deps, "premium"), months: 1, region: "GB" },
+    );
+    expect(await deps.entitlements.periodForOrder(order.id)).toBeUndefined();
+    const paid = await deps.orders.markOrderPaid({ orderId: order.id, provider: "manual", reference: "r3" });
+    if (paid.result !== "paid") throw new Error(paid.result);
+    expect(await deps.entitlements.periodForOrder(order.id)).toMatchObject({ id: paid.entitlement.id });
+    await deps.entitlements.adminRevoke({ id: "usr_admin" }, paid.entitlement.id);
+    expect(await deps.entitlements.periodForOrder(order.id)).toBeUndefined();
+  });
+
+  it("two grants at once for one user chain, the second starting where the first ends", async () => {
+    // On PostgreSQL the two transactions really overlap; the user's row lock makes them queue.
+    const { deps, clock } = ctx();
+    const premium = await tier("premium");
+    const { user } = await createUser(deps);
+    const [a, b] = await Promise.all([
+      grant(user.id, premium, 30, { grantedBy: "usr_admin" }),
+      grant(user.id, premium, 30, { grantedBy: "usr_admin" }),
+    ]);
+    const [first, second] = [a, b].sort((x, y) => x.startsAt.getTime() - y.startsAt.getTime());
+    expect(first!.startsAt).toEqual(clock.now());
+    expect(second!.startsAt).toEqual(first!.expiresAt);
   });
 });

@@ -63,7 +63,32 @@ describe("free trials (POST /api/v1/me/trials)", () => {
       buyer.headers.authorization = `Bearer ${await ctx().deps.tokens.issue(buyer.user.id)}`;
       const again = await start(buyer.headers, premium);
       expect(again.statusCode).toBe(409);
-      expect(again.json().code).toBe("entitlements.trial_used");
+      expect(again.json()).toMatchObject({
+        code: "entitlements.trial_used",
+        detail: "This account has had its free trial",
+      });
+    });
+
+    it("the trial is once per account: another account still gets its own", async () => {
+      const { premium } = await trialTier(3);
+      const first = await createUser(ctx().deps);
+      const second = await createUser(ctx().deps);
+      expect((await start(first.headers, premium)).statusCode).toBe(201);
+      expect((await start(second.headers, premium)).statusCode).toBe(201);
+    });
+
+    it("a buyer whose only order was refunded has still paid before: no trial", async () => {
+      const { premium } = await trialTier(3);
+      const buyer = await createUser(ctx().deps);
+      const order = await ctx().deps.orders.create(
+        { id: buyer.user.id, region: null },
+        { tierId: premium, months: 1 },
+      );
+      await ctx().deps.orders.markOrderPaid({ orderId: order.id, provider: "stripe", reference: "pi_1" });
+      await ctx().deps.orders.markOrderRefunded({ orderId: order.id, provider: "stripe", reference: "re_1" });
+      const res = await start(buyer.headers, premium);
+      expect(res.statusCode).toBe(409);
+      expect(res.json().detail).toBe("Free trials are for accounts that have not paid before");
     });
 
     it("is refused to a buyer who has paid an order before", async () => {
@@ -77,7 +102,10 @@ describe("free trials (POST /api/v1/me/trials)", () => {
       await ctx().deps.orders.markPaidManually(admin, order.id, "bank");
       const res = await start(buyer.headers, premium);
       expect(res.statusCode).toBe(409);
-      expect(res.json().code).toBe("entitlements.trial_used");
+      expect(res.json()).toMatchObject({
+        code: "entitlements.trial_used",
+        detail: "Free trials are for accounts that have not paid before",
+      });
     });
 
     it("a tier without trialDays is 409 entitlements.trial_unavailable; an unknown tier 404", async () => {
@@ -85,7 +113,10 @@ describe("free trials (POST /api/v1/me/trials)", () => {
       const { headers } = await createUser(ctx().deps);
       const res = await start(headers, vip);
       expect(res.statusCode).toBe(409);
-      expect(res.json().code).toBe("entitlements.trial_unavailable");
+      expect(res.json()).toMatchObject({
+        code: "entitlements.trial_unavailable",
+        detail: "VIP has no free trial",
+      });
       expect((await start(headers, "tier_missing")).statusCode).toBe(404);
     });
   });
