@@ -53,8 +53,8 @@ export interface SubscriptionPaymentInput {
 export type PaymentOutcome =
   | { result: "paid" | "renewed"; orderId: string; subscriptionId: string }
   | { result: "duplicate"; orderId: string; subscriptionId: string }
-  | { result: "flagged"; orderId: string; reason: string }
-  | { result: "not_payable"; orderId: string }
+  | { result: "flagged"; orderId: string; reason: string; subscriptionId: string }
+  | { result: "not_payable"; orderId: string; subscriptionId: string }
   | { result: "unknown_subscription" };
 
 /** Providers' calls the service makes for cancel, resume and the card portal. */
@@ -253,11 +253,12 @@ export function createSubscriptionsService(deps: {
         ...(first && p.provider === "stars" ? { providerSubscriptionId: p.reference } : {}),
       })
       .where(eq(subscriptions.id, sub.id));
-    if (outcome.result === "mismatch") return { result: "flagged", orderId, reason: outcome.reason };
+    if (outcome.result === "mismatch")
+      return { result: "flagged", orderId, reason: outcome.reason, subscriptionId: sub.id };
     if (outcome.result === "paid" || outcome.result === "already_paid") {
       return { result: first ? "paid" : "renewed", orderId, subscriptionId: sub.id };
     }
-    return { result: "not_payable", orderId };
+    return { result: "not_payable", orderId, subscriptionId: sub.id };
   }
 
   const graceReference = (invoice: string) => `grace:${invoice}`;

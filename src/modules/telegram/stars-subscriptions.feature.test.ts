@@ -319,6 +319,28 @@ describe("Telegram Star subscriptions (API.md §13): bought in the bot, renewed 
   });
 
   describe("money nothing can take", () => {
+    it("a first payment its order can no longer take (cancelled meanwhile) is held, and the Star subscription it started is cancelled at Telegram and here", async () => {
+      const ada = person();
+      const { user, order } = await orderInBot(ada, 1);
+      await t.press(ada, "⭐ Pay with Stars");
+      await deps().orders.cancel(user.id, order.id);
+      t.api.subscribeWithStars(ada.id, "stxcancelled-1");
+      await t.send(
+        updates.payment(ada, order.id, 2175, "stxcancelled-1", "XTR", {
+          first: true,
+          expiresAt: nowSeconds() + MONTH_S,
+        }),
+      );
+      const held = await deps().db.select().from(unappliedPayments);
+      expect(held.map((h) => [h.chargeId, h.reason])).toEqual([["stxcancelled-1", "not_payable"]]);
+      expect(t.api.starSubscriptions.get("stxcancelled-1")!.canceledByBot).toBe(true);
+      expect((await deps().subscriptions.listOwn(user.id))[0]).toMatchObject({
+        provider: "stars",
+        status: "cancelled",
+      });
+      expect(await deps().entitlements.tierOf(user.id)).toBe("free");
+    });
+
     it("a renewal for an unknown subscription is held with its charge id, not lost, and the buyer told", async () => {
       const ada = person();
       await t.send(updates.message(ada, "/start"));
@@ -356,6 +378,7 @@ describe("Telegram Star subscriptions (API.md §13): bought in the bot, renewed 
       expect(hook.json().result).toBe("paid");
       const [card] = await deps().subscriptions.listOwn(user.id);
       // The Stars sheet was open before the card payment landed: Telegram's payment still arrives.
+      t.api.subscribeWithStars(ada.id, "stxlate-1");
       await t.send(
         updates.payment(ada, order.id, 2175, "stxlate-1", "XTR", {
           first: true,
@@ -367,6 +390,8 @@ describe("Telegram Star subscriptions (API.md §13): bought in the bot, renewed 
       expect(await deps().subscriptions.listOwn(user.id)).toEqual([card]);
       const rows = await deps().db.select().from(subscriptionPayments);
       expect(rows.map((r) => r.provider)).toEqual(["stripe"]);
+      // Telegram will not charge it again next month.
+      expect(t.api.starSubscriptions.get("stxlate-1")!.canceledByBot).toBe(true);
     });
   });
 });

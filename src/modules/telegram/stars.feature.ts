@@ -121,12 +121,29 @@ export function starsFeature(
       { payload: payment.invoice_payload, first, result: outcome.result },
       "a Stars subscription payment could not be applied",
     );
+    // A subscription that could not start must not charge again next month: its renewal is
+    // cancelled at Telegram (and on our row, when one was made) before the money is held.
+    if (first) await stopRenewal(ctx, payment, outcome);
     if (outcome.result === "unknown_subscription") return held.hold(ctx, payment, { result: "not_found" });
     const order = await services.orders.findById(outcome.orderId);
     if (!order) return held.hold(ctx, payment, { result: "not_found" });
     if (outcome.result === "flagged")
       return held.hold(ctx, payment, { result: "mismatch", order, reason: outcome.reason });
     return held.hold(ctx, payment, { result: "not_payable", order });
+  }
+
+  async function stopRenewal(ctx: BotContext, payment: SuccessfulPayment, outcome: PaymentOutcome) {
+    try {
+      if (outcome.result === "unknown_subscription")
+        await ctx.api.editUserStarSubscription(ctx.from!.id, payment.telegram_payment_charge_id, true);
+      else await services.subscriptions.cancel(ctx.account.user.id, outcome.subscriptionId);
+    } catch (err) {
+      // The money is still held below; an operator sees the warning and can cancel it by hand.
+      services.logger.warn(
+        { err, charge: payment.telegram_payment_charge_id },
+        "could not cancel the renewal of a Stars subscription that did not start",
+      );
+    }
   }
 
   /** Admin /refund ORDER_ID: a Stars order's stars back, the order refunded (plan revoked). */
