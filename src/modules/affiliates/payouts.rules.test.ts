@@ -64,6 +64,7 @@ describe("payout requests and decisions", () => {
     clock.advance(3_500);
     await expect(deps.affiliates.requestPayout(user.id, 5000)).rejects.toMatchObject({
       code: "affiliates.payout_rate_limited",
+      detail: "Wait before asking for another payout",
       headers: { "retry-after": "7" },
     });
     clock.advance(6_499);
@@ -74,10 +75,29 @@ describe("payout requests and decisions", () => {
     expect((await deps.affiliates.requestPayout(user.id, 5000)).status).toBe("requested");
   });
 
-  it("a user who is not an affiliate cannot request a payout", async () => {
+  it("a user who is not an affiliate cannot request a payout, nor list payouts", async () => {
     await expect(ctx().deps.affiliates.requestPayout("usr_nobody", 5000)).rejects.toMatchObject({
       code: "affiliates.not_registered",
     });
+    await expect(
+      ctx().deps.affiliates.payouts.listOwn("usr_nobody", { limit: 10, cursor: null }),
+    ).rejects.toMatchObject({
+      code: "affiliates.not_registered",
+    });
+  });
+
+  it("completing is refused, naming why, when the entries it was asked against are gone", async () => {
+    const { user } = await withAvailable(3);
+    const { deps } = ctx();
+    const payout = await deps.affiliates.requestPayout(user.id, 6000);
+    await deps.affiliates.admin.approvePayout(admin, payout.id);
+    // What a refund's reversal leaves: the commissions behind the request no longer available.
+    await deps.db.update(affiliateCommissions).set({ status: "reversed", reversalReason: "refund" });
+    await expect(deps.affiliates.admin.completePayout(admin, payout.id, "bank-1")).rejects.toMatchObject({
+      code: "affiliates.insufficient_balance",
+      detail: "The available entries no longer cover this payout",
+    });
+    expect((await deps.db.select().from(affiliatePayouts))[0]!.status).toBe("requested");
   });
 
   it("audits the request, the completion and the rejection with who did it and how much", async () => {
@@ -158,6 +178,7 @@ describe("payout requests and decisions", () => {
     const { user, sales } = await withAvailable(3);
     const { deps } = ctx();
     const payout = await deps.affiliates.requestPayout(user.id, 6000);
+    expect(payout.id).toMatch(/^pyo_/);
     await deps.affiliates.admin.approvePayout(admin, payout.id);
     await deps.affiliates.admin.completePayout(admin, payout.id, "bank-1");
     const rows = await deps.db.select().from(affiliateCommissions);
@@ -167,6 +188,7 @@ describe("payout requests and decisions", () => {
     const split = rows.find((r) => r.status === "split")!;
     expect(split.orderId).toBe(sales[2]!.id);
     const parts = rows.filter((r) => r.parentId === split.id);
+    expect(parts.every((r) => r.id.startsWith("com_"))).toBe(true);
     expect(parts.map((r) => [r.status, r.amountMinor, r.payoutId, r.details]).sort()).toEqual([
       ["open", 1518, null, expect.objectContaining({ splitFrom: split.id })],
       ["paid", 988, payout.id, expect.objectContaining({ splitFrom: split.id })],

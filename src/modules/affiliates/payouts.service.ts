@@ -31,11 +31,12 @@ export function createPayoutsService(ctx: AffiliateContext, commissions: Commiss
   const { db, clock, settings } = ctx;
   const p = affiliatePayouts;
 
-  const audited = (tx: Executor, actor: Actor | null, action: string, payout: PayoutRow, data = {}) =>
+  /** An admin's decision on a payout, in the audit log. */
+  const audited = (tx: Executor, actor: Actor, action: string, payout: PayoutRow, data = {}) =>
     ctx.audit.record(
       {
-        actorId: actor?.id ?? null,
-        actorKind: actor ? "admin" : "system",
+        actorId: actor.id,
+        actorKind: "admin",
         action,
         subjectType: "affiliate_payout",
         subjectId: payout.id,
@@ -119,6 +120,7 @@ export function createPayoutsService(ctx: AffiliateContext, commissions: Commiss
    */
   async function hasVettedPayout(tx: Executor, affiliateId: string): Promise<boolean> {
     const [vetted] = await tx
+      // Stryker disable next-line ObjectLiteral: only whether a row exists is read
       .select({ id: p.id })
       .from(p)
       .where(and(eq(p.affiliateId, affiliateId), or(eq(p.status, "paid"), isNotNull(p.approvedAt))))
@@ -146,6 +148,7 @@ export function createPayoutsService(ctx: AffiliateContext, commissions: Commiss
     const entries = await commissions.availableEntries(tx, payout.affiliateId);
     const plan = allocatePayout(entries, payout.amountMinor);
     if (!plan) throw AffiliateErrors.insufficientBalance("The available entries no longer cover this payout");
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: an update of no ids changes nothing; the guard spares the round trip
     if (plan.paid.length > 0) {
       await tx
         .update(c)
