@@ -44,6 +44,16 @@ export const groups = {
     "src/modules/orders/orders.settlement.test.ts",
     "src/modules/orders/orders.settlement.rules.test.ts",
   ],
+  "src/modules/entitlements/entitlements.service.ts": [
+    "src/modules/entitlements/entitlements.service.rules.test.ts",
+    "src/modules/entitlements/entitlements.routes.test.ts",
+    "src/modules/entitlements/trials.routes.test.ts",
+  ],
+  "src/modules/affiliates/payouts.service.ts": [
+    "src/modules/affiliates/payouts.routes.test.ts",
+    "src/modules/affiliates/affiliates.admin.routes.test.ts",
+    "src/modules/affiliates/payouts.rules.test.ts",
+  ],
 };
 
 /**
@@ -53,16 +63,6 @@ export const groups = {
  * the updated reports/stryker-incremental.json.
  */
 export const pending = {
-  "src/modules/affiliates/payouts.service.ts": [
-    "src/modules/affiliates/payouts.routes.test.ts",
-    "src/modules/affiliates/affiliates.admin.routes.test.ts",
-    "src/modules/affiliates/payouts.rules.test.ts",
-  ],
-  "src/modules/entitlements/entitlements.service.ts": [
-    "src/modules/entitlements/entitlements.service.rules.test.ts",
-    "src/modules/entitlements/entitlements.routes.test.ts",
-    "src/modules/entitlements/trials.routes.test.ts",
-  ],
 };
 
 /** Every configured file must reach this mutation score (killed + timed out over all valid mutants). */
