@@ -15,6 +15,8 @@ import { auditLog } from "../audit/audit.table";
 import { DAY_MS, PAYOUT_INTERVAL_MS } from "./affiliates.models";
 import { affiliateCommissions } from "./affiliates.table";
 
+const entriesIn = (ctx: Ctx) => ctx.deps.db.select().from(affiliateCommissions);
+
 // Money rules of the commission ledger that mutation testing found unpinned (issue 20).
 
 type Ctx = ReturnType<ReturnType<typeof useTestApp>>;
@@ -189,5 +191,80 @@ describe("commissions that come to nothing", () => {
     expect(rows).toEqual([]);
     expect(await commissionsOf(ctx(), user.id)).toEqual([]);
     expect((await stats(deps, user.id)).conversions).toBe(1);
+  });
+});
+
+describe("what the ledger records and counts", () => {
+  const ctx = useTestApp();
+  const metricsText = () => ctx().deps.metrics.registry.metrics();
+
+  it("a commission row names its order's total, currency and rate, and its id is com_", async () => {
+    const { deps } = ctx();
+    const { sales } = await affiliateWithSales(deps, 1);
+    const [entry] = await entriesIn(ctx());
+    expect(entry!.id).toMatch(/^com_/);
+    expect(entry!.details).toEqual({
+      orderTotalMinor: sales[0]!.totalMinor,
+      orderCurrency: sales[0]!.currency,
+      fxRate: sales[0]!.fxRate,
+    });
+  });
+
+  it("the orders hook run again for a recorded order counts nothing more", async () => {
+    const { deps } = ctx();
+    const { sales } = await affiliateWithSales(deps, 1);
+    await deps.db.transaction((tx) => deps.affiliates.recordCommission(tx, sales[0]!));
+    expect(await metricsText()).toContain('affiliate_commissions_total{status="pending"} 1');
+  });
+
+  it("a refund of an open sale reverses it with the reason refund, and counts the reversal", async () => {
+    const { deps } = ctx();
+    const { sales } = await affiliateWithSales(deps, 2);
+    await refund(deps, sales[0]!.id);
+    const reversed = (await entriesIn(ctx())).filter((e) => e.status === "reversed");
+    expect(reversed.map((e) => [e.orderId, e.reversalReason])).toEqual([[sales[0]!.id, "refund"]]);
+    expect(await metricsText()).toContain('affiliate_commissions_total{status="reversed"} 1');
+  });
+
+  it("a refund of a paid-out sale claws it back once: com_, naming what it claws back, counted once, nothing reversed", async () => {
+    const { deps, clock } = ctx();
+    const { user, sales } = await affiliateWithSales(deps, 2);
+    clock.advance(30 * DAY_MS);
+    const payout = await deps.affiliates.requestPayout(user.id, 5012);
+    await deps.affiliates.admin.approvePayout({ id: "usr_admin" }, payout.id);
+    await deps.affiliates.admin.completePayout({ id: "usr_admin" }, payout.id, "bank-1");
+    await refund(deps, sales[0]!.id);
+    // The refund hook again (a redelivered event): the clawback exists once and counts once.
+    await deps.db.transaction((tx) => deps.affiliates.reverseForRefund(tx, sales[0]!));
+    const entries = await entriesIn(ctx());
+    const root = entries.find((e) => e.orderId === sales[0]!.id && e.kind === "commission")!;
+    const clawbacks = entries.filter((e) => e.kind === "clawback");
+    expect(clawbacks).toHaveLength(1);
+    expect(clawbacks[0]!.id).toMatch(/^com_/);
+    expect(clawbacks[0]!.details).toEqual({ reason: "refund", clawsBack: root.id });
+    const text = await metricsText();
+    expect(text).toContain('affiliate_commissions_total{status="clawback"} 1');
+    // Nothing was open to reverse, so no reversal is counted, not even as a zero.
+    expect(text).not.toContain('status="reversed"');
+  });
+
+  it("refunding an order no affiliate referred touches no ledger", async () => {
+    const { deps } = ctx();
+    await affiliateWithSales(deps, 1);
+    const stranger = await signUpWith(deps, null);
+    const order = await buy(deps, stranger.user.id, { months: 1 });
+    await refund(deps, order.id);
+    expect((await entriesIn(ctx())).map((e) => e.status)).toEqual(["open"]);
+  });
+
+  it("lists an affiliate's entries a page at a time, newest first", async () => {
+    const { deps } = ctx();
+    const { user, sales } = await affiliateWithSales(deps, 3);
+    const first = await deps.affiliates.commissions(user.id, { limit: 2, cursor: null });
+    expect(first.items.map((e) => e.orderId)).toEqual([sales[2]!.id, sales[1]!.id]);
+    expect(first.nextCursor).not.toBeNull();
+    const all = await deps.affiliates.commissions(user.id, { limit: 3, cursor: null });
+    expect(all.items).toHaveLength(3);
+    expect(all.nextCursor).toBeNull();
   });
 });
