@@ -71,10 +71,10 @@ export function createPricingService(deps: {
   async function quoteWithoutCoupon(request: QuoteRequest): Promise<Quote> {
     const tier = await deps.catalog.purchasableTier(request.tierId);
     if (!tier) throw CatalogErrors.tierNotFound(`No purchasable tier ${request.tierId}`);
-    const [snapshot, referred] = await Promise.all([
-      deps.rates.ratesNow(),
-      request.userId ? deps.referrals.isReferred(request.userId) : false,
-    ]);
+    // An anonymous buyer (most quotes) has nothing to ask the referral program.
+    const [snapshot, referred] = request.userId
+      ? await Promise.all([deps.rates.ratesNow(), deps.referrals.isReferred(request.userId)])
+      : [await deps.rates.ratesNow(), false];
     const regionPricing = regionSettings(settings, snapshot.rates, request.region);
     const key = [
       tier.id,
