@@ -105,6 +105,52 @@ describe("GET /api/v1/quotes", () => {
     });
   });
 
+  describe("cached quotes", () => {
+    it("answers a repeated quote with the same bytes as the first", async () => {
+      const id = await tierId();
+      const miss = await get(`tierId=${id}&months=6&region=US`);
+      const hit = await get(`tierId=${id}&months=6&region=US`);
+      expect(hit.statusCode).toBe(200);
+      expect(hit.headers["content-type"]).toBe("application/json; charset=utf-8");
+      expect(hit.body).toBe(miss.body);
+      expect(hit.json()).toMatchObject({ tierId: id, months: 6, region: "US", currency: "USD" });
+    });
+
+    it("prices the next quote at the new price once an admin edits the tier", async () => {
+      const id = await tierId();
+      expect((await get(`tierId=${id}&months=1`)).json().totalMinor).toBe(2900);
+      const { headers } = await createUser(ctx().deps, { admin: true });
+      const edit = await ctx().app.inject({
+        method: "PATCH",
+        url: `/api/v1/admin/catalog/tiers/${id}`,
+        headers,
+        payload: { monthlyPriceMinor: 3100 },
+      });
+      expect(edit.statusCode).toBe(200);
+      expect((await get(`tierId=${id}&months=1`)).json().totalMinor).toBe(3100);
+    });
+
+    it("still checks a coupon on every request: expired is 409 though its plain quote is cached", async () => {
+      const id = await tierId();
+      const { headers } = await createUser(ctx().deps, { admin: true });
+      const expiresAt = new Date(ctx().clock.now().getTime() + 60_000).toISOString();
+      const created = await ctx().app.inject({
+        method: "POST",
+        url: "/api/v1/admin/coupons",
+        headers,
+        payload: { code: "SOON", percentOff: 50, expiresAt },
+      });
+      expect(created.statusCode).toBe(201);
+      expect((await get(`tierId=${id}&months=1&coupon=SOON`)).json().totalMinor).toBe(1450);
+      expect((await get(`tierId=${id}&months=1`)).statusCode).toBe(200);
+      ctx().clock.advance(60_000);
+      const expired = await get(`tierId=${id}&months=1&coupon=SOON`);
+      expect(expired.statusCode).toBe(409);
+      expect(expired.json().code).toBe("pricing.coupon_invalid");
+      expect((await get(`tierId=${id}&months=1`)).json().totalMinor).toBe(2900);
+    });
+  });
+
   describe("security", () => {
     it("refuses a malformed or forged bearer token instead of quoting anonymously", async () => {
       const id = await tierId();

@@ -66,7 +66,8 @@ export function quoteView(quote: Quote): z.infer<typeof QuoteSchema> {
 
 export function pricingRoutes(deps: { pricing: PricingService; guards: Guards }): FastifyPluginAsyncZod {
   // Quotes are shared per distinct input (see the pricing service), so their JSON can be too:
-  // the hottest public route then skips building and validating the same body again.
+  // the hottest public route then skips building and validating the same body again. Keyed
+  // weakly by the quote, so the memo's bound is this one's too; a coupon quote is new each time.
   const wireJson = new WeakMap<Quote, string>();
   const jsonOf = (quote: Quote) => {
     let json = wireJson.get(quote);

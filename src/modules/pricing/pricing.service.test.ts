@@ -3,13 +3,20 @@ import { useTestApp } from "../../../test/support/app";
 import { createUser } from "../../../test/support/factories";
 import { AppError } from "../../shared/errors";
 import { DEFAULT_PRICING } from "./pricing.models";
-import { createRateProvider, withFxRates } from "./pricing.rates";
+import { configuredRates, createRateProvider, type RateProvider, withFxRates } from "./pricing.rates";
 import { createPricingService, type ReferralCheck } from "./pricing.service";
 
 describe("pricing service", () => {
   const ctx = useTestApp();
 
-  async function setup(opts: { referred?: Set<string>; fxRates?: Record<string, string> } = {}) {
+  async function setup(
+    opts: {
+      referred?: Set<string>;
+      fxRates?: Record<string, string>;
+      rates?: RateProvider;
+      memoLimit?: number;
+    } = {},
+  ) {
     const { deps, clock } = ctx();
     await deps.catalog.seedDefaultCatalog();
     const tier = (await deps.catalog.view()).categories[0]!.products[0]!.tiers[0]!;
@@ -17,11 +24,31 @@ describe("pricing service", () => {
     const referrals: ReferralCheck = { isReferred: async (userId) => opts.referred?.has(userId) ?? false };
     const pricing = createPricingService({
       catalog: deps.catalog,
-      rates: createRateProvider({ settings, clock }),
+      rates: opts.rates ?? createRateProvider({ settings, clock }),
       settings,
       referrals,
+      memoLimit: opts.memoLimit,
     });
     return { pricing, tier };
+  }
+
+  /** A live rate source whose USD rate the test moves; the provider refetches after its TTL. */
+  function liveRates(ttlMs: number) {
+    const source = { usd: 1.27 };
+    const rates = createRateProvider({
+      settings: DEFAULT_PRICING,
+      clock: ctx().clock,
+      ttlMs,
+      source: {
+        url: "http://127.0.0.1/rates",
+        fetch: async () => {
+          const body = { ...configuredRates(DEFAULT_PRICING), USD: source.usd };
+          const numbers = Object.fromEntries(Object.entries(body).map(([c, r]) => [c, Number(r)]));
+          return Response.json({ base: "GBP", rates: numbers });
+        },
+      },
+    });
+    return { rates, source };
   }
 
   it("gives a referred buyer the SPEC example: 12 months of Premium in the EU for 29902", async () => {
@@ -56,6 +83,46 @@ describe("pricing service", () => {
     const repriced = await pricing.quote({ tierId: tier.id, months: 3, region: "GB" });
     expect(repriced.baseTotalMinor).toBe(9000);
     expect(first.baseTotalMinor).toBe(8700);
+  });
+
+  it("prices afresh once the rates refresh, and keeps the quote while they stand", async () => {
+    const { rates, source } = liveRates(60_000);
+    const { pricing, tier } = await setup({ rates });
+    const first = await pricing.quote({ tierId: tier.id, months: 1, region: "US" });
+    expect(first.fxRateDecimal).toBe("1.27");
+    source.usd = 1.3;
+    expect(await pricing.quote({ tierId: tier.id, months: 1, region: "US" })).toBe(first);
+    ctx().clock.advance(60_000);
+    const refreshed = await pricing.quote({ tierId: tier.id, months: 1, region: "US" });
+    expect(refreshed.fxRateDecimal).toBe("1.3");
+    expect(refreshed.lines[0]).toEqual({ code: "base", amountMinor: 3770 });
+  });
+
+  it("gives a referred and a plain buyer different quotes for the same tier, months and region", async () => {
+    const referred = await createUser(ctx().deps);
+    const plain = await createUser(ctx().deps);
+    const { pricing, tier } = await setup({ referred: new Set([referred.user.id]) });
+    const request = { tierId: tier.id, months: 12, region: "EU" } as const;
+    const theirs = await pricing.quote({ ...request, userId: referred.user.id });
+    const mine = await pricing.quote({ ...request, userId: plain.user.id });
+    const again = await pricing.quote({ ...request, userId: referred.user.id });
+    expect([theirs.totalMinor, mine.totalMinor, again.totalMinor]).toEqual([29902, 33224, 29902]);
+  });
+
+  it("keeps a bounded number of quotes: past the bound the memo starts over", async () => {
+    const { rates, source } = liveRates(1_000);
+    const { pricing, tier } = await setup({ rates, memoLimit: 3 });
+    const request = { tierId: tier.id, months: 1, region: "GB" } as const;
+    const first = await pricing.quote(request);
+    // Three more distinct inputs (a new USD rate each) fill the memo and start it over.
+    for (const usd of [1.28, 1.29, 1.3]) {
+      source.usd = usd;
+      ctx().clock.advance(1_000);
+      await pricing.quote({ ...request, region: "US" });
+    }
+    const after = await pricing.quote(request);
+    expect(after).not.toBe(first);
+    expect(after).toEqual(first);
   });
 
   it("refuses an unknown tier with catalog.tier_not_found", async () => {

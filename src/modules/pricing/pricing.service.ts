@@ -29,13 +29,20 @@ export interface QuoteRequest {
 export type PricingService = ReturnType<typeof createPricingService>;
 
 // Distinct inputs are few (tiers × months × regions × rates × referred); the bound only guards
-// against a rate source that changes every few minutes for months on end.
+// against a rate source that changes every few minutes for months on end. A Map cleared when
+// full, not an LRU: refilling the live entries costs one pricing each.
 const MEMO_LIMIT = 5_000;
 
 /**
  * Quotes for a purchasable tier at the current FX rates; orders lock what this returns. The
  * arithmetic is pure, so a quote is computed once per distinct input and shared: treat it as
  * read-only.
+ *
+ * The memo is keyed by the inputs' values, not by versions, so nothing has to invalidate it: a
+ * catalog edit (price, archive) shows through `purchasableTier`, whose cache is dropped on this
+ * instance's writes and re-read within 5 s of another instance's; a rate refresh changes the
+ * region's fxRate; the referral answer is asked afresh. A coupon is never memoised: its
+ * validity depends on the moment and the buyer, so it is checked on every request.
  */
 export function createPricingService(deps: {
   catalog: Pick<CatalogService, "purchasableTier">;
@@ -43,7 +50,10 @@ export function createPricingService(deps: {
   settings: PricingSettings;
   referrals: ReferralCheck;
   coupons?: Pick<CouponsService, "applyTo">;
+  /** How many distinct quotes are kept before the memo starts over. */
+  memoLimit?: number;
 }) {
+  const memoLimit = deps.memoLimit ?? MEMO_LIMIT;
   const { settings } = deps;
   const memo = new Map<string, Quote>();
 
@@ -61,10 +71,10 @@ export function createPricingService(deps: {
   async function quoteWithoutCoupon(request: QuoteRequest): Promise<Quote> {
     const tier = await deps.catalog.purchasableTier(request.tierId);
     if (!tier) throw CatalogErrors.tierNotFound(`No purchasable tier ${request.tierId}`);
-    const [snapshot, referred] = await Promise.all([
-      deps.rates.ratesNow(),
-      request.userId ? deps.referrals.isReferred(request.userId) : false,
-    ]);
+    // An anonymous buyer (most quotes) has nothing to ask the referral program.
+    const [snapshot, referred] = request.userId
+      ? await Promise.all([deps.rates.ratesNow(), deps.referrals.isReferred(request.userId)])
+      : [await deps.rates.ratesNow(), false];
     const regionPricing = regionSettings(settings, snapshot.rates, request.region);
     const key = [
       tier.id,
@@ -91,7 +101,7 @@ export function createPricingService(deps: {
     for (const line of priced.lines) Object.freeze(line);
     Object.freeze(priced.lines);
     const quote = Object.freeze(priced);
-    if (memo.size >= MEMO_LIMIT) memo.clear();
+    if (memo.size >= memoLimit) memo.clear();
     memo.set(key, quote);
     return quote;
   }

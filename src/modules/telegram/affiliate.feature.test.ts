@@ -44,7 +44,9 @@ describe("/affiliate and admin /payouts in the bot", () => {
         { text: "💸 Request payout of £75.18", callback_data: "aff:payout" },
       ]);
       await t.send(updates.callback(seller, "aff:payout"));
-      expect(t.lastText(seller.id)).toMatch(/Payout pyo_\w+ of £75.18 requested/);
+      expect(t.lastText(seller.id)).toMatch(
+        /^Payout pyo_\w+ of £75.18 requested\. As your first payout, an admin reviews it before paying it/,
+      );
 
       const root = admin();
       await t.send(updates.message(root, "/payouts"));
@@ -71,6 +73,21 @@ describe("/affiliate and admin /payouts in the bot", () => {
       const user = await t.userOf(seller);
       const view = await t.ctx().deps.affiliates.view(user.id);
       expect(view.stats).toMatchObject({ paidMinor: 7518, requestedMinor: 0 });
+    });
+
+    it("once a payout was paid, the next request is not held and the affiliate is told it is settled soon", async () => {
+      const { deps, clock } = t.ctx();
+      const sales = await affiliateWithSales(deps, 5);
+      clock.advance(31 * DAY_MS);
+      const first = await deps.affiliates.requestPayout(sales.user.id, 5000);
+      await deps.affiliates.admin.approvePayout({ id: "usr_admin" }, first.id);
+      await deps.affiliates.admin.completePayout({ id: "usr_admin" }, first.id, "bank-1");
+      clock.advance(60_000);
+      const seller = { id: sales.user.telegramId, first_name: "Seller" };
+      await t.send(updates.callback(seller, "aff:payout"));
+      expect(t.lastText(seller.id)).toMatch(
+        /^Payout pyo_\w+ of £75.30 requested\. An admin will settle it soon\.$/,
+      );
     });
 
     it("an admin rejects a payout with a reason and the amount is available again", async () => {

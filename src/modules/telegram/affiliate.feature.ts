@@ -98,8 +98,12 @@ export function affiliateFeature(
         }
         const payout = await services.affiliates.requestPayout(ctx.account.user.id, amount);
         await ctx.answerCallbackQuery({ text: ctx.t("aff-payout-requested-toast") });
+        // A first payout waits for an admin's review (issue 17): the affiliate is told why it takes longer.
         return ctx.reply(
-          ctx.t("aff-payout-requested", { id: payout.id, amount: formatMoney(payout.amountMinor, "GBP") }),
+          ctx.t(payout.heldForReview ? "aff-payout-requested-held" : "aff-payout-requested", {
+            id: payout.id,
+            amount: formatMoney(payout.amountMinor, "GBP"),
+          }),
         );
       });
     },

@@ -87,6 +87,10 @@ describe("positions in the bot", () => {
         externalId: null,
         note: null,
       });
+      // The holder hears of the close before any device reports on it, as in life (a device
+      // applies it seconds later); on a loaded machine the two notices could otherwise cross.
+      await settle();
+      expect(t.lastText(p.id)).toBe("🏁 <b>EURUSD</b> BUY: position closed on 1 device.");
       const d = devices[0]!;
       const res = await signedInject(
         t.ctx().app,

@@ -13,7 +13,7 @@ function directives(header: unknown): Record<string, string[]> {
   );
 }
 
-describe("security headers (@fastify/helmet)", () => {
+describe("security headers (helmet)", () => {
   const ctx = useTestApp();
 
   it("an API answer may not run, load or be framed, and is never sniffed", async () => {

@@ -173,6 +173,7 @@ aff-already = You are already an affiliate: your card is above.
 aff-nothing-left = Everything available has already been requested.
 aff-payout-requested-toast = Payout requested
 aff-payout-requested = Payout { $id } of { $amount } requested. An admin will settle it soon.
+aff-payout-requested-held = Payout { $id } of { $amount } requested. As your first payout, an admin reviews it before paying it; later payouts skip this check.
 cmd-payouts = requested payouts: complete or reject
 payouts-none = No payouts are waiting.
 payouts-item =

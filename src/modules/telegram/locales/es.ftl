@@ -173,6 +173,7 @@ aff-already = Ya eres afiliado: tu tarjeta está arriba.
 aff-nothing-left = Ya se ha solicitado todo lo disponible.
 aff-payout-requested-toast = Pago solicitado
 aff-payout-requested = Pago { $id } de { $amount } solicitado. Un administrador lo liquidará pronto.
+aff-payout-requested-held = Pago { $id } de { $amount } solicitado. Por ser tu primer pago, un administrador lo revisa antes de pagarlo; los siguientes no pasan por esta revisión.
 cmd-payouts = pagos solicitados: completar o rechazar
 payouts-none = No hay pagos pendientes.
 payouts-item =
