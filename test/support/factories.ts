@@ -127,6 +127,17 @@ export async function buy(
   return outcome.order;
 }
 
+/**
+ * An affiliate's payout of `amountMinor`, requested, approved (a first payout is held for
+ * review) and completed by an admin: money that has left the ledger.
+ */
+export async function payOut(deps: Deps, userId: string, amountMinor: number) {
+  const admin = { id: "usr_admin" };
+  const payout = await deps.affiliates.requestPayout(userId, amountMinor);
+  await deps.affiliates.admin.approvePayout(admin, payout.id);
+  return deps.affiliates.admin.completePayout(admin, payout.id, "bank-1");
+}
+
 export async function refund(deps: Deps, orderId: string) {
   const outcome = await deps.orders.markOrderRefunded({
     orderId,

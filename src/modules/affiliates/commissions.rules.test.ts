@@ -5,6 +5,7 @@ import {
   affiliateWithSales,
   buy,
   newAffiliate,
+  payOut,
   premiumTierId,
   refund,
   signUpWith,
@@ -230,9 +231,7 @@ describe("what the ledger records and counts", () => {
     const { deps, clock } = ctx();
     const { user, sales } = await affiliateWithSales(deps, 2);
     clock.advance(30 * DAY_MS);
-    const payout = await deps.affiliates.requestPayout(user.id, 5012);
-    await deps.affiliates.admin.approvePayout({ id: "usr_admin" }, payout.id);
-    await deps.affiliates.admin.completePayout({ id: "usr_admin" }, payout.id, "bank-1");
+    await payOut(deps, user.id, 5012);
     await refund(deps, sales[0]!.id);
     // The refund hook again (a redelivered event): the clawback exists once and counts once.
     await deps.db.transaction((tx) => deps.affiliates.reverseForRefund(tx, sales[0]!));

@@ -4,6 +4,7 @@ import {
   affiliateWithSales,
   buy,
   newAffiliate,
+  payOut,
   refund,
   signUpWith,
   stats,
@@ -168,12 +169,9 @@ describe("refunds", () => {
 
   it("a refund after the commission was paid out adds a negative clawback, netted from the next payout", async () => {
     const { deps, clock } = ctx();
-    const admin = { id: "usr_admin" };
     const { user, code, sales } = await affiliateWithSales(deps, 3);
     clock.advance(30 * DAY_MS);
-    const payout = await deps.affiliates.requestPayout(user.id, 5012);
-    await deps.affiliates.admin.approvePayout(admin, payout.id);
-    await deps.affiliates.admin.completePayout(admin, payout.id, "bank-1");
+    await payOut(deps, user.id, 5012);
     await refund(deps, sales[0]!.id);
 
     const entries = await commissionsOf(ctx(), user.id);
@@ -193,9 +191,7 @@ describe("refunds", () => {
     const { deps, clock } = ctx();
     const { user, sales } = await affiliateWithSales(deps, 2);
     clock.advance(30 * DAY_MS);
-    const payout = await deps.affiliates.requestPayout(user.id, 5012);
-    await deps.affiliates.admin.approvePayout({ id: "usr_admin" }, payout.id);
-    await deps.affiliates.admin.completePayout({ id: "usr_admin" }, payout.id, "bank-1");
+    await payOut(deps, user.id, 5012);
     await refund(deps, sales[1]!.id);
     expect(await stats(deps, user.id)).toMatchObject({ availableMinor: 0, owedMinor: 2506, paidMinor: 5012 });
   });
@@ -204,9 +200,7 @@ describe("refunds", () => {
     const { deps, clock } = ctx();
     const { user, sales } = await affiliateWithSales(deps, 3);
     clock.advance(30 * DAY_MS);
-    const payout = await deps.affiliates.requestPayout(user.id, 5000);
-    await deps.affiliates.admin.approvePayout({ id: "usr_admin" }, payout.id);
-    await deps.affiliates.admin.completePayout({ id: "usr_admin" }, payout.id, "bank-1");
+    await payOut(deps, user.id, 5000);
     const split = (await commissionsOf(ctx(), user.id)).filter((e) => e.amountMinor === 12);
     // Oldest first: the first sale is paid whole, the second split 2494 paid + 12 open.
     const order = sales[1]!.id;
@@ -225,9 +219,7 @@ describe("refunds", () => {
     const { deps, clock } = ctx();
     const { user, sales } = await affiliateWithSales(deps, 2);
     clock.advance(30 * DAY_MS);
-    const payout = await deps.affiliates.requestPayout(user.id, 5012);
-    await deps.affiliates.admin.approvePayout({ id: "usr_admin" }, payout.id);
-    await deps.affiliates.admin.completePayout({ id: "usr_admin" }, payout.id, "bank-1");
+    await payOut(deps, user.id, 5012);
     await refund(deps, sales[0]!.id);
     await deps.db.transaction((tx) => deps.affiliates.reverseForRefund(tx, sales[0]!));
     expect((await commissionsOf(ctx(), user.id)).filter((e) => e.kind === "clawback")).toHaveLength(1);
