@@ -25,10 +25,11 @@ const { values } = parseArgs({
 const smoke = values.smoke ?? false;
 const writeReadme = !smoke && !values["no-readme"];
 const only = values.only ? new Set(values.only.split(",")) : undefined;
-// Keeps a full run under ten minutes even if one scenario hangs: no scenario may take longer
-// than its own budget or than what is left of the whole run's.
+// Keeps a full run under fifteen minutes even if one scenario hangs: no scenario may take
+// longer than its own budget or than what is left of the whole run's (14 min, raised from 9.5
+// when scaleout's 20,000 devices over two instances joined).
 const SCENARIO_BUDGET_MS = smoke ? 90_000 : 240_000;
-const RUN_BUDGET_MS = smoke ? 300_000 : 570_000;
+const RUN_BUDGET_MS = smoke ? 300_000 : 840_000;
 
 const dir = path.join(ROOT, "bench/scenarios");
 const files = readdirSync(dir)
@@ -44,7 +45,7 @@ function withinBudget<T>(work: Promise<T>, label: string, budgetMs: number): Pro
 }
 
 const scenarios: Record<string, unknown> = {};
-/** Wall time of each scenario module, to keep an eye on the ten-minute budget. */
+/** Wall time of each scenario module, to keep an eye on the fifteen-minute budget. */
 const scenarioSeconds: Record<string, number> = {};
 let failed = 0;
 const started = Date.now();

@@ -47,6 +47,15 @@ const report: BenchReport = {
       p99Ms: 80,
     },
     quotes: { error: "GET /quotes answered 500" },
+    scaleout: {
+      devices: 20000,
+      instances: 2,
+      received: 20000,
+      p50Ms: 400,
+      p99Ms: 900,
+      rssIdleMb: [200, 210.5],
+      rssPeakMb: [380, 395],
+    },
     updates_fanout: { devices: 5000, received: 4999, p50Ms: 120, p99Ms: 300 },
     channel_expiry: {
       members: 1000,
@@ -77,6 +86,7 @@ describe("bench report", () => {
       "| signed fills on PostgreSQL | 2,500/s; 20,000 sent, 20,000 stored, 0 lost; p99 40 ms | ≥ 2,000/s, none lost | yes |",
       "| Telegram webhook updates, with redeliveries | 1,234 updates/s acknowledged = 0.137 × bare route (9,000); 13,000 sent (1,300 redeliveries), 11,700 stored, 0 lost; p99 80 ms | ≥ 1,000 updates/s acknowledged, de-duplicated, none lost | yes |",
       "| `GET /quotes` | failed: GET /quotes answered 500 | ≥ 0.5 × bare route | not measured |",
+      "| scale-out: 20,000 long-polling devices over two instances sharing PostgreSQL and Redis | 20,000/20,000 received over 2 instances; p50 400 ms, p99 900 ms; RSS per instance 200 → 380, 210.5 → 395 MB | p99 ≤ 1,000 ms, every device served, RSS ≤ 400 MB on each instance | yes |",
       "| a `close` update to 5,000 long-polling devices holding the position | 4,999/5,000 received; p50 120 ms, p99 300 ms | p99 ≤ 500 ms, every device served | **no** |",
       "| 1,000 channel members expiring together, Bot API fake at 30 req/s | 1,000/1,000 removed in 43,000 ms (unbanned by 84,000 ms); 0 wrongly removed; 12 answered 429 | all removed within 60 s, no member removed who still qualifies | yes |",
       "| console stats, `GET /api/v1/admin/stats?days=90`, PostgreSQL | p50 90 ms, p95 140 ms over 100,000 orders, 20,000 users | p95 ≤ 250 ms over 100,000 paid orders and 20,000 users | yes |",
@@ -105,6 +115,22 @@ describe("bench report", () => {
     expect(evaluate("telegram", answeredTwice)?.met).toBe(false);
     expect(evaluate("telegram", undefined)?.met).toBeNull();
     expect(evaluate("not_in_spec", { rps: 1 })).toBeUndefined();
+  });
+
+  it("judges the scale-out per instance: one instance past 400 MB, or a missing one, fails it", () => {
+    const scaleout = report.scenarios!.scaleout as Record<string, unknown>;
+    expect(evaluate("scaleout", scaleout)?.met).toBe(true);
+    const rssOf = (rssPeakMb: unknown) =>
+      evaluate("scaleout", { ...scaleout, rssPeakMb })?.checks.find((c) => c.check.startsWith("RSS"))?.met;
+    expect(rssOf([380, 401])).toBe(false);
+    expect(rssOf([380])).toBe(false);
+    expect(rssOf(390)).toBe(false);
+    expect(evaluate("scaleout", { ...scaleout, received: 19999 })?.met).toBe(false);
+    expect(evaluate("scaleout", { ...scaleout, p99Ms: 1001 })?.met).toBe(false);
+    // A smoke run's 200 devices say the scenario works, not that the goal is met.
+    expect(evaluate("scaleout", { ...scaleout, devices: 200, received: 200 })?.met).toBe(false);
+    expect(missingFields("scaleout", { ...scaleout, rssPeakMb: [] })).toEqual(["rssPeakMb"]);
+    expect(missingFields("scaleout", { ...scaleout, rssPeakMb: ["380"] })).toEqual(["rssPeakMb"]);
   });
 
   it("attaches goals to every scenario SPEC names, replacing stale ones, and leaves others alone", () => {

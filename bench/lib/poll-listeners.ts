@@ -10,31 +10,52 @@ import { signedRequestBytes } from "./signed-load";
  * read their answers in parallel on five thousand machines; here one process reads them all,
  * so it does as little per answer as it can (raw sockets, no HTTP client, no JSON parsing) and
  * the latency it reports stays the server's, not the reader's. Prints one JSON line per device
- * that received a signal: {"event":"received","deviceId":…,"at":<epoch ms>}.
+ * that received a signal: {"event":"received","deviceId":…,"at":<epoch ms>}, and one per
+ * refused poll: {"event":"refused","deviceId":…,"status":…}.
  */
 
 export interface ListenOptions {
   url: string;
+  /**
+   * Several instances: device i polls `urls[i % urls.length]`, as a round-robin balancer in
+   * front of them would spread them (the scale-out scenario). `url` when absent.
+   */
+  urls?: string[];
   /** JSON file of [{id, secret}]. */
   devicesFile: string;
   waitSeconds: number;
+  /**
+   * Devices connecting per second (all at once when absent): thousands of terminals come online
+   * over some seconds, not in one instant, and a burst of 10,000 first polls on a shared 2-core
+   * machine measures the burst, not the fan-out.
+   */
+  connectPerSecond?: number;
   /** Which part of the poll answer counts as received: entries (default) or position updates. */
   expect?: "signals" | "updates";
 }
 
 function listen(opts: ListenOptions): void {
-  const { hostname, port, host } = new URL(opts.url);
+  const targets = (opts.urls ?? [opts.url]).map((u) => new URL(u));
   const devices = JSON.parse(readFileSync(opts.devicesFile, "utf8")) as { id: string; secret: string }[];
   const path = `/api/v1/device/poll?wait=${opts.waitSeconds}`;
   const EMPTY = Buffer.from(`"${opts.expect ?? "signals"}":[]`);
-  const pollBytes = (device: { id: string; secret: string }) =>
-    signedRequestBytes(host, device, { method: "GET", path, body: "" }, new Date());
-  // Signed up front, so the first polls go out together.
-  const first = devices.map(pollBytes);
+  const targetOf = (i: number) => targets[i % targets.length]!;
+  const pollBytes = (device: { id: string; secret: string }, i: number) =>
+    signedRequestBytes(targetOf(i).host, device, { method: "GET", path, body: "" }, new Date());
+  const rate = opts.connectPerSecond;
+  // Signed up front when they all go out together; signed as each connects when ramped.
+  const first = rate ? [] : devices.map(pollBytes);
   devices.forEach((device, i) => {
+    if (rate) setTimeout(() => open(device, i), Math.floor((i / rate) * 1_000));
+    else open(device, i);
+  });
+
+  function open(device: { id: string; secret: string }, i: number) {
+    const { hostname, port } = targetOf(i);
     const socket = connect({ host: hostname, port: Number(port), noDelay: true });
     let pending: Buffer = Buffer.alloc(0);
-    socket.on("connect", () => socket.write(first[i]!));
+    let failures = 0;
+    socket.on("connect", () => socket.write(first[i] ?? pollBytes(device, i)));
     socket.on("data", (chunk: Buffer) => {
       pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
       const answer = parseAnswer(pending);
@@ -47,12 +68,21 @@ function listen(opts: ListenOptions): void {
         socket.end();
         return;
       }
-      // Nothing yet (the wait ran out) or refused: ask again, as a terminal would.
-      if (answer.status !== 200) process.stderr.write(`poll-listeners: ${device.id} got ${answer.status}\n`);
-      socket.write(pollBytes(device));
+      // Nothing yet (the wait ran out): ask again at once, as a terminal would.
+      if (answer.status === 200) {
+        failures = 0;
+        socket.write(pollBytes(device, i));
+        return;
+      }
+      // Refused (a 503 while an instance sheds load): back off as the EA does
+      // (clients/mt5/SignalDesk/Backoff.mqh: 1 s doubling to 60 s), never in a tight loop.
+      process.stdout.write(`{"event":"refused","deviceId":"${device.id}","status":${answer.status}}\n`);
+      const delayMs = Math.min(60, 2 ** failures) * 1_000;
+      failures += 1;
+      setTimeout(() => socket.write(pollBytes(device, i)), delayMs);
     });
     socket.on("error", (err) => process.stderr.write(`poll-listeners: ${device.id}: ${err.message}\n`));
-  });
+  }
 }
 
 if (isEntryPoint(import.meta.url)) listen(JSON.parse(process.argv[2]!) as ListenOptions);

@@ -1,0 +1,147 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parseConfig, type ResolvedConfig } from "../../src/config";
+import { startServer } from "../../src/main";
+import { isEntryPoint } from "./child-json";
+
+/**
+ * One signaldesk instance as `signaldesk start` runs it (src/main.ts: instance registry,
+ * delivery bus, background work), in a process of its own so that several can share one
+ * PostgreSQL and Redis like instances behind a balancer, each with its own RSS. The parent drives
+ * it over the IPC channel: `InstanceRequest` in, `InstanceReply` out.
+ */
+
+export interface InstanceOptions {
+  databaseUrl: string;
+  redisUrl: string;
+  masterKey: string;
+  env?: Record<string, string>;
+}
+
+export type InstanceRequest =
+  | { id: number; cmd: "stats" }
+  /** Collects garbage, settles, and takes the idle RSS; peak sampling runs from here on. */
+  | { id: number; cmd: "idle" }
+  /** Publishes one auto-approved signal for every subscriber as `producerId`. */
+  | { id: number; cmd: "publish"; producerId: string }
+  | { id: number; cmd: "stop" };
+
+export interface InstanceStats {
+  waiting: number;
+  rssMb: number;
+  rssIdleMb: number;
+  rssPeakMb: number;
+  /** CPU time (user + system) this process has used since it started, ms. */
+  cpuMs: number;
+  /** The open-files limit this process runs under (the scenario raises it before exec). */
+  fdLimit: number | null;
+}
+
+export type InstanceReply =
+  | { event: "ready"; url: string; pid: number; startMs: number }
+  | { id: number; ok: true; stats: InstanceStats }
+  | { id: number; ok: true; publishedAt: number; approvedAt: number; signalId: string }
+  | { id: number; ok: false; error: string };
+
+const rssMb = () => Math.round((process.memoryUsage.rss() / 1024 / 1024) * 10) / 10;
+
+/** "Max open files" soft limit from /proc (Linux); null elsewhere. */
+export function openFilesLimit(): number | null {
+  try {
+    const line = readFileSync("/proc/self/limits", "utf8")
+      .split("\n")
+      .find((l) => l.startsWith("Max open files"));
+    const soft = line?.split(/\s{2,}/)[1];
+    return soft && /^\d+$/.test(soft) ? Number(soft) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function serve(opts: InstanceOptions): Promise<void> {
+  const started = Date.now();
+  const dataDir = mkdtempSync(path.join(tmpdir(), "sd-bench-instance-"));
+  const config = parseConfig({
+    DATA_DIR: dataDir,
+    DATABASE_URL: opts.databaseUrl,
+    REDIS_URL: opts.redisUrl,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    JWT_SECRET: "bench-jwt-secret-0123456789abcdefghijklmnop",
+    MASTER_KEY: opts.masterKey,
+    TELEGRAM_WEBHOOK_SECRET: "bench-webhook-secret",
+    LOG_LEVEL: "silent",
+    RATE_LIMIT_IP_PER_MINUTE: "1000000",
+    RATE_LIMIT_USER_PER_MINUTE: "1000000",
+    ...opts.env,
+  }) as ResolvedConfig;
+  const server = await startServer(config);
+  const { deps } = server;
+  let approvedAt = 0;
+  deps.events.afterCommit("signals.published", () => {
+    approvedAt = Date.now();
+  });
+  let rssIdleMb = rssMb();
+  let rssPeakMb = rssIdleMb;
+  let sampler: NodeJS.Timeout | undefined;
+  const stats = (): InstanceStats => ({
+    waiting: deps.delivery.stats().waiting,
+    rssMb: rssMb(),
+    rssIdleMb,
+    rssPeakMb,
+    cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
+    fdLimit: openFilesLimit(),
+  });
+  const send = (reply: InstanceReply) => process.send!(reply);
+
+  process.on("message", async (req: InstanceRequest) => {
+    try {
+      if (req.cmd === "stats") send({ id: req.id, ok: true, stats: stats() });
+      else if (req.cmd === "idle") {
+        global.gc?.();
+        await new Promise((r) => setTimeout(r, 500));
+        rssIdleMb = rssMb();
+        rssPeakMb = rssIdleMb;
+        // Every 50 ms: reading RSS costs a /proc read, and at 20 ms that showed in the profile.
+        sampler = setInterval(() => {
+          rssPeakMb = Math.max(rssPeakMb, rssMb());
+        }, 50);
+        send({ id: req.id, ok: true, stats: stats() });
+      } else if (req.cmd === "publish") {
+        const publishedAt = Date.now();
+        const { signal } = await deps.signals.publish(
+          { kind: "producer", producerId: req.producerId },
+          {
+            externalId: null,
+            instrument: "EURUSD",
+            side: "buy",
+            orderType: "market",
+            entryPrice: null,
+            stopLoss: null,
+            takeProfit: null,
+            volume: 0.1,
+            ttlSeconds: 600,
+            minTier: "premium",
+            note: null,
+          },
+        );
+        send({ id: req.id, ok: true, publishedAt, approvedAt, signalId: signal.id });
+      } else if (req.cmd === "stop") {
+        clearInterval(sampler);
+        const last = stats();
+        await server.stop();
+        rmSync(dataDir, { recursive: true, force: true });
+        // Exits at once (a --cpu-prof profile is written then), whatever timers are left.
+        process.send!({ id: req.id, ok: true, stats: last } satisfies InstanceReply, () => process.exit(0));
+      }
+    } catch (err) {
+      send({ id: req.id, ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    }
+  });
+  const { port } = server.app.server.address() as AddressInfo;
+  send({ event: "ready", url: `http://127.0.0.1:${port}`, pid: process.pid, startMs: Date.now() - started });
+}
+
+if (isEntryPoint(import.meta.url)) await serve(JSON.parse(process.argv[2]!) as InstanceOptions);
