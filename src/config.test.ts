@@ -30,6 +30,11 @@ describe("configuration", () => {
     );
   });
 
+  it("handles 16 Telegram updates at once unless told otherwise", () => {
+    expect(parseConfig({}).telegram.handlerConcurrency).toBe(16);
+    expect(parseConfig({ TELEGRAM_HANDLER_CONCURRENCY: "48" }).telegram.handlerConcurrency).toBe(48);
+  });
+
   it.each([
     [{ PORT: "http" }, /^PORT: /],
     [{ PORT: "70000" }, /^PORT: /],
@@ -41,6 +46,7 @@ describe("configuration", () => {
     [{ STRIPE_WEBHOOK_SECRET: "abc" }, /^STRIPE_WEBHOOK_SECRET: must start with whsec_/],
     [{ STRIPE_SECRET_KEY: "sk_test_1" }, /^STRIPE_WEBHOOK_SECRET: required/],
     [{ TELEGRAM_BOT_TOKEN: "nope" }, /^TELEGRAM_BOT_TOKEN: /],
+    [{ TELEGRAM_HANDLER_CONCURRENCY: "0" }, /^TELEGRAM_HANDLER_CONCURRENCY: /],
   ])("refuses %o with one line naming the variable", (env, message) => {
     expect(() => parseConfig(env)).toThrow(ConfigError);
     expect(() => parseConfig(env)).toThrow(message);

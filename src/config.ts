@@ -104,6 +104,7 @@ const EnvSchema = z.object({
       .optional(),
   ),
   TELEGRAM_API_ROOT: z.preprocess(emptyAsUndefined, url(["http:", "https:"])),
+  TELEGRAM_HANDLER_CONCURRENCY: integer(16, 1, 256),
   BOT_SUPPORT_TEXT: z.preprocess(emptyAsUndefined, z.string().max(3000).optional()),
   BOT_TERMS_TEXT: z.preprocess(emptyAsUndefined, z.string().max(3000).optional()),
   STRIPE_SECRET_KEY: optionalString,
@@ -194,6 +195,8 @@ export interface Config {
     mode: "webhook" | "polling" | "off";
     webhookSecret: string | undefined;
     apiRoot: string;
+    /** Updates handled at once across people (each person's strictly one after another). */
+    handlerConcurrency: number;
     /** What /support and /terms say (plain text); unset: the catalogue's text in the person's language. */
     supportText: string | undefined;
     termsText: string | undefined;
@@ -278,6 +281,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       mode: e.TELEGRAM_BOT_TOKEN ? (e.TELEGRAM_MODE ?? defaultMode) : "off",
       webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
       apiRoot: (e.TELEGRAM_API_ROOT ?? "https://api.telegram.org").replace(/\/+$/, ""),
+      handlerConcurrency: e.TELEGRAM_HANDLER_CONCURRENCY,
       supportText: e.BOT_SUPPORT_TEXT,
       termsText: e.BOT_TERMS_TEXT,
     },

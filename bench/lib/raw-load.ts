@@ -36,6 +36,8 @@ export interface RawLoadOptions {
   amount?: number;
   /** An answer later than this after the deadline counts as an error. */
   drainMs?: number;
+  /** Requests started per second over all connections (a paced burst); as fast as answered when unset. */
+  ratePerSecond?: number;
 }
 
 /** The request line and headers (and body) of one request, Host added by the generator. */
@@ -126,6 +128,11 @@ export async function rawLoad(
         resolve();
       };
       const send = () => {
+        // Paced: the i-th request is not written before its slot, i / rate seconds into the run.
+        if (opts.ratePerSecond) {
+          const dueIn = started + (sent * 1000) / opts.ratePerSecond - performance.now();
+          if (dueIn > 0) return void setTimeout(send, dueIn);
+        }
         const request = take();
         if (!request) return finish();
         inFlight = request.i;

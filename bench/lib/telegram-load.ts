@@ -21,6 +21,8 @@ export interface TelegramLoadOptions {
   duplicateEvery: number;
   /** The first update_id; distinct updates count up from it. */
   firstUpdateId: number;
+  /** Updates per second (a paced burst, as Telegram would deliver it); as fast as answered when unset. */
+  ratePerSecond?: number;
   path?: string;
 }
 
@@ -105,7 +107,12 @@ async function loadMain(opts: TelegramLoadOptions): Promise<TelegramLoadResult> 
     acked.add(updateId);
   };
   const result = await rawLoad(
-    { url: opts.url, connections: opts.connections, seconds: opts.seconds },
+    {
+      url: opts.url,
+      connections: opts.connections,
+      seconds: opts.seconds,
+      ratePerSecond: opts.ratePerSecond,
+    },
     next,
     onAnswer,
   );

@@ -16,7 +16,10 @@ export interface BotOptions {
   services: BotServices;
   features: BotFeature[];
   catalogues: Catalogues;
-  /** The one pace of calls to Telegram, shared with the outbox sender and the channels. */
+  /**
+   * The one pace of calls to Telegram, shared with the outbox sender and the channels; the bot's
+   * own client answers people, so it keeps the pauses but not the bulk pace (see `transformer`).
+   */
   pacer: Pacer;
 }
 
@@ -140,7 +143,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
     botInfo: options.botInfo,
     client: { apiRoot: options.apiRoot, timeoutSeconds: options.timeoutSeconds },
   });
-  bot.api.config.use(options.pacer.transformer());
+  bot.api.config.use(options.pacer.transformer("reply"));
   bot.use(errorBoundary(options.catalogues));
   bot.use(accountMiddleware(options.services));
   bot.use(options.catalogues.i18n.middleware());

@@ -7,8 +7,8 @@ import type { Pacer } from "./telegram.pacer";
 /** Telegram: at most 20 messages a minute into one group or channel. */
 export const GROUP_POST_RULE = { capacity: 3, refillPerSecond: 20 / 60 };
 /**
- * The channels module's way to Telegram, over the bot's client: every call there already goes
- * through the one pacer (overall slot, a 429 pausing everything for `retry_after`); a post also
+ * The channels module's way to Telegram, over a client whose every call already goes through
+ * the one pacer at the bulk pace (overall slot, a 429 pausing everything for `retry_after`); a post also
  * waits for its chat's own slot. Refusals become `BotCallError`s.
  */
 export function createChannelsPort(deps: { api: Api; pacer: Pacer; botId: number }): ChannelsBotPort {

@@ -4,7 +4,7 @@ import type { Counter } from "prom-client";
 import type { Executor } from "../../db/client";
 import type { Clock } from "../../shared/clock";
 import type { BucketRule, RateLimiter } from "../../shared/rate-limit";
-import { commandOf, isPaymentUpdate, updateKind, updateSender } from "./telegram.models";
+import { commandOf, isPaymentUpdate, orderKey, updateKind, updateSender } from "./telegram.models";
 import { createKeyedQueue } from "./telegram.queue";
 import type { UpdateStatus } from "./telegram.table";
 import { createUpdateLog } from "./telegram.update-log";
@@ -41,8 +41,19 @@ export interface IntakeDeps {
   slowDown(chatId: number): Promise<void>;
   /** A handler still running after this is recorded as failed and its person's queue moves on. */
   handlerTimeoutMs?: number;
+  /** Handlers running at once, over all people (one person's run one at a time). */
   concurrency?: number;
+  /** Acknowledged updates waiting in memory; beyond it the acknowledgement waits (backpressure). */
+  maxQueued?: number;
 }
+
+export const DEFAULT_HANDLER_CONCURRENCY = 16;
+/**
+ * About 10 s of a 1,000/s burst, a few kB each: enough that a burst is acknowledged at once,
+ * bounded so that a stuck database cannot grow memory without end. Past it, Telegram's own
+ * queue holds the rest (its deliveries wait for our answer), and the log keeps what was taken.
+ */
+export const DEFAULT_MAX_QUEUED = 10_000;
 
 function describe(err: unknown): string {
   const inner = (err as { error?: unknown }).error ?? err;
@@ -64,7 +75,10 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
  * Telegram never waits on a slow handler.
  */
 export function createUpdateIntake(deps: IntakeDeps) {
-  const queue = createKeyedQueue(deps.concurrency ?? 8);
+  const queue = createKeyedQueue(
+    deps.concurrency ?? DEFAULT_HANDLER_CONCURRENCY,
+    deps.maxQueued ?? DEFAULT_MAX_QUEUED,
+  );
   const log = createUpdateLog(deps.db);
   const timeoutMs = deps.handlerTimeoutMs ?? 30_000;
   /** Update ids waiting in or running from this process's queue. */
@@ -102,14 +116,10 @@ export function createUpdateIntake(deps: IntakeDeps) {
     });
   }
 
-  function schedule(update: Update): void {
-    // Payments get their own lane: a slow command of the same person must not delay the
-    // pre-checkout answer Telegram wants within 10 s.
-    const sender = updateSender(update)?.id;
-    const lane = isPaymentUpdate(update) ? "payment" : "update";
-    const key = sender === undefined ? `update:${update.update_id}` : `${lane}:${sender}`;
+  /** Resolves once the update is in line (at once, unless the queue is full). */
+  function schedule(update: Update): Promise<void> {
     queued.add(update.update_id);
-    queue.push(key, () => run(update).finally(() => queued.delete(update.update_id)));
+    return queue.push(orderKey(update), () => run(update).finally(() => queued.delete(update.update_id)));
   }
 
   /** A claim taken before this was held by a process that died mid-handling. */
@@ -187,7 +197,7 @@ export function createUpdateIntake(deps: IntakeDeps) {
         if (error === "rate_limited") await maybeSlowDown(update);
         return "dropped";
       }
-      schedule(update);
+      await schedule(update);
       return "accepted";
     },
     /**
@@ -203,7 +213,8 @@ export function createUpdateIntake(deps: IntakeDeps) {
         limit: RESUME_BATCH,
       });
       const orphans = updates.filter((u) => !queued.has(u.update_id));
-      for (const update of orphans) schedule(update);
+      // In update_id order, each one put in line before the next (a full queue holds the rest).
+      for (const update of orphans) await schedule(update);
       if (orphans.length > 0) {
         deps.logger.warn(
           { updates: orphans.length },

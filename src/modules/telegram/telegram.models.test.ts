@@ -4,6 +4,7 @@ import { formatMoney } from "./telegram.format";
 import {
   commandOf,
   looksLikeUpdate,
+  orderKey,
   parseSignalCommand,
   referralCodeOf,
   retryBackoffMs,
@@ -12,6 +13,40 @@ import {
 } from "./telegram.models";
 
 describe("telegram models", () => {
+  it("one person's messages, buttons, join requests, pre-checkouts and payments share one order; a channel's posts keep theirs", () => {
+    const from = { id: 42, is_bot: false, first_name: "Ada" };
+    const kinds = [
+      { message: { message_id: 1, date: 0, chat: { id: 42, type: "private" }, from, text: "/shop" } },
+      { callback_query: { id: "c", from, chat_instance: "i", data: "shop:vip" } },
+      {
+        chat_join_request: {
+          chat: { id: -100, type: "channel", title: "VIP" },
+          from,
+          user_chat_id: 42,
+          date: 0,
+        },
+      },
+      { pre_checkout_query: { id: "p", from, currency: "XTR", total_amount: 5, invoice_payload: "ord" } },
+      {
+        message: {
+          message_id: 2,
+          date: 0,
+          chat: { id: 42, type: "private" },
+          from,
+          successful_payment: { currency: "XTR", total_amount: 5, invoice_payload: "ord" },
+        },
+      },
+    ];
+    for (const [i, body] of kinds.entries())
+      expect(orderKey({ update_id: i, ...body } as unknown as Update)).toBe("user:42");
+    const post = {
+      update_id: 9,
+      channel_post: { message_id: 3, date: 0, chat: { id: -100, type: "channel" } },
+    };
+    expect(orderKey(post as unknown as Update)).toBe("chat:-100");
+    expect(orderKey({ update_id: 10 } as Update)).toBe("update:10");
+  });
+
   it("a command is read without @botname, lower-cased; another bot's command is not ours", () => {
     expect(commandOf("/Shop", "my_bot")).toBe("shop");
     expect(commandOf("/shop@My_Bot extra", "my_bot")).toBe("shop");

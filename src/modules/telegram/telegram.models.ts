@@ -32,6 +32,24 @@ export function updateSender(update: Update): UpdateSender | undefined {
   return { id: from.id, isBot: from.is_bot === true };
 }
 
+/**
+ * Which updates must be handled one after another: everything one person does (messages,
+ * buttons, join requests, the pre-checkout and the payment that follows it) in the order it came,
+ * so an answer never overtakes its question nor a payment its pre-checkout. Updates without a
+ * person (a channel's posts) keep their chat's order; anything else stands alone.
+ */
+export function orderKey(update: Update): string {
+  const sender = updateSender(update);
+  if (sender) return `user:${sender.id}`;
+  const chat =
+    update.channel_post?.chat ??
+    update.edited_channel_post?.chat ??
+    update.message?.chat ??
+    update.my_chat_member?.chat ??
+    update.chat_member?.chat;
+  return chat ? `chat:${chat.id}` : `update:${update.update_id}`;
+}
+
 const COMMAND = /^\/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{3,64}))?(?:\s|$)/;
 
 /**

@@ -134,7 +134,13 @@ export function createTelegramBot(deps: {
     catalogues,
     pacer,
   });
-  const channelsPort = createChannelsPort({ api: bot.api, pacer, botId: botInfo.id });
+  // Channel work (approvals, removals, posts) is bulk: its own client, held to the overall pace.
+  const channelsApi = new Api(token, {
+    apiRoot: config.telegram.apiRoot,
+    timeoutSeconds: API_TIMEOUT_SECONDS,
+  });
+  channelsApi.config.use(pacer.transformer("bulk"));
+  const channelsPort = createChannelsPort({ api: channelsApi, pacer, botId: botInfo.id });
 
   const intake = createUpdateIntake({
     db: services.db,
@@ -147,6 +153,7 @@ export function createTelegramBot(deps: {
       "status",
     ]),
     handle: (update) => bot.handleUpdate(update),
+    concurrency: config.telegram.handlerConcurrency,
     async slowDown(chatId) {
       const [user] = await services.db
         .select({ locale: users.locale, languageCode: users.languageCode })

@@ -78,6 +78,23 @@ describe("the one pace of calls to Telegram", () => {
       expect(slept).toEqual([]);
     });
 
+    it("replies to people skip the overall bucket that holds bulk sends to 25/s, and keep every pause", async () => {
+      const { pacer, slept } = pacerOnManualTime();
+      const answer = async () => sent as never;
+      for (let i = 0; i < 50; i++)
+        await pacer.transformer("reply")(answer, "sendMessage", { chat_id: i, text: "hi" });
+      expect(slept).toEqual([]);
+      // The same 50 as bulk sends wait for the bucket's slots: about 2 s of sleeping at 25/s.
+      for (let i = 0; i < 50; i++)
+        await pacer.transformer("bulk")(answer, "sendMessage", { chat_id: i, text: "hi" });
+      expect(slept.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1_900);
+
+      slept.length = 0;
+      pacer.pause(2);
+      await pacer.transformer("reply")(answer, "sendMessage", { chat_id: 1, text: "hi" });
+      expect(slept.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(2_000);
+    });
+
     it("other refusals are returned at once, untouched", async () => {
       const { pacer, slept } = pacerOnManualTime();
       const refused = { ok: false as const, error_code: 400, description: "Bad Request: chat not found" };

@@ -34,9 +34,13 @@ export function createPacer(deps: {
     pause(seconds: number): void {
       pausedUntil = Math.max(pausedUntil, now() + seconds * 1000);
     },
+    /** Waits until no 429's `retry_after` holds calls back. */
+    async unpaused(): Promise<void> {
+      while (pausedUntil > now()) await sleep(Math.min(1_000, pausedUntil - now()));
+    },
     /** Waits for a pause to end, then for a slot in the overall bucket. */
     async slot(): Promise<void> {
-      while (pausedUntil > now()) await sleep(Math.min(1_000, pausedUntil - now()));
+      await pacer.unpaused();
       while (!(await deps.rateLimiter.take("tg-send:global", GLOBAL_SEND_RULE)).allowed) await sleep(20);
     },
     /** Waits for a slot in one chat's own bucket (Telegram limits messages per chat too). */
@@ -52,12 +56,18 @@ export function createPacer(deps: {
      * to a person, the channels' calls): each call takes a slot, and a 429 pauses everything for
      * its `retry_after` (as the Bot API's ResponseParameters give it) and the call is tried again.
      * A storm longer than `MAX_429_RETRIES` returns the 429 to the caller's own retry.
+     *
+     * `reply` is the bot answering the person whose update it is handling: Telegram's ~30/s is
+     * a limit on bulk notifications (FAQ: "sending bulk notifications to multiple users"), and a
+     * reply is bounded per person by the update limit (burst 5, then 1/s), so replies skip the
+     * overall bucket (at 25/s a 10 s burst of 1,000 updates/s would take 400 s to answer) and
+     * keep the rest: every pause, and the retry after a 429.
      */
-    transformer(): Transformer {
+    transformer(pace: "bulk" | "reply" = "bulk"): Transformer {
       return async (prev, method, payload, signal) => {
         if (UNPACED.has(method)) return prev(method, payload, signal);
         for (let attempt = 0; ; attempt++) {
-          await pacer.slot();
+          await (pace === "reply" ? pacer.unpaused() : pacer.slot());
           const result = await prev(method, payload, signal);
           if (result.ok || result.error_code !== 429 || attempt >= MAX_429_RETRIES) return result;
           pacer.pause(result.parameters?.retry_after ?? 1);
