@@ -33,6 +33,12 @@ export async function openPostgres(url: string, max = 10): Promise<Database> {
   pool.on("error", () => {
     // An idle client losing its connection must not crash the process; the pool replaces it.
   });
+  pool.on("connect", (client) => {
+    // A checked-out client (between the statements of a transaction) that loses its connection
+    // emits the error on itself, where no pool listener is: Node would end the process on a
+    // database restart. Its next statement fails instead, and the pool drops it on release.
+    client.on("error", () => {});
+  });
   const db = drizzlePg(pool) as unknown as Db;
   return {
     kind: "postgres",

@@ -27,3 +27,25 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   if (pgErrorCode(err) !== "23505") return false;
   return constraint === undefined || constraintOf(err) === constraint;
 }
+
+/** node-postgres's words (and socket codes) for a connection that is gone or never came. */
+const CONNECTION_LOST =
+  /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect|ECONNREFUSED|ECONNRESET|EPIPE/;
+/** SQLSTATE classes 08 (connection exception) and 57P0x (the server shutting down or starting). */
+const CONNECTION_SQLSTATE = /^(08...|57P0[1-3])$/;
+
+/**
+ * True when a statement failed because the database could not be reached (restarted, partitioned,
+ * starting up): the request may succeed again shortly, so it is answered 503, not 500.
+ */
+export function isConnectionLoss(err: unknown): boolean {
+  let current: unknown = err;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    if (typeof code === "string" && (CONNECTION_SQLSTATE.test(code) || CONNECTION_LOST.test(code)))
+      return true;
+    if (typeof message === "string" && CONNECTION_LOST.test(message)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
+import { isConnectionLoss } from "../../db/errors";
 import { AppError, CommonErrors, type FieldError } from "../errors";
 import type { MethodIndex } from "./methods";
 
@@ -112,6 +113,17 @@ export function errorHandler(error: unknown, request: FastifyRequest, reply: Fas
   if (known) {
     if (known.status >= 500) request.log.error({ err: error }, "request failed");
     return sendProblem(reply, known);
+  }
+  if (isConnectionLoss(error)) {
+    // The database is out of reach (restarting, partitioned): the client should retry, and the
+    // operator learns of it from /readyz and this warning, not from an "unexpected" error.
+    request.log.warn({ err: error }, "database unreachable");
+    return sendProblem(
+      reply,
+      CommonErrors.unavailable("The database cannot be reached; retry shortly", {
+        headers: { "retry-after": "1" },
+      }),
+    );
   }
   request.log.error({ err: error }, "unexpected error");
   return reply
