@@ -6,6 +6,7 @@ const quietLogger = () => {
   return {
     lines,
     info: (details: Record<string, unknown>) => lines.push({ level: "info", details }),
+    warn: (details: Record<string, unknown>) => lines.push({ level: "warn", details }),
     error: (details: Record<string, unknown>) => lines.push({ level: "error", details }),
   };
 };
@@ -48,6 +49,35 @@ describe("the periodic sweeper", () => {
     await expect.poll(() => healthy).toBeGreaterThanOrEqual(2);
     await sweeper.stop();
     expect(logger.lines.filter((l) => l.level === "error").length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("logs a task failed for a database out of reach as a warning, other failures as errors", async () => {
+    const logger = quietLogger();
+    let runs = 0;
+    const sweeper = createSweeper({
+      logger: logger,
+      intervalMs: 10,
+      tasks: {
+        restarting: async () => {
+          runs++;
+          throw Object.assign(new Error("Failed query: delete"), {
+            cause: new Error("terminating connection due to administrator command"),
+            code: "57P01",
+          });
+        },
+        buggy: async () => {
+          throw new TypeError("x is undefined");
+        },
+      },
+    });
+    sweeper.start();
+    await expect.poll(() => runs).toBeGreaterThanOrEqual(2);
+    await sweeper.stop();
+    const levelOf = (task: string) => [
+      ...new Set(logger.lines.filter((l) => l.details.task === task).map((l) => l.level)),
+    ];
+    expect(levelOf("restarting")).toEqual(["warn"]);
+    expect(levelOf("buggy")).toEqual(["error"]);
   });
 
   it("never overlaps runs, and stop() waits for the one in flight", async () => {

@@ -1,6 +1,8 @@
+import { isConnectionLoss } from "../../db/errors";
 /** The two logger methods used; a pino logger fits. */
 export interface SweeperLogger {
   info(details: Record<string, unknown>, message: string): void;
+  warn(details: Record<string, unknown>, message: string): void;
   error(details: Record<string, unknown>, message: string): void;
 }
 
@@ -29,7 +31,11 @@ export function createSweeper(deps: {
         const count = await task();
         if (count > 0) deps.logger.info({ task: name, count }, "sweeper ran");
       } catch (err) {
-        deps.logger.error({ err, task: name }, "sweeper task failed");
+        // A database out of reach (restarting, partitioned) is /readyz's to report; the next
+        // run does the work. Anything else is a fault in the task.
+        if (isConnectionLoss(err))
+          deps.logger.warn({ err, task: name }, "sweeper task skipped: database unreachable");
+        else deps.logger.error({ err, task: name }, "sweeper task failed");
       }
     }
   }

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { chownSync, mkdtempSync, rmSync } from "node:fs";
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -11,7 +11,15 @@ import { freePort } from "../../support/process";
  * restarts them, which it must never do to the shared servers on 5432 and 6379.
  */
 
-const PG_BIN = process.env.FAULTS_PG_BIN ?? "/usr/lib/postgresql/15/bin";
+/** initdb and pg_ctl: FAULTS_PG_BIN, else Debian's newest installed server (15 on CI). */
+const PG_BIN =
+  process.env.FAULTS_PG_BIN ??
+  (existsSync("/usr/lib/postgresql")
+    ? (readdirSync("/usr/lib/postgresql")
+        .filter((v) => existsSync(path.join("/usr/lib/postgresql", v, "bin", "initdb")))
+        .sort((a, b) => Number(b) - Number(a))
+        .map((v) => path.join("/usr/lib/postgresql", v, "bin"))[0] ?? "/usr/lib/postgresql/15/bin")
+    : "/usr/lib/postgresql/15/bin");
 /** PostgreSQL refuses to run as root: the cluster belongs to `postgres` then. */
 const asRoot = process.getuid?.() === 0;
 
