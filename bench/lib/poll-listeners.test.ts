@@ -68,4 +68,54 @@ describe("poll listeners (the fan-out benchmark's devices)", () => {
       child.kill("SIGKILL");
     }
   }, 30_000);
+
+  it("connect again when the server drops a connection before answering", async () => {
+    live().clock.set(new Date());
+    const owners = await Promise.all([1, 2].map(() => createDeviceOwner(live().deps, "vip")));
+    const devicesFile = path.join(mkdtempSync(path.join(tmpdir(), "sd-listeners-")), "devices.json");
+    writeFileSync(
+      devicesFile,
+      JSON.stringify(owners.map((o) => ({ id: o.device.id, secret: o.signer.secret }))),
+    );
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", LISTENERS, JSON.stringify({ url: live().url, devicesFile, waitSeconds: 30 })],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+    });
+    try {
+      const until = async (check: () => boolean) => {
+        const deadline = Date.now() + 20_000;
+        while (!check()) {
+          if (Date.now() > deadline) throw new Error("timed out");
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      };
+      await until(() => live().deps.delivery.stats().waiting === 2);
+      // What a full accept queue or a restarted balancer does to a parked poll: reset, unanswered.
+      live().app.server.closeAllConnections();
+      await until(() => live().deps.delivery.stats().waiting === 0);
+      await until(() => live().deps.delivery.stats().waiting === 2);
+      const { headers } = await createUser(live().deps, { admin: true });
+      const published = await live().app.inject({
+        method: "POST",
+        url: "/api/v1/signals",
+        headers,
+        payload: { instrument: "EURUSD", side: "buy", orderType: "market" },
+      });
+      const signalId = published.json().id as string;
+      for (const owner of owners) await live().deps.signals.decide(owner.user.id, signalId, "approve");
+      await until(() => out.trim().split("\n").filter(Boolean).length === 2);
+      const devicesReceived = out
+        .trim()
+        .split("\n")
+        .map((l) => (JSON.parse(l) as { event: string; deviceId: string }).deviceId);
+      expect(new Set(devicesReceived)).toEqual(new Set(owners.map((o) => o.device.id)));
+    } finally {
+      child.kill("SIGKILL");
+    }
+  }, 30_000);
 });

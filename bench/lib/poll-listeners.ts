@@ -50,12 +50,14 @@ function listen(opts: ListenOptions): void {
     else open(device, i);
   });
 
-  function open(device: { id: string; secret: string }, i: number) {
+  function open(device: { id: string; secret: string }, i: number, reconnect = false) {
     const { hostname, port } = targetOf(i);
     const socket = connect({ host: hostname, port: Number(port), noDelay: true });
     let pending: Buffer = Buffer.alloc(0);
     let failures = 0;
-    socket.on("connect", () => socket.write(first[i] ?? pollBytes(device, i)));
+    let received = false;
+    // A reconnect signs afresh: the first bytes' nonce was spent if the server read them.
+    socket.on("connect", () => socket.write((!reconnect && first[i]) || pollBytes(device, i)));
     socket.on("data", (chunk: Buffer) => {
       pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
       const answer = parseAnswer(pending);
@@ -65,6 +67,7 @@ function listen(opts: ListenOptions): void {
       pending = pending.subarray(answer.length);
       if (answer.status === 200 && body.indexOf(EMPTY) < 0) {
         process.stdout.write(`{"event":"received","deviceId":"${device.id}","at":${at}}\n`);
+        received = true;
         socket.end();
         return;
       }
@@ -82,6 +85,11 @@ function listen(opts: ListenOptions): void {
       setTimeout(() => socket.write(pollBytes(device, i)), delayMs);
     });
     socket.on("error", (err) => process.stderr.write(`poll-listeners: ${device.id}: ${err.message}\n`));
+    // A connection reset before the answer (a full accept queue on a loaded machine): the
+    // terminal connects again a second later, as the EA does, instead of dropping out.
+    socket.on("close", () => {
+      if (!received) setTimeout(() => open(device, i, true), 1_000);
+    });
   }
 }
 

@@ -5,6 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { isEntryPoint, runNodeForJson } from "../lib/child-json";
+import { memoryBreakdown } from "../lib/memory";
 import { createBenchProducer, percentile, seedDeviceOwners } from "../lib/relay-fixtures";
 import { ROOT, round, startApp } from "../support";
 
@@ -48,7 +49,9 @@ export async function until(check: () => boolean, timeoutMs: number, what: strin
  */
 export function startDevices(url: string, devicesFile: string, expect: "signals" | "updates" = "signals") {
   const listeners = path.join(ROOT, "bench/lib/poll-listeners.ts");
-  const options = JSON.stringify({ url, devicesFile, waitSeconds: 30, expect });
+  // Coming online over a few seconds (as in scaleout.ts): 5,000 connects in one instant overflow
+  // the listen backlog on a loaded two-core machine, and the refused devices never poll.
+  const options = JSON.stringify({ url, devicesFile, waitSeconds: 30, expect, connectPerSecond: 1_500 });
   const child = spawn(process.execPath, ["--import", "tsx", listeners, options], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "inherit"],
@@ -80,6 +83,7 @@ export function startDevices(url: string, devicesFile: string, expect: "signals"
  */
 export async function fanoutOn(databaseUrl: string | undefined, devices: number) {
   const app = await startApp({ databaseUrl });
+  const memoryStarted = memoryBreakdown(app.database);
   const devicesFile = path.join(tmpdir(), `sd-bench-fanout-${process.pid}.json`);
   let sim: ReturnType<typeof startDevices> | undefined;
   try {
@@ -100,14 +104,26 @@ export async function fanoutOn(databaseUrl: string | undefined, devices: number)
 
     global.gc?.();
     await new Promise((r) => setTimeout(r, 500));
-    const rssIdleMb = rssMb();
+    const memoryIdle = memoryBreakdown(app.database);
+    const rssIdleMb = memoryIdle.rssMb;
     let rssPeakMb = rssIdleMb;
     const sampler = setInterval(() => {
       rssPeakMb = Math.max(rssPeakMb, rssMb());
     }, 20);
     sim = startDevices(app.url, devicesFile);
-    await until(() => app.deps.delivery.stats().waiting >= devices, 120_000, "every device to park a poll");
-    const rssParkedMb = rssMb();
+    await until(
+      () => app.deps.delivery.stats().waiting >= devices,
+      120_000,
+      "every device to park a poll",
+    ).catch((err) => {
+      throw new Error(`${err.message}: ${app.deps.delivery.stats().waiting} of ${devices} parked`);
+    });
+    const memoryParked = memoryBreakdown(app.database);
+    const rssParkedMb = memoryParked.rssMb;
+    // A heap snapshot of the parked state on request (it doubles the heap while written, so the
+    // peak figure of such a run is not comparable): FANOUT_HEAP_SNAPSHOT=/tmp/parked.heapsnapshot.
+    if (process.env.FANOUT_HEAP_SNAPSHOT)
+      (await import("node:v8")).writeHeapSnapshot(process.env.FANOUT_HEAP_SNAPSHOT);
 
     const publishedAt = Date.now();
     await app.deps.signals.publish(
@@ -129,6 +145,7 @@ export async function fanoutOn(databaseUrl: string | undefined, devices: number)
     const received = sim.received;
     await until(() => received.size >= devices, 30_000, "every device to receive the signal").catch(() => {});
     clearInterval(sampler);
+    const memoryServed = memoryBreakdown(app.database);
 
     const latency = [...received.values()].map((at) => at - approvedAt);
     const serverLatency = written.filter((at) => at >= approvedAt).map((at) => at - approvedAt);
@@ -145,6 +162,9 @@ export async function fanoutOn(databaseUrl: string | undefined, devices: number)
       rssParkedMb,
       rssPeakMb,
       rssAboveIdleMb: round(rssPeakMb - rssIdleMb, 1),
+      // Where the memory is (bench/lib/memory.ts): after start, seeded and idle, every poll
+      // parked, every device served.
+      memory: { started: memoryStarted, idle: memoryIdle, parked: memoryParked, served: memoryServed },
     };
   } finally {
     await sim?.stop();
