@@ -1,3 +1,4 @@
+import v8 from "node:v8";
 import { PGlite } from "@electric-sql/pglite";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
@@ -54,11 +55,26 @@ export async function openPostgres(url: string, max = 10): Promise<Database> {
 
 /**
  * PostgreSQL's default 128 MB buffer pool lives inside PGlite's WebAssembly heap, which never
- * shrinks. 32 MB holds the working set of a signal business of this size and keeps ~100 MB of
- * RSS off a small VPS (measured: 488 → 424 MB right after opening, 579 → 468 MB after 100k
- * rows); the data itself stays in files and the OS page cache.
+ * shrinks. 16 MB holds the working set of a signal business of this size (the data itself stays
+ * in files and the OS page cache): measured with 5,000 devices, 32 MB → 16 MB took the resident
+ * wasm heap from 54 to 36 MB and the fan-out peak from 397 to 378 MB, its latency unchanged
+ * (docs/perf/embedded-memory.md; 128 → 32 MB took 488 → 424 MB right after opening).
  */
-const PGLITE_SETTINGS = { postgresqlconf: ["shared_buffers = 32MB", "wal_buffers = 1MB"] };
+const PGLITE_SETTINGS = { postgresqlconf: ["shared_buffers = 16MB", "wal_buffers = 1MB"] };
+
+/**
+ * PGlite is PostgreSQL compiled to one ~9 MB WebAssembly module. V8 compiles all of it with its
+ * baseline compiler (Liftoff) on every worker thread at once, then recompiles hot functions with
+ * TurboFan in the background; the compilers' scratch memory is malloc'd in per-thread arenas
+ * that glibc keeps after it is freed. Measured with 5,000 parked polls (docs/perf/embedded-memory.md):
+ * ~90 MB of RSS that is neither JS heap nor PostgreSQL's heap, gone with Liftoff only, and no
+ * slower on two cores, where the background TurboFan compiles compete with the queries for the
+ * CPU. The flag is read when a module is compiled, so it is set before the first PGlite starts;
+ * it is process-wide, and PGlite is the only large WebAssembly this process runs.
+ */
+export function compileWasmForLowMemory(): void {
+  v8.setFlagsFromString("--liftoff-only");
+}
 
 async function openMemory(): Promise<PGlite> {
   const tarball = templateTarball();
@@ -80,6 +96,7 @@ async function openMemory(): Promise<PGlite> {
  * to do; callers run them all the same.
  */
 export async function openPglite(dataDir?: string): Promise<Database> {
+  compileWasmForLowMemory();
   const client = dataDir ? new PGlite(dataDir, PGLITE_SETTINGS) : await openMemory();
   await client.waitReady;
   const db = drizzlePglite(client) as unknown as Db;
