@@ -35,13 +35,26 @@ const MAX_PAYLOAD = 7_000;
 const COALESCE_MS = 5;
 
 /**
+ * Messages that make signals deliverable: one per publish or approval (never one per device), and
+ * the other instances' parked polls wait on them.
+ */
+const WAKING: ReadonlySet<DeliveryMessage["k"]> = new Set(["open", "approve"]);
+
+/**
  * Messages published close together travel together, as few payloads as fit: a burst of fills
  * (each an ACK the other instances must learn) costs a few NOTIFYs a second, not thousands, for
- * at most a few milliseconds of extra wake-up latency on the other instances.
+ * at most a few milliseconds of extra wake-up latency on the other instances. A waking message
+ * goes out at once, with those queued before it (in order): the publishing instance answers its
+ * own parked polls right after, and with 10,000 of them the coalescing timer would fire only
+ * once all their answers were written, hundreds of milliseconds that every other instance's
+ * devices would wait on top of their own fan-out (bench/scenarios/scaleout.ts).
  */
 function coalescing(instanceId: string, send: (payload: string) => void) {
   let pending: string[] = [];
+  let timer: NodeJS.Timeout | undefined;
   const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
     const messages = pending;
     pending = [];
     let batch: string[] = [];
@@ -59,8 +72,9 @@ function coalescing(instanceId: string, send: (payload: string) => void) {
     emit();
   };
   return (message: DeliveryMessage) => {
-    if (pending.length === 0) setTimeout(flush, COALESCE_MS);
     pending.push(JSON.stringify(message));
+    if (WAKING.has(message.k)) flush();
+    else timer ??= setTimeout(flush, COALESCE_MS);
   };
 }
 

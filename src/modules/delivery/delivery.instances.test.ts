@@ -1,9 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Redis } from "ioredis";
+import pino from "pino";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/support/app";
 import { resetDatabase, testDatabase } from "../../../test/support/db";
 import { createDeviceOwner, createUser } from "../../../test/support/factories";
 import { type Signer, signedInject } from "../../../test/support/signed";
+import { redisBus } from "./delivery.bus";
 
 const BUY = { instrument: "EURUSD", side: "buy", orderType: "market" };
 
@@ -239,6 +242,57 @@ describe("the delivery bus an instance picks", () => {
     await resetDatabase(await testDatabase());
     app = await createTestApp();
     expect(app.deps.delivery.stats().bus).toBe(onServer ? "postgres" : "none");
+  });
+});
+
+describe("what the bus sends and when", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  const sentBy = () => {
+    const sent: { o: string; m: { k: string }[] }[] = [];
+    const redis = {
+      publish: async (_channel: string, payload: string) => {
+        sent.push(JSON.parse(payload));
+        return 1;
+      },
+    } as unknown as Redis;
+    return { sent, bus: redisBus(redis, "sd:delivery", "instance-a", pino({ level: "silent" })) };
+  };
+
+  it("sends a publish's or an approval's message at once, with what was queued before it, in order", () => {
+    vi.useFakeTimers();
+    const { sent, bus } = sentBy();
+    bus.publish({ k: "ack", s: "sig_1", d: "dev_1" });
+    expect(sent).toEqual([]);
+    bus.publish({ k: "open", s: "sig_2" });
+    // Before any timer or microtask: the instance's own fan-out runs next and would hold it back.
+    expect(sent).toEqual([
+      {
+        o: "instance-a",
+        m: [
+          { k: "ack", s: "sig_1", d: "dev_1" },
+          { k: "open", s: "sig_2" },
+        ],
+      },
+    ]);
+    bus.publish({ k: "approve", s: "sig_2", u: "usr_1", at: 5 });
+    expect(sent.map((e) => e.m.map((m) => m.k))).toEqual([["ack", "open"], ["approve"]]);
+    vi.runAllTimers();
+    expect(sent).toHaveLength(2);
+  });
+
+  it("gathers other messages published close together into one payload, one per publish of thousands", () => {
+    vi.useFakeTimers();
+    const { sent, bus } = sentBy();
+    for (let i = 0; i < 50; i++) bus.publish({ k: "ack", s: "sig_1", d: `dev_${i}` });
+    expect(sent).toEqual([]);
+    vi.runAllTimers();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.m).toHaveLength(50);
+    // One approval for 20,000 subscribers is one message, whatever the number of their devices.
+    bus.publish({ k: "open", s: "sig_3" });
+    expect(sent).toHaveLength(2);
   });
 });
 
