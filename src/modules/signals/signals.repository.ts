@@ -242,20 +242,39 @@ export function signalsRepository(db: Executor) {
       return counts;
     },
 
-    /** Approved recipients of open signals: what the delivery index is rebuilt from. */
+    /**
+     * Approved recipients of open signals: what the delivery index is rebuilt from, and what an
+     * instance loads when another one publishes. The open signals are read once and each row
+     * shares its signal's object: a signal approved for 20,000 subscribers joined into every
+     * recipient row cost 20,000 copies of it (~5× the time of this narrow read, on the instance
+     * whose parked polls wait for it; bench/scenarios/scaleout.ts).
+     */
     async openApprovals(now: Date, filter: { signalId?: string; userIds?: string[] } = {}) {
-      return db
-        .select({ signal: signals, userId: signalRecipients.userId, decidedAt: signalRecipients.decidedAt })
+      const openSignals = await db
+        .select()
+        .from(signals)
+        .where(and(open(now), filter.signalId ? eq(signals.id, filter.signalId) : undefined));
+      if (openSignals.length === 0) return [];
+      const byId = new Map(openSignals.map((s) => [s.id, s]));
+      const approved = await db
+        .select({
+          signalId: signalRecipients.signalId,
+          userId: signalRecipients.userId,
+          decidedAt: signalRecipients.decidedAt,
+        })
         .from(signalRecipients)
-        .innerJoin(signals, eq(signals.id, signalRecipients.signalId))
         .where(
           and(
             eq(signalRecipients.decision, "approved"),
-            open(now),
-            filter.signalId ? eq(signals.id, filter.signalId) : undefined,
+            inArray(signalRecipients.signalId, [...byId.keys()]),
             filter.userIds ? inArray(signalRecipients.userId, filter.userIds) : undefined,
           ),
         );
+      return approved.map((r) => ({
+        signal: byId.get(r.signalId)!,
+        userId: r.userId,
+        decidedAt: r.decidedAt,
+      }));
     },
   };
 }
