@@ -87,9 +87,9 @@ export const GOALS: ScenarioGoal[] = [
     key: "fills",
     label: "signed fills on PostgreSQL",
     fields: ["rps", "sent", "stored", "p99Ms"],
-    goal: "≥ 2,000/s, none lost",
+    goal: "≥ 4,000/s, none lost",
     checks: (f) => [
-      check("≥ 2,000 fills/s", num(f, "rps") >= 2000),
+      check("≥ 4,000 fills/s", num(f, "rps") >= 4000),
       check("none lost", num(f, "lost") === 0),
     ],
     measured: (f) =>
@@ -211,8 +211,8 @@ export const GOALS: ScenarioGoal[] = [
     key: "cold_start",
     label: "cold start, fresh `DATA_DIR` to `/readyz` 200",
     fields: ["ms"],
-    goal: "≤ 3 s",
-    checks: (f) => [check("≤ 3,000 ms", num(f, "ms") <= 3000)],
+    goal: "≤ 1.5 s",
+    checks: (f) => [check("≤ 1,500 ms", num(f, "ms") <= 1500)],
     measured: (f) => {
       const runs = Array.isArray(f.runsMs) ? f.runsMs.length : 1;
       return `${fmt(num(f, "ms"))} ms${runs > 1 ? ` (median of ${runs})` : ""}`;

@@ -7,7 +7,7 @@ export const name = "cold_start";
 
 /**
  * The real `signaldesk start` on an empty DATA_DIR (PGlite created, migrations applied, catalog
- * seeded) until /readyz answers 200; the median of a few runs. Goal: ≤ 3 s.
+ * seeded) until /readyz answers 200; the median of a few runs. Goal: ≤ 1.5 s.
  */
 export async function run({ smoke }: { smoke: boolean }) {
   const runs: number[] = [];

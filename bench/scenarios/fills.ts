@@ -4,7 +4,7 @@ import path from "node:path";
 import { createBenchProducer, seedDeviceOwners } from "../lib/relay-fixtures";
 import { measureSigned } from "../lib/signed-load";
 import { startApp } from "../support";
-import { freshBenchDatabase } from "./fanout";
+import { BENCH_DATABASE_URL, freshBenchDatabase } from "./fanout";
 
 export const name = "fills";
 
@@ -16,7 +16,9 @@ const MASTER_KEY = "bench-master-key-0123456789abcdefghijklmnop";
  * exactly as many filled executions as the server answered 201: none lost.
  */
 export async function run({ smoke }: { smoke: boolean }): Promise<Record<string, unknown>> {
-  const databaseUrl = await freshBenchDatabase();
+  // FILLS_DATABASE_URL: a database of one's own when others bench on the shared one meanwhile
+  // (it is dropped and created again, as the default is).
+  const databaseUrl = await freshBenchDatabase(process.env.FILLS_DATABASE_URL ?? BENCH_DATABASE_URL);
   if (!databaseUrl) return { skipped: "no PostgreSQL server for the bench database" };
   const owners = smoke ? 20 : 200;
   const signalCount = smoke ? 10 : 100;
