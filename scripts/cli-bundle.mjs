@@ -1,15 +1,16 @@
-// The CLI as one JavaScript file: src/ bundled by esbuild (the transform tsx itself uses), with
+// The CLI as a few JavaScript files: src/ bundled by esbuild (the transform tsx itself uses), with
 // node_modules left to Node. Importing it skips tsx's per-file loader work, about a second of CPU
-// at every start. bin/signaldesk.js runs it only when it was built from exactly the sources on
+// at every start. What the sources import dynamically becomes a chunk of its own, loaded only when
+// asked for: `start` sets the embedded database going before it loads the HTTP app (main.ts). bin/signaldesk.js runs it only when it was built from exactly the sources on
 // disk (every input's sha256 is recorded and checked); otherwise it rebuilds it, and when that is
 // not possible it runs the sources through tsx as before.
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 /** Bump when the build below changes, so older bundles are rebuilt. */
-const FORMAT = 1;
+const FORMAT = 2;
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const ENTRY = "src/cli.ts";
 /** Files that change how the sources compile, besides the sources themselves. */
@@ -25,7 +26,9 @@ export function freshBundle() {
   try {
     const manifest = JSON.parse(readFileSync(MANIFEST, "utf8"));
     if (manifest.format !== FORMAT || manifest.entry !== ENTRY || manifest.root !== ROOT) return undefined;
-    if (sha256(readFileSync(BUNDLE)) !== manifest.bundle) return undefined;
+    for (const [file, hash] of Object.entries(manifest.outputs)) {
+      if (sha256(readFileSync(path.join(BUNDLE_DIR, file))) !== hash) return undefined;
+    }
     for (const [file, hash] of Object.entries(manifest.inputs)) {
       if (sha256(readFileSync(path.join(ROOT, file))) !== hash) return undefined;
     }
@@ -75,13 +78,18 @@ export async function buildBundle() {
     packages: "external",
     platform: "node",
     format: "esm",
+    splitting: true,
     target: "node20",
     // Class and function names stay what the sources say (error names, logs).
     keepNames: true,
     sourcemap: "linked",
     sourcesContent: false,
     write: false,
-    outfile: BUNDLE,
+    outdir: BUNDLE_DIR,
+    entryNames: "[name]",
+    outExtension: { ".js": ".mjs" },
+    // Named by content: builds of different sources never write different code to one name.
+    chunkNames: "chunk-[hash]",
     metafile: true,
     logLevel: "silent",
     plugins: [sources],
@@ -90,21 +98,32 @@ export async function buildBundle() {
     if (!(input in inputs)) throw new Error(`unexpected input: ${input}`);
   }
   mkdirSync(BUNDLE_DIR, { recursive: true });
-  const code = result.outputFiles.find((f) => f.path === BUNDLE);
-  const map = result.outputFiles.find((f) => f.path === `${BUNDLE}.map`);
-  if (!code || !map) throw new Error("esbuild wrote no bundle");
-  writeAtomically(`${BUNDLE}.map`, map.contents);
-  writeAtomically(BUNDLE, code.contents);
-  // Last: the manifest names the bundle's hash, so a bundle replaced meanwhile is never run.
+  if (!result.outputFiles.some((f) => f.path === BUNDLE)) throw new Error("esbuild wrote no bundle");
+  const outputs = {};
+  for (const file of result.outputFiles) {
+    const name = path.relative(BUNDLE_DIR, file.path);
+    writeAtomically(file.path, file.contents);
+    if (name.endsWith(".mjs")) outputs[name] = sha256(file.contents);
+  }
+  // Last: the manifest names every file's hash, so a bundle replaced meanwhile is never run.
   writeAtomically(
     MANIFEST,
-    JSON.stringify(
-      { format: FORMAT, entry: ENTRY, root: ROOT, bundle: sha256(code.contents), inputs },
-      null,
-      1,
-    ),
+    JSON.stringify({ format: FORMAT, entry: ENTRY, root: ROOT, outputs, inputs }, null, 1),
   );
+  removeStaleChunks(outputs);
   return pathToFileURL(BUNDLE).href;
+}
+
+/**
+ * Chunks of earlier builds. A server started from one has loaded its chunks by the time it
+ * answers (main.ts imports them all before listening), so they can go.
+ */
+function removeStaleChunks(outputs) {
+  for (const name of readdirSync(BUNDLE_DIR)) {
+    const chunk = name.replace(/\.map$/, "");
+    if (chunk.startsWith("chunk-") && !(chunk in outputs))
+      rmSync(path.join(BUNDLE_DIR, name), { force: true });
+  }
 }
 
 /** Removes the bundle (tests, or to force tsx). */

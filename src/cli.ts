@@ -1,19 +1,14 @@
 import { parseArgs } from "node:util";
-import { runBackup, runRestore } from "./cli.backup";
+import { loadConfigOrExit } from "./cli.config";
 import { asksForHelp, TWO_WORD, USAGE, usageOf } from "./cli.usage";
-import { type CommandArgs, CommandError, runCommand } from "./commands";
+import { type CommandArgs, CommandError } from "./commands";
 import type { ResolvedConfig } from "./config";
-import { sendControlCommand } from "./control";
 import { DataDirLockedError } from "./db/lock";
-import { openDatabase } from "./db/open";
-import { createDeps } from "./deps";
-import { loadConfigOrExit, runUntilSignalled } from "./main";
 import { systemClock } from "./shared/clock";
-import { checkDeploymentKeys } from "./shared/deployment/keys";
-import { createLogger } from "./shared/logger";
 import { StartupError } from "./shared/startup-errors";
-import { runDeviceSim } from "./tools/device-sim";
-import { runPublish } from "./tools/publish";
+
+// Each command imports what it needs when it runs: `start` sets its database going before the
+// HTTP app's modules load (main.ts), and no command loads the others' modules.
 
 // Every option any command takes; strict parsing turns a typo into an error, not a silent default.
 const OPTIONS = {
@@ -47,6 +42,11 @@ const OPTIONS = {
 
 /** Runs an operator command on this process's own connection, or via the running server's socket. */
 async function runOperatorCommand(config: ResolvedConfig, name: string, args: CommandArgs): Promise<string> {
+  const [{ openDatabase }, { sendControlCommand }, { checkDeploymentKeys }] = await Promise.all([
+    import("./db/open"),
+    import("./control"),
+    import("./shared/deployment/keys"),
+  ]);
   let database: Awaited<ReturnType<typeof openDatabase>>;
   try {
     database = await openDatabase(config);
@@ -61,6 +61,11 @@ async function runOperatorCommand(config: ResolvedConfig, name: string, args: Co
     await database.close();
     throw err;
   }
+  const [{ createDeps }, { runCommand }, { createLogger }] = await Promise.all([
+    import("./deps"),
+    import("./commands"),
+    import("./shared/logger"),
+  ]);
   const deps = await createDeps({ config, database, clock: systemClock, logger: createLogger("warn") });
   try {
     return await runCommand(deps, name, args);
@@ -97,7 +102,7 @@ export async function main(argv: string[]): Promise<number> {
   const args = values as CommandArgs;
   switch (command) {
     case "start":
-      await runUntilSignalled(loadConfigOrExit());
+      await (await import("./main")).runUntilSignalled(loadConfigOrExit());
       return -1;
     case "migrate":
     case "token":
@@ -119,16 +124,22 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${await runOperatorCommand(loadConfigOrExit(), `user.${subcommand}`, args)}\n`);
       return 0;
     case "backup":
-      process.stdout.write(`${await runBackup(loadConfigOrExit(), args, systemClock.now())}\n`);
+      process.stdout.write(
+        `${await (await import("./cli.backup")).runBackup(loadConfigOrExit(), args, systemClock.now())}\n`,
+      );
       return 0;
     case "restore":
-      process.stdout.write(`${await runRestore(loadConfigOrExit, args, systemClock.now())}\n`);
+      process.stdout.write(
+        `${await (await import("./cli.backup")).runRestore(loadConfigOrExit, args, systemClock.now())}\n`,
+      );
       return 0;
     case "publish":
-      process.stdout.write(`${await runPublish(args)}\n`);
+      process.stdout.write(`${await (await import("./tools/publish")).runPublish(args)}\n`);
       return 0;
     case "device-sim":
-      await runDeviceSim(args, (line) => process.stdout.write(`${line}\n`));
+      await (await import("./tools/device-sim")).runDeviceSim(args, (line) =>
+        process.stdout.write(`${line}\n`),
+      );
       return 0;
     case undefined:
     case "help":

@@ -68,6 +68,25 @@ describe("the server process receiving its stop signal twice", () => {
 
   it("still shuts down gracefully: exit code 0, database closed, DATA_DIR lock released", async () => {
     server = await startServerProcess({ DATA_DIR: dataDir, TELEGRAM_MODE: "off", LOG_LEVEL: "info" });
+    // The ready line says where the start's time went (docs/perf/cold-start.md), phase by phase.
+    const ready = server
+      .output()
+      .split("\n")
+      .find((line) => line.includes('"msg":"signaldesk ready"'));
+    expect(Object.keys(JSON.parse(ready!).startup.phases)).toEqual([
+      "boot",
+      "template copy",
+      "pglite open",
+      "migrations",
+      "app modules",
+      "keys",
+      "deps",
+      "seed",
+      "routes",
+      "delivery index",
+      "listen",
+      "after listen",
+    ]);
     server.child.kill("SIGINT");
     // The second arrives once the first is being handled (two at once may merge into one).
     const until = Date.now() + 30_000;

@@ -1,33 +1,19 @@
 import type { FastifyInstance } from "fastify";
-import { Api } from "grammy";
 import type { Logger } from "pino";
-import { buildApp } from "./app";
-import { ConfigError, loadConfig, type ResolvedConfig } from "./config";
-import { startControlSocket } from "./control";
+import type { ResolvedConfig } from "./config";
 import { openDatabase } from "./db/open";
-import { createDeps, type Deps } from "./deps";
+import type { Deps } from "./deps";
 import { systemClock } from "./shared/clock";
 import { registerInstance, thisProcess } from "./shared/deployment/instances";
 import { checkDeploymentKeys } from "./shared/deployment/keys";
 import { createLogger } from "./shared/logger";
-
-/** Config errors are the operator's to fix: one line naming the variable, exit code 1. */
-export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): ResolvedConfig {
-  try {
-    return loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`signaldesk: invalid configuration: ${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
-}
+import { startupPhases } from "./startup-phases";
 
 async function resolveBotUsername(config: ResolvedConfig, logger: Logger): Promise<ResolvedConfig> {
   const token = config.telegram.botToken;
   if (!token || config.telegram.botUsername) return config;
   try {
+    const { Api } = await import("grammy");
     const me = await new Api(token, { apiRoot: config.telegram.apiRoot }).getMe();
     return { ...config, telegram: { ...config.telegram, botUsername: me.username } };
   } catch (err) {
@@ -85,8 +71,28 @@ export interface RunningServer {
 
 /** Starts everything the service runs: database, services, HTTP, control socket. */
 export async function startServer(baseConfig: ResolvedConfig): Promise<RunningServer> {
+  const phases = startupPhases();
   const logger = createLogger(baseConfig.logLevel);
-  const database = await openDatabase(baseConfig, { logger });
+  // The embedded database's copy and WebAssembly compile run on other threads while this one
+  // loads the HTTP app (its modules are chunks of their own in the CLI bundle): a third of a start.
+  const opening = openDatabase(baseConfig, { logger, mark: phases.mark });
+  const modules = Promise.all([import("./deps"), import("./app"), import("./control")]);
+  let database: Awaited<typeof opening>;
+  try {
+    database = await opening;
+  } catch (err) {
+    await modules.catch(() => undefined);
+    throw err;
+  }
+  let loaded: Awaited<typeof modules>;
+  try {
+    loaded = await modules;
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  const [{ createDeps }, { buildApp }, { startControlSocket }] = loaded;
+  phases.mark("app modules");
   let instance: Awaited<ReturnType<typeof registerInstance>>;
   try {
     await checkDeploymentKeys(database.db, baseConfig, systemClock.now());
@@ -96,15 +102,25 @@ export async function startServer(baseConfig: ResolvedConfig): Promise<RunningSe
     throw err;
   }
   const config = await resolveBotUsername(baseConfig, logger);
+  phases.mark("keys");
   const deps = await createDeps({ config, database, clock: systemClock, logger });
+  phases.mark("deps");
   if (await deps.catalog.seedDefaultCatalog()) logger.info("default catalog seeded");
+  phases.mark("seed");
   const app = await buildApp(deps);
+  phases.mark("routes");
   const background = backgroundWork(deps);
   for (const work of background.filter((w) => w.beforeListen)) await work.start();
+  phases.mark("delivery index");
   await app.listen({ port: config.port, host: config.host });
+  phases.mark("listen");
   for (const work of background.filter((w) => !w.beforeListen)) await work.start();
   const control = database.kind === "pglite" ? await startControlSocket(deps) : undefined;
-  logger.info({ database: database.kind, publicUrl: config.publicUrl }, "signaldesk ready");
+  phases.mark("after listen");
+  logger.info(
+    { database: database.kind, publicUrl: config.publicUrl, startup: phases.timings() },
+    "signaldesk ready",
+  );
 
   let stopping: Promise<void> | undefined;
   const stop = () => {

@@ -85,6 +85,28 @@ describe("CLI bundle", () => {
     expect(res.stdout.trim()).toBe(`ok one ${path.join(moved, "src", "cli.ts")}`);
   });
 
+  it("loads what the sources import dynamically from chunks of its own, each checked", () => {
+    const project = fakeProject(`const { where } = await import("./where");
+console.log(process.argv[1]!.endsWith("signaldesk.js") ? "ok" : "?", where());
+`);
+    writeFileSync(path.join(project.root, "src", "where.ts"), WHERE("lazy"));
+    expect(project.run().out).toBe("ok lazy");
+    const dir = path.join(project.root, "node_modules/.cache/signaldesk/cli");
+    const outputs = Object.keys(
+      (
+        JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8")) as {
+          outputs: Record<string, string>;
+        }
+      ).outputs,
+    );
+    const chunks = outputs.filter((name) => name.startsWith("chunk-"));
+    expect(chunks).toHaveLength(1);
+    expect(readFileSync(path.join(dir, "cli.mjs"), "utf8")).not.toContain('"lazy"');
+    // A chunk changed after the build is never run: the bundle is rebuilt first.
+    writeFileSync(path.join(dir, chunks[0]!), `export function where() { return "tampered"; }\n`);
+    expect(project.run().out).toBe("ok lazy");
+  });
+
   it("is not run when its own file was changed after the manifest", () => {
     const project = fakeProject(CLI);
     writeFileSync(path.join(project.root, "src", "where.ts"), WHERE("one"));

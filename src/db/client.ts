@@ -95,9 +95,15 @@ async function openMemory(): Promise<PGlite> {
  * from the migrated template when one is built (see template.ts), so its migrations find nothing
  * to do; callers run them all the same.
  */
-export async function openPglite(dataDir?: string): Promise<Database> {
+export async function openPglite(
+  dataDir?: string,
+  /** PGlite's WebAssembly module compiled ahead (open.ts starts that early); else PGlite compiles it. */
+  pgliteWasmModule?: WebAssembly.Module,
+): Promise<Database> {
   compileWasmForLowMemory();
-  const client = dataDir ? new PGlite(dataDir, PGLITE_SETTINGS) : await openMemory();
+  const client = dataDir
+    ? new PGlite(dataDir, { ...PGLITE_SETTINGS, ...(pgliteWasmModule ? { pgliteWasmModule } : {}) })
+    : await openMemory();
   await client.waitReady;
   const db = drizzlePglite(client) as unknown as Db;
   return {

@@ -1,8 +1,10 @@
 import { existsSync, readdirSync, rmSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import path from "node:path";
 import type { Config } from "../config";
 import { reasonOf, StartupError, safeTarget } from "../shared/startup-errors";
-import { type Database, openPglite, openPostgres } from "./client";
+import { compileWasmForLowMemory, type Database, openPglite, openPostgres } from "./client";
 import { lockDataDir } from "./lock";
 import { runMigrations } from "./migrate";
 import { createFromTemplate, type TemplateLogger } from "./template";
@@ -11,13 +13,36 @@ export interface OpenOptions {
   logger?: TemplateLogger;
   /** Where the pre-initialised PGlite template is looked for (tests point it elsewhere). */
   templateRoot?: string;
+  /** Told as each step of the opening ends (startup-phases.ts). */
+  mark?: (phase: string) => void;
+}
+
+/**
+ * PGlite's WebAssembly module (9 MB), compiled by V8 on its own threads: started before the data
+ * directory is copied, it is ready by the time PGlite starts instead of being compiled after.
+ * Undefined when that fails; PGlite then compiles it itself, as it always did.
+ */
+function compilePgliteWasm(): Promise<WebAssembly.Module | undefined> {
+  // With the compiler settings every PGlite of this process gets (client.ts says why).
+  compileWasmForLowMemory();
+  const require = createRequire(import.meta.url);
+  const wasm = path.join(path.dirname(require.resolve("@electric-sql/pglite")), "pglite.wasm");
+  return readFile(wasm)
+    .then((bytes) => WebAssembly.compile(bytes))
+    .catch(() => undefined);
 }
 
 /** Opens PGlite in `pgdata` and migrates it; closes it again when migrating fails. */
-async function openMigratedPglite(pgdata: string): Promise<Database> {
-  const database = await openPglite(pgdata);
+async function openMigratedPglite(
+  pgdata: string,
+  wasm: Promise<WebAssembly.Module | undefined>,
+  mark?: (phase: string) => void,
+): Promise<Database> {
+  const database = await openPglite(pgdata, await wasm);
+  mark?.("pglite open");
   try {
     await runMigrations(database);
+    mark?.("migrations");
     return database;
   } catch (err) {
     await database.close().catch(() => {});
@@ -59,7 +84,9 @@ export async function openDatabase(
         `DATABASE_URL: cannot connect to PostgreSQL at ${safeTarget(config.databaseUrl)} (${reasonOf(err)})`,
       );
     }
+    options.mark?.("postgres connect");
     await runMigrations(database);
+    options.mark?.("migrations");
     return database;
   }
   const unlock = lockDataDir(config.dataDir);
@@ -67,8 +94,12 @@ export async function openDatabase(
     const pgdata = path.join(config.dataDir, "pgdata");
     refuseInterruptedRestore(config.dataDir, pgdata);
     let database: Database | undefined;
-    if (!existsSync(pgdata) && createFromTemplate(pgdata, options.logger, options.templateRoot)) {
-      database = await openMigratedPglite(pgdata).catch((err: Error) => {
+    const wasm = compilePgliteWasm();
+    const fromTemplate =
+      !existsSync(pgdata) && (await createFromTemplate(pgdata, options.logger, options.templateRoot));
+    options.mark?.("template copy");
+    if (fromTemplate) {
+      database = await openMigratedPglite(pgdata, wasm, options.mark).catch((err: Error) => {
         options.logger?.info(
           { err: err.message },
           "database from the PGlite template unusable: running initdb",
@@ -78,7 +109,7 @@ export async function openDatabase(
         return undefined;
       });
     }
-    database ??= await openMigratedPglite(pgdata);
+    database ??= await openMigratedPglite(pgdata, wasm, options.mark);
     const close = database.close;
     return {
       ...database,

@@ -89,17 +89,17 @@ describe("PGlite template", () => {
     expect(existsSync(path.join(dataDir, "signaldesk.lock"))).toBe(false);
   });
 
-  it("is not used when a file fails its checksum, and leaves nothing in DATA_DIR", () => {
+  it("is not used when a file fails its checksum, and leaves nothing in DATA_DIR", async () => {
     const { root, dir } = copyOfTemplate();
     writeFileSync(path.join(dir, "pgdata", "PG_VERSION"), "9\n");
     const dataDir = freshDataDir();
     const log = recorder();
-    expect(createFromTemplate(path.join(dataDir, "pgdata"), log, root)).toBe(false);
+    expect(await createFromTemplate(path.join(dataDir, "pgdata"), log, root)).toBe(false);
     expect(log.lines).toEqual(["PGlite template unusable: running initdb"]);
     expect(readdirSync(dataDir)).toEqual([]);
   });
 
-  it("is not used when it was built for other migrations or is incomplete", () => {
+  it("is not used when it was built for other migrations or is incomplete", async () => {
     const stale = copyOfTemplate();
     const manifest = JSON.parse(readFileSync(path.join(stale.dir, "manifest.json"), "utf8"));
     writeFileSync(path.join(stale.dir, "manifest.json"), JSON.stringify({ ...manifest, key: "other" }));
@@ -110,18 +110,20 @@ describe("PGlite template", () => {
     writeFileSync(path.join(partial.dir, "manifest.json"), "{");
     const log = recorder();
     const dataDir = freshDataDir();
-    expect(createFromTemplate(path.join(dataDir, "pgdata"), log, partial.root)).toBe(false);
+    expect(await createFromTemplate(path.join(dataDir, "pgdata"), log, partial.root)).toBe(false);
     expect(log.lines).toEqual(["no PGlite template for these migrations: running initdb"]);
-    expect(createFromTemplate(path.join(dataDir, "pgdata"), log, path.join(dataDir, "missing"))).toBe(false);
+    expect(await createFromTemplate(path.join(dataDir, "pgdata"), log, path.join(dataDir, "missing"))).toBe(
+      false,
+    );
     expect(readdirSync(dataDir)).toEqual([]);
   });
 
-  it("removes a copy left behind by a crash before copying again", () => {
+  it("removes a copy left behind by a crash before copying again", async () => {
     const { root } = copyOfTemplate();
     const dataDir = freshDataDir();
     mkdirSync(path.join(dataDir, "pgdata.template-999999"));
     writeFileSync(path.join(dataDir, "pgdata.template-999999", "PG_VERSION"), "17\n");
-    expect(createFromTemplate(path.join(dataDir, "pgdata"), undefined, root)).toBe(true);
+    expect(await createFromTemplate(path.join(dataDir, "pgdata"), undefined, root)).toBe(true);
     expect(readdirSync(dataDir)).toEqual(["pgdata"]);
   });
 
