@@ -114,3 +114,51 @@ describe("updates handled concurrently across people, in order per person", () =
     expect(handled).toHaveLength(3);
   });
 });
+
+describe("the update log under a burst", () => {
+  const t = useTelegramApp();
+
+  it("a burst of 30 people's updates costs a handful of log statements, not three per update", async () => {
+    const deps = t.ctx().deps;
+    const statements = { insert: 0, execute: 0 };
+    // Every log write goes through `insert` (acknowledgements) or `execute` (claims, outcomes).
+    const counting = new Proxy(deps.db, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver);
+        if (prop === "insert" || prop === "execute") {
+          return (...args: unknown[]) => {
+            statements[prop]++;
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        }
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const handled: number[] = [];
+    const intake = createUpdateIntake({
+      db: counting,
+      clock: t.ctx().clock,
+      logger: deps.logger,
+      rateLimiter: deps.rateLimiter,
+      updatesTotal: new Counter({
+        name: "burst_test_updates",
+        help: "-",
+        labelNames: ["kind", "status"],
+        registers: [],
+      }),
+      botUsername: "bot",
+      handle: async (update) => {
+        handled.push(update.update_id);
+      },
+      slowDown: async () => {},
+      concurrency: 16,
+    });
+    const burst = Array.from({ length: 30 }, () => updates.message(person(), "/help"));
+    expect(new Set(await Promise.all(burst.map((u) => intake.accept(u))))).toEqual(new Set(["accepted"]));
+    await intake.settled();
+    expect(handled.sort()).toEqual(burst.map((u) => u.update_id).sort());
+    // One insert for the 30 acknowledgements; claims and outcomes go out 16 (the concurrency) at a time.
+    expect(statements.insert).toBe(1);
+    expect(statements.execute).toBeLessThanOrEqual(6);
+  });
+});

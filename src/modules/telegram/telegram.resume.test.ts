@@ -107,6 +107,61 @@ describe("acknowledged updates survive a crash", () => {
     expect(dropped.every((r) => r.payload === null)).toBe(true);
   });
 
+  it("a process that dies in the middle of a burst leaves nothing lost and nothing handled twice after a restart", async () => {
+    const deps = t.ctx().deps;
+    const handled = new Map<number, number>();
+    let dieNow = false;
+    /** A process whose handlers hang once it "dies": a killed process finishes nothing. */
+    const processNamed = (name: string, hangAfterDeath: boolean) =>
+      createUpdateIntake({
+        db: deps.db,
+        clock: t.ctx().clock,
+        logger: deps.logger,
+        rateLimiter: deps.rateLimiter,
+        updatesTotal: new Counter({
+          name: `crash_${name}`,
+          help: "-",
+          labelNames: ["kind", "status"],
+          registers: [],
+        }),
+        botUsername: "bot",
+        handle: async (update) => {
+          if (hangAfterDeath && dieNow) await new Promise(() => {});
+          handled.set(update.update_id, (handled.get(update.update_id) ?? 0) + 1);
+        },
+        slowDown: async () => {},
+        concurrency: 2,
+      });
+    const first = processNamed("first", true);
+    const people = [person(), person(), person()];
+    const burst = Array.from({ length: 12 }, (_, i) => updates.message(people[i % 3]!, `msg ${i}`));
+    for (const update of burst.slice(0, 4)) await first.accept(update);
+    await first.settled();
+    // The crash: four handled, two claimed and hanging, six acknowledged and never started.
+    dieNow = true;
+    for (const update of burst.slice(4)) await first.accept(update);
+    await expect
+      .poll(
+        async () => (await db().select().from(telegramUpdates)).filter((r) => r.status === "handling").length,
+      )
+      .toBe(2);
+
+    // A restart past the resume windows (unclaimed 30 s, a dead claim after the timeout and margin).
+    t.ctx().clock.advance(2 * MINUTE);
+    const second = processNamed("second", false);
+    expect(await second.resume()).toBe(8);
+    await second.settled();
+    expect([...handled.keys()].sort()).toEqual(burst.map((u) => u.update_id).sort());
+    expect([...handled.values()].every((n) => n === 1)).toBe(true);
+    const rows = await db().select().from(telegramUpdates);
+    expect(rows.filter((r) => burst.some((u) => u.update_id === r.updateId)).map((r) => r.status)).toEqual(
+      Array(12).fill("handled"),
+    );
+    // And a further pass, as the timer makes it, finds nothing left.
+    t.ctx().clock.advance(2 * MINUTE);
+    expect(await second.resume()).toBe(0);
+  });
+
   it("a claim the database refused neither rejects (an unhandled rejection ends the process) nor loses the update", async () => {
     const base = db();
     let failNextExecute = false;
