@@ -1,5 +1,5 @@
 import type { Cluster, Instance } from "./cluster";
-import type { FaultDevice } from "./devices";
+import type { FaultDevice, Receipt } from "./devices";
 import type { Load } from "./load";
 
 /** The invariants of issue 19, judged from the database (read past the proxies) and the devices' logs. */
@@ -97,18 +97,26 @@ export function allDelivered(due: DueItem[], devices: FaultDevice[]): boolean {
 
 /**
  * Entries a device received in a poll sent after its ACK (or fill) of that entry was answered
- * 2xx, and updates received after their result was answered 2xx, within [from, to].
+ * 2xx, and updates received after their result was answered 2xx: one line per (device, item)
+ * whose first such delivery fell within [from, to], with how often it came back in all. A
+ * duplicate that goes on into a later fault is counted in the fault where it began.
  */
 export function duplicates(devices: FaultDevice[], from: number, to: number): string[] {
   const out: string[] = [];
   for (const d of devices) {
+    const again = new Map<string, Receipt[]>();
     for (const r of d.receipts) {
-      if (r.at < from || r.at > to) continue;
       const doneAt = r.kind === "entry" ? d.ackedAt.get(r.id) : d.settledAt.get(r.id);
-      if (doneAt !== undefined && r.sentAt > doneAt)
-        out.push(
-          `${r.kind} ${r.id} → device ${d.id} from ${r.instance}, polled ${r.sentAt - doneAt} ms after its ${r.kind === "entry" ? "ACK" : "result"} was answered`,
-        );
+      if (doneAt !== undefined && r.sentAt > doneAt) again.set(r.id, [...(again.get(r.id) ?? []), r]);
+    }
+    for (const [id, receipts] of again) {
+      const first = receipts[0]!;
+      if (first.at < from || first.at > to) continue;
+      const doneAt = (first.kind === "entry" ? d.ackedAt.get(id) : d.settledAt.get(id))!;
+      const instances = [...new Set(receipts.map((r) => r.instance))].join("+");
+      out.push(
+        `${first.kind} ${id} → device ${d.id}: from ${instances} ${receipts.length}× (first polled ${first.sentAt - doneAt} ms, last ${receipts.at(-1)!.sentAt - doneAt} ms after its ${first.kind === "entry" ? "ACK" : "result"} was answered)`,
+      );
     }
   }
   return out;
