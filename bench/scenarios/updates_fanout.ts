@@ -1,8 +1,10 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { newId } from "../../src/shared/ids";
+import { isEntryPoint, runNodeForJson } from "../lib/child-json";
 import { createBenchProducer, percentile, seedDeviceOwners } from "../lib/relay-fixtures";
 import { startApp } from "../support";
 import { startDevices, until } from "./fanout";
@@ -18,8 +20,7 @@ const MASTER_KEY = "bench-master-key-0123456789abcdefghijklmnop";
  * by the same raw-socket listeners as the entry fan-out. The first update of a position loads
  * its holders from the database, so that load is inside the measurement. Embedded database.
  */
-export async function run({ smoke }: { smoke: boolean }): Promise<Record<string, unknown>> {
-  const devices = smoke ? 200 : 5_000;
+export async function updatesFanout(devices: number): Promise<Record<string, unknown>> {
   const app = await startApp();
   const devicesFile = path.join(tmpdir(), `sd-bench-updates-${process.pid}.json`);
   let sim: ReturnType<typeof startDevices> | undefined;
@@ -54,6 +55,16 @@ export async function run({ smoke }: { smoke: boolean }): Promise<Record<string,
     app.deps.events.afterCommit("signals.updated", () => {
       committedAt = Date.now();
     });
+    // When each poll answer was handed to the kernel (the server's share of the latency), and
+    // when the position's holders were in memory (the database load's share).
+    const written: number[] = [];
+    app.app.server.prependListener("request", (req, res) => {
+      if (req.url?.startsWith("/api/v1/device/poll")) res.once("finish", () => written.push(Date.now()));
+    });
+    let holdersLoadedAt = 0;
+    const watchHolders = setInterval(() => {
+      if (!holdersLoadedAt && app.deps.delivery.stats().holders >= devices) holdersLoadedAt = Date.now();
+    }, 5);
     sim = startDevices(app.url, devicesFile, "updates");
     await until(() => app.deps.delivery.stats().waiting >= devices, 120_000, "every device to park a poll");
 
@@ -68,13 +79,18 @@ export async function run({ smoke }: { smoke: boolean }): Promise<Record<string,
     });
     const received = sim.received;
     await until(() => received.size >= devices, 30_000, "every device to receive the close").catch(() => {});
+    clearInterval(watchHolders);
     const latency = [...received.values()].map((at) => at - committedAt);
+    const serverLatency = written.filter((at) => at >= committedAt).map((at) => at - committedAt);
     return {
       devices,
       received: received.size,
+      minMs: Math.min(...latency),
       p50Ms: percentile(latency, 50),
       p99Ms: percentile(latency, 99),
       maxMs: Math.max(...latency),
+      serverWrittenP99Ms: percentile(serverLatency, 99),
+      holdersLoadedMs: holdersLoadedAt ? holdersLoadedAt - committedAt : null,
       updateCommitMs: committedAt - startedAt,
       database: "pglite",
     };
@@ -83,4 +99,21 @@ export async function run({ smoke }: { smoke: boolean }): Promise<Record<string,
     await app.close();
     rmSync(devicesFile, { force: true });
   }
+}
+
+/**
+ * In a process of its own, as each fan-out variant: in the bench's process the server would
+ * share the heap and event loop with what the scenarios before it left behind (their garbage,
+ * timers and closed servers' buffers), and the 5,000 answers' GC pauses grow with it.
+ */
+if (isEntryPoint(import.meta.url)) {
+  const { devices } = JSON.parse(process.argv[2]!) as { devices: number };
+  process.stdout.write(JSON.stringify(await updatesFanout(devices)));
+  process.exit(0);
+}
+
+export function run({ smoke }: { smoke: boolean }): Promise<Record<string, unknown>> {
+  const self = fileURLToPath(import.meta.url);
+  const devices = smoke ? 200 : 5_000;
+  return runNodeForJson(["--import", "tsx", self, JSON.stringify({ devices })], "updates_fanout");
 }
