@@ -15,11 +15,19 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const ENTRY = "src/cli.ts";
 /** Files that change how the sources compile, besides the sources themselves. */
 const SETTINGS = ["tsconfig.json", "package.json"];
-export const BUNDLE_DIR = path.join(ROOT, "node_modules", ".cache", "signaldesk", "cli");
+const sha256 = (data) => createHash("sha256").update(data).digest("hex");
+// One directory per checkout: worktrees sharing one node_modules (a symlink) would otherwise
+// rebuild each other's bundle at every start, and a build remove chunks another is about to load.
+export const BUNDLE_DIR = path.join(
+  ROOT,
+  "node_modules",
+  ".cache",
+  "signaldesk",
+  "cli",
+  sha256(ROOT).slice(0, 16),
+);
 const BUNDLE = path.join(BUNDLE_DIR, "cli.mjs");
 const MANIFEST = path.join(BUNDLE_DIR, "manifest.json");
-
-const sha256 = (data) => createHash("sha256").update(data).digest("hex");
 
 /** The bundle's URL when it matches the sources on disk; undefined otherwise. Never throws. */
 export function freshBundle() {

@@ -1,5 +1,13 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,11 +34,18 @@ function fakeProject(cli: string) {
     const res = spawnSync(process.execPath, [path.join(root, "bin", "signaldesk.js")], { encoding: "utf8" });
     return { status: res.status, out: res.stdout.trim(), err: res.stderr };
   };
+  // The bundle's directory: one per checkout, the only one here.
+  const dir = () => {
+    const cli = path.join(root, "node_modules/.cache/signaldesk/cli");
+    const [only, ...others] = readdirSync(cli);
+    expect(others).toEqual([]);
+    return path.join(cli, only!);
+  };
   const manifest = () =>
-    JSON.parse(readFileSync(path.join(root, "node_modules/.cache/signaldesk/cli/manifest.json"), "utf8")) as {
+    JSON.parse(readFileSync(path.join(dir(), "manifest.json"), "utf8")) as {
       inputs: Record<string, string>;
     };
-  return { root, run, manifest };
+  return { root, run, manifest, dir };
 }
 
 // Prints how it runs: through the bundle (no tsx loader) or as TypeScript through tsx.
@@ -91,7 +106,7 @@ console.log(process.argv[1]!.endsWith("signaldesk.js") ? "ok" : "?", where());
 `);
     writeFileSync(path.join(project.root, "src", "where.ts"), WHERE("lazy"));
     expect(project.run().out).toBe("ok lazy");
-    const dir = path.join(project.root, "node_modules/.cache/signaldesk/cli");
+    const dir = project.dir();
     const outputs = Object.keys(
       (
         JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8")) as {
@@ -111,7 +126,7 @@ console.log(process.argv[1]!.endsWith("signaldesk.js") ? "ok" : "?", where());
     const project = fakeProject(CLI);
     writeFileSync(path.join(project.root, "src", "where.ts"), WHERE("one"));
     project.run();
-    const bundle = path.join(project.root, "node_modules/.cache/signaldesk/cli/cli.mjs");
+    const bundle = path.join(project.dir(), "cli.mjs");
     writeFileSync(bundle, `console.log("tampered");\n`);
     expect(project.run().out).toContain("ok one");
   });
