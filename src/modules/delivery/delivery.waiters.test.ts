@@ -106,6 +106,54 @@ describe("parked long polls", { timeout: 5_000 }, () => {
     expect(socket.listenerCount("close")).toBe(0);
   });
 
+  it("thousands of parked polls share one timer, which stops once none is left", async () => {
+    const waiters = new Waiters({ perDevice: 2, total: 10_000 });
+    const polls = Array.from({ length: 1_000 }, (_, i) => waiters.park(`dev_${i}`, 30_000, connection()));
+    expect(waiters.size).toBe(1_000);
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(await Promise.all(polls)).toEqual(polls.map(() => EMPTY_ANSWER));
+    expect(waiters.size).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("each poll answers empty at its own deadline, whatever its wait and whenever it was parked", async () => {
+    const waiters = new Waiters();
+    const ended: string[] = [];
+    const park = (name: string, waitMs: number) =>
+      void waiters.park(name, waitMs, connection()).then(() => ended.push(name));
+    park("long", 20_000); // ends at 20 s
+    await vi.advanceTimersByTimeAsync(5_000);
+    park("short", 10_000); // parked later with a shorter wait: ends at 15 s, before "long"
+    park("same", 20_000); // ends at 25 s
+    await vi.advanceTimersByTimeAsync(9_999);
+    expect(ended).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(ended).toEqual(["short"]);
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(ended).toEqual(["short"]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(ended).toEqual(["short", "long"]);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(ended).toEqual(["short", "long", "same"]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("a poll woken before its deadline does not end the next one early", async () => {
+    const waiters = new Waiters();
+    const first = waiters.park("dev_a", 10_000, connection());
+    let second: PollAnswer | undefined;
+    void waiters.park("dev_b", 10_000, connection()).then((a) => {
+      second = a;
+    });
+    waiters.wake("dev_a", () => signals("sig_1"));
+    expect(await first).toEqual(signals("sig_1"));
+    await vi.advanceTimersByTimeAsync(9_999);
+    expect(second).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(second).toEqual(EMPTY_ANSWER);
+  });
+
   it("a device that hangs up ends its poll at once, and only that poll", async () => {
     const waiters = new Waiters();
     const gone = connection();

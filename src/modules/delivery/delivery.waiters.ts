@@ -10,8 +10,25 @@ export interface PollAnswer {
 export const EMPTY_ANSWER: PollAnswer = Object.freeze({ signals: [], updates: [] }) as PollAnswer;
 export const isEmptyAnswer = (a: PollAnswer) => a.signals.length === 0 && a.updates.length === 0;
 
-interface Waiter {
-  finish(answer: PollAnswer): void;
+/** The client connection a poll waits on: "close" when the device goes away. */
+export interface PollConnection {
+  on(e: "close", f: () => void): unknown;
+  off(e: "close", f: () => void): unknown;
+}
+
+/**
+ * One parked poll, as small as it can be: 10,000 of them sit on an instance at once. Its wait is
+ * kept as a deadline for the instance's one timer (no timer, and no closure besides the close
+ * listener, per poll), and the close listener is added with `on` (a `once` wraps it in another
+ * function and a state object) and removed when the poll ends.
+ */
+interface Parked {
+  deviceId: string;
+  waitMs: number;
+  deadline: number;
+  resolve(answer: PollAnswer): void;
+  connection: PollConnection;
+  onClose: () => void;
 }
 
 export interface WaiterLimits {
@@ -33,10 +50,17 @@ export class ParkingFull extends Error {
 /**
  * Long polls parked per device. A waiter ends exactly once: woken with signals, timed out,
  * abandoned by its client, released at shutdown, or pushed out by a newer poll of its device.
+ * Their waits share one timer, armed for the earliest deadline: polls of the same wait length
+ * time out in the order they were parked, so each length keeps a set in deadline order and the
+ * timer only ever looks at the head of each (a device's wait is a whole number of seconds, at
+ * most 31 lengths).
  */
 export class Waiters {
-  private readonly byDevice = new Map<string, Set<Waiter>>();
+  private readonly byDevice = new Map<string, Set<Parked>>();
+  private readonly byWait = new Map<number, Set<Parked>>();
   private count = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Number.POSITIVE_INFINITY;
 
   constructor(private readonly limits: WaiterLimits = DEFAULT_WAITER_LIMITS) {}
 
@@ -45,40 +69,85 @@ export class Waiters {
   }
 
   /** Parks until `finish` is called or `waitMs` passes; `closed` fires when the client goes away. */
-  park(
-    deviceId: string,
-    waitMs: number,
-    closed: { once(e: "close", f: () => void): void; off(e: "close", f: () => void): void },
-  ) {
+  park(deviceId: string, waitMs: number, connection: PollConnection) {
     // An EA holds one poll at a time (two while reconnecting); more are a bug or an attack, so
     // the oldest is answered (empty) and only the newest wait. Sets keep insertion order.
     const parked = this.byDevice.get(deviceId);
-    while (parked && parked.size >= this.limits.perDevice) [...parked][0]!.finish(EMPTY_ANSWER);
+    while (parked && parked.size >= this.limits.perDevice) this.end([...parked][0]!, EMPTY_ANSWER);
     if (this.count >= this.limits.total) throw new ParkingFull();
     return new Promise<PollAnswer>((resolve) => {
-      const waiter: Waiter = { finish: (answer) => end(answer) };
-      const onClose = () => end(EMPTY_ANSWER);
-      const timer = setTimeout(() => end(EMPTY_ANSWER), waitMs);
-      const end = (answer: PollAnswer) => {
-        clearTimeout(timer);
-        closed.off("close", onClose);
-        const set = this.byDevice.get(deviceId);
-        // Stryker disable next-line OptionalChaining: end runs once per waiter, while its device's set holds it
-        if (set?.delete(waiter)) {
-          this.count--;
-          if (set.size === 0) this.byDevice.delete(deviceId);
-        }
-        resolve(answer);
+      const deadline = Date.now() + waitMs;
+      const poll: Parked = {
+        deviceId,
+        waitMs,
+        deadline,
+        resolve,
+        connection,
+        onClose: () => this.end(poll, EMPTY_ANSWER),
       };
-      closed.once("close", onClose);
-      let set = this.byDevice.get(deviceId);
-      if (!set) {
-        set = new Set();
-        this.byDevice.set(deviceId, set);
+      connection.on("close", poll.onClose);
+      let ofDevice = this.byDevice.get(deviceId);
+      if (!ofDevice) {
+        ofDevice = new Set();
+        this.byDevice.set(deviceId, ofDevice);
       }
-      set.add(waiter);
+      ofDevice.add(poll);
+      let ofWait = this.byWait.get(waitMs);
+      if (!ofWait) {
+        ofWait = new Set();
+        this.byWait.set(waitMs, ofWait);
+      }
+      ofWait.add(poll);
       this.count++;
+      this.arm(deadline);
     });
+  }
+
+  /** Ends a poll with `answer`; a poll already ended is left alone. */
+  private end(poll: Parked, answer: PollAnswer): void {
+    const ofDevice = this.byDevice.get(poll.deviceId);
+    // Stryker disable next-line OptionalChaining: end runs once per poll, while its device's set holds it
+    if (!ofDevice?.delete(poll)) return;
+    this.count--;
+    if (ofDevice.size === 0) this.byDevice.delete(poll.deviceId);
+    const ofWait = this.byWait.get(poll.waitMs)!;
+    ofWait.delete(poll);
+    if (ofWait.size === 0) this.byWait.delete(poll.waitMs);
+    poll.connection.off("close", poll.onClose);
+    // Nothing left to time out: no timer keeps running (or keeps a test's clock busy).
+    if (this.count === 0) this.disarm();
+    poll.resolve(answer);
+  }
+
+  private arm(deadline: number): void {
+    if (deadline >= this.timerAt) return;
+    clearTimeout(this.timer);
+    this.timerAt = deadline;
+    this.timer = setTimeout(() => this.expire(), Math.max(0, deadline - Date.now()));
+  }
+
+  private disarm(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
+  }
+
+  /** Answers every poll whose wait is over (empty), then arms the timer for the next deadline. */
+  private expire(): void {
+    this.timer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
+    const now = Date.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const ofWait of [...this.byWait.values()]) {
+      for (const poll of ofWait) {
+        if (poll.deadline > now) {
+          next = Math.min(next, poll.deadline);
+          break;
+        }
+        this.end(poll, EMPTY_ANSWER);
+      }
+    }
+    if (next < Number.POSITIVE_INFINITY) this.arm(next);
   }
 
   /** Hands `answer()` to the device's waiters when there is something to hand. */
@@ -87,7 +156,7 @@ export class Waiters {
     if (!set) return;
     const found = answer();
     if (isEmptyAnswer(found)) return;
-    for (const waiter of [...set]) waiter.finish(found);
+    for (const poll of [...set]) this.end(poll, found);
   }
 
   has(deviceId: string): boolean {
@@ -95,7 +164,7 @@ export class Waiters {
   }
 
   release(deviceId: string): void {
-    for (const waiter of [...(this.byDevice.get(deviceId) ?? [])]) waiter.finish(EMPTY_ANSWER);
+    for (const poll of [...(this.byDevice.get(deviceId) ?? [])]) this.end(poll, EMPTY_ANSWER);
   }
 
   releaseAll(): void {
