@@ -65,6 +65,20 @@ function settingsJson(settings: DeviceSettings): string {
   return json;
 }
 
+const emptyTails = new WeakMap<DeviceSettings, string>();
+/**
+ * Almost every poll answers nothing but the time and the settings: all of it but the time is
+ * written once per settings version (a new version is a new settings object).
+ */
+function emptyTail(settings: DeviceSettings): string {
+  let tail = emptyTails.get(settings);
+  if (tail === undefined) {
+    tail = `,"signals":[],"updates":[],"settings":${settingsJson(settings)}}`;
+    emptyTails.set(settings, tail);
+  }
+  return tail;
+}
+
 /**
  * The poll answer's JSON (API.md §7.2, §10, §11), written by hand from parts serialised once: a
  * fan-out answers thousands of parked polls with the same signal in one tick, and generic
@@ -72,6 +86,9 @@ function settingsJson(settings: DeviceSettings): string {
  * `PollResponse`).
  */
 export function pollBody(serverTime: string, answer: PollAnswer, settings: DeviceSettings): string {
+  if (answer.signals.length === 0 && answer.updates.length === 0) {
+    return `{"serverTime":"${serverTime}"${emptyTail(settings)}`;
+  }
   return (
     `{"serverTime":"${serverTime}"` +
     `,"signals":[${answer.signals.map(itemJson).join(",")}]` +
