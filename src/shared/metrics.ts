@@ -26,7 +26,10 @@ function httpMetrics(registry: Registry) {
   const cells = new Map<string, Map<string, HttpCell>>();
   const cellOf = (method: string, route: string): HttpCell => {
     let byMethod = cells.get(route);
-    if (!byMethod) cells.set(route, (byMethod = new Map()));
+    if (!byMethod) {
+      byMethod = new Map();
+      cells.set(route, byMethod);
+    }
     let cell = byMethod.get(method);
     if (!cell) {
       cell = {
