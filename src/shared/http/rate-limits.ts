@@ -16,12 +16,9 @@ const SIGNER_HEADERS = ["x-device-id", "x-producer-id"] as const;
  * check); until then it is counted nowhere, so an anonymous flood from one address never spends
  * anyone else's budget. (An id header elsewhere proves nothing and is not a way around the count.)
  */
-function carriesCredentials(request: FastifyRequest, sessionCookie: string): boolean {
+function carriesCredentials(request: FastifyRequest, config: RouteConfig, sessionCookie: string): boolean {
   if (typeof request.headers.authorization === "string") return true;
-  if (
-    request.routeOptions.config?.signed === true &&
-    SIGNER_HEADERS.some((name) => typeof request.headers[name] === "string")
-  )
+  if (config?.signed === true && SIGNER_HEADERS.some((name) => typeof request.headers[name] === "string"))
     return true;
   const cookie = request.headers.cookie;
   return typeof cookie === "string" && cookie.includes(`${sessionCookie}=`);
@@ -43,7 +40,8 @@ export function principalKey(request: FastifyRequest): string {
 const budgetOf = (budgets: Budgets, key: string): number =>
   budgets[key.slice(0, key.indexOf(":")) as PrincipalKind] ?? budgets.ip;
 
-const isExempt = (request: FastifyRequest): boolean => request.routeOptions.config?.rateLimit === false;
+type RouteConfig = FastifyRequest["routeOptions"]["config"] | undefined;
+const isExempt = (config: RouteConfig): boolean => config?.rateLimit === false;
 
 const DETAIL: Record<PrincipalKind, string> = {
   ip: "Too many requests from this address",
@@ -90,13 +88,21 @@ export async function registerRateLimits(
     });
   }
 
-  app.addHook("onRequest", async (request, reply) => {
-    if (isExempt(request) || carriesCredentials(request, opts.sessionCookie)) return;
-    await enforce(request, reply);
+  // Callback hooks that read the route's config once: `request.routeOptions` builds a new object
+  // on every read, and an async hook costs a promise even when it has nothing to count (every
+  // signed request at onRequest, every anonymous one at preHandler).
+  const enforceThen = (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+    enforce(request, reply).then(() => done(), done);
+  };
+  app.addHook("onRequest", (request, reply, done) => {
+    const config = request.routeOptions.config;
+    if (isExempt(config) || carriesCredentials(request, config, opts.sessionCookie)) return done();
+    enforceThen(request, reply, done);
   });
-  app.addHook("preHandler", async (request, reply) => {
-    if (isExempt(request) || !carriesCredentials(request, opts.sessionCookie)) return;
+  app.addHook("preHandler", (request, reply, done) => {
+    const config = request.routeOptions.config;
+    if (isExempt(config) || !carriesCredentials(request, config, opts.sessionCookie)) return done();
     // A credential a public route ignored (no guard ran) counts against the address, as anonymous.
-    await enforce(request, reply);
+    enforceThen(request, reply, done);
   });
 }
