@@ -145,6 +145,23 @@ export function deliveryRoutes(deps: {
     // (The delivery module itself is started and stopped by main.ts, with the other background work.)
     app.addHook("preClose", async () => delivery.releaseWaiters());
 
+    /*
+     * The signed empty poll is the hottest request this service answers (SPEC §Speed 1: ≥ 0.5 ×
+     * a bare Fastify route). What it costs and what was taken off it, in % of the server's busy
+     * CPU samples under `npm run bench -- --only poll` (docs/perf/poll-profile.md, issue 18):
+     * - request logger: Fastify's pino child per request (with a redaction pass over its
+     *   bindings) is made only when written to (shared/logger.ts): −2.9 %.
+     * - HTTP metrics: counted in plain numbers per (method, route), handed to prom-client at
+     *   scrape time (shared/metrics.ts): 2.5 → 1.0 % (the rest: device_polls_total below).
+     * - hooks: the request-id, metrics and rate-limit hooks are callbacks, not async functions
+     *   (a promise and a microtask each, per request), and the rate-limit hooks read the route
+     *   config once (shared/http/rate-limits.ts, app.ts): microtasks 3.0 → 2.4 % (the first two).
+     * - nonce store: swept once a minute, not on every request (shared/signing.ts): 2.1 → 1.5 %.
+     * - answer: everything but the time is written once per settings version (`emptyTail`).
+     * What remains is the signature itself (HMAC ~3 %, header checks), the rate-limit count
+     * (@fastify/rate-limit ~3.5 %), Fastify's and Node's HTTP work (~30 %) and the socket write
+     * (~35 %, the kernel's); a bare route pays the last two as well.
+     */
     app.get(
       POLL_URL,
       {
