@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import pg from "pg";
 import type { Logger } from "pino";
+import { HEARTBEAT_MS, inbox, outbox } from "./delivery.stream";
 
 /** What another instance must learn to keep its delivery index current. */
 export type DeliveryMessage =
@@ -23,70 +24,13 @@ export type DeliveryMessage =
 export interface DeliveryBus {
   readonly kind: "none" | "redis" | "postgres";
   publish(message: DeliveryMessage): void;
-  /** `onResync` runs after a reconnect: messages sent meanwhile are lost, so state is reloaded. */
-  start(onMessage: (m: DeliveryMessage) => void, onResync: () => void): Promise<void>;
+  /**
+   * `onResync` runs whenever messages may have been missed (a reconnect, a gap in an instance's
+   * numbers, an instance gone silent, this instance's own heartbeats not coming back): the
+   * state is reloaded from the database.
+   */
+  start(onMessage: (m: DeliveryMessage) => void, onResync: (why: string) => void): Promise<void>;
   stop(): Promise<void>;
-}
-
-/** NOTIFY payloads must stay under 8,000 bytes. */
-const MAX_PAYLOAD = 7_000;
-
-/** Messages published within this window travel together. */
-const COALESCE_MS = 5;
-
-/**
- * Messages that make signals deliverable: one per publish or approval (never one per device), and
- * the other instances' parked polls wait on them.
- */
-const WAKING: ReadonlySet<DeliveryMessage["k"]> = new Set(["open", "approve"]);
-
-/**
- * Messages published close together travel together, as few payloads as fit: a burst of fills
- * (each an ACK the other instances must learn) costs a few NOTIFYs a second, not thousands, for
- * at most a few milliseconds of extra wake-up latency on the other instances. A waking message
- * goes out at once, with those queued before it (in order): the publishing instance answers its
- * own parked polls right after, and with 10,000 of them the coalescing timer would fire only
- * once all their answers were written, hundreds of milliseconds that every other instance's
- * devices would wait on top of their own fan-out (bench/scenarios/scaleout.ts).
- */
-function coalescing(instanceId: string, send: (payload: string) => void) {
-  let pending: string[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  const flush = () => {
-    clearTimeout(timer);
-    timer = undefined;
-    const messages = pending;
-    pending = [];
-    let batch: string[] = [];
-    let size = 0;
-    const emit = () => {
-      if (batch.length > 0) send(`{"o":"${instanceId}","m":[${batch.join(",")}]}`);
-      batch = [];
-      size = 0;
-    };
-    for (const m of messages) {
-      if (size + m.length > MAX_PAYLOAD) emit();
-      batch.push(m);
-      size += m.length + 1;
-    }
-    emit();
-  };
-  return (message: DeliveryMessage) => {
-    pending.push(JSON.stringify(message));
-    if (WAKING.has(message.k)) flush();
-    else timer ??= setTimeout(flush, COALESCE_MS);
-  };
-}
-
-function receiver(instanceId: string, onMessage: (m: DeliveryMessage) => void, logger: Logger) {
-  return (payload: string | undefined) => {
-    try {
-      const envelope = JSON.parse(payload ?? "") as { o: string; m: DeliveryMessage[] };
-      if (envelope.o !== instanceId) for (const m of envelope.m) onMessage(m);
-    } catch (err) {
-      logger.warn({ err }, "ignoring a malformed delivery message");
-    }
-  };
 }
 
 /** One instance (the embedded database): nobody else to tell. */
@@ -94,29 +38,50 @@ export function localBus(): DeliveryBus {
   return { kind: "none", publish() {}, async start() {}, async stop() {} };
 }
 
+/** The heartbeat timer both buses run: sends this instance's heartbeat, then notices silence. */
+function heartbeats(out: ReturnType<typeof outbox>, into: ReturnType<typeof inbox>) {
+  const timer = setInterval(() => {
+    out.heartbeat();
+    into.check();
+  }, HEARTBEAT_MS);
+  timer.unref();
+  return timer;
+}
+
+/**
+ * Redis pub/sub. The subscriber is a connection of its own; after it reconnects (ioredis
+ * resubscribes by itself) the state is reloaded, since messages sent meanwhile are gone.
+ */
 export function redisBus(redis: Redis, channel: string, instanceId: string, logger: Logger): DeliveryBus {
   let subscriber: Redis | undefined;
-  const publish = coalescing(instanceId, (payload) => {
-    redis
-      .publish(channel, payload)
-      .catch((err) => logger.warn({ err }, "publishing a delivery message failed"));
-  });
+  let timer: NodeJS.Timeout | undefined;
+  const out = outbox({ instanceId, logger, send: (payload) => redis.publish(channel, payload) });
   return {
     kind: "redis",
-    publish,
+    publish: out.publish,
     async start(onMessage, onResync) {
-      subscriber = redis.duplicate();
-      const receive = receiver(instanceId, onMessage, logger);
-      subscriber.on("message", (_channel: string, payload: string) => receive(payload));
+      const sub = redis.duplicate();
+      subscriber = sub;
+      const into = inbox({
+        instanceId,
+        onMessage,
+        onResync,
+        logger,
+        // A subscription whose socket never reported the loss (a silent partition) is redone.
+        onLost: () => sub.disconnect(true),
+      });
+      sub.on("message", (_channel: string, payload: string) => into.receive(payload));
       let connectedBefore = false;
-      subscriber.on("ready", () => {
-        if (connectedBefore) onResync();
+      sub.on("ready", () => {
+        if (connectedBefore) onResync("the delivery subscriber reconnected");
         connectedBefore = true;
       });
-      subscriber.on("error", (err) => logger.warn({ err }, "delivery subscriber error"));
-      await subscriber.subscribe(channel);
+      sub.on("error", (err) => logger.warn({ err }, "delivery subscriber error"));
+      await sub.subscribe(channel);
+      timer = heartbeats(out, into);
     },
     async stop() {
+      clearInterval(timer);
       await subscriber?.quit().catch(() => subscriber?.disconnect());
       subscriber = undefined;
     },
@@ -132,11 +97,18 @@ export function postgresBus(pool: pg.Pool, channel: string, instanceId: string, 
   let listener: pg.Client | undefined;
   let stopped = false;
   let retry: NodeJS.Timeout | undefined;
+  let timer: NodeJS.Timeout | undefined;
   let receive: (payload: string | undefined) => void = () => {};
-  let resync: () => void = () => {};
+  let resync: (why: string) => void = () => {};
+  const out = outbox({
+    instanceId,
+    logger,
+    send: (payload) => pool.query("select pg_notify($1, $2)", [channel, payload]),
+  });
 
   const retryLater = () => {
     if (stopped) return;
+    clearTimeout(retry);
     retry = setTimeout(() => {
       listen(true).catch((err) => {
         logger.warn({ err }, "delivery listener could not reconnect");
@@ -145,37 +117,56 @@ export function postgresBus(pool: pg.Pool, channel: string, instanceId: string, 
     }, 1_000);
   };
 
+  /** Drops the listener (lost, or silent while its socket looks open) and listens again. */
+  const relisten = (client: pg.Client) => {
+    client.end().catch(() => {});
+    if (listener !== client || stopped) return;
+    listener = undefined;
+    retryLater();
+  };
+
   async function listen(afterLoss: boolean) {
-    const client = new pg.Client({ connectionString });
+    // keepAlive and a connect timeout: a partition must end in an error, not a socket open forever.
+    const client = new pg.Client({ connectionString, keepAlive: true, connectionTimeoutMillis: 5_000 });
     client.on("notification", (n) => receive(n.payload));
     client.on("error", (err) => {
-      client.end().catch(() => {});
-      if (listener !== client || stopped) return;
-      logger.warn({ err }, "delivery listener lost its connection");
-      listener = undefined;
-      retryLater();
+      if (listener === client && !stopped) logger.warn({ err }, "delivery listener lost its connection");
+      relisten(client);
     });
-    await client.connect();
-    await client.query(`listen "${channel}"`);
+    try {
+      await client.connect();
+      await client.query(`listen "${channel}"`);
+    } catch (err) {
+      client.end().catch(() => {});
+      throw err;
+    }
+    if (stopped) return void client.end().catch(() => {});
     listener = client;
-    if (afterLoss) resync();
+    if (afterLoss) resync("the delivery listener reconnected");
   }
 
   return {
     kind: "postgres",
-    publish: coalescing(instanceId, (payload) => {
-      pool.query("select pg_notify($1, $2)", [channel, payload]).catch((err) => {
-        logger.warn({ err }, "publishing a delivery message failed");
-      });
-    }),
+    publish: out.publish,
     async start(onMessage, onResync) {
-      receive = receiver(instanceId, onMessage, logger);
       resync = onResync;
+      const into = inbox({
+        instanceId,
+        onMessage,
+        onResync,
+        logger,
+        onLost: () => {
+          if (listener) relisten(listener);
+        },
+      });
+      receive = into.receive;
       await listen(false);
+      timer = heartbeats(out, into);
     },
     async stop() {
       stopped = true;
       clearTimeout(retry);
+      clearInterval(timer);
       await listener?.end().catch(() => {});
       listener = undefined;
     },

@@ -25,6 +25,8 @@ import {
 export const PARKING_FULL_RETRY_SECONDS = 5;
 
 const EXPIRY_SWEEP_MS = 1_000;
+/** A reload that failed (the database away too) is retried this often. */
+const RESYNC_RETRY_MS = 2_000;
 const ACCESS_SWEEP_MS = 10_000;
 const OFFLINE_SWEEP_MS = 60_000;
 const POSITIONS_SWEEP_MS = 3_600_000;
@@ -163,29 +165,95 @@ export function createDeliveryService(deps: {
     if (!index.accessOf(row.userId)) await refreshAccess([row.userId]);
   }
 
-  /** Replaces the whole index from the database (at start, and after a lost bus connection). */
-  async function rebuild(): Promise<void> {
-    const fresh = new DeliveryIndex();
-    const freshBook = new PositionBook();
-    const [devices, approvals] = await Promise.all([deps.devices.listActive(), deps.signals.openApprovals()]);
-    for (const d of devices) putDevice(d, fresh);
-    for (const r of approvals) {
-      fresh.openSignal(r.signal);
-      fresh.approve(r.signal.id, r.userId, r.decidedAt?.getTime() ?? nowMs());
+  /**
+   * Changes learnt while a rebuild reads the database (from this instance's commits or from the
+   * bus), replayed onto the fresh index once it replaces the old one: a change committed after
+   * the rebuild read its table would otherwise be applied to the discarded index only.
+   */
+  let missedDuringRebuild: DeliveryMessage[] | undefined;
+  let rebuilding: Promise<void> | undefined;
+  let rebuildAgain = false;
+
+  /** Replaces the whole index from the database (at start, and whenever the bus may have lost something). */
+  async function rebuildOnce(): Promise<void> {
+    missedDuringRebuild = [];
+    try {
+      const fresh = new DeliveryIndex();
+      const freshBook = new PositionBook();
+      const [devices, approvals] = await Promise.all([
+        deps.devices.listActive(),
+        deps.signals.openApprovals(),
+      ]);
+      for (const d of devices) putDevice(d, fresh);
+      for (const r of approvals) {
+        fresh.openSignal(r.signal);
+        fresh.approve(r.signal.id, r.userId, r.decidedAt?.getTime() ?? nowMs());
+      }
+      const signalIds = [...new Set(approvals.map((r) => r.signal.id))];
+      for (const ack of await repo.acksOf(signalIds)) fresh.ack(ack.deviceId, ack.signalId);
+      const userIds = fresh.usersWithDevices();
+      for (const [userId, a] of await repo.accessOf(userIds, clock.now())) fresh.setAccess(userId, a);
+      await loadPositions({ index: fresh, book: freshBook });
+      index = fresh;
+      book = freshBook;
+      const missed = missedDuringRebuild;
+      missedDuringRebuild = undefined;
+      for (const m of missed) apply(m);
+      wake(waiters.deviceIds());
+    } finally {
+      missedDuringRebuild = undefined;
     }
-    const signalIds = [...new Set(approvals.map((r) => r.signal.id))];
-    for (const ack of await repo.acksOf(signalIds)) fresh.ack(ack.deviceId, ack.signalId);
-    const userIds = fresh.usersWithDevices();
-    for (const [userId, a] of await repo.accessOf(userIds, clock.now())) fresh.setAccess(userId, a);
-    await loadPositions({ index: fresh, book: freshBook });
-    index = fresh;
-    book = freshBook;
-    wake(waiters.deviceIds());
+  }
+
+  /** One rebuild at a time; asked for during one, another follows it (the first may have read too early). */
+  function rebuild(): Promise<void> {
+    if (rebuilding) {
+      rebuildAgain = true;
+      return rebuilding;
+    }
+    const run = async () => {
+      try {
+        do {
+          rebuildAgain = false;
+          await rebuildOnce();
+        } while (rebuildAgain && !closing);
+      } finally {
+        rebuilding = undefined;
+      }
+    };
+    rebuilding = run();
+    return rebuilding;
+  }
+
+  let resyncRetry: NodeJS.Timeout | undefined;
+  /** A resync that could not read the database (it is away too) is tried again until it can. */
+  function resync(why: string): void {
+    if (closing) return;
+    logger.info({ why }, "delivery: reloading from the database");
+    clearTimeout(resyncRetry);
+    background(
+      "resyncing",
+      rebuild().catch((err) => {
+        if (!closing) resyncRetry = setTimeout(() => resync("retrying a failed reload"), RESYNC_RETRY_MS);
+        throw err;
+      }),
+    );
+  }
+
+  /** A change to tell the other instances, and to replay here if a rebuild is reading meanwhile. */
+  function tell(m: DeliveryMessage): void {
+    missedDuringRebuild?.push(m);
+    bus.publish(m);
   }
 
   function onRemote(m: DeliveryMessage): void {
     // A message arriving while the instance shuts down would start a load nobody waits for.
     if (closing) return;
+    missedDuringRebuild?.push(m);
+    apply(m);
+  }
+
+  function apply(m: DeliveryMessage): void {
     if (m.k === "open") background("loading a signal", loadSignal(m.s));
     else if (m.k === "approve" && !index.hasSignal(m.s))
       background("loading an approval", loadSignal(m.s, [m.u]));
@@ -228,16 +296,16 @@ export function createDeliveryService(deps: {
       const woken: string[] = [];
       for (const a of approvals) woken.push(...index.approve(signal.id, a.userId, a.decidedAt.getTime()));
       wake(woken);
-      bus.publish({ k: "open", s: signal.id });
+      tell({ k: "open", s: signal.id });
     },
     signalApproved(signal: SignalRow, approval: Approval): void {
       index.openSignal(signal);
       wake(index.approve(signal.id, approval.userId, approval.decidedAt.getTime()));
-      bus.publish({ k: "approve", s: signal.id, u: approval.userId, at: approval.decidedAt.getTime() });
+      tell({ k: "approve", s: signal.id, u: approval.userId, at: approval.decidedAt.getTime() });
     },
     signalClosed(signalId: string): void {
       index.closeSignal(signalId);
-      bus.publish({ k: "close", s: signalId });
+      tell({ k: "close", s: signalId });
     },
     /**
      * An update was committed: the entry shows the new SL/TP (or is withdrawn by a close), the
@@ -248,7 +316,7 @@ export function createDeliveryService(deps: {
       else index.reviseSignal(signal.id, signal);
       const known = book.has(signal.id);
       wake(book.addUpdates(signal.id, [toUpdateItem(update)], signal.closedAt?.getTime()));
-      bus.publish({ k: "update", s: signal.id });
+      tell({ k: "update", s: signal.id });
       // The first update of a signal brings in the devices that filled it from the database.
       if (!known) await loadPosition(signal.id);
     },
@@ -261,7 +329,7 @@ export function createDeliveryService(deps: {
         putDevice(device);
         if (!index.accessOf(device.userId)) background("loading access", refreshAccess([device.userId]));
       }
-      bus.publish({ k: "device", d: device.id });
+      tell({ k: "device", d: device.id });
     },
     /**
      * The owner changed the settings: every poll from now carries them, and a poll parked
@@ -269,11 +337,11 @@ export function createDeliveryService(deps: {
      */
     settingsChanged(deviceId: string, settings: DeviceSettings): void {
       if (index.setSettings(deviceId, settings)) waiters.release(deviceId);
-      bus.publish({ k: "settings", d: deviceId, v: settings.version });
+      tell({ k: "settings", d: deviceId, v: settings.version });
     },
     async accessChanged(userId: string): Promise<void> {
       await refreshAccess([userId]);
-      bus.publish({ k: "user", u: userId });
+      tell({ k: "user", u: userId });
     },
     /**
      * The owner was disabled or re-enabled: each of their devices is reloaded (a disabled owner's
@@ -284,7 +352,7 @@ export function createDeliveryService(deps: {
       const ids = new Set([...index.devicesOf(userId), ...(await deps.devices.unrevokedIdsOf(userId))]);
       for (const id of ids) {
         await reloadDevice(id);
-        bus.publish({ k: "device", d: id });
+        tell({ k: "device", d: id });
       }
     },
   };
@@ -295,7 +363,7 @@ export function createDeliveryService(deps: {
     sweepOffline,
     async start(): Promise<void> {
       closing = false;
-      await bus.start(onRemote, () => background("resyncing", rebuild()));
+      await bus.start(onRemote, resync);
       await rebuild();
       timers = [
         setInterval(() => index.closeExpired(nowMs()), EXPIRY_SWEEP_MS),
@@ -314,6 +382,7 @@ export function createDeliveryService(deps: {
       this.releaseWaiters();
       for (const t of timers) clearInterval(t);
       timers = [];
+      clearTimeout(resyncRetry);
       await bus.stop();
       // Nothing of this instance may still read the database once it is stopped: the database
       // closes next (and between tests its tables are emptied; a straggler deadlocks with that).
@@ -380,7 +449,7 @@ export function createDeliveryService(deps: {
 
     markAcked(deviceId: string, signalId: string): void {
       index.ack(deviceId, signalId);
-      bus.publish({ k: "ack", s: signalId, d: deviceId });
+      tell({ k: "ack", s: signalId, d: deviceId });
     },
 
     /**
@@ -390,13 +459,13 @@ export function createDeliveryService(deps: {
     markFilled(deviceId: string, signalId: string, ticket: string): void {
       if (!book.has(signalId)) return;
       if (book.hold(signalId, deviceId, ticket)) wake([deviceId]);
-      bus.publish({ k: "fill", s: signalId, d: deviceId, t: ticket });
+      tell({ k: "fill", s: signalId, d: deviceId, t: ticket });
     },
 
     /** A device reported its final result for an update: never delivered to it again. */
     markSettled(deviceId: string, signalId: string, updateId: string): void {
       book.settle(signalId, updateId, deviceId);
-      bus.publish({ k: "result", s: signalId, u: updateId, d: deviceId });
+      tell({ k: "result", s: signalId, u: updateId, d: deviceId });
     },
 
     stats: () => ({ ...index.stats(), ...book.stats(), waiting: waiters.size, bus: bus.kind }),

@@ -1,0 +1,166 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { useTestApp } from "../../../test/support/app";
+import { createDeviceOwner, createUser } from "../../../test/support/factories";
+import type { DeliveryBus, DeliveryMessage } from "./delivery.bus";
+import { createDeliveryService, type DeliveryService } from "./delivery.service";
+
+const BUY = { instrument: "EURUSD", side: "buy", orderType: "market" };
+
+async function eventually(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * A second instance's delivery service over the test app's database, with a bus the test plays
+ * (messages from "other instances", resync requests) and a rebuild the test can hold half-way:
+ * after it has read the open approvals and before the fresh index replaces the old one.
+ */
+describe("delivery state reloaded from the database (the resync gap)", () => {
+  const ctx = useTestApp({ env: { RATE_LIMIT_IP_PER_MINUTE: "100000" } });
+  let service: DeliveryService | undefined;
+  afterEach(async () => {
+    await service?.stop();
+    service = undefined;
+  });
+
+  function secondInstance() {
+    const bus = {
+      remote: (_m: DeliveryMessage) => {},
+      resync: (_why: string) => {},
+      published: [] as DeliveryMessage[],
+    };
+    let hold: { read: () => void; released: Promise<void> } | undefined;
+    let failures = 0;
+    const deps = ctx().deps;
+    service = createDeliveryService({
+      db: deps.db,
+      clock: deps.clock,
+      logger: deps.logger,
+      devices: deps.devices,
+      events: deps.events,
+      signals: {
+        async openApprovals(filter) {
+          if (failures > 0 && filter === undefined) {
+            failures--;
+            throw new Error("connection terminated unexpectedly");
+          }
+          const rows = await deps.signals.openApprovals(filter);
+          const h = filter === undefined ? hold : undefined;
+          if (h) {
+            hold = undefined;
+            h.read();
+            await h.released;
+          }
+          return rows;
+        },
+      },
+      bus: {
+        kind: "redis",
+        publish: (m) => bus.published.push(m),
+        async start(onMessage, onResync) {
+          bus.remote = onMessage;
+          bus.resync = onResync;
+        },
+        async stop() {},
+      } satisfies DeliveryBus,
+    });
+    /** Starts a rebuild and resolves once it has read the approvals; `release` lets it finish. */
+    const holdRebuild = async () => {
+      let release = () => {};
+      const released = new Promise<void>((r) => {
+        release = r;
+      });
+      const read = new Promise<void>((r) => {
+        hold = { read: r, released };
+      });
+      const rebuilt = service!.rebuild();
+      await read;
+      return async () => {
+        release();
+        await rebuilt;
+      };
+    };
+    const failNextReloads = (n: number) => {
+      failures = n;
+    };
+    return { service, bus, holdRebuild, failNextReloads };
+  }
+
+  const pending = (s: DeliveryService, deviceId: string) =>
+    s.poll(deviceId, 0, undefined as never).then((a) => a.signals.map((x) => x.signalId));
+
+  async function ownerAndSignal() {
+    const owner = await createDeviceOwner(ctx().deps, "vip");
+    const { headers } = await createUser(ctx().deps, { admin: true });
+    const res = await ctx().app.inject({ method: "POST", url: "/api/v1/signals", headers, payload: BUY });
+    expect(res.statusCode).toBe(201);
+    return { owner, signalId: res.json().id as string };
+  }
+
+  it("an approval told by another instance while the index rebuilds reaches the device", async () => {
+    const { owner, signalId } = await ownerAndSignal();
+    const second = secondInstance();
+    await second.service.start();
+    const finish = await second.holdRebuild();
+    const decided = await ctx().deps.signals.decide(owner.user.id, signalId, "approve");
+    second.bus.remote({ k: "approve", s: signalId, u: owner.user.id, at: Date.parse(decided.decidedAt) });
+    await finish();
+    await eventually(() => second.service.stats().signals > 0);
+    expect(await pending(second.service, owner.device.id)).toEqual([signalId]);
+  });
+
+  it("an approval committed on this instance while the index rebuilds reaches the device", async () => {
+    const { owner, signalId } = await ownerAndSignal();
+    const second = secondInstance();
+    await second.service.start();
+    const finish = await second.holdRebuild();
+    await ctx().deps.signals.decide(owner.user.id, signalId, "approve");
+    const [row] = await ctx().deps.signals.openApprovals({ signalId, userIds: [owner.user.id] });
+    second.service.signalApproved(row!.signal, { userId: owner.user.id, decidedAt: row!.decidedAt! });
+    await finish();
+    await eventually(() => second.service.stats().signals > 0);
+    expect(await pending(second.service, owner.device.id)).toEqual([signalId]);
+    expect(second.bus.published).toContainEqual(expect.objectContaining({ k: "approve", s: signalId }));
+  });
+
+  it("an ACK told while the index rebuilds is not delivered again", async () => {
+    const owner = await createDeviceOwner(ctx().deps, "vip", { autoApprove: true });
+    const { headers } = await createUser(ctx().deps, { admin: true });
+    const signalId = (
+      await ctx().app.inject({ method: "POST", url: "/api/v1/signals", headers, payload: BUY })
+    ).json().id as string;
+    const second = secondInstance();
+    await second.service.start();
+    expect(await pending(second.service, owner.device.id)).toEqual([signalId]);
+    const finish = await second.holdRebuild();
+    second.bus.remote({ k: "ack", s: signalId, d: owner.device.id });
+    await finish();
+    expect(await pending(second.service, owner.device.id)).toEqual([]);
+  });
+
+  it("a change this instance never heard of is picked up when the bus asks for a resync", async () => {
+    const { owner, signalId } = await ownerAndSignal();
+    const second = secondInstance();
+    await second.service.start();
+    await ctx().deps.signals.decide(owner.user.id, signalId, "approve");
+    expect(await pending(second.service, owner.device.id)).toEqual([]);
+    second.bus.resync("a delivery message was missed");
+    await eventually(() => second.service.stats().signals > 0);
+    expect(await pending(second.service, owner.device.id)).toEqual([signalId]);
+  });
+
+  it("a resync that cannot read the database (it is away too) is retried until it can", async () => {
+    const { owner, signalId } = await ownerAndSignal();
+    const second = secondInstance();
+    await second.service.start();
+    await ctx().deps.signals.decide(owner.user.id, signalId, "approve");
+    second.failNextReloads(1);
+    second.bus.resync("the delivery subscriber reconnected");
+    await eventually(() => second.service.stats().signals > 0);
+    expect(await pending(second.service, owner.device.id)).toEqual([signalId]);
+  });
+});
