@@ -47,6 +47,7 @@ import { createEvents } from "./shared/events";
 import { createIdempotencyService } from "./shared/idempotency/idempotency.service";
 import { createMetrics } from "./shared/metrics";
 import { memoryRateLimiter, redisRateLimiter } from "./shared/rate-limit";
+import { failClosedNonces, fallbackRateLimiter } from "./shared/redis-outage";
 import { memoryNonceStore, redisNonceStore } from "./shared/signing";
 import { reasonOf, StartupError, safeTarget } from "./shared/startup-errors";
 
@@ -60,8 +61,11 @@ export interface DepsInput {
 }
 
 /** Redis, answering: an unreachable one stops the start with a line naming REDIS_URL. */
-async function connectRedis(url: string) {
-  const redis = new (await import("ioredis")).Redis(url, { maxRetriesPerRequest: 2 });
+async function connectRedis(url: string, logger: Logger) {
+  // While Redis is away a command waits (offline queue) through at most two reconnection attempts
+  // and never longer than commandTimeout, then fails; each part then does what redis-outage.ts
+  // says (fail closed, or count locally). ioredis itself keeps reconnecting for ever.
+  const redis = new (await import("ioredis")).Redis(url, { maxRetriesPerRequest: 2, commandTimeout: 2_000 });
   // The connection's own error (ECONNREFUSED, ENOTFOUND, NOAUTH) says more than the retry limit.
   let connectionError: unknown;
   const remember = (err: unknown) => {
@@ -78,6 +82,16 @@ async function connectRedis(url: string) {
   } finally {
     redis.off("error", remember);
   }
+  // Without a listener ioredis prints every connection error as an "Unhandled error event".
+  let reported = false;
+  redis.on("error", (err) => {
+    if (!reported) logger.warn({ err }, "Redis connection lost; reconnecting");
+    reported = true;
+  });
+  redis.on("ready", () => {
+    if (reported) logger.info("Redis connection back");
+    reported = false;
+  });
   return redis;
 }
 
@@ -88,10 +102,12 @@ export async function createDeps(input: DepsInput) {
   const { config, database, clock, logger } = input;
   const db = database.db;
   // ioredis is loaded only when Redis is configured.
-  const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
   // HTTP limits are @fastify/rate-limit's (src/shared/http/rate-limits.ts); this token-bucket
   // limiter paces what no HTTP request carries: the bot's sends and updates, and alert URLs.
-  const rateLimiter = redis ? redisRateLimiter(redis, `${config.redisKeyPrefix}rl:`) : memoryRateLimiter();
+  const rateLimiter = redis
+    ? fallbackRateLimiter(redisRateLimiter(redis, `${config.redisKeyPrefix}rl:`), logger)
+    : memoryRateLimiter();
   const metrics = createMetrics({ defaultMetrics: true });
 
   const events = createEvents((err, event) => logger.error({ err, event }, "event reaction failed"));
@@ -169,7 +185,7 @@ export async function createDeps(input: DepsInput) {
 
   // The signal relay: devices sign with derived secrets, polls are served from memory.
   const nonces = redis
-    ? redisNonceStore(redis, `${config.redisKeyPrefix}nonce:`)
+    ? failClosedNonces(redisNonceStore(redis, `${config.redisKeyPrefix}nonce:`), logger)
     : memoryNonceStore({ clock });
   const lastSeen = createLastSeenBuffer({ db, logger });
   const devices = createDevicesService({

@@ -2,6 +2,7 @@ import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Redis } from "ioredis";
 import { CommonErrors } from "../errors";
+import { fallbackHttpStore } from "../redis-outage";
 
 /** Who a request counts against: each kind of principal has its own budget per minute. */
 export type PrincipalKind = "ip" | "user" | "device" | "producer";
@@ -71,7 +72,8 @@ export async function registerRateLimits(
     timeWindow: WINDOW_MS,
     max: (_request, key) => budgetOf(opts.budgets, key),
     keyGenerator: principalKey,
-    ...(opts.redis ? { redis: opts.redis, nameSpace: `${opts.keyPrefix}rl:` } : {}),
+    // Redis shares the counts; while it is away each instance counts alone (redis-outage.ts).
+    ...(opts.redis ? { store: fallbackHttpStore(opts.redis, `${opts.keyPrefix}rl:`, app.log) } : {}),
   });
   const count = app.createRateLimit();
 
