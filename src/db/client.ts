@@ -30,7 +30,9 @@ export interface Database {
 pg.types.setTypeParser(20, (v) => Number(v));
 
 export async function openPostgres(url: string, max = 10): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max });
+  // A connection attempt to an unreachable server fails after connectionTimeoutMillis instead of
+  // waiting for the kernel; keepAlive lets a dead peer surface as an error on an idle socket.
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000, keepAlive: true });
   pool.on("error", () => {
     // An idle client losing its connection must not crash the process; the pool replaces it.
   });

@@ -5,6 +5,7 @@ import { CommonErrors } from "../errors";
 import type { Metrics } from "../metrics";
 import { OpsErrors } from "./ops.errors";
 import { answeredUnderPressure } from "./overload";
+import { databaseProbe } from "./readiness";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -51,12 +52,10 @@ export function opsRoutes(deps: {
     };
     app.get("/healthz", ops, async () => ({ status: "ok" }));
 
+    const databaseAnswers = databaseProbe(deps.database);
     app.get("/readyz", ops, async (_request, reply) => {
-      try {
-        await deps.database.query("select 1");
-      } catch {
+      if (!(await databaseAnswers()))
         return reply.code(503).send({ status: "unavailable", database: "down" });
-      }
       if (!deps.migrated()) return reply.code(503).send({ status: "unavailable", migrations: "pending" });
       return { status: "ready" };
     });
