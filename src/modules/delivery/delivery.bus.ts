@@ -31,11 +31,16 @@ export interface DeliveryBus {
    */
   start(onMessage: (m: DeliveryMessage) => void, onResync: (why: string) => void): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * False while this instance's own heartbeats do not come back: it may be missing the other
+   * instances' messages (their ACKs, results), so what it offers is checked in the database.
+   */
+  connected(): boolean;
 }
 
 /** One instance (the embedded database): nobody else to tell. */
 export function localBus(): DeliveryBus {
-  return { kind: "none", publish() {}, async start() {}, async stop() {} };
+  return { kind: "none", publish() {}, async start() {}, async stop() {}, connected: () => true };
 }
 
 /** The heartbeat timer both buses run: sends this instance's heartbeat, then notices silence. */
@@ -56,13 +61,15 @@ export function redisBus(redis: Redis, channel: string, instanceId: string, logg
   let subscriber: Redis | undefined;
   let timer: NodeJS.Timeout | undefined;
   const out = outbox({ instanceId, logger, send: (payload) => redis.publish(channel, payload) });
+  let into: ReturnType<typeof inbox> | undefined;
   return {
     kind: "redis",
     publish: out.publish,
+    connected: () => into?.connected() ?? true,
     async start(onMessage, onResync) {
       const sub = redis.duplicate();
       subscriber = sub;
-      const into = inbox({
+      into = inbox({
         instanceId,
         onMessage,
         onResync,
@@ -70,7 +77,8 @@ export function redisBus(redis: Redis, channel: string, instanceId: string, logg
         // A subscription whose socket never reported the loss (a silent partition) is redone.
         onLost: () => sub.disconnect(true),
       });
-      sub.on("message", (_channel: string, payload: string) => into.receive(payload));
+      const receive = into.receive;
+      sub.on("message", (_channel: string, payload: string) => receive(payload));
       let connectedBefore = false;
       sub.on("ready", () => {
         if (connectedBefore) onResync("the delivery subscriber reconnected");
@@ -105,6 +113,7 @@ export function postgresBus(pool: pg.Pool, channel: string, instanceId: string, 
     logger,
     send: (payload) => pool.query("select pg_notify($1, $2)", [channel, payload]),
   });
+  let into: ReturnType<typeof inbox> | undefined;
 
   const retryLater = () => {
     if (stopped) return;
@@ -148,9 +157,10 @@ export function postgresBus(pool: pg.Pool, channel: string, instanceId: string, 
   return {
     kind: "postgres",
     publish: out.publish,
+    connected: () => into?.connected() ?? true,
     async start(onMessage, onResync) {
       resync = onResync;
-      const into = inbox({
+      into = inbox({
         instanceId,
         onMessage,
         onResync,

@@ -92,6 +92,29 @@ export function deliveryRepository(db: Executor) {
       return { signals: tracked, updates, fills, settled };
     },
 
+    /** Which of these signals the device already reported on, and which of these updates it settled. */
+    async reportedBy(
+      deviceId: string,
+      signalIds: string[],
+      updateIds: string[],
+    ): Promise<{ acked: { signalId: string }[]; settled: { signalId: string; updateId: string }[] }> {
+      const [acked, settled] = await Promise.all([
+        signalIds.length === 0
+          ? []
+          : db
+              .select({ signalId: executions.signalId })
+              .from(executions)
+              .where(and(eq(executions.deviceId, deviceId), inArray(executions.signalId, signalIds))),
+        updateIds.length === 0
+          ? []
+          : db
+              .select({ signalId: updateResults.signalId, updateId: updateResults.updateId })
+              .from(updateResults)
+              .where(and(eq(updateResults.deviceId, deviceId), inArray(updateResults.updateId, updateIds))),
+      ]);
+      return { acked, settled };
+    },
+
     /** Which devices already ACKed these signals. */
     async acksOf(signalIds: string[]): Promise<{ signalId: string; deviceId: string }[]> {
       if (signalIds.length === 0) return [];

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { useTestApp } from "../../../test/support/app";
 import { createDeviceOwner, createUser } from "../../../test/support/factories";
 import type { DeliveryBus, DeliveryMessage } from "./delivery.bus";
@@ -23,6 +23,7 @@ describe("delivery state reloaded from the database (the resync gap)", () => {
   const ctx = useTestApp({ env: { RATE_LIMIT_IP_PER_MINUTE: "100000" } });
   let service: DeliveryService | undefined;
   afterEach(async () => {
+    vi.restoreAllMocks();
     await service?.stop();
     service = undefined;
   });
@@ -32,6 +33,7 @@ describe("delivery state reloaded from the database (the resync gap)", () => {
       remote: (_m: DeliveryMessage) => {},
       resync: (_why: string) => {},
       published: [] as DeliveryMessage[],
+      connected: true,
     };
     let hold: { read: () => void; released: Promise<void> } | undefined;
     let failures = 0;
@@ -66,6 +68,7 @@ describe("delivery state reloaded from the database (the resync gap)", () => {
           bus.resync = onResync;
         },
         async stop() {},
+        connected: () => bus.connected,
       } satisfies DeliveryBus,
     });
     /** Starts a rebuild and resolves once it has read the approvals; `release` lets it finish. */
@@ -140,6 +143,32 @@ describe("delivery state reloaded from the database (the resync gap)", () => {
     second.bus.remote({ k: "ack", s: signalId, d: owner.device.id });
     await finish();
     expect(await pending(second.service, owner.device.id)).toEqual([]);
+  });
+
+  it("while its bus is away, an entry another instance saw ACKed is not offered again", async () => {
+    const owner = await createDeviceOwner(ctx().deps, "vip", { autoApprove: true });
+    const { headers } = await createUser(ctx().deps, { admin: true });
+    const signalId = (
+      await ctx().app.inject({ method: "POST", url: "/api/v1/signals", headers, payload: BUY })
+    ).json().id as string;
+    const second = secondInstance();
+    await second.service.start();
+    await ctx().deps.executions.ack({ id: owner.device.id, userId: owner.user.id }, signalId);
+    second.bus.connected = false;
+    expect(await pending(second.service, owner.device.id)).toEqual([]);
+  });
+
+  it("a repeated ACK or update result marks the index again (an index that missed the first learns it)", async () => {
+    const owner = await createDeviceOwner(ctx().deps, "vip", { autoApprove: true });
+    const { headers } = await createUser(ctx().deps, { admin: true });
+    const signalId = (
+      await ctx().app.inject({ method: "POST", url: "/api/v1/signals", headers, payload: BUY })
+    ).json().id as string;
+    const device = { id: owner.device.id, userId: owner.user.id };
+    await ctx().deps.executions.ack(device, signalId);
+    const marked = vi.spyOn(ctx().deps.delivery, "markAcked");
+    expect((await ctx().deps.executions.ack(device, signalId)).created).toBe(false);
+    expect(marked).toHaveBeenCalledWith(owner.device.id, signalId);
   });
 
   it("a change this instance never heard of is picked up when the bus asks for a resync", async () => {

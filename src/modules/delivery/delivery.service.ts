@@ -278,6 +278,23 @@ export function createDeliveryService(deps: {
     } else background("refreshing access", refreshAccess([m.u]));
   }
 
+  /**
+   * While the bus is away this index may have missed another instance's ACKs and results: what
+   * it would offer is checked in the database (one query, only for a poll with something to
+   * send), so a device is not handed an entry or update it already reported on.
+   */
+  async function confirmed(deviceId: string, answer: PollAnswer): Promise<PollAnswer> {
+    const { acked, settled } = await repo.reportedBy(
+      deviceId,
+      answer.signals.map((s) => s.signalId),
+      answer.updates.map((u) => u.item.updateId),
+    );
+    if (acked.length === 0 && settled.length === 0) return answer;
+    for (const a of acked) index.ack(deviceId, a.signalId);
+    for (const r of settled) book.settle(r.signalId, r.updateId, deviceId);
+    return answerFor(deviceId)();
+  }
+
   function sweepAccess(): void {
     const soon = nowMs() + ACCESS_SWEEP_MS * 1.5;
     const stale = index.usersWithDevices().filter((u) => (index.accessOf(u)?.until ?? 0) <= soon);
@@ -418,7 +435,8 @@ export function createDeliveryService(deps: {
       if (!device) return EMPTY_ANSWER;
       const access = index.accessOf(device.userId);
       if (!access || access.until <= nowMs()) await refreshAccess([device.userId]);
-      const answer = answerFor(deviceId)();
+      let answer = answerFor(deviceId)();
+      if (answer !== EMPTY_ANSWER && !bus.connected()) answer = await confirmed(deviceId, answer);
       if (answer !== EMPTY_ANSWER || waitMs === 0 || closing) return answer;
       try {
         return await waiters.park(deviceId, waitMs, connection);

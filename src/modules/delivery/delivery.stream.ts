@@ -191,6 +191,8 @@ export function inbox(opts: {
       others.set(envelope.o, { n: Math.max(known?.n ?? 0, envelope.n), heardAt: at, silent: false });
       for (const m of envelope.m) onMessage(m);
     },
+    /** Whether this instance's own heartbeats come back (its subscription hears the bus). */
+    connected: () => !lost,
     /** Run every heartbeat: notices silence. */
     check(): void {
       const at = now();

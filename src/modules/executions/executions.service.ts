@@ -85,7 +85,9 @@ export function createExecutionsService(deps: {
 
   /** Bookkeeping for a report that wrote something: index, metrics, notification. */
   function recorded(e: ExecutionRow, outcome: Outcome, type: "ack" | "fill" | "error", approvedAtMs: number) {
-    if (outcome === "unchanged") return;
+    // A repeat means the device was offered the entry again: an index that missed the first
+    // report (its bus was away) learns it now, and tells the others.
+    if (outcome === "unchanged") return deps.delivery.markAcked(e.deviceId, e.signalId);
     if (outcome === "created") {
       deps.delivery.markAcked(e.deviceId, e.signalId);
       deps.metrics.deliverySeconds.observe(Math.max(0, e.ackedAt.getTime() - approvedAtMs) / 1000);
@@ -156,6 +158,8 @@ export function createExecutionsService(deps: {
       const existing = await repo.findUpdateResult(input.updateId, device.id);
       if (!existing) throw ExecutionErrors.updateNotFound();
       if (!sameResult(existing, input)) throw ExecutionErrors.alreadyFinal();
+      // Offered again: an index that missed the first report learns it now.
+      deps.delivery.markSettled(device.id, existing.signalId, existing.updateId);
       return { result: toUpdateResultView(existing), created: false };
     },
 
