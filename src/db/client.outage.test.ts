@@ -15,8 +15,9 @@ async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000): Pr
 }
 
 // A PostgreSQL server reached through a relay the test cuts (only when the run has a server).
-if (process.env.TEST_DATABASE_URL) {
-  describe("a PostgreSQL pool whose server goes away and comes back", () => {
+describe.runIf(!!process.env.TEST_DATABASE_URL)(
+  "a PostgreSQL pool whose server goes away and comes back",
+  () => {
     let relay: Awaited<ReturnType<typeof tcpCut>>;
     let database: Database;
     beforeAll(async () => {
@@ -73,5 +74,5 @@ if (process.env.TEST_DATABASE_URL) {
         ),
       );
     });
-  });
-}
+  },
+);

@@ -270,6 +270,7 @@ describe("what the bus sends and when", () => {
     expect(sent).toEqual([
       {
         o: "instance-a",
+        n: 1,
         m: [
           { k: "ack", s: "sig_1", d: "dev_1" },
           { k: "open", s: "sig_2" },

@@ -18,8 +18,9 @@ async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Pr
 
 // Two instances on one PostgreSQL and one Redis; the first reaches Redis through a relay the test
 // cuts, as a partition between that instance and Redis would (only when the run has both servers).
-if (process.env.TEST_DATABASE_URL && process.env.TEST_REDIS_URL) {
-  describe("delivery across instances when one loses Redis", () => {
+describe.runIf(!!process.env.TEST_DATABASE_URL && !!process.env.TEST_REDIS_URL)(
+  "delivery across instances when one loses Redis",
+  () => {
     let relay: Awaited<ReturnType<typeof tcpCut>>;
     let cutOff: TestApp | undefined;
     let other: TestApp | undefined;
@@ -64,5 +65,5 @@ if (process.env.TEST_DATABASE_URL && process.env.TEST_REDIS_URL) {
       relay.heal();
       await eventually(async () => (await pending()).includes(signalId), 10_000);
     });
-  });
-}
+  },
+);
