@@ -158,6 +158,26 @@ describe("delivery state reloaded from the database (the resync gap)", () => {
     expect(await pending(second.service, owner.device.id)).toEqual([]);
   });
 
+  it("while its bus is away, a parked poll woken for an entry another instance saw ACKed is not handed it", async () => {
+    // Someone else's approval puts the entry in the second instance's index.
+    const other = await createDeviceOwner(ctx().deps, "vip");
+    const { owner, signalId } = await ownerAndSignal();
+    await ctx().deps.signals.decide(other.user.id, signalId, "approve");
+    const second = secondInstance();
+    await second.service.start();
+    expect(second.service.stats().signals).toBe(1);
+    // Approved and ACKed through the first instance; the second hears neither (its bus is away).
+    await ctx().deps.signals.decide(owner.user.id, signalId, "approve");
+    await ctx().deps.executions.ack({ id: owner.device.id, userId: owner.user.id }, signalId);
+    second.bus.connected = false;
+    const woken = second.service
+      .poll(owner.device.id, 5_000, { on() {}, off() {} })
+      .then((a) => a.signals.map((x) => x.signalId));
+    // The approval reaches it late (a resent message), the ACK not yet: the wake must check.
+    second.bus.remote({ k: "approve", s: signalId, u: owner.user.id, at: Date.now() });
+    expect(await woken).toEqual([]);
+  });
+
   it("a repeated ACK or update result marks the index again (an index that missed the first learns it)", async () => {
     const owner = await createDeviceOwner(ctx().deps, "vip", { autoApprove: true });
     const { headers } = await createUser(ctx().deps, { admin: true });

@@ -295,6 +295,24 @@ export function createDeliveryService(deps: {
     return answerFor(deviceId)();
   }
 
+  async function parked(
+    deviceId: string,
+    waitMs: number,
+    connection: Parameters<Waiters["park"]>[2],
+  ): Promise<PollAnswer> {
+    try {
+      return await waiters.park(deviceId, waitMs, connection);
+    } catch (err) {
+      if (!(err instanceof ParkingFull)) throw err;
+      // Hand-written, not @fastify/under-pressure (shared/http/overload.ts): parked polls cost
+      // almost nothing of the event-loop delay or memory the plugin samples until far too many
+      // are parked, so the cap counts them; the answer is the same overload problem.
+      throw CommonErrors.overloaded("Too many devices are waiting on this server; poll again shortly", {
+        headers: { "retry-after": String(PARKING_FULL_RETRY_SECONDS) },
+      });
+    }
+  }
+
   function sweepAccess(): void {
     const soon = nowMs() + ACCESS_SWEEP_MS * 1.5;
     const stale = index.usersWithDevices().filter((u) => (index.accessOf(u)?.until ?? 0) <= soon);
@@ -438,17 +456,10 @@ export function createDeliveryService(deps: {
       let answer = answerFor(deviceId)();
       if (answer !== EMPTY_ANSWER && !bus.connected()) answer = await confirmed(deviceId, answer);
       if (answer !== EMPTY_ANSWER || waitMs === 0 || closing) return answer;
-      try {
-        return await waiters.park(deviceId, waitMs, connection);
-      } catch (err) {
-        if (!(err instanceof ParkingFull)) throw err;
-        // Hand-written, not @fastify/under-pressure (shared/http/overload.ts): parked polls cost
-        // almost nothing of the event-loop delay or memory the plugin samples until far too many
-        // are parked, so the cap counts them; the answer is the same overload problem.
-        throw CommonErrors.overloaded("Too many devices are waiting on this server; poll again shortly", {
-          headers: { "retry-after": String(PARKING_FULL_RETRY_SECONDS) },
-        });
-      }
+      answer = await parked(deviceId, waitMs, connection);
+      // Checked after the wait too: what woke it may be news, what comes with it may be stale.
+      if (answer !== EMPTY_ANSWER && !bus.connected()) answer = await confirmed(deviceId, answer);
+      return answer;
     },
 
     /** The owner of a device that may sign right now. */

@@ -1,7 +1,7 @@
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { DeliveryMessage } from "./delivery.bus";
-import { inbox, MAX_BACKLOG, outbox, SILENT_AFTER_MS } from "./delivery.stream";
+import { IN_STEP_MS, inbox, MAX_BACKLOG, outbox, SILENT_AFTER_MS } from "./delivery.stream";
 
 const logger = pino({ level: "silent" });
 const ack = (d: string): DeliveryMessage => ({ k: "ack", s: "sig_1", d });
@@ -86,6 +86,23 @@ describe("the receiving side of the delivery bus", () => {
     expect(r.resyncs).toEqual(["the bus answers again"]);
     r.into.receive(envelope("me", 8));
     expect(r.resyncs).toHaveLength(1);
+  });
+
+  it("is in step only while its own heartbeat and every other instance's were heard a moment ago", () => {
+    const r = receiving();
+    r.into.receive(envelope("me", 0));
+    r.into.receive(envelope("other", 0));
+    expect(r.into.connected()).toBe(true);
+    // Another instance cut off (or killed): its ACKs may be missing here long before it is "silent".
+    r.pass(IN_STEP_MS + 1);
+    r.into.receive(envelope("me", 0));
+    expect(r.into.connected()).toBe(false);
+    r.into.receive(envelope("other", 0));
+    expect(r.into.connected()).toBe(true);
+    // Its own heartbeat late: this instance's subscription may be what is cut.
+    r.pass(IN_STEP_MS + 1);
+    r.into.receive(envelope("other", 0));
+    expect(r.into.connected()).toBe(false);
   });
 
   it("ignores a malformed payload", () => {

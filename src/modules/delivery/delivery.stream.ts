@@ -19,6 +19,12 @@ export const HEARTBEAT_MS = 1_000;
  * bus lost something, so state is reloaded from the database.
  */
 export const SILENT_AFTER_MS = 3_500;
+/**
+ * Heard this instance's own heartbeat and every other instance's within this long: nothing sent
+ * on the bus a moment ago can be missing here. Past it (a cut that is not yet "silent", or an
+ * instance killed), what a poll would offer is checked in the database first.
+ */
+export const IN_STEP_MS = 1_600;
 /** Envelopes that could not be sent are kept (in order) up to this many, then the oldest go. */
 export const MAX_BACKLOG = 5_000;
 /** An instance not heard of for this long is forgotten (a restarted one comes back with a new id). */
@@ -191,8 +197,16 @@ export function inbox(opts: {
       others.set(envelope.o, { n: Math.max(known?.n ?? 0, envelope.n), heardAt: at, silent: false });
       for (const m of envelope.m) onMessage(m);
     },
-    /** Whether this instance's own heartbeats come back (its subscription hears the bus). */
-    connected: () => !lost,
+    /**
+     * Whether this instance has heard, a moment ago, its own heartbeat and every other
+     * instance's: only then can it trust that no ACK or result sent on the bus is missing here.
+     */
+    connected(): boolean {
+      const since = now() - IN_STEP_MS;
+      if (lost || echoedAt < since) return false;
+      for (const other of others.values()) if (other.heardAt < since) return false;
+      return true;
+    },
     /** Run every heartbeat: notices silence. */
     check(): void {
       const at = now();

@@ -1,6 +1,7 @@
 import Fastify from "fastify";
 import { describe, expect, it } from "vitest";
 import { isConnectionLoss } from "../../db/errors";
+import { AppError, CommonErrors } from "../errors";
 import { errorHandler } from "./problem";
 
 /**
@@ -57,6 +58,30 @@ describe("a database out of reach", () => {
     const bug = await app.inject({ method: "GET", url: "/bug" });
     expect(bug.statusCode).toBe(500);
     expect(lines.filter((l) => l.msg === "unexpected error").map((l) => l.level)).toEqual([50]);
+    await app.close();
+  });
+
+  it("a refusal that says 'retry shortly' (503: Redis away, overloaded) is a warning; another 5xx stays an error", async () => {
+    const lines: { level: number; msg: string }[] = [];
+    const app = Fastify({
+      logger: {
+        level: "info",
+        stream: { write: (line: string) => lines.push(JSON.parse(line) as { level: number; msg: string }) },
+      },
+    });
+    app.setErrorHandler(errorHandler);
+    app.get("/away", async () => {
+      throw CommonErrors.unavailable("Replay protection is unreachable right now; retry shortly");
+    });
+    app.get("/broken", async () => {
+      throw new AppError({ code: "service.broken", status: 502, title: "Bad gateway" });
+    });
+    expect((await app.inject({ method: "GET", url: "/away" })).statusCode).toBe(503);
+    expect((await app.inject({ method: "GET", url: "/broken" })).statusCode).toBe(502);
+    expect(lines.filter((l) => l.level >= 40).map((l) => [l.level, l.msg])).toEqual([
+      [40, "request refused: service unavailable"],
+      [50, "request failed"],
+    ]);
     await app.close();
   });
 });

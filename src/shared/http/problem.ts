@@ -111,7 +111,10 @@ export function sendProblem(reply: FastifyReply, err: AppError): FastifyReply {
 export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const known = toAppError(error);
   if (known) {
-    if (known.status >= 500) request.log.error({ err: error }, "request failed");
+    // 503 says "retry shortly" (overloaded, or a dependency away): the operator learns of it from
+    // /readyz and warnings; an error line is for what someone must fix.
+    if (known.status === 503) request.log.warn({ err: error }, "request refused: service unavailable");
+    else if (known.status >= 500) request.log.error({ err: error }, "request failed");
     return sendProblem(reply, known);
   }
   if (isConnectionLoss(error)) {
