@@ -158,6 +158,20 @@ describe("delivery state reloaded from the database (the resync gap)", () => {
     expect(await pending(second.service, owner.device.id)).toEqual([]);
   });
 
+  it("an entry ACKed through another instance a moment ago (its message still on the way) is not offered", async () => {
+    const owner = await createDeviceOwner(ctx().deps, "vip", { autoApprove: true });
+    const { headers } = await createUser(ctx().deps, { admin: true });
+    const signalId = (
+      await ctx().app.inject({ method: "POST", url: "/api/v1/signals", headers, payload: BUY })
+    ).json().id as string;
+    const second = secondInstance();
+    await second.service.start();
+    expect(await pending(second.service, owner.device.id)).toEqual([signalId]);
+    await ctx().deps.executions.ack({ id: owner.device.id, userId: owner.user.id }, signalId);
+    expect(second.bus.connected).toBe(true);
+    expect(await pending(second.service, owner.device.id)).toEqual([]);
+  });
+
   it("while its bus is away, a parked poll woken for an entry another instance saw ACKed is not handed it", async () => {
     // Someone else's approval puts the entry in the second instance's index.
     const other = await createDeviceOwner(ctx().deps, "vip");

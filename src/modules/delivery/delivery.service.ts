@@ -279,9 +279,9 @@ export function createDeliveryService(deps: {
   }
 
   /**
-   * While the bus is away this index may have missed another instance's ACKs and results: what
-   * it would offer is checked in the database (one query, only for a poll with something to
-   * send), so a device is not handed an entry or update it already reported on.
+   * This index may not yet know of another instance's ACKs and results (the bus is away, or the
+   * message is still on its way): what it would offer is checked in the database, so a device
+   * is not handed an entry or update it already reported on.
    */
   async function confirmed(deviceId: string, answer: PollAnswer): Promise<PollAnswer> {
     const { acked, settled } = await repo.reportedBy(
@@ -454,7 +454,11 @@ export function createDeliveryService(deps: {
       const access = index.accessOf(device.userId);
       if (!access || access.until <= nowMs()) await refreshAccess([device.userId]);
       let answer = answerFor(deviceId)();
-      if (answer !== EMPTY_ANSWER && !bus.connected()) answer = await confirmed(deviceId, answer);
+      // With other instances, a device answered at once may have just reported on what this one
+      // offers through another (behind a round-robin balancer its ACK and this poll can be
+      // milliseconds apart, faster than the bus): checked in the database, one query, and only
+      // for a poll with something to send, never for the fan-out's woken polls below.
+      if (answer !== EMPTY_ANSWER && bus.kind !== "none") answer = await confirmed(deviceId, answer);
       if (answer !== EMPTY_ANSWER || waitMs === 0 || closing) return answer;
       answer = await parked(deviceId, waitMs, connection);
       // Checked after the wait too: what woke it may be news, what comes with it may be stale.
