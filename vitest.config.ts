@@ -5,7 +5,8 @@ export default defineConfig({
     include: ["src/**/*.test.ts", "test/**/*.test.ts", "bench/**/*.test.ts"],
     // The end-to-end suite starts real server processes; it runs with `npm run test:e2e`.
     // The browser tests drive chromium; they run with `npm run test:browser`.
-    exclude: ["test/e2e/**", "test/browser/**", "node_modules/**"],
+    // The fault suite starts its own cluster and breaks it; it runs alone with `npm run test:faults`.
+    exclude: ["test/e2e/**", "test/browser/**", "test/faults/**", "node_modules/**"],
     pool: "forks",
     maxWorkers: 2,
     // Test files in one worker share its migrated database (PGlite costs ~2 s and ~340 MB to
