@@ -80,7 +80,8 @@ export function contractViolation(doc: Doc, seen: ResponseSeen): string | null {
 
 /** The documented path a concrete URL is served by (static segments win over parameters). */
 function documentedRoute(doc: Doc, url: string): string | undefined {
-  const path = url.split("?")[0]!;
+  // As the request was sent: a client resolves dot segments ("/users/../devices" is "/devices").
+  const path = new URL(url.split("?")[0]!, "http://localhost").pathname;
   const matches = Object.keys(doc.paths).filter((p) =>
     new RegExp(`^${p.replace(/[.+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}/g, "[^/]+")}$`).test(path),
   );
