@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { useTestApp } from "../../../test/support/app";
 import { TEST_BOT_TOKEN } from "../../../test/support/config";
 import { createDeviceOwner, createUser } from "../../../test/support/factories";
@@ -62,7 +62,11 @@ describe("disabling a user (POST /api/v1/admin/users/{id}/disable, /enable)", ()
       const again = await enable(owner.user.id, admin.headers);
       expect(again.json()).toEqual({ id: owner.user.id, disabled: false, disabledAt: null });
       expect((await me(headers)).statusCode).toBe(200);
-      expect((await poll(owner.signer)).statusCode).toBe(200);
+      // The devices come back when the after-commit reload has run (on a loaded PostgreSQL run,
+      // a moment after the answer); each try is a fresh signed poll.
+      await vi.waitFor(async () => expect((await poll(owner.signer)).statusCode).toBe(200), {
+        timeout: 5_000,
+      });
       const signInAgain = await ctx().app.inject({
         method: "POST",
         url: "/api/v1/auth/telegram",
