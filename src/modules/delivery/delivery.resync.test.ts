@@ -104,6 +104,15 @@ describe("delivery state reloaded from the database (the resync gap)", () => {
     return { owner, signalId: res.json().id as string };
   }
 
+  /** An entry published to, and approved at once by, an owner with a device. */
+  async function approvedEntry() {
+    const owner = await createDeviceOwner(ctx().deps, "vip", { autoApprove: true });
+    const { headers } = await createUser(ctx().deps, { admin: true });
+    const res = await ctx().app.inject({ method: "POST", url: "/api/v1/signals", headers, payload: BUY });
+    expect(res.statusCode).toBe(201);
+    return { owner, signalId: res.json().id as string };
+  }
+
   it("an approval told by another instance while the index rebuilds reaches the device", async () => {
     const { owner, signalId } = await ownerAndSignal();
     const second = secondInstance();
@@ -131,11 +140,7 @@ describe("delivery state reloaded from the database (the resync gap)", () => {
   });
 
   it("an ACK told while the index rebuilds is not delivered again", async () => {
-    const owner = await createDeviceOwner(ctx().deps, "vip", { autoApprove: true });
-    const { headers } = await createUser(ctx().deps, { admin: true });
-    const signalId = (
-      await ctx().app.inject({ method: "POST", url: "/api/v1/signals", headers, payload: BUY })
-    ).json().id as string;
+    const { owner, signalId } = await approvedEntry();
     const second = secondInstance();
     await second.service.start();
     expect(await pending(second.service, owner.device.id)).toEqual([signalId]);
@@ -146,11 +151,7 @@ describe("delivery state reloaded from the database (the resync gap)", () => {
   });
 
   it("while its bus is away, an entry another instance saw ACKed is not offered again", async () => {
-    const owner = await createDeviceOwner(ctx().deps, "vip", { autoApprove: true });
-    const { headers } = await createUser(ctx().deps, { admin: true });
-    const signalId = (
-      await ctx().app.inject({ method: "POST", url: "/api/v1/signals", headers, payload: BUY })
-    ).json().id as string;
+    const { owner, signalId } = await approvedEntry();
     const second = secondInstance();
     await second.service.start();
     await ctx().deps.executions.ack({ id: owner.device.id, userId: owner.user.id }, signalId);
@@ -159,11 +160,7 @@ describe("delivery state reloaded from the database (the resync gap)", () => {
   });
 
   it("an entry ACKed through another instance a moment ago (its message still on the way) is not offered", async () => {
-    const owner = await createDeviceOwner(ctx().deps, "vip", { autoApprove: true });
-    const { headers } = await createUser(ctx().deps, { admin: true });
-    const signalId = (
-      await ctx().app.inject({ method: "POST", url: "/api/v1/signals", headers, payload: BUY })
-    ).json().id as string;
+    const { owner, signalId } = await approvedEntry();
     const second = secondInstance();
     await second.service.start();
     expect(await pending(second.service, owner.device.id)).toEqual([signalId]);
@@ -193,11 +190,7 @@ describe("delivery state reloaded from the database (the resync gap)", () => {
   });
 
   it("a repeated ACK or update result marks the index again (an index that missed the first learns it)", async () => {
-    const owner = await createDeviceOwner(ctx().deps, "vip", { autoApprove: true });
-    const { headers } = await createUser(ctx().deps, { admin: true });
-    const signalId = (
-      await ctx().app.inject({ method: "POST", url: "/api/v1/signals", headers, payload: BUY })
-    ).json().id as string;
+    const { owner, signalId } = await approvedEntry();
     const device = { id: owner.device.id, userId: owner.user.id };
     await ctx().deps.executions.ack(device, signalId);
     const marked = vi.spyOn(ctx().deps.delivery, "markAcked");

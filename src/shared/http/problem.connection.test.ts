@@ -20,6 +20,19 @@ const refused = () =>
 const adminShutdown = () =>
   Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" });
 
+/** An app with the single error handler whose log lines the test reads. */
+function appLoggingLines() {
+  const lines: { level: number; msg: string }[] = [];
+  const app = Fastify({
+    logger: {
+      level: "info",
+      stream: { write: (line: string) => lines.push(JSON.parse(line) as { level: number; msg: string }) },
+    },
+  });
+  app.setErrorHandler(errorHandler);
+  return { app, lines };
+}
+
 describe("a database out of reach", () => {
   it("is recognised through the wrappers, by message, socket code or SQLSTATE", () => {
     expect(isConnectionLoss(lostInQuery())).toBe(true);
@@ -35,14 +48,7 @@ describe("a database out of reach", () => {
   });
 
   it("answers 503 service.unavailable with Retry-After, logged as a warning; other errors stay a 500", async () => {
-    const lines: { level: number; msg: string }[] = [];
-    const app = Fastify({
-      logger: {
-        level: "info",
-        stream: { write: (line: string) => lines.push(JSON.parse(line) as { level: number; msg: string }) },
-      },
-    });
-    app.setErrorHandler(errorHandler);
+    const { app, lines } = appLoggingLines();
     app.get("/lost", async () => {
       throw lostInQuery();
     });
@@ -62,14 +68,7 @@ describe("a database out of reach", () => {
   });
 
   it("a refusal that says 'retry shortly' (503: Redis away, overloaded) is a warning; another 5xx stays an error", async () => {
-    const lines: { level: number; msg: string }[] = [];
-    const app = Fastify({
-      logger: {
-        level: "info",
-        stream: { write: (line: string) => lines.push(JSON.parse(line) as { level: number; msg: string }) },
-      },
-    });
-    app.setErrorHandler(errorHandler);
+    const { app, lines } = appLoggingLines();
     app.get("/away", async () => {
       throw CommonErrors.unavailable("Replay protection is unreachable right now; retry shortly");
     });
