@@ -198,6 +198,16 @@ describe("delivery state reloaded from the database (the resync gap)", () => {
     expect(marked).toHaveBeenCalledWith(owner.device.id, signalId);
   });
 
+  it("a fill reported here on a position whose updates this instance missed is still told to the others", async () => {
+    const { owner, signalId } = await approvedEntry();
+    const second = secondInstance();
+    await second.service.start();
+    // The position's updates went through another instance while this one's bus was away: it
+    // tracks nothing of the signal, yet the instances that do must learn who holds it.
+    second.service.markFilled(owner.device.id, signalId, "T-1");
+    expect(second.bus.published).toContainEqual({ k: "fill", s: signalId, d: owner.device.id, t: "T-1" });
+  });
+
   it("a change this instance never heard of is picked up when the bus asks for a resync", async () => {
     const { owner, signalId } = await ownerAndSignal();
     const second = secondInstance();

@@ -489,8 +489,13 @@ export function createDeliveryService(deps: {
      * A device filled a signal: if the position has updates, they are now due to it. Signals
      * without updates are not tracked; their first update loads the fills from the database.
      */
+    /**
+     * A device filled an entry. Told to the other instances even when this one tracks no update
+     * of the signal: it may have missed them (its bus was away while another instance took them),
+     * and an instance that does track the position would otherwise not know the device holds it
+     * until its next full reload. Receivers that track nothing of the signal ignore it.
+     */
     markFilled(deviceId: string, signalId: string, ticket: string): void {
-      if (!book.has(signalId)) return;
       if (book.hold(signalId, deviceId, ticket)) wake([deviceId]);
       tell({ k: "fill", s: signalId, d: deviceId, t: ticket });
     },
