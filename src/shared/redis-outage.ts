@@ -13,8 +13,12 @@ type Logger = Pick<FastifyBaseLogger, "warn" | "info">;
  * Every Redis command is bounded (`commandTimeout` in deps.ts), so none of these waits for long.
  */
 
-/** How soon a client refused for want of Redis is asked to come back. */
-export const REDIS_RETRY_SECONDS = 5;
+/**
+ * How soon a client refused for want of Redis is asked to come back. Short: ioredis reconnects
+ * within 2 s of Redis answering again, and every second an EA waits past that is a trade entry
+ * or a stop move late (at 5 s, the fault suite's devices took 5-7.5 s to be served after a heal).
+ */
+export const REDIS_RETRY_SECONDS = 2;
 
 /**
  * Replay protection fails closed: a signed request (device, producer) or a Telegram sign-in
