@@ -56,6 +56,11 @@ export interface DeliveryFigures {
   due: number;
   /** Heal → the last due delivery (0 when everything due had arrived before the heal). */
   recoverMs: number;
+  /**
+   * The longest any due item waited past the later of the heal and its due time: what the 10 s
+   * rule judges, so its margin. (recoverMs also counts items that fell due well after the heal.)
+   */
+  slowestMs: number;
   /** Due before the heal, delivered after it. */
   late: number;
   /** Not delivered within DELIVERY_DEADLINE_MS of the heal (or of becoming due, if later). */
@@ -68,6 +73,7 @@ export interface DeliveryFigures {
 export function deliveryFigures(due: DueItem[], devices: FaultDevice[], healAt: number): DeliveryFigures {
   const receipts = firstReceipts(devices);
   let recoverMs = 0;
+  let slowestMs = 0;
   let late = 0;
   let missing = 0;
   const lostItems: string[] = [];
@@ -81,12 +87,13 @@ export function deliveryFigures(due: DueItem[], devices: FaultDevice[], healAt: 
           (at === undefined ? "never received" : `received ${at - healAt} ms after the heal`),
       );
     }
+    if (at !== undefined) slowestMs = Math.max(slowestMs, at - Math.max(healAt, item.dueFrom));
     if (at !== undefined && at > healAt) {
       recoverMs = Math.max(recoverMs, at - healAt);
       if (item.dueFrom < healAt) late++;
     }
   }
-  return { due: due.length, recoverMs, late, lost: lostItems.length, missing, lostItems };
+  return { due: due.length, recoverMs, slowestMs, late, lost: lostItems.length, missing, lostItems };
 }
 
 /** Whether everything due has reached its device. */
