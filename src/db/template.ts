@@ -27,7 +27,7 @@ import { MIGRATIONS_FOLDER, runMigrations } from "./migrate";
  */
 
 /** Bump when the layout below changes, so older templates are ignored. */
-const FORMAT = 1;
+const FORMAT = 2;
 const MANIFEST = "manifest.json";
 const PGDATA = "pgdata";
 const TARBALL = "pgdata.tar.gz";
@@ -105,6 +105,34 @@ function walk(root: string, dir: string, manifest: Pick<Manifest, "dirs" | "file
 }
 
 /**
+ * Every file a fresh DATA_DIR gets is a file created on its disk, and creating files is most of
+ * the copy's cost (docs/perf/cold-start.md: ~0.1–0.8 ms of kernel time each on ext4 here, against
+ * almost nothing for the bytes). initdb makes three databases of ~300 files each: `postgres`, the
+ * one PGlite connects to (PGDATABASE), and `template0`/`template1`, which only CREATE DATABASE
+ * reads. signaldesk never creates databases in its embedded PostgreSQL (backups are data-dir
+ * tarballs), so the template keeps `postgres` alone: half the files.
+ */
+async function dropTemplateDatabases(client: PGlite): Promise<void> {
+  await client.exec("alter database template0 with is_template false allow_connections true");
+  await client.exec("alter database template1 with is_template false");
+  // One statement each: DROP DATABASE refuses to run inside a (multi-statement) transaction.
+  await client.exec("drop database template0");
+  await client.exec("drop database template1");
+}
+
+/**
+ * Removes the free-space and visibility maps (`<relfilenode>_fsm`, `_vm`): another ~90 files.
+ * PostgreSQL treats a missing map as "nothing known" (no free space recorded, no page all-visible)
+ * and creates it when it next has something to record, so this costs nothing but a vacuum's
+ * worth of hints on tables that are empty anyway. Run on a cleanly closed data directory.
+ */
+function removeMapForks(pgdata: string): void {
+  for (const rel of listFiles(pgdata)) {
+    if (/_(fsm|vm)$/.test(rel)) rmSync(path.join(pgdata, rel));
+  }
+}
+
+/**
  * Builds the template for the current key under `root` (unless a valid one is there) and removes
  * templates of other keys. Safe to run concurrently: each build writes to its own temporary
  * directory and the first rename wins. Returns the template directory.
@@ -121,6 +149,7 @@ export async function buildTemplate(root = DEFAULT_TEMPLATE_ROOT): Promise<strin
     try {
       await client.waitReady;
       await runMigrations({ kind: "pglite", pglite: client } as Parameters<typeof runMigrations>[0]);
+      await dropTemplateDatabases(client);
       writeFileSync(
         path.join(work, TARBALL),
         Buffer.from(await (await client.dumpDataDir("gzip")).arrayBuffer()),
@@ -128,6 +157,7 @@ export async function buildTemplate(root = DEFAULT_TEMPLATE_ROOT): Promise<strin
     } finally {
       await client.close();
     }
+    removeMapForks(path.join(work, PGDATA));
     const manifest: Manifest = { format: FORMAT, key, dirs: [], files: [], tarball: "" };
     walk(path.join(work, PGDATA), "", manifest);
     manifest.tarball = sha256(readFileSync(path.join(work, TARBALL)));
