@@ -1,5 +1,15 @@
-import { errors, jwtVerify, SignJWT } from "jose";
 import type { Clock } from "../../shared/clock";
+
+type Jose = typeof import("jose");
+let jose: Jose | undefined;
+/**
+ * jose is ~45 module files, a tenth of a second of a cold start before any token is asked for
+ * (docs/perf/cold-start.md): it is imported with the first token issued or checked.
+ */
+const loadJose = async (): Promise<Jose> => {
+  jose ??= await import("jose");
+  return jose;
+};
 
 export const ACCESS_TOKEN_TTL_SECONDS = 3600;
 const ISSUER = "signaldesk";
@@ -12,6 +22,7 @@ export function createTokenService(deps: { secret: string; clock: Clock }) {
   const key = new TextEncoder().encode(deps.secret);
   return {
     async issue(userId: string): Promise<string> {
+      const { SignJWT } = jose ?? (await loadJose());
       const now = Math.floor(deps.clock.now().getTime() / 1000);
       return new SignJWT({})
         .setProtectedHeader({ alg: "HS256", typ: "JWT" })
@@ -24,6 +35,7 @@ export function createTokenService(deps: { secret: string; clock: Clock }) {
     },
     /** The user id of a valid token, or null for anything else (expired, forged, garbled). */
     async verify(token: string): Promise<string | null> {
+      const { errors, jwtVerify } = jose ?? (await loadJose());
       try {
         const { payload } = await jwtVerify(token, key, {
           algorithms: ["HS256"],

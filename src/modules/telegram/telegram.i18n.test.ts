@@ -86,6 +86,15 @@ describe("bot catalogues (en, es, ru)", () => {
     expect(translator("ru")("shop-months", { months: 1, price: "€9.00" })).toBe("1 месяц — €9.00");
   });
 
+  it("parses the catalogues when a text is first asked for, not when made (a start with the bot off never needs them)", () => {
+    const catalogues = createI18n({});
+    const spanish = catalogues.translator("es");
+    expect(catalogues.loaded).toBe(false);
+    expect(spanish("shop-months", { months: 3, price: "€9.00" })).toBe("3 meses — €9.00");
+    expect(catalogues.loaded).toBe(true);
+    expect(catalogues.i18n.t("en", "shop-plan")).toBe("Plan");
+  });
+
   it("picks the chosen language, else Telegram's language_code, else English", () => {
     expect(localeOf("ru", "es")).toBe("ru");
     expect(localeOf(null, "es-MX")).toBe("es");

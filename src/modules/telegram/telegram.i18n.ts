@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { I18n, type TranslationVariables } from "@grammyjs/i18n";
+import type { I18n, TranslationVariables } from "@grammyjs/i18n";
 import type { Context } from "grammy";
 import type { Logger } from "pino";
 import type { ChannelWords } from "../channels/channels.port";
@@ -35,28 +36,50 @@ export function localeOf(chosen: string | null | undefined, languageCode: string
 export const catalogueSource = (locale: Locale) => readFileSync(`${LOCALES_DIR}${locale}.ftl`, "utf8");
 
 /**
- * The catalogues through @grammyjs/i18n (Fluent). Variables are not wrapped in Unicode
- * isolation marks: the texts are Telegram HTML and are matched by people's eyes, not bidi
- * layout. A key missing in a language falls back to English and is logged.
+ * @grammyjs/i18n with its Deno shim is ~140 module files, a tenth of a second or more of a cold
+ * start (docs/perf/cold-start.md), and with the bot off nothing reads a catalogue before a request
+ * asks for a translated text. So the package is required (its CommonJS build, synchronously) and
+ * the catalogues parsed when first used.
+ */
+const loadI18nClass = (): typeof I18n =>
+  (createRequire(import.meta.url)("@grammyjs/i18n") as { I18n: typeof I18n }).I18n;
+
+/**
+ * The catalogues through @grammyjs/i18n (Fluent), built on first use. Variables are not wrapped
+ * in Unicode isolation marks: the texts are Telegram HTML and are matched by people's eyes, not
+ * bidi layout. A key missing in a language falls back to English and is logged.
  */
 export function createI18n<C extends Context>(opts: {
   logger?: Pick<Logger, "warn">;
   negotiate?: (ctx: C) => Locale;
 }) {
-  const i18n = new I18n<C>({
-    defaultLocale: DEFAULT_LOCALE,
-    fluentBundleOptions: { useIsolating: false },
-    fluentOptions: {
-      warningHandler: (w) => opts.logger?.warn({ key: w.path, locales: w.locales }, "bot text missing"),
-    },
-    ...(opts.negotiate ? { localeNegotiator: opts.negotiate } : {}),
-  });
-  for (const locale of LOCALES) i18n.loadLocaleSync(locale, { source: catalogueSource(locale) });
+  let built: I18n<C> | undefined;
+  const build = (): I18n<C> => {
+    if (built) return built;
+    const I18nClass = loadI18nClass();
+    const i18n = new I18nClass<C>({
+      defaultLocale: DEFAULT_LOCALE,
+      fluentBundleOptions: { useIsolating: false },
+      fluentOptions: {
+        warningHandler: (w) => opts.logger?.warn({ key: w.path, locales: w.locales }, "bot text missing"),
+      },
+      ...(opts.negotiate ? { localeNegotiator: opts.negotiate } : {}),
+    });
+    for (const locale of LOCALES) i18n.loadLocaleSync(locale, { source: catalogueSource(locale) });
+    built = i18n;
+    return i18n;
+  };
   return {
-    i18n,
+    get i18n(): I18n<C> {
+      return build();
+    },
+    /** Whether the catalogues have been built yet (they are on first use). */
+    get loaded(): boolean {
+      return built !== undefined;
+    },
     /** A translator for a language, for messages composed outside an update (notifications). */
     translator(locale: Locale): Translate {
-      return (key, variables) => i18n.t(locale, key, variables);
+      return (key, variables) => build().t(locale, key, variables);
     },
   };
 }
