@@ -13,7 +13,7 @@ export type DeliveryMessage =
   | { k: "device"; d: string }
   /** A signal got an update: load its position (updates, fills, results) from the database. */
   | { k: "update"; s: string }
-  /** A device filled a signal whose position has updates, with the fill's broker ticket. */
+  /** A device filled a signal (it holds the position from now on), with the fill's broker ticket. */
   | { k: "fill"; s: string; d: string; t: string }
   /** A device settled an update. */
   | { k: "result"; s: string; u: string; d: string }

@@ -27,13 +27,36 @@ describe("the position book", () => {
     expect(book.pendingFor("dev_nobody")).toEqual([]);
   });
 
-  it("ignores fills of signals it does not track, and updates it already has", () => {
+  it("holds a fill of a position without updates, with nothing pending, until its first update", () => {
     const book = new PositionBook();
-    expect(book.hold("sig_x", "dev_a", "T")).toBe(false);
+    expect(book.hold("sig_1", "dev_a", "T-A")).toBe(false);
+    expect(book.stats()).toEqual({ positions: 1, holders: 1 });
+    expect(book.pendingFor("dev_a")).toEqual([]);
+    expect(book.addUpdates("sig_1", [item(1)])).toEqual(["dev_a"]);
+    expect(book.pendingFor("dev_a").map((d) => [d.item.seq, d.brokerTicket])).toEqual([[1, "T-A"]]);
+  });
+
+  it("ignores updates it already has", () => {
+    const book = new PositionBook();
     book.addUpdates("sig_1", [item(1)]);
     book.addUpdates("sig_1", [item(1)]);
     book.hold("sig_1", "dev_a", "T");
     expect(book.pendingFor("dev_a")).toHaveLength(1);
+    expect(book.updateCount("sig_1")).toBe(1);
+  });
+
+  it("releases a revoked device's holdings, and a position without updates nobody holds any more", () => {
+    const book = new PositionBook();
+    book.hold("sig_1", "dev_a", "T");
+    book.hold("sig_2", "dev_a", "T");
+    book.hold("sig_2", "dev_b", "T");
+    book.addUpdates("sig_3", [item(1)]);
+    book.hold("sig_3", "dev_a", "T");
+    book.removeDevice("dev_a");
+    expect(book.stats()).toEqual({ positions: 2, holders: 1 });
+    expect(book.has("sig_1")).toBe(false);
+    expect(book.has("sig_3")).toBe(true);
+    expect(book.pendingFor("dev_a")).toEqual([]);
   });
 
   it("releases a holder that settled the close, and forgets closed positions nobody holds any more", () => {

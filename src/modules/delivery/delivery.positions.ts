@@ -19,16 +19,22 @@ export interface UpdateDelivery {
 
 interface Holder {
   ticket: string;
-  /** Updates this device reported a final result for. */
-  done: Set<string>;
+  /** Updates this device reported a final result for; none until it reports one. */
+  done?: Set<string>;
 }
 
 interface Position {
-  /** In seq order. */
+  /** In seq order; empty for a filled position nothing was published about yet. */
   updates: UpdateItem[];
   holders: Map<string, Holder>;
   /** Epoch ms of the close, once closed: kept a while for fills reported after it. */
   closedAtMs?: number;
+}
+
+/** The holder's settled updates, allocated on its first report: a holder of a position without updates has none. */
+function settledBy(holder: Holder): Set<string> {
+  if (!holder.done) holder.done = new Set();
+  return holder.done;
 }
 
 export const toUpdateItem = (u: SignalUpdateRow): UpdateItem => ({
@@ -42,29 +48,37 @@ export const toUpdateItem = (u: SignalUpdateRow): UpdateItem => ({
 });
 
 /**
- * Positions that have updates, in memory: which devices hold each (their fill's ticket) and
- * which updates each has settled. A poll reads its pending updates from here without the
- * database. Only signals with at least one update are tracked; the first update brings in the
- * signal's fills from the database, later fills are added as they are reported.
+ * Filled positions, in memory: which devices hold each (their fill's ticket), the updates
+ * published about it and which of them each holder has settled. A poll reads its pending updates
+ * from here without the database, and an update wakes its holders without reading them first:
+ * a position is held from its first fill on, whether or not it has updates yet.
  */
 export class PositionBook {
   private readonly positions = new Map<string, Position>();
-  /** Signal ids each device holds among the tracked positions. */
+  /** Signal ids each device holds. */
   private readonly byDevice = new Map<string, Set<string>>();
 
   has(signalId: string): boolean {
     return this.positions.has(signalId);
   }
 
-  /** Starts tracking a signal (empty until its updates and fills are added). */
-  track(signalId: string): void {
-    if (!this.positions.has(signalId)) this.positions.set(signalId, { updates: [], holders: new Map() });
+  /** How many updates of the signal the book has (its seqs run from 1 without gaps once complete). */
+  updateCount(signalId: string): number {
+    return this.positions.get(signalId)?.updates.length ?? 0;
+  }
+
+  private positionOf(signalId: string): Position {
+    let position = this.positions.get(signalId);
+    if (!position) {
+      position = { updates: [], holders: new Map() };
+      this.positions.set(signalId, position);
+    }
+    return position;
   }
 
   /** Adds updates not seen yet, keeping seq order; returns the devices holding the position. */
   addUpdates(signalId: string, items: UpdateItem[], closedAtMs?: number): string[] {
-    this.track(signalId);
-    const position = this.positions.get(signalId)!;
+    const position = this.positionOf(signalId);
     const known = new Set(position.updates.map((u) => u.updateId));
     const fresh = items.filter((u) => !known.has(u.updateId));
     if (fresh.length > 0) {
@@ -75,16 +89,15 @@ export class PositionBook {
     return [...position.holders.keys()];
   }
 
-  /** Records that a device filled a tracked signal; true when it now has something pending. */
+  /** Records that a device filled a signal; true when it now has something pending. */
   hold(signalId: string, deviceId: string, ticket: string, done: Iterable<string> = []): boolean {
-    const position = this.positions.get(signalId);
-    if (!position) return false;
+    const position = this.positionOf(signalId);
     let holder = position.holders.get(deviceId);
-    if (holder) for (const id of done) holder.done.add(id);
-    else {
-      holder = { ticket, done: new Set(done) };
+    if (!holder) {
+      holder = { ticket };
       position.holders.set(deviceId, holder);
     }
+    for (const id of done) settledBy(holder).add(id);
     let held = this.byDevice.get(deviceId);
     if (!held) {
       held = new Set();
@@ -108,12 +121,13 @@ export class PositionBook {
     const position = this.positions.get(signalId);
     const holder = position?.holders.get(deviceId);
     if (!position || !holder) return;
-    holder.done.add(updateId);
+    settledBy(holder).add(updateId);
     this.releaseIfFinished(signalId, position, deviceId, holder);
   }
 
   private pendingOf(position: Position, holder: Holder): UpdateItem[] {
-    return position.updates.filter((u) => !holder.done.has(u.updateId));
+    const { done } = holder;
+    return done ? position.updates.filter((u) => !done.has(u.updateId)) : position.updates;
   }
 
   /** Unsettled updates of every position the device holds, each position's in seq order. */
@@ -123,16 +137,23 @@ export class PositionBook {
     const out: UpdateDelivery[] = [];
     for (const signalId of held) {
       const position = this.positions.get(signalId);
-      const holder = position?.holders.get(deviceId);
-      if (!position || !holder) continue;
+      // Most held positions have no update yet: an empty poll skips them without allocating.
+      if (!position || position.updates.length === 0) continue;
+      const holder = position.holders.get(deviceId);
+      if (!holder) continue;
       for (const item of this.pendingOf(position, holder)) out.push({ item, brokerTicket: holder.ticket });
     }
     return out;
   }
 
+  /** A revoked device: its holdings go, and so does a position left with neither holders nor updates. */
   removeDevice(deviceId: string): void {
-    for (const signalId of this.byDevice.get(deviceId) ?? [])
-      this.positions.get(signalId)?.holders.delete(deviceId);
+    for (const signalId of this.byDevice.get(deviceId) ?? []) {
+      const position = this.positions.get(signalId);
+      if (!position) continue;
+      position.holders.delete(deviceId);
+      if (position.holders.size === 0 && position.updates.length === 0) this.positions.delete(signalId);
+    }
     this.byDevice.delete(deviceId);
   }
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { catalogTiers, type TierRow } from "../catalog/catalog.table";
 import { entitlements } from "../entitlements/entitlements.table";
@@ -34,8 +34,10 @@ export function deliveryRepository(db: Executor) {
     },
 
     /**
-     * Positions the book must track: signals with updates whose position is open, closed after
-     * `closedSince`, or still owing some filled device an update; one signal when `signalId` is given.
+     * Positions the book must hold: every open position somebody filled, and the positions with
+     * updates that are open, closed after `closedSince`, or still owe some filled device an
+     * update; one signal when `signalId` is given. `signals`, `updates` and `settled` cover the
+     * positions with updates only (an open position without any has nothing else to load).
      */
     async positions(opts: { signalId?: string; closedSince: Date }): Promise<{
       signals: Pick<SignalRow, "id" | "positionStatus" | "closedAt" | "stopLoss" | "takeProfit">[];
@@ -47,31 +49,32 @@ export function deliveryRepository(db: Executor) {
         select 1 from ${executions} e join ${signalUpdates} u on u.signal_id = e.signal_id
         where e.signal_id = ${signals.id} and e.status = 'filled' and not exists (
           select 1 from ${updateResults} r where r.update_id = u.id and r.device_id = e.device_id))`;
-      const tracked = await db
-        .select({
-          id: signals.id,
-          positionStatus: signals.positionStatus,
-          closedAt: signals.closedAt,
-          stopLoss: signals.stopLoss,
-          takeProfit: signals.takeProfit,
-        })
-        .from(signals)
-        .where(
-          opts.signalId
-            ? eq(signals.id, opts.signalId)
-            : and(
-                gt(signals.lastUpdateSeq, 0),
-                sql`(${signals.positionStatus} = 'open' or ${signals.closedAt} > ${opts.closedSince.toISOString()}::timestamptz or ${owing})`,
-              ),
-        );
-      const ids = tracked.map((s) => s.id);
-      if (ids.length === 0) return { signals: [], updates: [], fills: [], settled: [] };
-      const [updates, fills, settled] = await Promise.all([
+      const recent = sql`${signals.closedAt} > ${opts.closedSince.toISOString()}::timestamptz`;
+      const withUpdates = opts.signalId
+        ? eq(signals.id, opts.signalId)
+        : and(
+            gt(signals.lastUpdateSeq, 0),
+            sql`(${signals.positionStatus} = 'open' or ${recent} or ${owing})`,
+          );
+      // Filled positions: joined rather than listed, so the open positions without updates (the
+      // many) never become a parameter list.
+      const held = opts.signalId
+        ? eq(signals.id, opts.signalId)
+        : or(
+            eq(signals.positionStatus, "open"),
+            and(gt(signals.lastUpdateSeq, 0), sql`(${recent} or ${owing})`),
+          );
+      const [tracked, fills] = await Promise.all([
         db
-          .select()
-          .from(signalUpdates)
-          .where(inArray(signalUpdates.signalId, ids))
-          .orderBy(asc(signalUpdates.seq)),
+          .select({
+            id: signals.id,
+            positionStatus: signals.positionStatus,
+            closedAt: signals.closedAt,
+            stopLoss: signals.stopLoss,
+            takeProfit: signals.takeProfit,
+          })
+          .from(signals)
+          .where(withUpdates),
         db
           .select({
             signalId: executions.signalId,
@@ -79,7 +82,17 @@ export function deliveryRepository(db: Executor) {
             ticket: executions.brokerTicket,
           })
           .from(executions)
-          .where(and(inArray(executions.signalId, ids), eq(executions.status, "filled"))),
+          .innerJoin(signals, eq(signals.id, executions.signalId))
+          .where(and(eq(executions.status, "filled"), held)),
+      ]);
+      const ids = tracked.map((s) => s.id);
+      if (ids.length === 0) return { signals: [], updates: [], fills, settled: [] };
+      const [updates, settled] = await Promise.all([
+        db
+          .select()
+          .from(signalUpdates)
+          .where(inArray(signalUpdates.signalId, ids))
+          .orderBy(asc(signalUpdates.seq)),
         db
           .select({
             signalId: updateResults.signalId,

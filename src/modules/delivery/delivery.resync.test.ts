@@ -208,6 +208,26 @@ describe("delivery state reloaded from the database (the resync gap)", () => {
     expect(second.bus.published).toContainEqual({ k: "fill", s: signalId, d: owner.device.id, t: "T-1" });
   });
 
+  it("a fill told by another instance is held even when this instance knows nothing of the position yet", async () => {
+    const { owner, signalId } = await approvedEntry();
+    const second = secondInstance();
+    await second.service.start();
+    expect(second.service.stats()).toMatchObject({ positions: 0, holders: 0 });
+    second.bus.remote({ k: "fill", s: signalId, d: owner.device.id, t: "T-1" });
+    expect(second.service.stats()).toMatchObject({ positions: 1, holders: 1 });
+  });
+
+  it("a fill of a position without updates reported while the index rebuilds is held by the rebuilt index", async () => {
+    const { owner, signalId } = await approvedEntry();
+    const second = secondInstance();
+    await second.service.start();
+    const finish = await second.holdRebuild();
+    // Learnt after the rebuild's read (not in the database it reads): only the replay keeps it.
+    second.service.markFilled(owner.device.id, signalId, "T-1");
+    await finish();
+    expect(second.service.stats()).toMatchObject({ positions: 1, holders: 1 });
+  });
+
   it("a change this instance never heard of is picked up when the bus asks for a resync", async () => {
     const { owner, signalId } = await ownerAndSignal();
     const second = secondInstance();

@@ -106,8 +106,8 @@ export function createDeliveryService(deps: {
   };
 
   /**
-   * Loads tracked positions (all, or one signal's) into a book: updates, the devices that filled
-   * them and what each settled; the entry is revised to the latest SL/TP, or withdrawn when closed.
+   * Loads positions (all, or one signal's) into a book: updates, the devices that filled them
+   * (open positions without updates included) and what each settled; the entry is revised to the latest SL/TP, or withdrawn when closed.
    * Returns the devices that hold a loaded position.
    */
   async function loadPositions(into: { index: DeliveryIndex; book: PositionBook }, signalId?: string) {
@@ -261,11 +261,8 @@ export function createDeliveryService(deps: {
     else if (m.k === "close") index.closeSignal(m.s);
     else if (m.k === "ack") index.ack(m.d, m.s);
     else if (m.k === "device") background("reloading a device", reloadDevice(m.d));
-    else if (m.k === "update") {
-      // Tracked before loading, so a fill reported here meanwhile is not missed.
-      book.track(m.s);
-      background("loading a position", loadPosition(m.s));
-    } else if (m.k === "fill") {
+    else if (m.k === "update") background("loading a position", loadPosition(m.s));
+    else if (m.k === "fill") {
       if (book.hold(m.s, m.d, m.t)) wake([m.d]);
     } else if (m.k === "result") book.settle(m.s, m.u, m.d);
     else if (m.k === "settings") {
@@ -349,11 +346,13 @@ export function createDeliveryService(deps: {
     async positionUpdated(signal: SignalRow, update: SignalUpdateRow): Promise<void> {
       if (signal.positionStatus === "closed") index.closeSignal(signal.id);
       else index.reviseSignal(signal.id, signal);
-      const known = book.has(signal.id);
+      // The book holds every filled position from its fills on, so its holders are woken from
+      // memory. Only a position it does not hold (nobody filled it, as far as this instance
+      // knows) or whose earlier updates it lacks is read from the database.
+      const complete = book.has(signal.id) && book.updateCount(signal.id) === update.seq - 1;
       wake(book.addUpdates(signal.id, [toUpdateItem(update)], signal.closedAt?.getTime()));
       tell({ k: "update", s: signal.id });
-      // The first update of a signal brings in the devices that filled it from the database.
-      if (!known) await loadPosition(signal.id);
+      if (!complete) await loadPosition(signal.id);
     },
     deviceChanged({ kind, device }: DomainEvents["devices.changed"]): void {
       if (kind === "revoked") {
@@ -486,14 +485,9 @@ export function createDeliveryService(deps: {
     },
 
     /**
-     * A device filled a signal: if the position has updates, they are now due to it. Signals
-     * without updates are not tracked; their first update loads the fills from the database.
-     */
-    /**
-     * A device filled an entry. Told to the other instances even when this one tracks no update
-     * of the signal: it may have missed them (its bus was away while another instance took them),
-     * and an instance that does track the position would otherwise not know the device holds it
-     * until its next full reload. Receivers that track nothing of the signal ignore it.
+     * A device filled an entry: it holds the position from now on, here and on every other
+     * instance, so the position's updates (already published, or the first one to come) reach
+     * it from memory.
      */
     markFilled(deviceId: string, signalId: string, ticket: string): void {
       if (book.hold(signalId, deviceId, ticket)) wake([deviceId]);

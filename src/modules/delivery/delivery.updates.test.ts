@@ -4,6 +4,31 @@ import { createDeviceOwner, createUser } from "../../../test/support/factories";
 import { deliveryCalls, type Signer, signedInject } from "../../../test/support/signed";
 import type { Database } from "../../db/client";
 
+/**
+ * The signals whose position was read from the database (`repo.positions` for one signal), and
+ * a switch that makes those reads fail: a poll answered while they fail was answered from memory.
+ * (Failing, not just counting: with a PostgreSQL bus, a resync set off by the previous test's
+ * instance falling silent may replay an update and read its position legitimately.)
+ */
+const positionReads = vi.hoisted(() => ({ signals: [] as string[], refused: false }));
+vi.mock("./delivery.repository", async (importOriginal) => {
+  const original = await importOriginal<typeof import("./delivery.repository")>();
+  return {
+    deliveryRepository(db: Parameters<typeof original.deliveryRepository>[0]) {
+      const repo = original.deliveryRepository(db);
+      return {
+        ...repo,
+        positions(opts: Parameters<typeof repo.positions>[0]) {
+          if (opts.signalId) positionReads.signals.push(opts.signalId);
+          if (opts.signalId && positionReads.refused)
+            return Promise.reject(new Error("position read refused"));
+          return repo.positions(opts);
+        },
+      };
+    },
+  };
+});
+
 const BUY = { instrument: "EURUSD", side: "buy", orderType: "market", stopLoss: 1.08, takeProfit: 1.1 };
 
 interface PolledUpdate {
@@ -27,7 +52,11 @@ function watchDatabase(database: Database): () => number {
 /** Updates reach the devices that filled the entry (API.md §10), through the signed poll. */
 describe("delivery of position updates", () => {
   const ctx = useTestApp({ env: { RATE_LIMIT_IP_PER_MINUTE: "100000" } });
-  afterEach(() => vi.restoreAllMocks());
+  afterEach(() => {
+    vi.restoreAllMocks();
+    positionReads.signals.length = 0;
+    positionReads.refused = false;
+  });
   const { poll, publish, ack } = deliveryCalls(ctx, BUY);
 
   const signed = (signer: Signer, url: string, body: object) =>
@@ -209,11 +238,56 @@ describe("delivery of position updates", () => {
       expect(ctx().deps.delivery.stats()).toMatchObject({ positions: 1, holders: 1 });
     });
 
+    /** A poll parked by the device, once the service counts it as waiting (wrapped: not awaited here). */
+    async function parkedPoll(signer: Signer) {
+      const answer = poll(signer, 20);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(ctx().deps.delivery.stats().waiting).toBe(1);
+      return { answer };
+    }
+
+    it("the first update of a filled position wakes its holder from memory, without reading the position", async () => {
+      const { owner, signal } = await filledPosition("T-9");
+      const waiting = (await parkedPoll(owner.signer)).answer;
+      positionReads.refused = true;
+      const close = await update(signal.id, { action: "close" });
+      expect((await waiting).json().updates).toEqual([
+        expect.objectContaining({ updateId: close.id, brokerTicket: "T-9" }),
+      ]);
+    });
+
+    it("after a restart the fills of a position without updates are held, and its first update needs no read", async () => {
+      const { owner, signal } = await filledPosition("T-7");
+      await ctx().deps.delivery.rebuild();
+      expect(ctx().deps.delivery.stats()).toMatchObject({ positions: 1, holders: 1 });
+      const waiting = (await parkedPoll(owner.signer)).answer;
+      positionReads.refused = true;
+      const modify = await update(signal.id, { action: "modify", stopLoss: 1.085 });
+      expect((await waiting).json().updates).toEqual([
+        expect.objectContaining({ updateId: modify.id, brokerTicket: "T-7" }),
+      ]);
+    });
+
+    it("the first update of a position nobody filled is read from the database (a fill may be on its way)", async () => {
+      await createDeviceOwner(ctx().deps, "vip", { autoApprove: true });
+      const signal = await publish();
+      await update(signal.id, { action: "modify", stopLoss: 1.085 });
+      expect(positionReads.signals).toContain(signal.id);
+    });
+
     it("answers an empty poll without touching the database while the device holds a settled position", async () => {
       const { owner, signal } = await filledPosition();
       const modify = await update(signal.id, { action: "modify", stopLoss: 1.085 });
       await result(owner.signer, { updateId: modify.id, status: "applied" });
       expect(await updatesOf(owner.signer)).toEqual([]);
+      const statements = watchDatabase(ctx().database);
+      for (let i = 0; i < 20; i++) expect(await updatesOf(owner.signer)).toEqual([]);
+      expect(statements()).toBe(0);
+    });
+
+    it("answers an empty poll without touching the database while the device holds a position without updates", async () => {
+      const { owner } = await filledPosition();
+      expect(ctx().deps.delivery.stats()).toMatchObject({ positions: 1, holders: 1 });
       const statements = watchDatabase(ctx().database);
       for (let i = 0; i < 20; i++) expect(await updatesOf(owner.signer)).toEqual([]);
       expect(statements()).toBe(0);
