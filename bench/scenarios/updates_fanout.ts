@@ -17,8 +17,9 @@ const MASTER_KEY = "bench-master-key-0123456789abcdefghijklmnop";
  * SPEC.md §Speed 8: a signal filled by `devices` devices (one per auto-approving subscriber),
  * all of them long-polling; the producer closes it. Latency runs from the commit of the close
  * (when the delivery module learns of it) to each device's poll answer carrying the update, read
- * by the same raw-socket listeners as the entry fan-out. The first update of a position loads
- * its holders from the database, so that load is inside the measurement. Embedded database.
+ * by the same raw-socket listeners as the entry fan-out. The position book holds the fills from
+ * the rebuild on (`holdersBeforeUpdate`); were they missing, the first update would load them
+ * from the database inside the measurement (`holdersLoadedMs`). Embedded database.
  */
 export async function updatesFanout(devices: number): Promise<Record<string, unknown>> {
   const app = await startApp();
@@ -51,10 +52,18 @@ export async function updatesFanout(devices: number): Promise<Record<string, unk
       from devices d`);
     await app.deps.delivery.rebuild();
     writeFileSync(devicesFile, JSON.stringify(seeded.map(({ id, secret }) => ({ id, secret }))));
+    // Stamped as the delivery module is told of the commit, before it wakes anybody: a reaction
+    // registered here would run after delivery's, whose synchronous part wakes every holder.
+    // `wokenAt`: every holder's parked poll handed its answer (the holders' load, if any, included).
     let committedAt = 0;
-    app.deps.events.afterCommit("signals.updated", () => {
+    let wokenAt = 0;
+    const positionUpdated = app.deps.delivery.positionUpdated;
+    app.deps.delivery.positionUpdated = (signal, update) => {
       committedAt = Date.now();
-    });
+      return positionUpdated(signal, update).then(() => {
+        wokenAt = Date.now();
+      });
+    };
     // When each poll answer was handed to the kernel (the server's share of the latency), and
     // when the position's holders were in memory (the database load's share).
     const written: number[] = [];
@@ -68,6 +77,7 @@ export async function updatesFanout(devices: number): Promise<Record<string, unk
     sim = startDevices(app.url, devicesFile, "updates");
     await until(() => app.deps.delivery.stats().waiting >= devices, 120_000, "every device to park a poll");
 
+    const holdersBeforeUpdate = app.deps.delivery.stats().holders;
     const startedAt = Date.now();
     await app.deps.positions.update(publisher, signal.id, {
       action: "close",
@@ -90,7 +100,10 @@ export async function updatesFanout(devices: number): Promise<Record<string, unk
       p99Ms: percentile(latency, 99),
       maxMs: Math.max(...latency),
       serverWrittenP99Ms: percentile(serverLatency, 99),
-      holdersLoadedMs: holdersLoadedAt ? holdersLoadedAt - committedAt : null,
+      holdersBeforeUpdate,
+      holdersWokenMs: wokenAt - committedAt,
+      holdersLoadedMs:
+        holdersBeforeUpdate >= devices ? 0 : holdersLoadedAt ? holdersLoadedAt - committedAt : null,
       updateCommitMs: committedAt - startedAt,
       database: "pglite",
     };
