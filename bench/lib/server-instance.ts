@@ -79,10 +79,14 @@ async function serve(opts: InstanceOptions): Promise<void> {
   }) as ResolvedConfig;
   const server = await startServer(config);
   const { deps } = server;
+  // Stamped as the delivery module is told of the commit, before it wakes anybody (a reaction
+  // registered here would run after delivery's, whose synchronous part wakes every device).
   let approvedAt = 0;
-  deps.events.afterCommit("signals.published", () => {
+  const signalOpened = deps.delivery.signalOpened;
+  deps.delivery.signalOpened = (...args) => {
     approvedAt = Date.now();
-  });
+    return signalOpened(...args);
+  };
   let rssIdleMb = rssMb();
   let rssPeakMb = rssIdleMb;
   let sampler: NodeJS.Timeout | undefined;

@@ -97,10 +97,14 @@ export async function fanoutOn(databaseUrl: string | undefined, devices: number)
     app.app.server.prependListener("request", (req, res) => {
       if (req.url?.startsWith("/api/v1/device/poll")) res.once("finish", () => written.push(Date.now()));
     });
+    // Stamped as the delivery module is told of the commit, before it wakes anybody: a reaction
+    // registered here would run after delivery's, whose synchronous part wakes every device.
     let approvedAt = 0;
-    app.deps.events.afterCommit("signals.published", () => {
+    const signalOpened = app.deps.delivery.signalOpened;
+    app.deps.delivery.signalOpened = (...args) => {
       approvedAt = Date.now();
-    });
+      return signalOpened(...args);
+    };
 
     global.gc?.();
     await new Promise((r) => setTimeout(r, 500));
