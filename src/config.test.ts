@@ -30,8 +30,8 @@ describe("configuration", () => {
     );
   });
 
-  it("handles 16 Telegram updates at once unless told otherwise", () => {
-    expect(parseConfig({}).telegram.handlerConcurrency).toBe(16);
+  it("handles 64 Telegram updates at once unless told otherwise", () => {
+    expect(parseConfig({}).telegram.handlerConcurrency).toBe(64);
     expect(parseConfig({ TELEGRAM_HANDLER_CONCURRENCY: "48" }).telegram.handlerConcurrency).toBe(48);
   });
 

@@ -104,7 +104,7 @@ const EnvSchema = z.object({
       .optional(),
   ),
   TELEGRAM_API_ROOT: z.preprocess(emptyAsUndefined, url(["http:", "https:"])),
-  TELEGRAM_HANDLER_CONCURRENCY: integer(16, 1, 256),
+  TELEGRAM_HANDLER_CONCURRENCY: integer(64, 1, 256),
   BOT_SUPPORT_TEXT: z.preprocess(emptyAsUndefined, z.string().max(3000).optional()),
   BOT_TERMS_TEXT: z.preprocess(emptyAsUndefined, z.string().max(3000).optional()),
   STRIPE_SECRET_KEY: optionalString,

@@ -17,6 +17,8 @@ export function registerAffiliateReactions(
   >,
 ): void {
   events.inTransaction("users.created", async ({ user }, uow) => {
+    // Without a code nobody referred them: no statement for the bot's bursts of first contacts.
+    if (!user.referralCode) return;
     await affiliates.attributeSignup(user, uow.tx);
     const referred = await affiliateNews(uow.tx).referralOf(user.id);
     if (referred) await uow.emit("affiliates.referred", referred);

@@ -1,8 +1,9 @@
 import { Bot, type Composer, InlineKeyboard, type NextFunction } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
+import { Batcher } from "../../shared/batcher";
 import { effectiveRole } from "../users/users.models";
 import type { Account, BotContext, BotFeature, BotServices, CommandSpec } from "./telegram.context";
-import { clearConversation, takeOpenQuestion } from "./telegram.conversations";
+import { type ConversationBatches, conversationBatches } from "./telegram.conversations";
 import { isRefusal, refusalText } from "./telegram.errors";
 import { type Catalogues, localeOf } from "./telegram.i18n";
 import { commandOf, referralCodeOf } from "./telegram.models";
@@ -38,20 +39,28 @@ const errorBoundary = (catalogues: Catalogues) => async (ctx: BotContext, next: 
   }
 };
 
-/** Resolves the person behind the update, creating them on first contact (with their referral). */
+/**
+ * Resolves the person behind the update, creating them on first contact (with their referral).
+ * The updates being handled at once are resolved together: one read for all of them, and one
+ * transaction for all the newcomers among them.
+ */
 function accountMiddleware(services: BotServices) {
+  const sights = new Batcher(
+    (batch: Parameters<BotServices["users"]["ensureManyFromTelegram"]>[0]) =>
+      services.users.ensureManyFromTelegram(batch),
+    (sight) => String(sight.telegramId),
+    { maxBatch: 200, maxInFlight: 4 },
+  );
   return async (ctx: BotContext, next: NextFunction): Promise<void> => {
     const from = ctx.from;
     if (!from || from.is_bot) return;
-    const { user } = await services.users.ensureFromTelegram(
-      {
-        telegramId: from.id,
-        username: from.username ?? null,
-        firstName: [from.first_name, from.last_name].filter(Boolean).join(" "),
-        languageCode: from.language_code ?? null,
-      },
-      { referralCode: referralCodeOf(ctx.message?.text) ?? null },
-    );
+    const { user } = await sights.submit({
+      telegramId: from.id,
+      username: from.username ?? null,
+      firstName: [from.first_name, from.last_name].filter(Boolean).join(" "),
+      languageCode: from.language_code ?? null,
+      referralCode: referralCodeOf(ctx.message?.text) ?? null,
+    });
     const account: Account = { user, role: effectiveRole(user, services.config.adminTelegramIds) };
     ctx.account = account;
     // Writing to the bot again (after blocking it) makes a person reachable again.
@@ -70,6 +79,7 @@ function accountMiddleware(services: BotServices) {
 function routeCommands(
   bot: Composer<BotContext>,
   services: BotServices,
+  conversations: ConversationBatches,
   commands: CommandSpec[],
   botUsername: string,
 ): void {
@@ -81,7 +91,7 @@ function routeCommands(
       return ctx.reply(ctx.t("error-admins-only"));
     }
     // A new command abandons any question the bot was waiting on.
-    if (!spec.keepsQuestion) await clearConversation(services.db, ctx.account.user.telegramId);
+    if (!spec.keepsQuestion) await conversations.clear(ctx.account.user.telegramId);
     return spec.run(ctx);
   };
   bot.on("message:text", async (ctx, next) => {
@@ -121,13 +131,18 @@ function pointToPrivateChat(ctx: BotContext, botUsername: string) {
 }
 
 /** Plain text answering a question the bot asked goes to the feature that asked it. */
-function routeAnswers(bot: Composer<BotContext>, services: BotServices, features: BotFeature[]): void {
+function routeAnswers(
+  bot: Composer<BotContext>,
+  services: BotServices,
+  conversations: ConversationBatches,
+  features: BotFeature[],
+): void {
   const handlers = Object.assign({}, ...features.map((f) => f.answers ?? {})) as NonNullable<
     BotFeature["answers"]
   >;
   bot.chatType("private").on("message:text", async (ctx, next) => {
     if (ctx.message.text.startsWith("/")) return next();
-    const open = await takeOpenQuestion(services.db, ctx.account.user.telegramId, services.clock.now());
+    const open = await conversations.take(ctx.account.user.telegramId, services.clock.now());
     const handler = open && handlers[open.kind];
     if (!handler) return next();
     return handler(ctx, ctx.message.text.trim(), open.data);
@@ -154,9 +169,10 @@ export function createBot(options: BotOptions): Bot<BotContext> {
     return next();
   });
   const commands = options.features.flatMap((f) => f.commands);
-  routeCommands(bot, options.services, commands, options.botInfo.username);
+  const conversations = conversationBatches(options.services.db);
+  routeCommands(bot, options.services, conversations, commands, options.botInfo.username);
   for (const feature of options.features) feature.install?.(bot);
-  routeAnswers(bot, options.services, options.features);
+  routeAnswers(bot, options.services, conversations, options.features);
   bot.on("callback_query", (ctx) => ctx.answerCallbackQuery({ text: ctx.t("error-stale-button") }));
   bot.chatType("private").on("message::bot_command", (ctx) => ctx.reply(ctx.t("error-unknown-command")));
   // In a group, chatter not meant for the bot must not get an answer.

@@ -1,5 +1,6 @@
-import { and, eq, gt } from "drizzle-orm";
+import { and, eq, gt, inArray } from "drizzle-orm";
 import type { Executor } from "../../db/client";
+import { Batcher } from "../../shared/batcher";
 import { type ConversationKind, telegramConversations } from "./telegram.table";
 
 export interface OpenQuestion {
@@ -41,4 +42,56 @@ export async function takeOpenQuestion(
 
 export async function clearConversation(db: Executor, telegramUserId: number): Promise<void> {
   await db.delete(telegramConversations).where(eq(telegramConversations.telegramUserId, telegramUserId));
+}
+
+const BATCHING = { maxBatch: 200, maxInFlight: 4 };
+
+/**
+ * What every update does with the open question, grouped over the updates being handled at
+ * once (a burst of commands costs a few statements, not one each): a command abandons it, a
+ * plain message takes it. One person's updates are handled one at a time, so no two of a batch
+ * are the same person's.
+ */
+export type ConversationBatches = ReturnType<typeof conversationBatches>;
+
+export function conversationBatches(db: Executor) {
+  const person = (id: number) => String(id);
+  const clears = new Batcher<number, void>(
+    async (ids) => {
+      await db.delete(telegramConversations).where(inArray(telegramConversations.telegramUserId, ids));
+      return ids.map(() => undefined);
+    },
+    person,
+    BATCHING,
+  );
+  const takes = new Batcher<{ telegramUserId: number; now: Date }, OpenQuestion | undefined>(
+    async (items) => {
+      // An expired question is deleted along with the rest: it is no question anyway.
+      const rows = await db
+        .delete(telegramConversations)
+        .where(
+          inArray(
+            telegramConversations.telegramUserId,
+            items.map((i) => i.telegramUserId),
+          ),
+        )
+        .returning({
+          telegramUserId: telegramConversations.telegramUserId,
+          kind: telegramConversations.kind,
+          data: telegramConversations.data,
+          expiresAt: telegramConversations.expiresAt,
+        });
+      const byPerson = new Map(rows.map((r) => [r.telegramUserId, r]));
+      return items.map(({ telegramUserId, now }) => {
+        const row = byPerson.get(telegramUserId);
+        return row && row.expiresAt > now ? { kind: row.kind, data: row.data } : undefined;
+      });
+    },
+    (item) => person(item.telegramUserId),
+    BATCHING,
+  );
+  return {
+    clear: (telegramUserId: number) => clears.submit(telegramUserId),
+    take: (telegramUserId: number, now: Date) => takes.submit({ telegramUserId, now }),
+  };
 }

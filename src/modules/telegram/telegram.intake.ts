@@ -47,7 +47,7 @@ export interface IntakeDeps {
   maxQueued?: number;
 }
 
-export const DEFAULT_HANDLER_CONCURRENCY = 16;
+export const DEFAULT_HANDLER_CONCURRENCY = 64;
 /**
  * About 10 s of a 1,000/s burst, a few kB each: enough that a burst is acknowledged at once,
  * bounded so that a stuck database cannot grow memory without end. Past it, Telegram's own

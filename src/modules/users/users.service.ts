@@ -47,6 +47,60 @@ export function createUsersService(deps: {
     };
   }
 
+  /**
+   * `ensureFromTelegram` for many people at once (the bot's burst of updates): one read for all,
+   * one transaction creating every newcomer (each announced as `users.created` in it), and an
+   * update only for a profile that changed. At most one sight per person in a call.
+   */
+  async function ensureManyFromTelegram(
+    sights: (TelegramProfile & { referralCode: string | null })[],
+  ): Promise<{ user: UserRow; created: boolean }[]> {
+    const now = deps.clock.now();
+    const known = new Map(
+      (await repo.findByTelegramIds(sights.map((s) => s.telegramId))).map((row) => [row.telegramId, row]),
+    );
+    const results = new Map<number, { user: UserRow; created: boolean }>();
+    for (const profile of sights) {
+      const existing = known.get(profile.telegramId);
+      if (!existing) continue;
+      const changed =
+        (profile.username !== undefined && profile.username !== existing.username) ||
+        (profile.languageCode != null && profile.languageCode !== existing.languageCode) ||
+        (profile.firstName != null && profile.firstName !== existing.firstName);
+      const user = changed
+        ? ((await repo.update(existing.id, {
+            username: profile.username ?? existing.username,
+            firstName: profile.firstName ?? existing.firstName,
+            languageCode: profile.languageCode ?? existing.languageCode,
+            updatedAt: now,
+          })) ?? existing)
+        : existing;
+      results.set(profile.telegramId, { user, created: false });
+    }
+    const newcomers = sights.filter((s) => !known.has(s.telegramId));
+    if (newcomers.length > 0) {
+      await withTransaction(deps, async (uow) => {
+        const rows = await usersRepository(uow.tx).insertManyOrGet(
+          newcomers.map((profile) => ({
+            id: newId("usr", now.getTime()),
+            telegramId: profile.telegramId,
+            username: profile.username ?? null,
+            firstName: profile.firstName ?? "",
+            languageCode: profile.languageCode ?? null,
+            referralCode: profile.referralCode,
+            createdAt: now,
+            updatedAt: now,
+          })),
+        );
+        for (const { row, created } of rows) {
+          if (created) await uow.emit("users.created", { user: row });
+          results.set(row.telegramId, { user: row, created });
+        }
+      });
+    }
+    return sights.map((s) => results.get(s.telegramId)!);
+  }
+
   return {
     toView,
     findById: (id: string) => repo.findById(id),
@@ -60,37 +114,13 @@ export function createUsersService(deps: {
       profile: TelegramProfile,
       opts: { referralCode?: string | null } = {},
     ): Promise<{ user: UserRow; created: boolean }> {
-      const existing = await repo.findByTelegramId(profile.telegramId);
-      const now = deps.clock.now();
-      if (existing) {
-        const changed =
-          (profile.username !== undefined && profile.username !== existing.username) ||
-          (profile.languageCode != null && profile.languageCode !== existing.languageCode) ||
-          (profile.firstName != null && profile.firstName !== existing.firstName);
-        if (!changed) return { user: existing, created: false };
-        const updated = await repo.update(existing.id, {
-          username: profile.username ?? existing.username,
-          firstName: profile.firstName ?? existing.firstName,
-          languageCode: profile.languageCode ?? existing.languageCode,
-          updatedAt: now,
-        });
-        return { user: updated ?? existing, created: false };
-      }
-      return withTransaction(deps, async (uow) => {
-        const { row, created } = await usersRepository(uow.tx).insertOrGet({
-          id: newId("usr", now.getTime()),
-          telegramId: profile.telegramId,
-          username: profile.username ?? null,
-          firstName: profile.firstName ?? "",
-          languageCode: profile.languageCode ?? null,
-          referralCode: opts.referralCode ?? null,
-          createdAt: now,
-          updatedAt: now,
-        });
-        if (created) await uow.emit("users.created", { user: row });
-        return { user: row, created };
-      });
+      const [ensured] = await ensureManyFromTelegram([
+        { ...profile, referralCode: opts.referralCode ?? null },
+      ]);
+      return ensured!;
     },
+
+    ensureManyFromTelegram,
 
     /**
      * Disables or re-enables an account. A disabled user's tokens, console sessions, initData and
