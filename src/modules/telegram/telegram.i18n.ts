@@ -45,6 +45,24 @@ const loadI18nClass = (): typeof I18n =>
   (createRequire(import.meta.url)("@grammyjs/i18n") as { I18n: typeof I18n }).I18n;
 
 /**
+ * @grammyjs/i18n negotiates the language (`negotiateLanguages`, parsing every locale tag) on each
+ * text it translates: /help alone translates every command's summary, and under a burst of
+ * updates that was ~0.17 CPU ms of each update (docs/perf/telegram-handlers.md). The catalogues are all loaded before the first
+ * translation and never change after, so the bundles matching a list of locales are remembered.
+ */
+function rememberBundleMatches(i18n: { readonly fluent: object }): void {
+  const fluent = i18n.fluent as unknown as { matchBundles(locales: string[]): Set<unknown> };
+  const match = fluent.matchBundles.bind(fluent);
+  const known = new Map<string, Set<unknown>>();
+  fluent.matchBundles = (locales) => {
+    const key = locales.join(",");
+    const bundles = known.get(key) ?? match(locales);
+    known.set(key, bundles);
+    return bundles;
+  };
+}
+
+/**
  * The catalogues through @grammyjs/i18n (Fluent), built on first use. Variables are not wrapped
  * in Unicode isolation marks: the texts are Telegram HTML and are matched by people's eyes, not
  * bidi layout. A key missing in a language falls back to English and is logged.
@@ -66,6 +84,7 @@ export function createI18n<C extends Context>(opts: {
       ...(opts.negotiate ? { localeNegotiator: opts.negotiate } : {}),
     });
     for (const locale of LOCALES) i18n.loadLocaleSync(locale, { source: catalogueSource(locale) });
+    rememberBundleMatches(i18n);
     built = i18n;
     return i18n;
   };
