@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Redis } from "ioredis";
 import { CommonErrors } from "../errors";
 import { fallbackHttpStore } from "../redis-outage";
+import { fixedWindowCounter, type WindowCount } from "./rate-limit-window";
 
 /** Who a request counts against: each kind of principal has its own budget per minute. */
 export type PrincipalKind = "ip" | "user" | "device" | "producer";
@@ -52,49 +53,46 @@ const DETAIL: Record<PrincipalKind, string> = {
 };
 
 /**
- * Per-principal HTTP rate limits with @fastify/rate-limit (its Redis store under
- * `<REDIS_KEY_PREFIX>rl:` when Redis is configured, so instances share the counts).
+ * Per-principal HTTP rate limits: one fixed window per principal and minute, counted in
+ * @fastify/rate-limit's Redis store (under `<REDIS_KEY_PREFIX>rl:`) when Redis is configured, so
+ * instances share the counts, and in this process's memory otherwise (rate-limit-window.ts, the
+ * same window as the plugin's memory store, without its awaits: the signed poll pays this on
+ * every request).
  *
  * The plugin's own route hook runs once per request, after the route's guards; that cannot
  * express "anonymous requests are counted before anything else runs, signed-in ones once they are
- * known", so the plugin supplies the counting (`createRateLimit`, one fixed window per key) and the
- * two hooks here choose when: a request without credentials at `onRequest` (before its body is
- * read or a guard answers 401), a request with credentials at `preHandler`, once the guard or the
- * signature check has said who it is. Routes with `config: { rateLimit: false }` (webhooks,
- * health, pages) are not counted.
+ * known", so the plugin supplies only the counting (`createRateLimit`) and the two hooks here
+ * choose when: a request without credentials at `onRequest` (before its body is read or a guard
+ * answers 401), a request with credentials at `preHandler`, once the guard or the signature check
+ * has said who it is. Routes with `config: { rateLimit: false }` (webhooks, health, pages) are
+ * not counted.
  */
 export async function registerRateLimits(
   app: FastifyInstance,
   opts: { budgets: Budgets; redis?: Redis; keyPrefix: string; sessionCookie: string },
 ): Promise<void> {
-  await app.register(rateLimit, {
-    global: false,
-    timeWindow: WINDOW_MS,
-    max: (_request, key) => budgetOf(opts.budgets, key),
-    keyGenerator: principalKey,
-    // Redis shares the counts; while it is away each instance counts alone (redis-outage.ts).
-    ...(opts.redis ? { store: fallbackHttpStore(opts.redis, `${opts.keyPrefix}rl:`, app.log) } : {}),
-  });
-  const count = app.createRateLimit();
+  const count = await createCounter(app, opts);
 
-  async function enforce(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const result = await count(request);
-    if (result.isAllowed) return;
+  /** Undefined when the request may go on; the 429 to answer otherwise. */
+  function enforce(reply: FastifyReply, result: WindowCount): Error | undefined {
     reply.header("x-ratelimit-limit", result.max);
     reply.header("x-ratelimit-remaining", result.remaining);
     reply.header("x-ratelimit-reset", result.ttlInSeconds);
-    if (!result.isExceeded) return;
+    if (!result.isExceeded) return undefined;
     const kind = result.key.slice(0, result.key.indexOf(":")) as PrincipalKind;
-    throw CommonErrors.rateLimited(DETAIL[kind], {
+    return CommonErrors.rateLimited(DETAIL[kind], {
       headers: { "retry-after": String(Math.max(1, result.ttlInSeconds)) },
     });
   }
 
   // Callback hooks that read the route's config once: `request.routeOptions` builds a new object
   // on every read, and an async hook costs a promise even when it has nothing to count (every
-  // signed request at onRequest, every anonymous one at preHandler).
+  // signed request at onRequest, every anonymous one at preHandler). The memory count answers
+  // at once, without a promise.
   const enforceThen = (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
-    enforce(request, reply).then(() => done(), done);
+    const result = count(request);
+    if (!(result instanceof Promise)) return done(enforce(reply, result));
+    result.then((settled) => done(enforce(reply, settled)), done);
   };
   app.addHook("onRequest", (request, reply, done) => {
     const config = request.routeOptions.config;
@@ -107,4 +105,29 @@ export async function registerRateLimits(
     // A credential a public route ignored (no guard ran) counts against the address, as anonymous.
     enforceThen(request, reply, done);
   });
+}
+
+type Counter = (request: FastifyRequest) => WindowCount | Promise<WindowCount>;
+
+async function createCounter(
+  app: FastifyInstance,
+  opts: { budgets: Budgets; redis?: Redis; keyPrefix: string },
+): Promise<Counter> {
+  if (!opts.redis) {
+    const countInWindow = fixedWindowCounter({ windowMs: WINDOW_MS });
+    return (request) => {
+      const key = principalKey(request);
+      return countInWindow(key, budgetOf(opts.budgets, key));
+    };
+  }
+  await app.register(rateLimit, {
+    global: false,
+    timeWindow: WINDOW_MS,
+    max: (_request, key) => budgetOf(opts.budgets, key),
+    keyGenerator: principalKey,
+    // While Redis is away each instance counts alone (redis-outage.ts).
+    store: fallbackHttpStore(opts.redis, `${opts.keyPrefix}rl:`, app.log),
+  });
+  // No allow list is configured, so every result is a count (`isAllowed` is never true).
+  return app.createRateLimit() as (request: FastifyRequest) => Promise<WindowCount>;
 }
