@@ -3,7 +3,7 @@ import type { FastifyBaseLogger } from "fastify";
 import type { Redis } from "ioredis";
 import { CommonErrors } from "./errors";
 import { memoryRateLimiter, type RateLimiter } from "./rate-limit";
-import type { NonceStore } from "./signing";
+import type { SharedNonceStore } from "./signing";
 
 /** Where the outage is told (pino, or Fastify's logger over it). */
 type Logger = Pick<FastifyBaseLogger, "warn" | "info">;
@@ -27,7 +27,7 @@ export const REDIS_RETRY_SECONDS = 2;
  * would let a request spent through Redis on another instance be accepted again here; recording
  * every nonce in PostgreSQL as well would put a write on every poll.
  */
-export function failClosedNonces(store: NonceStore, logger: Logger): NonceStore {
+export function failClosedNonces(store: SharedNonceStore, logger: Logger): SharedNonceStore {
   return {
     async remember(id, nonce, ttlSeconds) {
       try {

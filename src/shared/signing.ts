@@ -76,8 +76,17 @@ export function signedHeaders(secret: string, input: SignedHeadersInput): Record
   };
 }
 
-/** Remembers (id, nonce) pairs; `remember` is true only the first time within the TTL. */
+/**
+ * Remembers (id, nonce) pairs; `remember` is true only the first time within the TTL. The
+ * memory store answers at once (no promise: the signed poll checks a nonce on every request),
+ * Redis with a promise.
+ */
 export interface NonceStore {
+  remember(id: string, nonce: string, ttlSeconds?: number): boolean | Promise<boolean>;
+}
+
+/** A store other instances share (Redis): it always answers with a promise. */
+export interface SharedNonceStore extends NonceStore {
   remember(id: string, nonce: string, ttlSeconds?: number): Promise<boolean>;
 }
 
@@ -105,7 +114,7 @@ export function memoryNonceStore({ clock }: { clock: Clock }): NonceStore & { si
   // Whether a nonce is spent is decided by its own expiry below, swept or not.
   let nextSweepAt = 0;
   return {
-    async remember(id, nonce, ttlSeconds = NONCE_TTL_SECONDS) {
+    remember(id, nonce, ttlSeconds = NONCE_TTL_SECONDS) {
       const now = clock.now().getTime();
       if (now >= nextSweepAt) {
         sweep(now);
@@ -128,7 +137,7 @@ export function memoryNonceStore({ clock }: { clock: Clock }): NonceStore & { si
 }
 
 /** One atomic SET NX per nonce, so instances sharing Redis can never both accept the same one. */
-export function redisNonceStore(redis: Redis, prefix = "sd:nonce:"): NonceStore {
+export function redisNonceStore(redis: Redis, prefix = "sd:nonce:"): SharedNonceStore {
   return {
     async remember(id, nonce, ttlSeconds = NONCE_TTL_SECONDS) {
       // Stryker disable next-line StringLiteral: the value is never read; the key is the record
@@ -155,8 +164,8 @@ export interface VerifyInput {
   /** The raw request target (path and query) exactly as received. */
   pathWithQuery: string;
   body?: Buffer | string;
-  /** The current secret for an id, or null when the id is unknown or revoked. */
-  lookupSecret: (id: string) => Promise<string | null>;
+  /** The current secret for an id, or null when the id is unknown or revoked (at once when it can). */
+  lookupSecret: (id: string) => string | null | Promise<string | null>;
   clock: Clock;
   nonces: NonceStore;
 }
@@ -178,38 +187,53 @@ function readHeaders(headers: Record<string, unknown>, idHeader: IdHeader) {
 }
 
 // Constant-time so response timing reveals nothing about how much of a forged signature was right.
-function signaturesMatch(expectedHex: string, givenHex: string): boolean {
-  const expected = Buffer.from(expectedHex, "hex");
+function signaturesMatch(expected: Buffer, givenHex: string): boolean {
   const given = Buffer.from(givenHex, "hex");
   // Stryker disable next-line ConditionalExpression: the header pattern admits 64 hex digits only, so lengths match
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
+type SignedHeaders = Exclude<ReturnType<typeof readHeaders>, RejectionReason>;
+const SPENT_NONCE: SignatureCheck = { ok: false, reason: "replayed_nonce" };
+
 /**
  * Checks a signed request. The nonce is spent only after the signature holds, so unsigned
  * garbage cannot burn a device's nonces; the cheap clock check runs before any secret lookup.
+ * When the secret and the nonce store answer at once (memory), so does this: no promise, no
+ * await, on the path every signed poll takes.
  */
-export async function verifySignature(input: VerifyInput): Promise<SignatureCheck> {
+export function verifySignature(input: VerifyInput): SignatureCheck | Promise<SignatureCheck> {
   const parsed = readHeaders(input.headers, input.idHeader);
   if (typeof parsed === "string") return { ok: false, reason: parsed };
-  const { id, timestamp, nonce, signature } = parsed;
 
   const nowSeconds = Math.floor(input.clock.now().getTime() / 1000);
-  if (Math.abs(nowSeconds - Number(timestamp)) > MAX_SKEW_SECONDS)
+  if (Math.abs(nowSeconds - Number(parsed.timestamp)) > MAX_SKEW_SECONDS)
     return { ok: false, reason: "stale_timestamp" };
 
-  const secret = await input.lookupSecret(id);
+  const secret = input.lookupSecret(parsed.id);
+  return secret instanceof Promise
+    ? secret.then((known) => checkWithSecret(input, parsed, known))
+    : checkWithSecret(input, parsed, secret);
+}
+
+function checkWithSecret(
+  input: VerifyInput,
+  { id, timestamp, nonce, signature }: SignedHeaders,
+  secret: string | null,
+): SignatureCheck | Promise<SignatureCheck> {
   if (secret === null) return { ok: false, reason: "unknown_id" };
-  const expected = signRequest(secret, {
+  const canonical = canonicalString({
     method: input.method,
     pathWithQuery: input.pathWithQuery,
     timestamp,
     nonce,
     body: input.body ?? "",
   });
+  // The digest's bytes, compared with the header's: no hex string of our own to make and decode.
+  const expected = createHmac("sha256", secret).update(canonical).digest();
   if (!signaturesMatch(expected, signature)) return { ok: false, reason: "bad_signature" };
 
-  if (!(await input.nonces.remember(id, nonce, NONCE_TTL_SECONDS)))
-    return { ok: false, reason: "replayed_nonce" };
-  return { ok: true, id };
+  const spend = (first: boolean): SignatureCheck => (first ? { ok: true, id } : SPENT_NONCE);
+  const fresh = input.nonces.remember(id, nonce, NONCE_TTL_SECONDS);
+  return fresh instanceof Promise ? fresh.then(spend) : spend(fresh);
 }

@@ -2,13 +2,19 @@ import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { type Counter, Gauge } from "prom-client";
 import type { Clock } from "../../shared/clock";
+import { SIGNED_POLL_POLICY } from "../../shared/http/security-headers";
 import type { Metrics } from "../../shared/metrics";
 import type { NonceStore } from "../../shared/signing";
 import { SignedRequestErrors } from "../devices/devices.errors";
 import { HelloBody, HelloResponse } from "../devices/devices.schemas";
 import type { DevicesService } from "../devices/devices.service";
 import type { DeviceSettings } from "../devices/devices.settings";
-import { createSignatureGuard, keepSignedBodies, requireSigningHeaders } from "../devices/devices.signing";
+import {
+  createSignatureGuard,
+  guardHook,
+  keepSignedBodies,
+  requireSigningHeaders,
+} from "../devices/devices.signing";
 import {
   AckBody,
   ErrorBody,
@@ -128,11 +134,16 @@ export function deliveryRoutes(deps: {
 
   return async (app) => {
     keepSignedBodies(app, "device");
-    app.addHook("onRequest", requireSigningHeaders({ idHeader: "x-device-id", onRejected }));
-    app.addHook("preValidation", async (req) => {
-      await verify(req);
-      deps.devices.touch(req.signerId!);
-    });
+    app.addHook("onRequest", guardHook(requireSigningHeaders({ idHeader: "x-device-id", onRejected })));
+    const touch = (req: FastifyRequest) => deps.devices.touch(req.signerId!);
+    app.addHook(
+      "preValidation",
+      guardHook((req) => {
+        const verifying = verify(req);
+        if (verifying) return verifying.then(() => touch(req));
+        touch(req);
+      }),
+    );
     new Gauge({
       name: "device_polls_waiting",
       help: "Long polls parked on this instance",
@@ -165,6 +176,7 @@ export function deliveryRoutes(deps: {
     app.get(
       POLL_URL,
       {
+        helmet: SIGNED_POLL_POLICY,
         schema: {
           summary: "Wait for signals and updates",
           description:

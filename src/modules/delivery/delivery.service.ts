@@ -391,6 +391,19 @@ export function createDeliveryService(deps: {
     },
   };
 
+  /** A device not in the index: just registered elsewhere, or unknown (remembered a while as such). */
+  async function lookupUnindexedSecret(deviceId: string): Promise<string | null> {
+    if ((unknown.get(deviceId) ?? 0) > nowMs()) return null;
+    const row = await deps.devices.findActive(deviceId);
+    if (row) {
+      putDevice(row);
+      return index.device(deviceId)!.secret;
+    }
+    if (unknown.size >= UNKNOWN_MAX) unknown.clear();
+    unknown.set(deviceId, nowMs() + UNKNOWN_TTL_MS);
+    return null;
+  }
+
   return {
     ...changes,
     /** Tells owners (once per offline spell) about offline devices with signals waiting. */
@@ -424,19 +437,11 @@ export function createDeliveryService(deps: {
     },
     rebuild,
 
-    /** The device's current secret, from memory; the database only for ids not seen yet. */
-    async lookupSecret(deviceId: string): Promise<string | null> {
+    /** The device's current secret, at once from memory; the database only for ids not seen yet. */
+    lookupSecret(deviceId: string): string | null | Promise<string | null> {
       const known = index.device(deviceId);
       if (known) return known.secret;
-      if ((unknown.get(deviceId) ?? 0) > nowMs()) return null;
-      const row = await deps.devices.findActive(deviceId);
-      if (row) {
-        putDevice(row);
-        return index.device(deviceId)!.secret;
-      }
-      if (unknown.size >= UNKNOWN_MAX) unknown.clear();
-      unknown.set(deviceId, nowMs() + UNKNOWN_TTL_MS);
-      return null;
+      return lookupUnindexedSecret(deviceId);
     },
 
     /**

@@ -1,6 +1,6 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Clock } from "../../shared/clock";
-import { type IdHeader, type NonceStore, verifySignature } from "../../shared/signing";
+import { type IdHeader, type NonceStore, type SignatureCheck, verifySignature } from "../../shared/signing";
 import { SignedRequestErrors } from "./devices.errors";
 
 declare module "fastify" {
@@ -39,20 +39,38 @@ export function keepSignedBodies(app: FastifyInstance, signer: "device" | "produ
 
 export interface SignatureGuardOptions {
   idHeader: IdHeader;
-  /** The current secret for an id, or null when it is unknown or revoked. */
-  lookupSecret: (id: string) => Promise<string | null>;
+  /** The current secret for an id, or null when it is unknown or revoked (at once when it can). */
+  lookupSecret: (id: string) => string | null | Promise<string | null>;
   nonces: NonceStore;
   clock: Clock;
   onRejected?: (request: FastifyRequest) => void;
 }
 
+/** A guard: throws (or rejects with) the 401 to answer; returns a promise only when it must wait. */
+export type SignedRequestGuard = (request: FastifyRequest) => void | Promise<void>;
+
 /**
  * The one check every signed route runs (devices and producers alike). It is a preValidation
  * hook: the body is parsed by then, and an unsigned caller learns nothing from validation errors.
+ * It answers at once when the secret and the nonce are in memory (the signed poll's path).
  */
-export function createSignatureGuard(opts: SignatureGuardOptions) {
-  return async function verifySignedRequest(request: FastifyRequest): Promise<void> {
-    const check = await verifySignature({
+export function createSignatureGuard(opts: SignatureGuardOptions): SignedRequestGuard {
+  const settle = (request: FastifyRequest, check: SignatureCheck): void => {
+    if (check.ok) {
+      request.signerId = check.id;
+      return;
+    }
+    const claimed = request.headers[opts.idHeader];
+    // The reason goes to the log only: the response is the same for every failure.
+    request.log.warn(
+      { reason: check.reason, signer: typeof claimed === "string" ? claimed.slice(0, 64) : undefined },
+      "signed request rejected",
+    );
+    opts.onRejected?.(request);
+    throw SignedRequestErrors.rejected();
+  };
+  return function verifySignedRequest(request) {
+    const check = verifySignature({
       idHeader: opts.idHeader,
       headers: request.headers,
       method: request.method,
@@ -62,17 +80,8 @@ export function createSignatureGuard(opts: SignatureGuardOptions) {
       clock: opts.clock,
       nonces: opts.nonces,
     });
-    if (!check.ok) {
-      const claimed = request.headers[opts.idHeader];
-      // The reason goes to the log only: the response is the same for every failure.
-      request.log.warn(
-        { reason: check.reason, signer: typeof claimed === "string" ? claimed.slice(0, 64) : undefined },
-        "signed request rejected",
-      );
-      opts.onRejected?.(request);
-      throw SignedRequestErrors.rejected();
-    }
-    request.signerId = check.id;
+    if (check instanceof Promise) return check.then((settled) => settle(request, settled));
+    settle(request, check);
   };
 }
 
@@ -81,16 +90,31 @@ export function createSignatureGuard(opts: SignatureGuardOptions) {
  * its body is read, so an unsigned caller gets 401 whatever it sends (never 415 or 413 first).
  * The full check still runs once the body bytes are in.
  */
-export function requireSigningHeaders(opts: Pick<SignatureGuardOptions, "idHeader" | "onRejected">) {
+export function requireSigningHeaders(
+  opts: Pick<SignatureGuardOptions, "idHeader" | "onRejected">,
+): SignedRequestGuard {
   const names = [opts.idHeader, "x-timestamp", "x-nonce", "x-signature"];
-  return async function refuseUnsigned(request: FastifyRequest): Promise<void> {
-    const missing = names.filter((name) => {
+  return function refuseUnsigned(request) {
+    const present = (name: string) => {
       const value = request.headers[name];
-      return typeof value !== "string" || value === "";
-    });
-    if (missing.length === 0) return;
+      return typeof value === "string" && value !== "";
+    };
+    if (names.every(present)) return;
+    const missing = names.filter((name) => !present(name));
     request.log.warn({ reason: "missing_header", missing }, "signed request rejected");
     opts.onRejected?.(request);
     throw SignedRequestErrors.rejected();
+  };
+}
+
+/**
+ * A guard as a callback hook: Fastify answers a thrown error like a rejected one, and a guard
+ * that answers at once costs no promise and no microtask (an async hook costs both, per request).
+ */
+export function guardHook(guard: SignedRequestGuard) {
+  return (request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void): void => {
+    const pending = guard(request);
+    if (pending === undefined) done();
+    else pending.then(() => done(), done);
   };
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/support/app";
+import { createDeviceOwner } from "../../../test/support/factories";
+import { signRequestFor } from "../../../test/support/signed";
 
 /** A policy's directives by name, e.g. `{"script-src": ["'self'"]}`. */
 function directives(header: unknown): Record<string, string[]> {
@@ -30,6 +32,32 @@ describe("security headers (helmet)", () => {
       // Reached over plain http (PUBLIC_URL unset): no HSTS, a browser would ignore it anyway.
       expect(res.headers["strict-transport-security"], url).toBeUndefined();
     }
+  });
+
+  it("the signed device poll keeps the API policy (no running, loading, framing or sniffing) and drops the headers that guard pages", async () => {
+    const owner = await createDeviceOwner(ctx().deps, "vip");
+    const url = "/api/v1/device/poll";
+    const { headers } = signRequestFor(owner.signer, { method: "GET", url }, ctx().clock);
+    const res = await ctx().app.inject({ method: "GET", url, headers });
+    expect(res.statusCode).toBe(200);
+    expect(directives(res.headers["content-security-policy"])).toEqual({
+      "default-src": ["'none'"],
+      "frame-ancestors": ["'none'"],
+    });
+    expect(res.headers["x-content-type-options"]).toBe("nosniff");
+    expect(res.headers["x-request-id"]).toEqual(expect.any(String));
+    for (const pageOnly of [
+      "x-frame-options",
+      "referrer-policy",
+      "cross-origin-opener-policy",
+      "cross-origin-resource-policy",
+      "origin-agent-cluster",
+      "x-dns-prefetch-control",
+      "x-download-options",
+      "x-permitted-cross-domain-policies",
+      "x-xss-protection",
+    ])
+      expect(res.headers[pageOnly], pageOnly).toBeUndefined();
   });
 
   it("/docs and its scripts carry a CSP of this origin only, without inline code", async () => {

@@ -71,6 +71,28 @@ export const PagePolicies = {
 } satisfies Record<string, RoutePolicy>;
 
 /**
+ * The signed device poll (`GET /api/v1/device/poll`), the hottest answer this service writes
+ * (SPEC §Speed 1): it keeps what says an API answer may not run, load or be framed (the CSP,
+ * `frame-ancestors 'none'` included) and is never sniffed (nosniff), plus HSTS on https, and drops
+ * helmet's other nine, which guard pages a browser navigates to. Its 200 goes only to a request
+ * carrying a valid, fresh HMAC signature of the device's secret, which a browser never sends on
+ * its own (custom headers need a CORS preflight this service does not answer). Each header costs
+ * Fastify and Node a lookup, a validation and a line on the wire: the nine were ~15 % of the
+ * poll's CPU (docs/perf/poll-profile.md).
+ */
+export const SIGNED_POLL_POLICY: RoutePolicy = {
+  frameguard: false,
+  referrerPolicy: false,
+  crossOriginOpenerPolicy: false,
+  crossOriginResourcePolicy: false,
+  originAgentCluster: false,
+  xDnsPrefetchControl: false,
+  xDownloadOptions: false,
+  xPermittedCrossDomainPolicies: false,
+  xXssProtection: false,
+};
+
+/**
  * A server-rendered page (checkout return, affiliate landing) with one inline style and script
  * allowed by the nonce its template made. helmet's own nonces (`enableCSPNonces`) would be drawn
  * for every request of the route, before the handler knows whether it renders a page at all;
