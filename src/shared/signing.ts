@@ -187,7 +187,8 @@ function readHeaders(headers: Record<string, unknown>, idHeader: IdHeader) {
 }
 
 // Constant-time so response timing reveals nothing about how much of a forged signature was right.
-function signaturesMatch(expected: Buffer, givenHex: string): boolean {
+function signaturesMatch(expectedHex: string, givenHex: string): boolean {
+  const expected = Buffer.from(expectedHex, "hex");
   const given = Buffer.from(givenHex, "hex");
   // Stryker disable next-line ConditionalExpression: the header pattern admits 64 hex digits only, so lengths match
   return expected.length === given.length && timingSafeEqual(expected, given);
@@ -195,6 +196,7 @@ function signaturesMatch(expected: Buffer, givenHex: string): boolean {
 
 type SignedHeaders = Exclude<ReturnType<typeof readHeaders>, RejectionReason>;
 const SPENT_NONCE: SignatureCheck = { ok: false, reason: "replayed_nonce" };
+const spent = (id: string, first: boolean): SignatureCheck => (first ? { ok: true, id } : SPENT_NONCE);
 
 /**
  * Checks a signed request. The nonce is spent only after the signature holds, so unsigned
@@ -222,18 +224,15 @@ function checkWithSecret(
   secret: string | null,
 ): SignatureCheck | Promise<SignatureCheck> {
   if (secret === null) return { ok: false, reason: "unknown_id" };
-  const canonical = canonicalString({
+  const expected = signRequest(secret, {
     method: input.method,
     pathWithQuery: input.pathWithQuery,
     timestamp,
     nonce,
     body: input.body ?? "",
   });
-  // The digest's bytes, compared with the header's: no hex string of our own to make and decode.
-  const expected = createHmac("sha256", secret).update(canonical).digest();
   if (!signaturesMatch(expected, signature)) return { ok: false, reason: "bad_signature" };
 
-  const spend = (first: boolean): SignatureCheck => (first ? { ok: true, id } : SPENT_NONCE);
   const fresh = input.nonces.remember(id, nonce, NONCE_TTL_SECONDS);
-  return fresh instanceof Promise ? fresh.then(spend) : spend(fresh);
+  return fresh instanceof Promise ? fresh.then((first) => spent(id, first)) : spent(id, fresh);
 }

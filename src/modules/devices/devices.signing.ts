@@ -85,6 +85,8 @@ export function createSignatureGuard(opts: SignatureGuardOptions): SignedRequest
   };
 }
 
+const isPresent = (value: unknown) => typeof value === "string" && value !== "";
+
 /**
  * An onRequest hook for signed scopes: a request without the signing headers is refused before
  * its body is read, so an unsigned caller gets 401 whatever it sends (never 415 or 413 first).
@@ -95,12 +97,8 @@ export function requireSigningHeaders(
 ): SignedRequestGuard {
   const names = [opts.idHeader, "x-timestamp", "x-nonce", "x-signature"];
   return function refuseUnsigned(request) {
-    const present = (name: string) => {
-      const value = request.headers[name];
-      return typeof value === "string" && value !== "";
-    };
-    if (names.every(present)) return;
-    const missing = names.filter((name) => !present(name));
+    if (names.every((name) => isPresent(request.headers[name]))) return;
+    const missing = names.filter((name) => !isPresent(request.headers[name]));
     request.log.warn({ reason: "missing_header", missing }, "signed request rejected");
     opts.onRejected?.(request);
     throw SignedRequestErrors.rejected();
