@@ -272,7 +272,8 @@ describe("delivery of position updates", () => {
       await createDeviceOwner(ctx().deps, "vip", { autoApprove: true });
       const signal = await publish();
       await update(signal.id, { action: "modify", stopLoss: 1.085 });
-      expect(positionReads.signals).toContain(signal.id);
+      // The read runs in the after-commit reaction, which the answer to the update does not wait for.
+      await vi.waitFor(() => expect(positionReads.signals).toContain(signal.id));
     });
 
     it("answers an empty poll without touching the database while the device holds a settled position", async () => {
