@@ -164,14 +164,15 @@ describe("acknowledged updates survive a crash", () => {
 
   it("a claim the database refused neither rejects (an unhandled rejection ends the process) nor loses the update", async () => {
     const base = db();
-    let failNextExecute = false;
-    // The claim is the intake's first `execute`: make exactly that one fail.
+    /** How many `execute`s go through before one fails; none fails while undefined. */
+    let failAfter: number | undefined;
+    // The acknowledgement is the intake's first `execute` and the claim its second: only the claim fails.
     const flaky = new Proxy(base, {
       get(target, prop, receiver) {
         if (prop === "execute") {
           return (...args: unknown[]) => {
-            if (failNextExecute) {
-              failNextExecute = false;
+            if (failAfter !== undefined && failAfter-- === 0) {
+              failAfter = undefined;
               return Promise.reject(new Error("connection lost"));
             }
             return (target.execute as (...a: unknown[]) => unknown).apply(target, args);
@@ -202,7 +203,7 @@ describe("acknowledged updates survive a crash", () => {
     const ada = person();
     const first = updates.message(ada, "one");
     const second = updates.message(ada, "two");
-    failNextExecute = true;
+    failAfter = 1;
     expect(await intake.accept(first)).toBe("accepted");
     await intake.settled();
     expect(await intake.accept(second)).toBe("accepted");

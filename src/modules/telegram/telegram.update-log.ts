@@ -4,7 +4,18 @@ import type { Executor } from "../../db/client";
 import { Batcher } from "../../shared/batcher";
 import { telegramUpdates, type UpdateStatus } from "./telegram.table";
 
-export type UpdateRecord = typeof telegramUpdates.$inferInsert & { updateId: number };
+/** What the acknowledgement writes: an update as it arrived, and how it was admitted. */
+export interface UpdateRecord {
+  updateId: number;
+  telegramUserId: number | null;
+  kind: string;
+  command: string | null;
+  status: UpdateStatus;
+  error: string | null;
+  receivedAt: Date;
+  handledAt?: Date | null;
+  payload: Update | null;
+}
 
 export interface UpdateOutcome {
   updateId: number;
@@ -14,7 +25,15 @@ export interface UpdateOutcome {
   durationMs: number;
 }
 
-/** The update log, written in batches; its primary key decides first delivery versus repeat. */
+const nullable = (n: number | null) => (n === null ? null : String(n));
+/** Both drivers answer `execute` with a result carrying rows; bigint ids may come back as strings. */
+const rowsOf = <R>(result: unknown) => (result as { rows: R[] }).rows;
+
+/**
+ * The update log, written in batches; its primary key decides first delivery versus repeat. Each
+ * batch passes one array per column (`unnest`), not one parameter per column per row: drizzle
+ * builds a statement parameter by parameter, and a 200-row insert had 1,800 of them.
+ */
 export function createUpdateLog(db: Executor, maxBatch = 200, maxInFlight = 4) {
   // One statement may not touch a row twice: a repeat of an update_id waits for the next batch,
   // where the conflict makes it a redelivery.
@@ -22,16 +41,24 @@ export function createUpdateLog(db: Executor, maxBatch = 200, maxInFlight = 4) {
   const opts = { maxBatch, maxInFlight };
   const records = new Batcher<UpdateRecord, boolean>(
     async (items) => {
-      const rows = await db
-        .insert(telegramUpdates)
-        .values(items)
-        .onConflictDoUpdate({
-          target: telegramUpdates.updateId,
-          set: { deliveries: sql`${telegramUpdates.deliveries} + 1` },
-        })
-        // xmax is 0 only on a freshly inserted row: that tells a first delivery from a repeat.
-        .returning({ updateId: telegramUpdates.updateId, inserted: sql<boolean>`(xmax = 0)` });
-      const inserted = new Set(rows.filter((r) => r.inserted).map((r) => r.updateId));
+      const column = (pick: (r: UpdateRecord) => string | null) => sql`${sql.param(items.map(pick))}::text[]`;
+      const result = await db.execute(sql`
+      insert into ${telegramUpdates}
+        (update_id, telegram_user_id, kind, command, status, error, received_at, handled_at, payload)
+      select r.update_id::bigint, r.telegram_user_id::bigint, r.kind, r.command, r.status, r.error,
+             r.received_at::timestamptz, r.handled_at::timestamptz, r.payload::jsonb
+      from unnest(
+        ${column((r) => String(r.updateId))}, ${column((r) => nullable(r.telegramUserId))},
+        ${column((r) => r.kind)}, ${column((r) => r.command)}, ${column((r) => r.status)},
+        ${column((r) => r.error)}, ${column((r) => r.receivedAt.toISOString())},
+        ${column((r) => r.handledAt?.toISOString() ?? null)},
+        ${column((r) => (r.payload ? JSON.stringify(r.payload) : null))}
+      ) as r(update_id, telegram_user_id, kind, command, status, error, received_at, handled_at, payload)
+      on conflict (update_id) do update set deliveries = ${telegramUpdates}.deliveries + 1
+      returning update_id, (xmax = 0) as inserted`);
+      // xmax is 0 only on a freshly inserted row: that tells a first delivery from a repeat.
+      const rows = rowsOf<{ update_id: number | string; inserted: boolean }>(result);
+      const inserted = new Set(rows.filter((r) => r.inserted).map((r) => Number(r.update_id)));
       return items.map((item) => inserted.has(item.updateId));
     },
     byUpdate,
@@ -40,20 +67,18 @@ export function createUpdateLog(db: Executor, maxBatch = 200, maxInFlight = 4) {
 
   const outcomes = new Batcher<UpdateOutcome, void>(
     async (outcomes) => {
-      const values = sql.join(
-        outcomes.map(
-          (o) =>
-            sql`(${o.updateId}::bigint, ${o.status}::text, ${o.error}::text, ${o.handledAt.toISOString()}::timestamptz, ${o.durationMs}::int)`,
-        ),
-        sql`, `,
-      );
+      const column = (pick: (o: UpdateOutcome) => string | null) =>
+        sql`${sql.param(outcomes.map(pick))}::text[]`;
       // The payload has done its job once handling ended, either way.
       await db.execute(sql`
       update ${telegramUpdates} as t
-      set status = v.status, error = v.error, handled_at = v.handled_at, duration_ms = v.duration_ms,
-          payload = null
-      from (values ${values}) as v(update_id, status, error, handled_at, duration_ms)
-      where t.update_id = v.update_id`);
+      set status = v.status, error = v.error, handled_at = v.handled_at::timestamptz,
+          duration_ms = v.duration_ms::int, payload = null
+      from unnest(
+        ${column((o) => String(o.updateId))}, ${column((o) => o.status)}, ${column((o) => o.error)},
+        ${column((o) => o.handledAt.toISOString())}, ${column((o) => String(o.durationMs))}
+      ) as v(update_id, status, error, handled_at, duration_ms)
+      where t.update_id = v.update_id::bigint`);
       return outcomes.map(() => undefined);
     },
     byUpdate,
@@ -67,22 +92,20 @@ export function createUpdateLog(db: Executor, maxBatch = 200, maxInFlight = 4) {
    */
   const claims = new Batcher<{ updateId: number; at: Date; staleBefore: Date }, boolean>(
     async (items) => {
-      const values = sql.join(
-        items.map(
-          (c) =>
-            sql`(${c.updateId}::bigint, ${c.at.toISOString()}::timestamptz, ${c.staleBefore.toISOString()}::timestamptz)`,
-        ),
-        sql`, `,
-      );
+      const column = (pick: (c: (typeof items)[number]) => string) =>
+        sql`${sql.param(items.map(pick))}::text[]`;
       const result = await db.execute(sql`
       update ${telegramUpdates} as t
-      set status = 'handling', claimed_at = v.at
-      from (values ${values}) as v(update_id, at, stale_before)
-      where t.update_id = v.update_id and t.payload is not null
-        and (t.status = 'received' or (t.status = 'handling' and t.claimed_at < v.stale_before))
+      set status = 'handling', claimed_at = v.at::timestamptz
+      from unnest(
+        ${column((c) => String(c.updateId))}, ${column((c) => c.at.toISOString())},
+        ${column((c) => c.staleBefore.toISOString())}
+      ) as v(update_id, at, stale_before)
+      where t.update_id = v.update_id::bigint and t.payload is not null
+        and (t.status = 'received'
+          or (t.status = 'handling' and t.claimed_at < v.stale_before::timestamptz))
       returning t.update_id`);
-      // Both drivers answer with a result carrying rows; bigint ids may come back as strings.
-      const rows = (result as unknown as { rows: { update_id: number | string }[] }).rows;
+      const rows = rowsOf<{ update_id: number | string }>(result);
       const claimed = new Set(rows.map((r) => Number(r.update_id)));
       return items.map((c) => claimed.has(c.updateId));
     },
