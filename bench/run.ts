@@ -1,3 +1,4 @@
+import { fork } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -6,8 +7,9 @@ import { withGoals, writeReadmeTable } from "./report";
 import { machineInfo, ROOT, type Scenario } from "./support";
 
 /**
- * `npm run bench`: every scenario in bench/scenarios, one after another (they would skew each
- * other's figures if they shared the CPU), then bench/results/latest.json. `--smoke` runs each
+ * `npm run bench`: every scenario in bench/scenarios, one after another, each in a process of
+ * its own (they would skew each other's figures if they shared the CPU or a heap), then
+ * bench/results/latest.json. `--smoke` runs each
  * for about a second to prove they work, writing bench/results/smoke.tmp.json instead, so a smoke
  * run never replaces real figures. `--only a,b` runs those scenarios and keeps the other
  * scenarios' figures already in the file. Every scenario gets its SPEC goal judged (`goals`),
@@ -36,12 +38,31 @@ const files = readdirSync(dir)
   .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))
   .sort();
 
-function withinBudget<T>(work: Promise<T>, label: string, budgetMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${label} took longer than ${budgetMs} ms`)), budgetMs);
+/**
+ * Runs one scenario in a process of its own (bench/run-scenario.ts), killed past its budget: each
+ * starts from a fresh heap and event loop, whatever the scenarios before it left behind.
+ */
+function runIsolated(file: string, label: string, budgetMs: number): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const child = fork(path.join(ROOT, "bench/run-scenario.ts"), [file, smoke ? "smoke" : "full"], {
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    let answered = false;
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`${label} took longer than ${budgetMs} ms`));
+    }, budgetMs);
+    child.once("message", (m: { result?: Record<string, unknown>; error?: string }) => {
+      answered = true;
+      clearTimeout(timer);
+      if (m.result) resolve(m.result);
+      else reject(new Error(m.error ?? `${label} failed`));
+    });
+    child.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      if (!answered) reject(new Error(`${label} ended (${signal ?? `exit ${code}`}) without figures`));
+    });
   });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 const scenarios: Record<string, unknown> = {};
@@ -68,7 +89,7 @@ for (const file of files) {
   process.stderr.write(`bench: ${mod.name}${smoke ? " (smoke)" : ""}…\n`);
   const t0 = Date.now();
   try {
-    const result = await withinBudget(mod.run({ smoke }), mod.name, budgetMs);
+    const result = await runIsolated(path.join(dir, file), mod.name, budgetMs);
     // A scenario measured in several variants reports each under its own name.
     if (result.scenarios && typeof result.scenarios === "object") Object.assign(scenarios, result.scenarios);
     else scenarios[mod.name] = result;
