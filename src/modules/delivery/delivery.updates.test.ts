@@ -5,29 +5,31 @@ import { deliveryCalls, type Signer, signedInject } from "../../../test/support/
 import type { Database } from "../../db/client";
 
 /**
- * The signals whose position was read from the database (`repo.positions` for one signal), and
- * a switch that makes those reads fail: a poll answered while they fail was answered from memory.
- * (Failing, not just counting: with a PostgreSQL bus, a resync set off by the previous test's
+ * The reads of one position's holders (the delivery repository's fills query for one signal),
+ * seen at the database driver: recorded, and refused while `refused` is set, so a poll answered
+ * meanwhile was answered from memory. At the driver, not as a module mock: test files share their
+ * modules within a worker (isolate: false), so a mock would not reach an app an earlier file built.
+ * (Refusing, not only counting: with a PostgreSQL bus, a resync set off by the previous test's
  * instance falling silent may replay an update and read its position legitimately.)
  */
-const positionReads = vi.hoisted(() => ({ signals: [] as string[], refused: false }));
-vi.mock("./delivery.repository", async (importOriginal) => {
-  const original = await importOriginal<typeof import("./delivery.repository")>();
-  return {
-    deliveryRepository(db: Parameters<typeof original.deliveryRepository>[0]) {
-      const repo = original.deliveryRepository(db);
-      return {
-        ...repo,
-        positions(opts: Parameters<typeof repo.positions>[0]) {
-          if (opts.signalId) positionReads.signals.push(opts.signalId);
-          if (opts.signalId && positionReads.refused)
-            return Promise.reject(new Error("position read refused"));
-          return repo.positions(opts);
-        },
-      };
-    },
-  };
-});
+const HOLDERS_READ =
+  'select "executions"."signal_id", "executions"."device_id", "executions"."broker_ticket" from "executions" inner join "signals"';
+const positionReads = { signals: [] as string[], refused: false };
+function watchPositionReads(database: Database): void {
+  const target = (database.pglite ?? database.pool!) as unknown as { query: (...args: unknown[]) => unknown };
+  const query = target.query.bind(target);
+  vi.spyOn(target, "query").mockImplementation((...args: unknown[]) => {
+    const [first, second] = args as [string | { text: string; values?: unknown[] }, unknown[] | undefined];
+    const text = typeof first === "string" ? first : first.text;
+    const params = typeof first === "string" ? second : (first.values ?? second);
+    const signalId = params?.find((p): p is string => typeof p === "string" && p.startsWith("sig_"));
+    if (text.startsWith(HOLDERS_READ) && signalId) {
+      positionReads.signals.push(signalId);
+      if (positionReads.refused) return Promise.reject(new Error("position read refused"));
+    }
+    return query(...args);
+  });
+}
 
 const BUY = { instrument: "EURUSD", side: "buy", orderType: "market", stopLoss: 1.08, takeProfit: 1.1 };
 
@@ -46,7 +48,9 @@ function watchDatabase(database: Database): () => number {
   const target = (database.pglite ?? database.pool!) as unknown as Record<string, () => unknown>;
   const methods = database.pglite ? ["query", "exec", "transaction"] : ["query", "connect"];
   const spies = methods.map((m) => vi.spyOn(target, m as never));
-  return () => spies.reduce((n, s) => n + s.mock.calls.length, 0);
+  // `query` may be spied already (watchPositionReads): count from now.
+  const before = spies.reduce((n, s) => n + s.mock.calls.length, 0);
+  return () => spies.reduce((n, s) => n + s.mock.calls.length, 0) - before;
 }
 
 /** Updates reach the devices that filled the entry (API.md §10), through the signed poll. */
@@ -67,6 +71,7 @@ describe("delivery of position updates", () => {
   let adminHeaders: Record<string, string> | undefined;
   beforeEach(() => {
     adminHeaders = undefined;
+    watchPositionReads(ctx().database);
   });
   const update = async (signalId: string, body: object) => {
     adminHeaders ??= (await createUser(ctx().deps, { admin: true })).headers;
