@@ -40,10 +40,6 @@ export async function takeOpenQuestion(
   return row;
 }
 
-export async function clearConversation(db: Executor, telegramUserId: number): Promise<void> {
-  await db.delete(telegramConversations).where(eq(telegramConversations.telegramUserId, telegramUserId));
-}
-
 const BATCHING = { maxBatch: 200, maxInFlight: 4 };
 
 /**

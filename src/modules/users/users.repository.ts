@@ -30,13 +30,6 @@ export function usersRepository(db: Executor) {
         byTelegramId.set(row.telegramId, { row, created: false });
       return batch.map((u) => byTelegramId.get(u.telegramId)!);
     },
-    /** Creates the user unless one with this Telegram id exists; returns the row either way. */
-    async insertOrGet(user: NewUser): Promise<{ row: UserRow; created: boolean }> {
-      const [created] = await db.insert(users).values(user).onConflictDoNothing().returning();
-      if (created) return { row: created, created: true };
-      const [existing] = await db.select().from(users).where(eq(users.telegramId, user.telegramId)).limit(1);
-      return { row: existing!, created: false };
-    },
     async update(id: string, patch: Partial<NewUser>): Promise<UserRow | undefined> {
       const [row] = await db.update(users).set(patch).where(eq(users.id, id)).returning();
       return row;
