@@ -26,6 +26,9 @@ export interface UpdateOutcome {
 }
 
 const nullable = (n: number | null) => (n === null ? null : String(n));
+/** One column of a batch as a text array parameter, for `unnest` (cast to its type in the statement). */
+const textColumn = <T>(items: T[], pick: (item: T) => string | null) =>
+  sql`${sql.param(items.map(pick))}::text[]`;
 /** Both drivers answer `execute` with a result carrying rows; bigint ids may come back as strings. */
 const rowsOf = <R>(result: unknown) => (result as { rows: R[] }).rows;
 
@@ -41,7 +44,7 @@ export function createUpdateLog(db: Executor, maxBatch = 200, maxInFlight = 4) {
   const opts = { maxBatch, maxInFlight };
   const records = new Batcher<UpdateRecord, boolean>(
     async (items) => {
-      const column = (pick: (r: UpdateRecord) => string | null) => sql`${sql.param(items.map(pick))}::text[]`;
+      const column = (pick: (r: UpdateRecord) => string | null) => textColumn(items, pick);
       const result = await db.execute(sql`
       insert into ${telegramUpdates}
         (update_id, telegram_user_id, kind, command, status, error, received_at, handled_at, payload)
@@ -67,8 +70,7 @@ export function createUpdateLog(db: Executor, maxBatch = 200, maxInFlight = 4) {
 
   const outcomes = new Batcher<UpdateOutcome, void>(
     async (outcomes) => {
-      const column = (pick: (o: UpdateOutcome) => string | null) =>
-        sql`${sql.param(outcomes.map(pick))}::text[]`;
+      const column = (pick: (o: UpdateOutcome) => string | null) => textColumn(outcomes, pick);
       // The payload has done its job once handling ended, either way.
       await db.execute(sql`
       update ${telegramUpdates} as t
@@ -92,8 +94,7 @@ export function createUpdateLog(db: Executor, maxBatch = 200, maxInFlight = 4) {
    */
   const claims = new Batcher<{ updateId: number; at: Date; staleBefore: Date }, boolean>(
     async (items) => {
-      const column = (pick: (c: (typeof items)[number]) => string) =>
-        sql`${sql.param(items.map(pick))}::text[]`;
+      const column = (pick: (c: (typeof items)[number]) => string) => textColumn(items, pick);
       const result = await db.execute(sql`
       update ${telegramUpdates} as t
       set status = 'handling', claimed_at = v.at::timestamptz
