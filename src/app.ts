@@ -1,7 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
-import swagger from "@fastify/swagger";
-import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from "fastify";
 import {
   jsonSchemaTransform,
@@ -37,6 +35,7 @@ import { telegramRoutes } from "./modules/telegram/telegram.routes";
 import { trackRecordRoutes } from "./modules/track-record/track-record.routes";
 import { usersAdminRoutes } from "./modules/users/users.admin.routes";
 import { usersRoutes } from "./modules/users/users.routes";
+import { docsPage, registerApiDocument } from "./shared/http/api-docs";
 import { createMethodIndex } from "./shared/http/methods";
 import { createOpenApiCompleter } from "./shared/http/openapi";
 import { opsRoutes } from "./shared/http/ops.routes";
@@ -132,7 +131,9 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   // Security and problem responses are completed from each route's guards and shape.
   const openapi = createOpenApiCompleter();
   app.addHook("onRoute", openapi.onRoute);
-  await app.register(swagger, {
+  // @fastify/swagger's document, built at the first request of /openapi.json or /docs, not on
+  // every start (shared/http/api-docs.ts).
+  registerApiDocument(app, {
     openapi: {
       openapi: "3.0.3",
       info: {
@@ -145,17 +146,20 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
     transformObject: (input) => openapi.complete(jsonSchemaTransformObject(input) as never),
   });
-  // The docs page and its assets carry the docs policy of security-headers.ts. swagger-ui takes
-  // no route options for its routes, so an onRoute hook of its own scope names the policy.
+  // The docs page and its assets carry the docs policy of security-headers.ts, named by an onRoute
+  // hook of their scope.
   await app.register(async (docs) => {
     docs.addHook("onRoute", (route) => {
       route.config = { ...route.config, helmet: PagePolicies.docs } as typeof route.config;
     });
-    await docs.register(swaggerUi, {
-      routePrefix: "/docs",
-      // No validator badge: it is an image from validator.swagger.io.
-      uiConfig: { docExpansion: "list", validatorUrl: null },
-    });
+    await docs.register(
+      docsPage({
+        document: () => app.swagger(),
+        // No validator badge: it is an image from validator.swagger.io.
+        uiConfig: { docExpansion: "list", validatorUrl: null },
+      }),
+      { prefix: "/docs" },
+    );
   });
   app.get("/openapi.json", { config: { rateLimit: false }, schema: { hide: true } }, async () =>
     app.swagger(),
