@@ -1,7 +1,16 @@
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 
 // Crockford base32: no I, L, O, U, so ids survive being read aloud or retyped.
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+const RANDOM_CHARS = 16;
+
+/**
+ * Random bytes drawn 4 kB at a time and handed out 16 per id: `randomBytes(16)` per id was a
+ * call into the OS's generator and a new Buffer each time, 3.8 % of the service's busy CPU under
+ * the fill load (docs/perf/fills.md, 2026-12-06). Every byte is still used once.
+ */
+const pool = Buffer.alloc(4096);
+let taken = pool.length;
 
 /**
  * Prefixed, time-ordered ids (`usr_01HZ…`): 10 chars of millisecond time then 16 random chars,
@@ -14,8 +23,12 @@ export function newId(prefix: string, now: number = Date.now()): string {
     time = ALPHABET[t % 32] + time;
     t = Math.floor(t / 32);
   }
-  const bytes = randomBytes(16);
+  if (taken + RANDOM_CHARS > pool.length) {
+    randomFillSync(pool);
+    taken = 0;
+  }
   let rand = "";
-  for (const b of bytes) rand += ALPHABET[b % 32];
+  for (let i = taken; i < taken + RANDOM_CHARS; i++) rand += ALPHABET[pool[i]! % 32];
+  taken += RANDOM_CHARS;
   return `${prefix}_${time}${rand}`;
 }

@@ -1,7 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { type Outcome, type Raw, type Report, toExecution } from "./executions.repository";
-import { executionEvents, executions } from "./executions.table";
+import { type ExecutionRow, executionEvents, executions } from "./executions.table";
 
 /** A PostgreSQL array literal; every element quoted, so any text (a broker ticket) is safe. */
 function arrayLiteral(values: (string | number | null)[]): string {
@@ -30,20 +30,21 @@ export function executionReports(db: Executor) {
 
   /** Outcomes in input order; reports the statement did not write get the stored execution. */
   async function settle(reports: Report[], written: Raw[]) {
-    const byKey = new Map(
-      written.map((r) => [
-        key(toExecution(r)),
-        { execution: toExecution(r), outcome: (r.inserted === false ? "advanced" : "created") as Outcome },
-      ]),
-    );
+    const byKey = new Map<string, { execution: ExecutionRow; outcome: Outcome }>();
+    for (const r of written) {
+      const execution = toExecution(r);
+      byKey.set(key(execution), { execution, outcome: r.inserted === false ? "advanced" : "created" });
+    }
     const missing = reports.filter((r) => !byKey.has(key(r)));
     if (missing.length > 0) {
       const stored = await rowsOf(sql`
         select * from ${executions} where (signal_id, device_id) in (
           select * from unnest(${arrayLiteral(missing.map((r) => r.signalId))}::text[],
                                ${arrayLiteral(missing.map((r) => r.deviceId))}::text[]))`);
-      for (const r of stored)
-        byKey.set(key(toExecution(r)), { execution: toExecution(r), outcome: "unchanged" });
+      for (const r of stored) {
+        const execution = toExecution(r);
+        byKey.set(key(execution), { execution, outcome: "unchanged" });
+      }
     }
     return reports.map((r) => byKey.get(key(r))!);
   }

@@ -74,6 +74,46 @@ describe("device reports", () => {
       expect([again.statusCode, again.json().filledAt]).toEqual([200, filledAt]);
     });
 
+    it("a fill answers exactly the Execution fields, with the signed answers' headers (no page headers)", async () => {
+      const { owner, signalId } = await approvedSignal();
+      const res = await send(owner.signer, "fill", { signalId, ...fill });
+      const now = ctx().clock.now().toISOString();
+      expect(res.statusCode).toBe(201);
+      expect(res.json()).toEqual({
+        id: expect.stringMatching(/^exe_/),
+        signalId,
+        deviceId: owner.device.id,
+        status: "filled",
+        ...fill,
+        errorCode: null,
+        errorMessage: null,
+        ackedAt: now,
+        filledAt: now,
+        failedAt: null,
+        updatedAt: now,
+      });
+      expect(Object.keys(res.json())).toEqual([
+        "id",
+        "signalId",
+        "deviceId",
+        "status",
+        "price",
+        "volume",
+        "brokerTicket",
+        "errorCode",
+        "errorMessage",
+        "ackedAt",
+        "filledAt",
+        "failedAt",
+        "updatedAt",
+      ]);
+      expect(res.headers["content-type"]).toBe("application/json; charset=utf-8");
+      expect(res.headers["content-security-policy"]).toBe("default-src 'none';frame-ancestors 'none'");
+      expect(res.headers["x-content-type-options"]).toBe("nosniff");
+      for (const pageOnly of ["x-frame-options", "referrer-policy", "cross-origin-resource-policy"])
+        expect(res.headers[pageOnly], pageOnly).toBeUndefined();
+    });
+
     it("a fill without an ACK implies the ACK, recorded first", async () => {
       const { owner, signalId } = await approvedSignal();
       expect((await send(owner.signer, "fill", { signalId, ...fill })).statusCode).toBe(201);
