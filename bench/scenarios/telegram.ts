@@ -84,7 +84,7 @@ async function commits(app: BenchApp): Promise<number> {
  * (the write commits before the answer), so afterwards every acknowledged update_id must be a row
  * of telegram_updates: none lost. The bare route is measured first with the same connections.
  */
-async function acknowledgement(smoke: boolean) {
+export async function acknowledgement(smoke: boolean) {
   const { api, app, telegram } = await startBot();
   const baseline = await startBaseline();
   try {

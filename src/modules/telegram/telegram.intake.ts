@@ -49,6 +49,15 @@ export interface IntakeDeps {
 
 export const DEFAULT_HANDLER_CONCURRENCY = 64;
 /**
+ * Acknowledgements take priority over handling: Telegram waits for each answer before it sends
+ * more, while a handled update's reply can come a little later. With this many acknowledgements
+ * under way at once (they are arriving faster than they are answered), at most
+ * HANDLERS_WHILE_ACKNOWLEDGING handlers start; below it, all of them again. A steady 1,000/s on
+ * PostgreSQL keeps fewer under way, so the handlers there keep pace (docs/perf/telegram-handlers.md).
+ */
+export const ACKNOWLEDGEMENTS_BUSY = 8;
+export const HANDLERS_WHILE_ACKNOWLEDGING = 4;
+/**
  * About 10 s of a 1,000/s burst, a few kB each: enough that a burst is acknowledged at once,
  * bounded so that a stuck database cannot grow memory without end. Past it, Telegram's own
  * queue holds the rest (its deliveries wait for our answer), and the log keeps what was taken.
@@ -75,9 +84,12 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
  * Telegram never waits on a slow handler.
  */
 export function createUpdateIntake(deps: IntakeDeps) {
+  /** Acknowledgements under way: accepted calls not yet answered. */
+  let acknowledging = 0;
   const queue = createKeyedQueue(
     deps.concurrency ?? DEFAULT_HANDLER_CONCURRENCY,
     deps.maxQueued ?? DEFAULT_MAX_QUEUED,
+    { yielding: () => acknowledging >= ACKNOWLEDGEMENTS_BUSY, whileYielding: HANDLERS_WHILE_ACKNOWLEDGING },
   );
   const log = createUpdateLog(deps.db);
   const timeoutMs = deps.handlerTimeoutMs ?? 30_000;
@@ -183,22 +195,33 @@ export function createUpdateIntake(deps: IntakeDeps) {
       .catch((err) => deps.logger.warn({ err }, "could not queue a slow-down reply"));
   }
 
+  /** Records the update and schedules its handling; resolves before the handler runs. */
+  async function acknowledge(update: Update): Promise<IntakeResult> {
+    const kind = updateKind(update);
+    const { status, error } = await admit(update);
+    if (!(await record(update, status, error))) {
+      deps.updatesTotal.inc({ kind, status: "duplicate" });
+      return "duplicate";
+    }
+    if (status === "dropped") {
+      deps.updatesTotal.inc({ kind, status });
+      if (error === "rate_limited") await maybeSlowDown(update);
+      return "dropped";
+    }
+    await schedule(update);
+    return "accepted";
+  }
+
   return {
     /** Records the update and schedules its handling; resolves before the handler runs. */
     async accept(update: Update): Promise<IntakeResult> {
-      const kind = updateKind(update);
-      const { status, error } = await admit(update);
-      if (!(await record(update, status, error))) {
-        deps.updatesTotal.inc({ kind, status: "duplicate" });
-        return "duplicate";
+      acknowledging++;
+      try {
+        return await acknowledge(update);
+      } finally {
+        acknowledging--;
+        if (acknowledging === ACKNOWLEDGEMENTS_BUSY - 1) queue.resume();
       }
-      if (status === "dropped") {
-        deps.updatesTotal.inc({ kind, status });
-        if (error === "rate_limited") await maybeSlowDown(update);
-        return "dropped";
-      }
-      await schedule(update);
-      return "accepted";
     },
     /**
      * Queues acknowledged updates that no live handler has: those a crashed process accepted

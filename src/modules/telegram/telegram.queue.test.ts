@@ -108,4 +108,81 @@ describe("the handlers' queue", () => {
     expect(order.filter((n) => n.startsWith("bob"))).toEqual(["bob 1", "bob 2"]);
     expect(queue.size).toBe(0);
   });
+
+  describe("acknowledgements first", () => {
+    /** Ten people's tasks that block until `release` opens; how many run now, and the most at once. */
+    async function pushTen(queue: ReturnType<typeof createKeyedQueue>, release: ReturnType<typeof gate>) {
+      const seen = { running: 0, mostAtOnce: 0 };
+      for (let i = 0; i < 10; i++) {
+        await queue.push(`user:${i}`, async () => {
+          seen.running++;
+          seen.mostAtOnce = Math.max(seen.mostAtOnce, seen.running);
+          await release.opened;
+          seen.running--;
+        });
+      }
+      await settleMicrotasks();
+      return seen;
+    }
+
+    it("while the intake is busy acknowledging, only `whileYielding` tasks start; the rest once it is not", async () => {
+      let busy = true;
+      const queue = createKeyedQueue(8, Number.POSITIVE_INFINITY, { yielding: () => busy, whileYielding: 2 });
+      const release = gate();
+      const seen = await pushTen(queue, release);
+      expect(seen.running).toBe(2);
+      busy = false;
+      queue.resume();
+      await settleMicrotasks();
+      expect(seen.running).toBe(8);
+      release.open();
+      await queue.settled();
+      expect(seen.mostAtOnce).toBe(8);
+    });
+
+    it("tasks already running finish when it turns busy; no new one starts beyond the lower limit", async () => {
+      let busy = false;
+      const queue = createKeyedQueue(4, Number.POSITIVE_INFINITY, { yielding: () => busy, whileYielding: 1 });
+      const gates = Array.from({ length: 6 }, () => gate());
+      const started: number[] = [];
+      for (const [i, g] of gates.entries())
+        await queue.push(`user:${i}`, async () => {
+          started.push(i);
+          await g.opened;
+        });
+      await settleMicrotasks();
+      expect(started).toEqual([0, 1, 2, 3]);
+      busy = true;
+      for (const g of gates.slice(0, 3)) g.open();
+      await settleMicrotasks();
+      // Three finished, one still runs: at the lower limit of 1 nothing more may start.
+      expect(started).toEqual([0, 1, 2, 3]);
+      gates[3]!.open();
+      await settleMicrotasks();
+      expect(started).toEqual([0, 1, 2, 3, 4]);
+      for (const g of gates) g.open();
+      await queue.settled();
+      expect(started).toEqual([0, 1, 2, 3, 4, 5]);
+    });
+
+    it("a full queue runs at full strength even while busy, or the waiting acknowledgements would never end", async () => {
+      const queue = createKeyedQueue(4, 6, { yielding: () => true, whileYielding: 1 });
+      const release = gate();
+      const seen = { running: 0 };
+      const task = async () => {
+        seen.running++;
+        await release.opened;
+        seen.running--;
+      };
+      for (let i = 0; i < 6; i++) await queue.push(`user:${i}`, task);
+      await settleMicrotasks();
+      expect(seen.running).toBe(1);
+      const parked = queue.push("user:6", task);
+      await settleMicrotasks();
+      expect(seen.running).toBe(4);
+      release.open();
+      await parked;
+      await queue.settled();
+    });
+  });
 });
