@@ -3,12 +3,29 @@ import type { Executor } from "../../db/client";
 import { type Outcome, type Raw, type Report, toExecution } from "./executions.repository";
 import { type ExecutionRow, executionEvents, executions } from "./executions.table";
 
-/** A PostgreSQL array literal; every element quoted, so any text (a broker ticket) is safe. */
+const NEEDS_ESCAPE = /["\\]/;
+
+/**
+ * A PostgreSQL array literal; every element quoted, so any text (a broker ticket) is safe. Built
+ * in one pass, escaping only the rare element that has a quote or a backslash: ten of these per
+ * batch, written with a map and two replaceAll per element, were 1.6 % of the service's busy CPU
+ * under the fill load (docs/perf/fills.md).
+ */
 function arrayLiteral(values: (string | number | null)[]): string {
-  const items = values.map((v) =>
-    v === null ? "NULL" : `"${String(v).replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`,
-  );
-  return `{${items.join(",")}}`;
+  let literal = "{";
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i > 0) literal += ",";
+    if (v === null) {
+      literal += "NULL";
+      continue;
+    }
+    const text = String(v);
+    literal += NEEDS_ESCAPE.test(text)
+      ? `"${text.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`
+      : `"${text}"`;
+  }
+  return `${literal}}`;
 }
 
 export interface FillReport extends Report {

@@ -114,6 +114,23 @@ describe("device reports", () => {
         expect(res.headers[pageOnly], pageOnly).toBeUndefined();
     });
 
+    it("broker tickets are stored exactly as sent, whatever their characters, when fills share a batch", async () => {
+      const tickets = ['T"1', "T\\2", "a,b", "{x}", "NULL", " spaced ", 'both\\"'];
+      const owners = await Promise.all(
+        tickets.map(() => createDeviceOwner(ctx().deps, "vip", { autoApprove: true })),
+      );
+      const signalId = await publish();
+      const answers = await Promise.all(
+        owners.map((o, i) => send(o.signer, "fill", { signalId, ...fill, brokerTicket: tickets[i] })),
+      );
+      expect(answers.map((a) => [a.statusCode, a.json().brokerTicket])).toEqual(tickets.map((t) => [201, t]));
+      const stored = await ctx().database.query<{ device_id: string; broker_ticket: string }>(
+        "select device_id, broker_ticket from executions",
+      );
+      const byDevice = new Map(stored.map((r) => [r.device_id, r.broker_ticket]));
+      expect(owners.map((o) => byDevice.get(o.device.id))).toEqual(tickets);
+    });
+
     it("a fill without an ACK implies the ACK, recorded first", async () => {
       const { owner, signalId } = await approvedSignal();
       expect((await send(owner.signer, "fill", { signalId, ...fill })).statusCode).toBe(201);
