@@ -43,11 +43,12 @@ import { createUsersService } from "./modules/users/users.service";
 import { registerReactions } from "./reactions";
 import type { Clock } from "./shared/clock";
 import { createEvents } from "./shared/events";
+import { redisSignedAdmission } from "./shared/http/signed-admission";
 import { createIdempotencyService } from "./shared/idempotency/idempotency.service";
 import { createMetrics } from "./shared/metrics";
 import { memoryRateLimiter, redisRateLimiter } from "./shared/rate-limit";
-import { failClosedNonces, fallbackRateLimiter } from "./shared/redis-outage";
-import { memoryNonceStore, redisNonceStore } from "./shared/signing";
+import { fallbackRateLimiter } from "./shared/redis-outage";
+import { memoryNonceStore } from "./shared/signing";
 import { reasonOf, StartupError, safeTarget } from "./shared/startup-errors";
 
 export interface DepsInput {
@@ -184,7 +185,7 @@ export async function createDeps(input: DepsInput) {
 
   // The signal relay: devices sign with derived secrets, polls are served from memory.
   const nonces = redis
-    ? failClosedNonces(redisNonceStore(redis, `${config.redisKeyPrefix}nonce:`), logger)
+    ? redisSignedAdmission(redis, { keyPrefix: config.redisKeyPrefix, budgets: config.rateLimit, logger })
     : memoryNonceStore({ clock });
   const lastSeen = createLastSeenBuffer({ db, logger });
   const devices = createDevicesService({

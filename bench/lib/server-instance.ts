@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -26,7 +27,13 @@ export type InstanceRequest =
   | { id: number; cmd: "idle" }
   /** Publishes one auto-approved signal for every subscriber as `producerId`. */
   | { id: number; cmd: "publish"; producerId: string }
-  | { id: number; cmd: "stop" };
+  | { id: number; cmd: "stop" }
+  /**
+   * Starts a CPU profile of this instance (node:inspector), or stops it and writes it to `file`:
+   * the scenario profiles the fan-out alone this way (SCALEOUT_FANOUT_PROF_DIR), where
+   * `--cpu-prof` would mix in the start and the parking.
+   */
+  | { id: number; cmd: "profile"; file?: string };
 
 export interface InstanceStats {
   waiting: number;
@@ -99,6 +106,11 @@ async function serve(opts: InstanceOptions): Promise<void> {
     fdLimit: openFilesLimit(),
   });
   const send = (reply: InstanceReply) => process.send!(reply);
+  let profiler: Session | undefined;
+  const inspect = <T>(session: Session, method: string) =>
+    new Promise<T>((resolve, reject) =>
+      session.post(method, (err, result) => (err ? reject(err) : resolve(result as T))),
+    );
 
   process.on("message", async (req: InstanceRequest) => {
     try {
@@ -132,6 +144,19 @@ async function serve(opts: InstanceOptions): Promise<void> {
           },
         );
         send({ id: req.id, ok: true, publishedAt, approvedAt, signalId: signal.id });
+      } else if (req.cmd === "profile") {
+        if (!profiler) {
+          profiler = new Session();
+          profiler.connect();
+          await inspect(profiler, "Profiler.enable");
+          await inspect(profiler, "Profiler.start");
+        } else {
+          const { profile } = await inspect<{ profile: object }>(profiler, "Profiler.stop");
+          profiler.disconnect();
+          profiler = undefined;
+          if (req.file) writeFileSync(req.file, JSON.stringify(profile));
+        }
+        send({ id: req.id, ok: true, stats: stats() });
       } else if (req.cmd === "stop") {
         clearInterval(sampler);
         const last = stats();

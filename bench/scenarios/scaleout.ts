@@ -59,6 +59,8 @@ interface Instance {
   stats(): Promise<InstanceStats>;
   idle(): Promise<InstanceStats>;
   publish(producerId: string): Promise<{ publishedAt: number; approvedAt: number; signalId: string }>;
+  /** Starts a CPU profile; called again, stops it and writes it to `file`. */
+  profile(file?: string): Promise<InstanceStats>;
   stop(): Promise<InstanceStats | undefined>;
 }
 
@@ -111,6 +113,10 @@ function startInstance(opts: InstanceOptions): Promise<Instance> {
             request<{ id: number; ok: true; stats: InstanceStats }>({ cmd: "stats" }).then((r) => r.stats),
           idle: () =>
             request<{ id: number; ok: true; stats: InstanceStats }>({ cmd: "idle" }).then((r) => r.stats),
+          profile: (file) =>
+            request<{ id: number; ok: true; stats: InstanceStats }>({ cmd: "profile", file } as never).then(
+              (r) => r.stats,
+            ),
           publish: (producerId) =>
             request<Extract<InstanceReply, { signalId: string }>>({ cmd: "publish", producerId } as never),
           async stop() {
@@ -257,9 +263,16 @@ export async function run({ smoke }: { smoke: boolean }): Promise<Record<string,
     const parkMs = Date.now() - parkStarted;
     const parked = await Promise.all(instances.map((i) => i.stats()));
 
+    // SCALEOUT_FANOUT_PROF_DIR=dir: each instance profiles the fan-out alone (publish to the last answer).
+    const profileDir = process.env.SCALEOUT_FANOUT_PROF_DIR;
+    if (profileDir) await Promise.all(instances.map((i) => i.profile()));
     const { publishedAt, approvedAt } = await instances[0]!.publish(producer.id);
     await until(() => received.size >= devices, 30_000, "every device to receive the signal").catch(() => {});
     const after = await Promise.all(instances.map((i) => i.stats()));
+    if (profileDir)
+      await Promise.all(
+        instances.map((i, k) => i.profile(path.join(profileDir, `fanout-${k}-${Date.now()}.cpuprofile`))),
+      );
 
     const latencyOf = (which?: number) =>
       [...received]

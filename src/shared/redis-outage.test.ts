@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { FastifyRequest } from "fastify";
 import { Redis } from "ioredis";
 import pino from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -8,6 +9,7 @@ import { createDeviceOwner } from "../../test/support/factories";
 import { signedInject } from "../../test/support/signed";
 import { tcpCut } from "../../test/support/tcp-cut";
 import { AppError } from "./errors";
+import { redisSignedAdmission } from "./http/signed-admission";
 import { perMinute, redisRateLimiter } from "./rate-limit";
 import { failClosedNonces, fallbackRateLimiter, REDIS_RETRY_SECONDS } from "./redis-outage";
 import { redisNonceStore } from "./signing";
@@ -41,6 +43,25 @@ describe("the Redis-backed stores while Redis is away", () => {
       status: 503,
       headers: { "retry-after": String(REDIS_RETRY_SECONDS) },
     });
+  });
+
+  it("refuses a signed request whose nonce and count go in one call with the same 503, counting nothing", async () => {
+    const admission = redisSignedAdmission(redis, {
+      keyPrefix: "sd:",
+      budgets: { ip: 10, user: 10, device: 10, producer: 10 },
+      logger,
+    });
+    const request = { headers: {}, routeOptions: { config: {} } } as FastifyRequest;
+    const refused = await admission
+      .forRequest(request)
+      .remember("dev_1", "n".repeat(20))
+      .catch((err: unknown) => err);
+    expect(refused).toMatchObject({
+      code: "service.unavailable",
+      status: 503,
+      headers: { "retry-after": String(REDIS_RETRY_SECONDS) },
+    });
+    expect(request.signedWindowCount).toBeUndefined();
   });
 
   it("paces the bot's sends by this instance's own buckets instead of failing them", async () => {

@@ -33,13 +33,18 @@ export function failClosedNonces(store: SharedNonceStore, logger: Logger): Share
       try {
         return await store.remember(id, nonce, ttlSeconds);
       } catch (err) {
-        logger.warn({ err }, "nonce store unreachable: signed request refused");
-        throw CommonErrors.unavailable("Replay protection is unreachable right now; retry shortly", {
-          headers: { "retry-after": String(REDIS_RETRY_SECONDS) },
-        });
+        throw nonceStoreUnreachable(err, logger);
       }
     },
   };
+}
+
+/** The 503 a signed request gets when its nonce could not be recorded (logged once per request). */
+export function nonceStoreUnreachable(err: unknown, logger: Logger): Error {
+  logger.warn({ err }, "nonce store unreachable: signed request refused");
+  return CommonErrors.unavailable("Replay protection is unreachable right now; retry shortly", {
+    headers: { "retry-after": String(REDIS_RETRY_SECONDS) },
+  });
 }
 
 /** Logs the first failure of an outage and the recovery, not one line per request. */

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Clock } from "../../shared/clock";
+import { isCounting } from "../../shared/http/signed-admission";
 import { type IdHeader, type NonceStore, type SignatureCheck, verifySignature } from "../../shared/signing";
 import { SignedRequestErrors } from "./devices.errors";
 
@@ -78,7 +79,8 @@ export function createSignatureGuard(opts: SignatureGuardOptions): SignedRequest
       body: request.signedBody ?? "",
       lookupSecret: opts.lookupSecret,
       clock: opts.clock,
-      nonces: opts.nonces,
+      // With Redis, spending the nonce also counts the request's rate limit (one call, not two).
+      nonces: isCounting(opts.nonces) ? opts.nonces.forRequest(request) : opts.nonces,
     });
     if (check instanceof Promise) return check.then((settled) => settle(request, settled));
     settle(request, check);

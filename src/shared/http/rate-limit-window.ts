@@ -1,3 +1,13 @@
+declare module "fastify" {
+  interface FastifyRequest {
+    /**
+     * A signed request's count, taken with its nonce in one Redis call (signed-admission.ts):
+     * rate-limits.ts's preHandler enforces it instead of counting again.
+     */
+    signedWindowCount?: WindowCount;
+  }
+}
+
 /** One request counted against a principal's budget: what the headers and a 429 are made from. */
 export interface WindowCount {
   /** The principal, `<kind>:<id>` (rate-limits.ts `principalKey`). */

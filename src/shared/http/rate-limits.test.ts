@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
+import type { LightMyRequestResponse } from "fastify";
 import { Redis } from "ioredis";
-import { describe, expect, it } from "vitest";
-import { useTestApp } from "../../../test/support/app";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createTestApp, type TestApp, useTestApp } from "../../../test/support/app";
 import { createDeviceOwner, createUser } from "../../../test/support/factories";
-import { signRequestFor } from "../../../test/support/signed";
+import { signedInject, signRequestFor } from "../../../test/support/signed";
 import { parseConfig } from "../../config";
 
 const ATTACKER = "203.0.113.7";
@@ -170,6 +171,106 @@ describe("TRUST_PROXY", () => {
 
 // The plugin's Redis store, shared by instances, under REDIS_KEY_PREFIX (only with a Redis).
 if (process.env.TEST_REDIS_URL) {
+  describe("signed requests' nonces and counts in Redis, shared by every instance", () => {
+    const prefix = `t${randomBytes(4).toString("hex")}:`;
+    const env = {
+      REDIS_URL: process.env.TEST_REDIS_URL,
+      REDIS_KEY_PREFIX: prefix,
+      RATE_LIMIT_DEVICE_PER_MINUTE: "3",
+      RATE_LIMIT_PRODUCER_PER_MINUTE: "1000",
+      RATE_LIMIT_IP_PER_MINUTE: "100000",
+    };
+    const ctx = useTestApp({ env });
+    const pollOn = (app: TestApp, signer: { id: string; secret: string }, nonce?: string) => {
+      const call = { method: "GET" as const, url: "/api/v1/device/poll", nonce };
+      const { headers } = signRequestFor(signer, call, app.clock);
+      return app.app.inject({ method: "GET", url: call.url, headers, remoteAddress: ATTACKER });
+    };
+    const limitHeaders = (res: LightMyRequestResponse) =>
+      [res.statusCode, res.headers["x-ratelimit-limit"], res.headers["x-ratelimit-remaining"]].join(" ");
+    let other: TestApp | undefined;
+    let redis: Redis | undefined;
+    afterEach(async () => {
+      await other?.close();
+      other = undefined;
+      await redis?.quit();
+      redis = undefined;
+    });
+
+    it("spends the nonce and counts the poll in one Redis command", async () => {
+      const owner = await createDeviceOwner(ctx().deps, "vip");
+      const sent = vi.spyOn(ctx().deps.redis!, "sendCommand");
+      expect(limitHeaders(await pollOn(ctx(), owner.signer))).toBe("200 3 2");
+      // One script call (EVAL the first time a connection sends it, EVALSHA after), not a SET and
+      // then the plugin's count; the delivery bus's PUBLISH (heartbeats) is not the poll's.
+      const commands = sent.mock.calls.map(([command]) => command.name).filter((n) => n !== "publish");
+      sent.mockRestore();
+      expect(commands).toHaveLength(1);
+      expect(["eval", "evalsha"]).toContain(commands[0]);
+      redis = new Redis(process.env.TEST_REDIS_URL!);
+      expect(await redis.get(`${prefix}rl:device:${owner.signer.id}`)).toBe("1");
+      expect(await redis.pttl(`${prefix}rl:device:${owner.signer.id}`)).toBeGreaterThan(55_000);
+      expect(await redis.keys(`${prefix}nonce:${owner.signer.id}:*`)).toHaveLength(1);
+    });
+
+    it("counts a device's polls on every instance in one fixed window: limit, remaining, reset, then 429 with Retry-After", async () => {
+      const owner = await createDeviceOwner(ctx().deps, "vip");
+      other = await createTestApp({ env });
+      const answers = [];
+      for (const app of [ctx(), other, ctx(), other]) answers.push(await pollOn(app, owner.signer));
+      expect(answers.map(limitHeaders)).toEqual(["200 3 2", "200 3 1", "200 3 0", "429 3 0"]);
+      for (const res of answers) {
+        expect(Number(res.headers["x-ratelimit-reset"])).toBeGreaterThanOrEqual(59);
+        expect(Number(res.headers["x-ratelimit-reset"])).toBeLessThanOrEqual(60);
+      }
+      const limited = answers[3]!;
+      expect(limited.json()).toMatchObject({
+        code: "request.rate_limited",
+        detail: "Too many requests from this device",
+      });
+      expect(Number(limited.headers["retry-after"])).toBeGreaterThanOrEqual(59);
+      // Another device has its own budget.
+      const second = await createDeviceOwner(ctx().deps, "vip");
+      expect(limitHeaders(await pollOn(other, second.signer))).toBe("200 3 2");
+    });
+
+    it("refuses a nonce replayed on another instance without counting it", async () => {
+      const owner = await createDeviceOwner(ctx().deps, "vip");
+      other = await createTestApp({ env });
+      const nonce = `replayed-${randomBytes(8).toString("hex")}`;
+      expect(limitHeaders(await pollOn(ctx(), owner.signer, nonce))).toBe("200 3 2");
+      const replay = await pollOn(other, owner.signer, nonce);
+      expect(replay.statusCode).toBe(401);
+      expect(replay.headers["x-ratelimit-remaining"]).toBeUndefined();
+      expect(limitHeaders(await pollOn(other, owner.signer))).toBe("200 3 1");
+    });
+
+    it("counts producers' signed publishes against the producer, with their nonces", async () => {
+      const admin = await createUser(ctx().deps, { admin: true });
+      const created = await ctx().app.inject({
+        method: "POST",
+        url: "/api/v1/admin/producers",
+        headers: admin.headers,
+        payload: { name: "trend-bot" },
+      });
+      const producer = created.json() as { id: string; secret: string };
+      const res = await signedInject(
+        ctx().app,
+        ctx().clock,
+        { ...producer, idHeader: "x-producer-id" },
+        {
+          method: "POST",
+          url: "/api/v1/signals",
+          body: { instrument: "EURUSD", side: "buy", orderType: "market" },
+        },
+      );
+      expect(res.statusCode, res.body).toBe(201);
+      expect(res.headers["x-ratelimit-remaining"]).toBe("999");
+      redis = new Redis(process.env.TEST_REDIS_URL!);
+      expect(await redis.get(`${prefix}rl:producer:${producer.id}`)).toBe("1");
+    });
+  });
+
   describe("rate limits in Redis", () => {
     const prefix = `t${randomBytes(4).toString("hex")}:`;
     const ctx = useTestApp({

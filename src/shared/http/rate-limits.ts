@@ -3,13 +3,19 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Redis } from "ioredis";
 import { CommonErrors } from "../errors";
 import { fallbackHttpStore } from "../redis-outage";
+import {
+  type Budgets,
+  budgetOf,
+  isExempt,
+  type PrincipalKind,
+  type RouteConfig,
+  signerKey,
+  WINDOW_MS,
+} from "./rate-limit-principals";
 import { fixedWindowCounter, type WindowCount } from "./rate-limit-window";
 
-/** Who a request counts against: each kind of principal has its own budget per minute. */
-export type PrincipalKind = "ip" | "user" | "device" | "producer";
-export type Budgets = Record<PrincipalKind, number>;
+export type { Budgets, PrincipalKind } from "./rate-limit-principals";
 
-const WINDOW_MS = 60_000;
 const SIGNER_HEADERS = ["x-device-id", "x-producer-id"] as const;
 
 /**
@@ -32,18 +38,9 @@ function carriesCredentials(request: FastifyRequest, config: RouteConfig, sessio
  */
 export function principalKey(request: FastifyRequest): string {
   if (request.authUser) return `user:${request.authUser.id}`;
-  if (request.signerId) {
-    const kind = typeof request.headers["x-producer-id"] === "string" ? "producer" : "device";
-    return `${kind}:${request.signerId}`;
-  }
+  if (request.signerId) return signerKey(request, request.signerId);
   return `ip:${request.ip}`;
 }
-
-const budgetOf = (budgets: Budgets, key: string): number =>
-  budgets[key.slice(0, key.indexOf(":")) as PrincipalKind] ?? budgets.ip;
-
-type RouteConfig = FastifyRequest["routeOptions"]["config"] | undefined;
-const isExempt = (config: RouteConfig): boolean => config?.rateLimit === false;
 
 const DETAIL: Record<PrincipalKind, string> = {
   ip: "Too many requests from this address",
@@ -102,6 +99,9 @@ export async function registerRateLimits(
   app.addHook("preHandler", (request, reply, done) => {
     const config = request.routeOptions.config;
     if (isExempt(config) || !carriesCredentials(request, config, opts.sessionCookie)) return done();
+    // Counted already, with its nonce (Redis): the same window, limit and headers, one call fewer.
+    const counted = request.signedWindowCount;
+    if (counted !== undefined) return done(enforce(reply, counted));
     // A credential a public route ignored (no guard ran) counts against the address, as anonymous.
     enforceThen(request, reply, done);
   });
