@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger, FastifyRequest } from "fastify";
 import type { Redis } from "ioredis";
-import { nonceStoreUnreachable } from "../redis-outage";
+import { failClosedNonces, nonceStoreUnreachable } from "../redis-outage";
 import { NONCE_TTL_SECONDS, type NonceStore, redisNonceStore, type SharedNonceStore } from "../signing";
 import { type Budgets, budgetOf, isExempt, signerKey, WINDOW_MS } from "./rate-limit-principals";
 
@@ -49,14 +49,13 @@ export function redisSignedAdmission(
 ): CountingNonceStore {
   const noncePrefix = `${opts.keyPrefix}nonce:`;
   const windowPrefix = `${opts.keyPrefix}rl:`;
-  const plain = redisNonceStore(redis, noncePrefix);
+  // Nonces spent outside a signed HTTP request (a Telegram sign-in's) keep their one SET NX.
+  const { remember } = failClosedNonces(redisNonceStore(redis, noncePrefix), opts.logger);
   if (!(COMMAND in redis)) redis.defineCommand(COMMAND, { numberOfKeys: 2, lua: SPEND_AND_COUNT });
   const spendAndCount = (redis as unknown as Record<typeof COMMAND, SpendAndCount>)[COMMAND].bind(redis);
   const refuse = (err: unknown) => {
     throw nonceStoreUnreachable(err, opts.logger);
   };
-  const remember = (id: string, nonce: string, ttlSeconds = NONCE_TTL_SECONDS) =>
-    plain.remember(id, nonce, ttlSeconds).catch(refuse);
 
   return {
     remember,
