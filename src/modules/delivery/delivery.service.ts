@@ -470,6 +470,19 @@ export function createDeliveryService(deps: {
       return answer;
     },
 
+    /**
+     * Whether a poll of this device with `wait=0` answers nothing, known now from memory: the
+     * device is indexed, its owner's access was read and has not run out (else `poll` reads it
+     * again first), and nothing is due. The signed empty poll's own path (delivery.empty-poll.ts)
+     * asks before it spends anything; every other poll goes through `poll`.
+     */
+    answersEmptyAtOnce(deviceId: string): boolean {
+      const device = index.device(deviceId);
+      if (!device) return false;
+      const access = index.accessOf(device.userId);
+      return access !== undefined && access.until > nowMs() && answerFor(deviceId)() === EMPTY_ANSWER;
+    },
+
     /** The owner of a device that may sign right now. */
     deviceOf(deviceId: string): { id: string; userId: string } | undefined {
       const device = index.device(deviceId);

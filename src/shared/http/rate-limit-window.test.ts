@@ -23,6 +23,21 @@ describe("fixed window per principal (memory, one instance)", () => {
     expect(count("device:dev_a", 3)).toMatchObject({ remaining: 2, ttlInSeconds: 60, isExceeded: false });
   });
 
+  it("says whether one more request would pass without counting it", () => {
+    const { count, later } = counter();
+    expect(count.hasRoom("device:dev_a", 2)).toBe(true);
+    count("device:dev_a", 2);
+    expect(count.hasRoom("device:dev_a", 2)).toBe(true);
+    expect(count.hasRoom("device:dev_a", 2)).toBe(true);
+    count("device:dev_a", 2);
+    expect(count.hasRoom("device:dev_a", 2)).toBe(false);
+    expect(count.hasRoom("device:dev_b", 2)).toBe(true);
+    later(60_000);
+    // The window is over: the next request opens a new one.
+    expect(count.hasRoom("device:dev_a", 2)).toBe(true);
+    expect(count("device:dev_a", 2)).toMatchObject({ remaining: 1 });
+  });
+
   it("counts each principal on its own", () => {
     const { count } = counter();
     for (let i = 0; i < 5; i++) count("ip:203.0.113.7", 2);

@@ -19,6 +19,17 @@ export interface WindowCount {
   isExceeded: boolean;
 }
 
+/**
+ * The memory count of one instance (no Redis), for a path that counts outside the hooks below
+ * (the signed empty poll's, delivery.empty-poll.ts): the same windows and budgets.
+ */
+export interface MemoryRateLimit {
+  /** Whether one more request of the principal would pass; counts nothing. */
+  hasRoom(key: string): boolean;
+  /** Counts one request of the principal (`principalKey`'s `<kind>:<id>`). */
+  count(key: string): WindowCount;
+}
+
 /** Principals counted at once before the oldest windows are dropped (as @fastify/rate-limit's LRU). */
 const MAX_KEYS = 100_000;
 
@@ -41,26 +52,38 @@ export function fixedWindowCounter(opts: { windowMs: number; now?: () => number 
       windows.delete(key);
     }
   };
-  return function count(key: string, max: number): WindowCount {
-    const at = now();
-    if (at >= nextSweepAt) {
-      sweep(at);
-      nextSweepAt = at + opts.windowMs;
-    }
-    let window = windows.get(key);
-    if (window === undefined || window.startedAt + opts.windowMs <= at) {
-      windows.delete(key);
-      if (windows.size >= MAX_KEYS) windows.delete(windows.keys().next().value!);
-      window = { startedAt: at, count: 0 };
-      windows.set(key, window);
-    }
-    window.count++;
-    return {
-      key,
-      max,
-      remaining: Math.max(0, max - window.count),
-      ttlInSeconds: Math.ceil((window.startedAt + opts.windowMs - at) / 1000),
-      isExceeded: window.count > max,
-    };
+  /**
+   * Whether one more request of `key` would pass, counting nothing: the signed empty poll's own
+   * path (delivery.empty-poll.ts) asks before it spends a nonce, and leaves a request that would
+   * be refused to the route, which answers the 429.
+   */
+  const hasRoom = (key: string, max: number): boolean => {
+    const window = windows.get(key);
+    return window === undefined || window.startedAt + opts.windowMs <= now() || window.count < max;
   };
+  return Object.assign(
+    function count(key: string, max: number): WindowCount {
+      const at = now();
+      if (at >= nextSweepAt) {
+        sweep(at);
+        nextSweepAt = at + opts.windowMs;
+      }
+      let window = windows.get(key);
+      if (window === undefined || window.startedAt + opts.windowMs <= at) {
+        windows.delete(key);
+        if (windows.size >= MAX_KEYS) windows.delete(windows.keys().next().value!);
+        window = { startedAt: at, count: 0 };
+        windows.set(key, window);
+      }
+      window.count++;
+      return {
+        key,
+        max,
+        remaining: Math.max(0, max - window.count),
+        ttlInSeconds: Math.ceil((window.startedAt + opts.windowMs - at) / 1000),
+        isExceeded: window.count > max,
+      };
+    },
+    { hasRoom },
+  );
 }

@@ -12,7 +12,7 @@ import {
   signerKey,
   WINDOW_MS,
 } from "./rate-limit-principals";
-import { fixedWindowCounter, type WindowCount } from "./rate-limit-window";
+import { fixedWindowCounter, type MemoryRateLimit, type WindowCount } from "./rate-limit-window";
 
 export type { Budgets, PrincipalKind } from "./rate-limit-principals";
 
@@ -62,13 +62,16 @@ const DETAIL: Record<PrincipalKind, string> = {
  * choose when: a request without credentials at `onRequest` (before its body is read or a guard
  * answers 401), a request with credentials at `preHandler`, once the guard or the signature check
  * has said who it is. Routes with `config: { rateLimit: false }` (webhooks, health, pages) are
- * not counted.
+ * not counted. Without Redis it resolves with the memory count, for the signed empty poll.
  */
 export async function registerRateLimits(
   app: FastifyInstance,
   opts: { budgets: Budgets; redis?: Redis; keyPrefix: string; sessionCookie: string },
-): Promise<void> {
-  const count = await createCounter(app, opts);
+): Promise<MemoryRateLimit | undefined> {
+  const memory = opts.redis ? undefined : memoryRateLimit(opts.budgets);
+  const count: Counter = memory
+    ? (request) => memory.count(principalKey(request))
+    : await createCounter(app, { ...opts, redis: opts.redis! });
 
   /** Undefined when the request may go on; the 429 to answer otherwise. */
   function enforce(reply: FastifyReply, result: WindowCount): Error | undefined {
@@ -105,21 +108,23 @@ export async function registerRateLimits(
     // A credential a public route ignored (no guard ran) counts against the address, as anonymous.
     enforceThen(request, reply, done);
   });
+  return memory;
 }
 
 type Counter = (request: FastifyRequest) => WindowCount | Promise<WindowCount>;
 
+function memoryRateLimit(budgets: Budgets): MemoryRateLimit {
+  const countInWindow = fixedWindowCounter({ windowMs: WINDOW_MS });
+  return {
+    hasRoom: (key) => countInWindow.hasRoom(key, budgetOf(budgets, key)),
+    count: (key) => countInWindow(key, budgetOf(budgets, key)),
+  };
+}
+
 async function createCounter(
   app: FastifyInstance,
-  opts: { budgets: Budgets; redis?: Redis; keyPrefix: string },
+  opts: { budgets: Budgets; redis: Redis; keyPrefix: string },
 ): Promise<Counter> {
-  if (!opts.redis) {
-    const countInWindow = fixedWindowCounter({ windowMs: WINDOW_MS });
-    return (request) => {
-      const key = principalKey(request);
-      return countInWindow(key, budgetOf(opts.budgets, key));
-    };
-  }
   await app.register(rateLimit, {
     global: false,
     timeWindow: WINDOW_MS,

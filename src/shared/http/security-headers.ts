@@ -138,6 +138,21 @@ function policyHeaders(policy: RoutePolicy): PolicyHeaders {
   return headers;
 }
 
+/** What every answer carries unless its route says otherwise (HSTS only over https). */
+const basePolicy = (opts: { https: boolean }): RoutePolicy => ({
+  contentSecurityPolicy: API_CSP,
+  frameguard: { action: "deny" },
+  strictTransportSecurity: opts.https ? { maxAge: 180 * 24 * 3600, includeSubDomains: false } : false,
+});
+
+/**
+ * The headers a route with its own policy answers with (by lower-case name), as the hook below
+ * sets them: for an answer written outside Fastify's hooks (delivery.empty-poll.ts).
+ */
+export function routePolicyHeaders(policy: RoutePolicy, opts: { https: boolean }): Record<string, string> {
+  return policyHeaders({ ...basePolicy(opts), ...policy });
+}
+
 /**
  * Security headers on every response (helmet), with the API policy by default and a page's own
  * where its route names one (`helmet: PagePolicies.x`, or `config.helmet`). HSTS only when the
@@ -150,11 +165,7 @@ function policyHeaders(policy: RoutePolicy): PolicyHeaders {
  * in `npm run bench` (issue 18). Same headers, same values, same route options.
  */
 export async function registerSecurityHeaders(app: FastifyInstance, opts: { https: boolean }): Promise<void> {
-  const base: RoutePolicy = {
-    contentSecurityPolicy: API_CSP,
-    frameguard: { action: "deny" },
-    strictTransportSecurity: opts.https ? { maxAge: 180 * 24 * 3600, includeSubDomains: false } : false,
-  };
+  const base = basePolicy(opts);
   const baseHeaders = policyHeaders(base);
   // Keyed by the route's policy object (PagePolicies' are shared): a handful of entries.
   const routeHeaders = new WeakMap<RoutePolicy, PolicyHeaders>();

@@ -1,0 +1,151 @@
+/**
+ * Where the server's CPU goes under one scenario's load (docs/perf/poll-profile.md's method):
+ * the app as bench/support.ts starts it, the load generator in its own process, V8's sampling
+ * profiler (200 µs) in the server for the measured run after a warm-up. Prints the busy time per
+ * answered request (busy samples × interval / answers), the server's CPU per answer
+ * (process.cpuUsage, profiler included), self time by kind of work, the top functions, and the
+ * inclusive time of the app's own functions; writes the .cpuprofile for a flame graph.
+ *
+ *   npx tsx bench/profile.ts poll|quotes|bare [seconds] [out.cpuprofile]
+ *
+ * With PROFILE=0 the sampler stays off and only the CPU per answer is printed: the figure to
+ * compare two versions by, back to back (the sampler's own cost inflates it several times).
+ */
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
+import os, { tmpdir } from "node:os";
+import path from "node:path";
+import { seedDeviceOwners } from "./lib/relay-fixtures";
+import { measureSigned } from "./lib/signed-load";
+import { type LoadResult, measure, startApp, startBaseline } from "./support";
+
+const MASTER_KEY = "bench-master-key-0123456789abcdefghijklmnop";
+const INTERVAL_US = 200;
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+  children?: number[];
+}
+
+/** The kinds of work the perf notes group self time by (first match wins). */
+const KINDS: [string, (fn: string, url: string) => boolean][] = [
+  [
+    "socket writes (writev/write syscall)",
+    (fn) => fn === "writev" || fn === "writeUtf8String" || fn === "writeBuffer",
+  ],
+  ["garbage collector", (fn) => fn === "(garbage collector)"],
+  [
+    "signature check, nonce store, HMAC",
+    (fn, url) =>
+      url.includes("signing.ts") ||
+      /^(init|Hmac|update|digest|timingSafeEqual)$/.test(fn) ||
+      url.includes("internal/crypto"),
+  ],
+  ["rate limits", (_fn, url) => url.includes("rate-limit")],
+  ["HTTP metrics, prom-client", (_fn, url) => url.includes("metrics.ts") || url.includes("prom-client")],
+  ["security headers", (_fn, url) => url.includes("security-headers")],
+  ["zod", (_fn, url) => url.includes("/zod/") || url.includes("type-provider-zod")],
+  ["under-pressure", (_fn, url) => url.includes("under-pressure")],
+  ["app code (src/)", (_fn, url) => url.includes("/src/")],
+  [
+    "fastify core",
+    (_fn, url) =>
+      url.includes("/fastify/") ||
+      url.includes("find-my-way") ||
+      url.includes("light-my-request") ||
+      url.includes("avvio"),
+  ],
+  ["node http, net, streams, events", (_fn, url) => url.startsWith("node:")],
+  ["other native / microtasks", (_fn, url) => url === ""],
+];
+
+function analyse(profile: { nodes: ProfileNode[] }, answers: number) {
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const nameOf = (n: ProfileNode) =>
+    `${n.callFrame.functionName || "(anonymous)"} ${n.callFrame.url.replace(/^.*\/(node_modules|src|bench)\//, "$1/")}:${n.callFrame.lineNumber + 1}`;
+  let busy = 0;
+  const self = new Map<string, number>();
+  const kinds = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  for (const node of profile.nodes) {
+    const hits = node.hitCount ?? 0;
+    const fn = node.callFrame.functionName;
+    if (hits === 0 || fn === "(idle)") continue;
+    // The profiler's own message loop is not the server's work.
+    if (fn === "dispatch" || node.callFrame.url.includes("inspector")) continue;
+    busy += hits;
+    self.set(nameOf(node), (self.get(nameOf(node)) ?? 0) + hits);
+    const kind = KINDS.find(([, test]) => test(fn, node.callFrame.url))?.[0] ?? "other";
+    kinds.set(kind, (kinds.get(kind) ?? 0) + hits);
+    const seen = new Set<string>();
+    for (let id: number | undefined = node.id; id !== undefined; id = parent.get(id)) {
+      const n = byId.get(id)!;
+      if (!n.callFrame.url.includes("/src/") && !n.callFrame.url.includes("fastify/lib")) continue;
+      const key = nameOf(n);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      inclusive.set(key, (inclusive.get(key) ?? 0) + hits);
+    }
+  }
+  const pct = (n: number) => ((100 * n) / busy).toFixed(1).padStart(5);
+  const top = (m: Map<string, number>, k: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, k);
+  console.log(
+    `busy samples ${busy}, answers ${answers}, busy µs per answer ${((busy * INTERVAL_US) / answers).toFixed(1)}`,
+  );
+  console.log("\n-- self time by kind, % of busy");
+  for (const [kind, n] of top(kinds, 20)) console.log(`${pct(n)}  ${kind}`);
+  console.log("\n-- top functions, self % of busy");
+  for (const [fn, n] of top(self, 40)) console.log(`${pct(n)}  ${fn}`);
+  console.log("\n-- app and fastify functions, inclusive % of busy");
+  for (const [fn, n] of top(inclusive, 45)) console.log(`${pct(n)}  ${fn}`);
+}
+
+const [scenario = "poll", secondsArg = "8", out] = process.argv.slice(2);
+const seconds = Number(secondsArg);
+const app = await startApp();
+const baseline = await startBaseline();
+try {
+  let load: (s: number) => Promise<LoadResult>;
+  if (scenario === "poll") {
+    const devices = await seedDeviceOwners(app.database, { count: 1_000, masterKey: MASTER_KEY });
+    await app.deps.delivery.rebuild();
+    const devicesFile = path.join(tmpdir(), `sd-profile-poll-${process.pid}.json`);
+    writeFileSync(devicesFile, JSON.stringify(devices.map(({ id, secret }) => ({ id, secret }))));
+    load = (s) => measureSigned({ url: app.url, devicesFile, connections: 10, mode: "poll", seconds: s });
+  } else if (scenario === "quotes") {
+    const tier = (await app.deps.catalog.view()).categories[0]!.products[0]!.tiers[0]!;
+    const url = `${app.url}/api/v1/quotes?tierId=${tier.id}&months=12&region=EU`;
+    load = (s) => measure(url, { seconds: s, connections: 10 });
+  } else {
+    load = (s) => measure(baseline.url, { seconds: s, connections: 10 });
+  }
+  await load(2);
+  const profiling = process.env.PROFILE !== "0";
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: INTERVAL_US });
+  const load0 = os.loadavg()[0]!.toFixed(2);
+  if (profiling) await session.post("Profiler.start");
+  console.error(`measuring in ${process.pid}`);
+  const cpu0 = process.cpuUsage();
+  const result = await load(seconds);
+  const cpu = process.cpuUsage(cpu0);
+  const profile = profiling ? (await session.post("Profiler.stop")).profile : undefined;
+  session.disconnect();
+  console.log(
+    `${scenario}: ${result.rps} rps, p99 ${result.p99Ms} ms, statuses ${JSON.stringify(result.statuses)}, client CPU ${result.clientCpuPct} %, load ${load0} → ${os.loadavg()[0]!.toFixed(2)}`,
+  );
+  console.log(
+    `server CPU per answer (profiler ${profiling ? "on" : "off"}): ${((cpu.user + cpu.system) / result.requests).toFixed(1)} µs (user ${(cpu.user / result.requests).toFixed(1)}, system ${(cpu.system / result.requests).toFixed(1)})`,
+  );
+  if (profile && out) writeFileSync(out, JSON.stringify(profile));
+  if (profile) analyse(profile as unknown as { nodes: ProfileNode[] }, result.requests);
+} finally {
+  await baseline.close();
+  await app.close();
+}
