@@ -206,7 +206,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   );
 
   // The signed empty poll is answered before routing when nothing is shared through Redis
-  // (delivery.empty-poll.ts): the same checks and answer as its route, at ~70 % of the CPU.
+  // (delivery.empty-poll.ts): the same checks and answer as its route, at ~3/4 of its CPU.
   if (memoryRateLimit) {
     let closing = false;
     app.addHook("preClose", (done) => {

@@ -46,13 +46,13 @@ export interface EmptyPollDeps {
  * Nothing is spent before the request is known to be answered here: the budget and the answer
  * are looked at first, then the signature is checked (which spends the nonce only when it
  * holds), and only then counted. What it saves, in the server's CPU per answered poll
- * (process.cpuUsage under `bench/profile.ts poll`, back to back at load 7–9 on the 2 cores):
- * 108 → 74 µs, the bare route 29 µs. That is Fastify's per-request work for this route: routing,
- * the request and reply objects, eight hooks (request id, security headers, overload guard,
- * two rate-limit hooks, signing headers, signature, HTTP metrics; each reading the route's
- * options anew), the query's zod validation, the async handler's promises, and the reply's
- * header and send pipeline. What remains is the signature (~20 µs: HMAC, header patterns,
- * nonce Map), Node's HTTP parser and writer, and the socket write.
+ * (`bench/profile.ts poll`, PROFILE=0, five alternated pairs at load 5–9 on the 2 cores):
+ * 78 → 57 µs averaged, the bare route 25 µs. That is Fastify's per-request work for this route:
+ * routing, the request and reply objects, eight hooks (request id, security headers, overload
+ * guard, two rate-limit hooks, signing headers, signature, HTTP metrics; each reading the
+ * route's options anew), the query's zod validation, the async handler's promises, and the
+ * reply's header and send pipeline. What remains is the signature (~20 µs: HMAC, header
+ * patterns, nonce Map), Node's HTTP parser and writer, and the socket write.
  */
 export function emptyPollAnswerer(deps: EmptyPollDeps) {
   const securityLines = Object.entries(deps.securityHeaders).flat();
