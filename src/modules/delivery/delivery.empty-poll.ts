@@ -68,6 +68,8 @@ export function emptyPollAnswerer(deps: EmptyPollDeps) {
     const started = performance.now();
     const id = req.headers["x-device-id"];
     if (typeof id !== "string" || !deps.delivery.answersEmptyAtOnce(id)) return false;
+    // The route counts a request that also names a producer as the producer's (signerKey).
+    if (req.headers["x-producer-id"] !== undefined) return false;
     const principal = `device:${id}`;
     if (!deps.limits.hasRoom(principal)) return false;
     const check = verifySignature({
