@@ -165,6 +165,27 @@ describe("the handlers' queue", () => {
       expect(started).toEqual([0, 1, 2, 3, 4, 5]);
     });
 
+    it("when the limit goes up while tasks run (the backlog grew past the yielding bound), the next one to finish lets all that may start", async () => {
+      let busy = true;
+      const queue = createKeyedQueue(4, Number.POSITIVE_INFINITY, { yielding: () => busy, whileYielding: 1 });
+      const gates = Array.from({ length: 6 }, () => gate());
+      const started: number[] = [];
+      for (const [i, g] of gates.entries())
+        await queue.push(`user:${i}`, async () => {
+          started.push(i);
+          await g.opened;
+        });
+      await settleMicrotasks();
+      expect(started).toEqual([0]);
+      busy = false;
+      gates[0]!.open();
+      await settleMicrotasks();
+      expect(started).toEqual([0, 1, 2, 3, 4]);
+      for (const g of gates) g.open();
+      await queue.settled();
+      expect(started).toEqual([0, 1, 2, 3, 4, 5]);
+    });
+
     it("a full queue runs at full strength even while busy, or the waiting acknowledgements would never end", async () => {
       const queue = createKeyedQueue(4, 6, { yielding: () => true, whileYielding: 1 });
       const release = gate();

@@ -39,10 +39,10 @@ export function createKeyedQueue(
     await new Promise<void>((resolve) => waiting.push(resolve));
   }
   function release(): void {
-    if (waiting.length > 0 && running <= limit()) waiting.shift()!();
-    else running--;
+    running--;
+    resume();
   }
-  /** Starts waiting tasks up to the current limit (after the limit went up). */
+  /** Starts waiting tasks, oldest first, up to the current limit (which may have gone up). */
   function resume(): void {
     while (waiting.length > 0 && running < limit()) {
       running++;
