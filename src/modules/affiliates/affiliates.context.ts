@@ -1,6 +1,6 @@
-import type { Counter } from "prom-client";
 import type { Executor } from "../../db/client";
 import type { Clock } from "../../shared/clock";
+import type { Counter } from "../../shared/metrics";
 import type { AuditService } from "../audit/audit.service";
 import type { TierSchedule } from "./affiliates.models";
 

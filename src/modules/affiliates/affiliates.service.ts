@@ -1,9 +1,9 @@
-import type { Counter } from "prom-client";
 import type { Executor } from "../../db/client";
 import { isUniqueViolation } from "../../db/errors";
 import type { Clock } from "../../shared/clock";
 import type { Events } from "../../shared/events";
 import { newId } from "../../shared/ids";
+import type { Counter } from "../../shared/metrics";
 import type { AuditService } from "../audit/audit.service";
 import type { AffiliateContext, AffiliateSettings } from "./affiliates.context";
 import { AffiliateErrors } from "./affiliates.errors";

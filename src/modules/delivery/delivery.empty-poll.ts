@@ -1,10 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FastifyInstance } from "fastify";
-import type { Counter } from "prom-client";
 import type { Clock } from "../../shared/clock";
 import type { MemoryRateLimit } from "../../shared/http/rate-limit-window";
 import { requestIdOf } from "../../shared/http/request-id";
-import type { Metrics } from "../../shared/metrics";
+import type { Counter, Metrics } from "../../shared/metrics";
 import { type NonceStore, verifySignature } from "../../shared/signing";
 import type { DevicesService } from "../devices/devices.service";
 import { pollBody } from "./delivery.routes";

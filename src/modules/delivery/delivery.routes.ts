@@ -1,9 +1,8 @@
 import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { type Counter, Gauge } from "prom-client";
 import type { Clock } from "../../shared/clock";
 import { SIGNED_POLL_POLICY } from "../../shared/http/security-headers";
-import type { Metrics } from "../../shared/metrics";
+import type { Counter, Metrics } from "../../shared/metrics";
 import type { NonceStore } from "../../shared/signing";
 import { SignedRequestErrors } from "../devices/devices.errors";
 import { HelloBody, HelloResponse } from "../devices/devices.schemas";
@@ -119,7 +118,7 @@ export function deliveryRoutes(deps: {
   nonces: NonceStore;
   clock: Clock;
   polls: Counter<"result">;
-  metrics: Pick<Metrics, "registry">;
+  metrics: Pick<Metrics, "gauge">;
 }): FastifyPluginAsyncZod {
   const { delivery, executions, clock } = deps;
   const onRejected = (req: FastifyRequest) => {
@@ -152,14 +151,11 @@ export function deliveryRoutes(deps: {
         touch(req);
       }),
     );
-    new Gauge({
-      name: "device_polls_waiting",
-      help: "Long polls parked on this instance",
-      registers: [deps.metrics.registry],
-      collect() {
-        this.set(delivery.stats().waiting);
-      },
-    });
+    deps.metrics.gauge(
+      "device_polls_waiting",
+      "Long polls parked on this instance",
+      () => delivery.stats().waiting,
+    );
     // Parked polls answer at once when the server starts closing, so shutdown never waits 30 s.
     // (The delivery module itself is started and stopped by main.ts, with the other background work.)
     app.addHook("preClose", async () => delivery.releaseWaiters());

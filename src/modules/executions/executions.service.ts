@@ -1,9 +1,9 @@
-import type { Counter, Histogram } from "prom-client";
 import type { Executor } from "../../db/client";
 import { Batcher } from "../../shared/batcher";
 import type { Clock } from "../../shared/clock";
 import type { Events } from "../../shared/events";
 import { newId } from "../../shared/ids";
+import type { Counter, Histogram } from "../../shared/metrics";
 import type { DeliveryService } from "../delivery/delivery.service";
 import type { SignalsService, Viewer } from "../signals/signals.service";
 import type { UsersService } from "../users/users.service";

@@ -1,8 +1,8 @@
 import { eq, gt } from "drizzle-orm";
-import type { Counter } from "prom-client";
 import type { Executor } from "../../db/client";
 import type { Clock } from "../../shared/clock";
 import type { Events } from "../../shared/events";
+import type { Counter } from "../../shared/metrics";
 import { enqueue } from "../../shared/outbox/outbox";
 import { type UnitOfWork, withTransaction } from "../../shared/unit-of-work";
 import type { AuditService } from "../audit/audit.service";

@@ -1,8 +1,8 @@
 import type { Update } from "grammy/types";
 import type { Logger } from "pino";
-import type { Counter } from "prom-client";
 import type { Executor } from "../../db/client";
 import type { Clock } from "../../shared/clock";
+import type { Counter } from "../../shared/metrics";
 import type { BucketRule, RateLimiter } from "../../shared/rate-limit";
 import { commandOf, isPaymentUpdate, orderKey, updateKind, updateSender } from "./telegram.models";
 import { createKeyedQueue } from "./telegram.queue";

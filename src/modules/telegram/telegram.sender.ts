@@ -1,7 +1,7 @@
 import { type Api, GrammyError } from "grammy";
 import type { Logger } from "pino";
-import type { Counter } from "prom-client";
 import type { Executor } from "../../db/client";
+import type { Counter } from "../../shared/metrics";
 import type { BucketRule, RateLimiter } from "../../shared/rate-limit";
 import { retryBackoffMs } from "./telegram.models";
 import { outboxRepository } from "./telegram.outbox";
