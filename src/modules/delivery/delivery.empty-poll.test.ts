@@ -114,6 +114,20 @@ describe("the signed empty poll answered before routing (delivery.empty-poll.ts)
   });
 });
 
+describe("the signed empty poll while the server is overloaded or closing", () => {
+  const ctx = useListeningTestApp({ env: { LOG_LEVEL: "warn" } });
+  afterEach(() => vi.restoreAllMocks());
+
+  it("goes through the route, which decides (503 when it sheds load)", async () => {
+    const owner = await createDeviceOwner(ctx().deps, "vip");
+    await deliveryCalls(ctx, BUY).poll(owner.signer);
+    const poll = vi.spyOn(ctx().deps.delivery, "poll");
+    vi.spyOn(ctx().app, "isUnderPressure").mockReturnValue(true);
+    expect((await httpPoll(ctx, owner.signer)).status).toBe(200);
+    expect(poll).toHaveBeenCalledTimes(1);
+  });
+});
+
 describe("the signed empty poll with request logs on (LOG_LEVEL=info)", () => {
   const ctx = useListeningTestApp({ env: { LOG_LEVEL: "info" } });
 
