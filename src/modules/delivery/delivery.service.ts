@@ -292,22 +292,53 @@ export function createDeliveryService(deps: {
     return answerFor(deviceId)();
   }
 
-  async function parked(
-    deviceId: string,
-    waitMs: number,
-    connection: Parameters<Waiters["park"]>[2],
-  ): Promise<PollAnswer> {
+  /**
+   * Parks the poll: no async function waits with it (10,000 parked polls are 10,000 suspended
+   * frames each), only the waiter's promise and, with other instances, one `then`.
+   */
+  function parked(deviceId: string, waitMs: number, connection: Parameters<Waiters["park"]>[2]) {
+    let waiting: Promise<PollAnswer>;
     try {
-      return await waiters.park(deviceId, waitMs, connection);
+      waiting = waiters.park(deviceId, waitMs, connection);
     } catch (err) {
-      if (!(err instanceof ParkingFull)) throw err;
       // Hand-written, not @fastify/under-pressure (shared/http/overload.ts): parked polls cost
       // almost nothing of the event-loop delay or memory the plugin samples until far too many
       // are parked, so the cap counts them; the answer is the same overload problem.
-      throw CommonErrors.overloaded("Too many devices are waiting on this server; poll again shortly", {
-        headers: { "retry-after": String(PARKING_FULL_RETRY_SECONDS) },
-      });
+      const full = CommonErrors.overloaded(
+        "Too many devices are waiting on this server; poll again shortly",
+        {
+          headers: { "retry-after": String(PARKING_FULL_RETRY_SECONDS) },
+        },
+      );
+      return Promise.reject(err instanceof ParkingFull ? full : err);
     }
+    if (bus.kind === "none") return waiting;
+    // Checked after the wait too: what woke it may be news, what comes with it may be stale.
+    return waiting.then((answer) =>
+      answer !== EMPTY_ANSWER && !bus.connected() ? confirmed(deviceId, answer) : answer,
+    );
+  }
+
+  /**
+   * A poll that has something to send (`found`), or whose owner's access must be read first
+   * (`found` undefined); it parks afterwards when there is nothing to send after all.
+   */
+  async function pollAfterReads(
+    deviceId: string,
+    userId: string,
+    waitMs: number,
+    connection: Parameters<Waiters["park"]>[2],
+    found: PollAnswer | undefined,
+  ): Promise<PollAnswer> {
+    if (found === undefined) await refreshAccess([userId]);
+    let answer = found ?? answerFor(deviceId)();
+    // With other instances, a device answered at once may have just reported on what this one
+    // offers through another (behind a round-robin balancer its ACK and this poll can be
+    // milliseconds apart, faster than the bus): checked in the database, one query, and only
+    // for a poll with something to send, never for the fan-out's woken polls.
+    if (answer !== EMPTY_ANSWER && bus.kind !== "none") answer = await confirmed(deviceId, answer);
+    if (answer !== EMPTY_ANSWER || waitMs === 0 || closing) return answer;
+    return parked(deviceId, waitMs, connection);
   }
 
   function sweepAccess(): void {
@@ -448,26 +479,15 @@ export function createDeliveryService(deps: {
      * What the device should receive now; with `waitMs` and nothing to send, parks until
      * something arrives or time runs out.
      */
-    async poll(
-      deviceId: string,
-      waitMs: number,
-      connection: Parameters<Waiters["park"]>[2],
-    ): Promise<PollAnswer> {
+    poll(deviceId: string, waitMs: number, connection: Parameters<Waiters["park"]>[2]): Promise<PollAnswer> {
       const device = index.device(deviceId);
-      if (!device) return EMPTY_ANSWER;
+      if (!device) return Promise.resolve(EMPTY_ANSWER);
       const access = index.accessOf(device.userId);
-      if (!access || access.until <= nowMs()) await refreshAccess([device.userId]);
-      let answer = answerFor(deviceId)();
-      // With other instances, a device answered at once may have just reported on what this one
-      // offers through another (behind a round-robin balancer its ACK and this poll can be
-      // milliseconds apart, faster than the bus): checked in the database, one query, and only
-      // for a poll with something to send, never for the fan-out's woken polls below.
-      if (answer !== EMPTY_ANSWER && bus.kind !== "none") answer = await confirmed(deviceId, answer);
-      if (answer !== EMPTY_ANSWER || waitMs === 0 || closing) return answer;
-      answer = await parked(deviceId, waitMs, connection);
-      // Checked after the wait too: what woke it may be news, what comes with it may be stale.
-      if (answer !== EMPTY_ANSWER && !bus.connected()) answer = await confirmed(deviceId, answer);
-      return answer;
+      const answer = access && access.until > nowMs() ? answerFor(deviceId)() : undefined;
+      // The common poll (access known, nothing to send) answers or parks without an async frame.
+      if (answer !== EMPTY_ANSWER) return pollAfterReads(deviceId, device.userId, waitMs, connection, answer);
+      if (waitMs === 0 || closing) return Promise.resolve(answer);
+      return parked(deviceId, waitMs, connection);
     },
 
     /**
