@@ -104,7 +104,11 @@ export async function registerRateLimits(
     if (isExempt(config) || !carriesCredentials(request, config, opts.sessionCookie)) return done();
     // Counted already, with its nonce (Redis): the same window, limit and headers, one call fewer.
     const counted = request.signedWindowCount;
-    if (counted !== undefined) return done(enforce(reply, counted));
+    if (counted !== undefined) {
+      // Not kept for the life of the request: a long poll is parked with it for up to 30 s.
+      request.signedWindowCount = undefined;
+      return done(enforce(reply, counted));
+    }
     // A credential a public route ignored (no guard ran) counts against the address, as anonymous.
     enforceThen(request, reply, done);
   });
