@@ -112,6 +112,18 @@ describe("the signed empty poll answered before routing (delivery.empty-poll.ts)
     const stranger = await httpPoll(ctx, { id: "dev_unknown", secret: "whatever" });
     expect(stranger.status).toBe(401);
   });
+  it("hands the route a poll it failed on, logs the failure, and the server stays up", async () => {
+    const owner = await polledDevice();
+    const poll = vi.spyOn(ctx().deps.delivery, "poll");
+    vi.spyOn(ctx().deps.delivery, "answersEmptyAtOnce").mockImplementation(() => {
+      throw new Error("index broke");
+    });
+    expect((await httpPoll(ctx, owner.signer)).status).toBe(200);
+    expect(poll).toHaveBeenCalledTimes(1);
+    expect(ctx().logs.some((l) => l.includes("signed empty poll shortcut failed"))).toBe(true);
+    vi.restoreAllMocks();
+    expect((await httpPoll(ctx, owner.signer)).status).toBe(200);
+  });
 });
 
 describe("the signed empty poll while the server is overloaded or closing", () => {

@@ -35,8 +35,9 @@ export interface EmptyPollDeps {
 
 /**
  * The signed empty poll, answered before Fastify routes it (SPEC §Speed 1: ≥ 0.5 × a bare
- * Fastify route; issue 18, docs/perf/poll-profile.md "Third round"). A device polls with
- * `wait=0` between long polls, and almost always nothing is due: that request is answered here,
+ * Fastify route; issue 18, docs/perf/poll-profile.md "Third round"). A device that asks
+ * without waiting (`wait=0`: the EA with its poll wait set to 0, or a client checking at once)
+ * almost always finds nothing due: that request is answered here,
  * with the same checks, counts and bytes as the route in delivery.routes.ts, and anything else
  * (another query, a missing or bad signature, a replayed nonce, a spent budget, something due,
  * an owner whose access must be read, a closing or overloaded server, request logging on) goes
@@ -126,6 +127,20 @@ export function answerBeforeRouting(
   if (!route || others.length > 0) throw new Error("expected Fastify's one request listener");
   app.server.removeListener("request", route);
   app.server.on("request", (req: IncomingMessage, res: ServerResponse) => {
-    if (!answer(req, res)) route(req, res);
+    let answered: boolean;
+    try {
+      answered = answer(req, res);
+    } catch (err) {
+      // A throw here would reach no Fastify error handler: it would end the process. Before
+      // anything is written the route answers instead (a nonce this path spent makes that a
+      // 401, which the EA retries with a new one); after, the connection is dropped.
+      app.log.error({ err, url: req.url }, "signed empty poll shortcut failed");
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      answered = false;
+    }
+    if (!answered) route(req, res);
   });
 }
