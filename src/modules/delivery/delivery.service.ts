@@ -77,6 +77,18 @@ export function createDeliveryService(deps: {
     inFlight.add(tracked);
     void tracked.finally(() => inFlight.delete(tracked));
   };
+  const defaultSettings = settingsOf(null, FIRST_SETTINGS_VERSION);
+  /**
+   * Every device whose settings were never changed shares one settings object. Each instance
+   * indexes every device, and a poll answer's settings are serialised once per settings object
+   * (`pollBody`), so the defaults are built and written once, not once per device (nor once
+   * per woken device in a fan-out). Settings objects are never changed in place: a change is a
+   * new object with a higher version.
+   */
+  const settingsFor = (d: ActiveDevice) =>
+    d.settings === null && d.settingsVersion === FIRST_SETTINGS_VERSION
+      ? defaultSettings
+      : settingsOf(d.settings, d.settingsVersion);
   const putDevice = (d: ActiveDevice, into = index) => {
     unknown.delete(d.id);
     into.putDevice({
@@ -84,10 +96,9 @@ export function createDeliveryService(deps: {
       userId: d.userId,
       keyVersion: d.keyVersion,
       secret: deps.devices.secretOf(d),
-      settings: settingsOf(d.settings, d.settingsVersion),
+      settings: settingsFor(d),
     });
   };
-  const defaultSettings = settingsOf(null, FIRST_SETTINGS_VERSION);
 
   /**
    * What a poll answers, from memory. Entries need the owner's plan; updates of a position the

@@ -112,6 +112,21 @@ describe("device settings and hello (API.md §11)", () => {
       expect(statements()).toBe(0);
     });
 
+    it("one device's change leaves every other device on the defaults", async () => {
+      const [one, two, three] = [
+        await createDeviceOwner(ctx().deps),
+        await createDeviceOwner(ctx().deps),
+        await createDeviceOwner(ctx().deps),
+      ];
+      await ctx().deps.delivery.rebuild();
+      for (const owner of [one, two, three])
+        expect((await poll(owner.signer)).json().settings).toEqual(DEFAULTS);
+      const { json } = await putSettings(one.headers, one.device.id, RISKY);
+      expect((await poll(one.signer)).json().settings).toEqual(json());
+      for (const owner of [two, three]) expect((await poll(owner.signer)).json().settings).toEqual(DEFAULTS);
+      expect(ctx().deps.delivery.settingsOf(two.device.id)).toEqual(DEFAULTS);
+    });
+
     it("answers a parked long poll at once when the settings change", async () => {
       const owner = await createDeviceOwner(ctx().deps);
       const waiting = poll(owner.signer, 25);
