@@ -17,7 +17,7 @@ import { channelsRoutes } from "./modules/channels/channels.routes";
 import { SESSION_COOKIE } from "./modules/console/console.models";
 import { consolePages } from "./modules/console/console.pages";
 import { consoleRoutes } from "./modules/console/console.routes";
-import { answerBeforeRouting, emptyPollAnswerer } from "./modules/delivery/delivery.empty-poll";
+import { emptyPollAnswerer } from "./modules/delivery/delivery.empty-poll";
 import { deliveryRoutes } from "./modules/delivery/delivery.routes";
 import { devicesRoutes } from "./modules/devices/devices.routes";
 import { entitlementsRoutes } from "./modules/entitlements/entitlements.routes";
@@ -26,6 +26,7 @@ import { ordersRoutes } from "./modules/orders/orders.routes";
 import { checkoutPages } from "./modules/payments/checkout.pages";
 import { checkoutRoutes, paymentsAdminRoutes, stripeWebhookRoutes } from "./modules/payments/payments.routes";
 import { couponsRoutes } from "./modules/pricing/coupons.routes";
+import { quoteAnswers } from "./modules/pricing/pricing.quote-answers";
 import { pricingRoutes } from "./modules/pricing/pricing.routes";
 import { alertRoutes } from "./modules/producers/producers.alerts.routes";
 import { producersRoutes } from "./modules/producers/producers.routes";
@@ -36,6 +37,7 @@ import { trackRecordRoutes } from "./modules/track-record/track-record.routes";
 import { usersAdminRoutes } from "./modules/users/users.admin.routes";
 import { usersRoutes } from "./modules/users/users.routes";
 import { docsPage, registerApiDocument } from "./shared/http/api-docs";
+import { answerBeforeRouting, earlyAnswersOpen } from "./shared/http/before-routing";
 import { createMethodIndex } from "./shared/http/methods";
 import { createOpenApiCompleter } from "./shared/http/openapi";
 import { opsRoutes } from "./shared/http/ops.routes";
@@ -123,6 +125,20 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     sessionCookie: SESSION_COOKIE,
   });
 
+  // The hottest answers that repeat the same bytes are written before routing when nothing is
+  // shared through Redis (shared/http/before-routing.ts): the signed empty poll, and an
+  // anonymous quote asked before (not behind a proxy, whose forwarded address is the one counted).
+  const early = memoryRateLimit && earlyAnswersOpen(app, deps.logger);
+  const quotes =
+    early && deps.config.trustProxy === false
+      ? quoteAnswers({
+          ...deps,
+          limits: memoryRateLimit,
+          securityHeaders: routePolicyHeaders({}, { https }),
+          open: early,
+        })
+      : undefined;
+
   // Callback hooks, not async ones: an async hook costs a promise and a microtask per request.
   app.addHook("onResponse", (request, reply, done) => {
     const route = request.routeOptions.url ?? "unmatched";
@@ -179,7 +195,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(usersAdminRoutes(deps));
   await app.register(catalogRoutes(deps));
   await app.register(entitlementsRoutes(deps));
-  await app.register(pricingRoutes(deps));
+  await app.register(pricingRoutes({ ...deps, onAnonymousQuote: quotes?.remember }));
   await app.register(couponsRoutes(deps));
   await app.register(devicesRoutes(deps));
   await app.register(producersRoutes(deps));
@@ -205,25 +221,15 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     telegramRoutes({ telegram: deps.telegram, webhookSecret: deps.config.telegram.webhookSecret }),
   );
 
-  // The signed empty poll is answered before routing when nothing is shared through Redis
-  // (delivery.empty-poll.ts): the same checks and answer as its route, at ~3/4 of its CPU.
-  if (memoryRateLimit) {
-    let closing = false;
-    app.addHook("preClose", (done) => {
-      closing = true;
-      done();
+  if (early) {
+    const poll = emptyPollAnswerer({
+      ...deps,
+      limits: memoryRateLimit,
+      securityHeaders: routePolicyHeaders(SIGNED_POLL_POLICY, { https }),
+      polls: deps.devicePolls,
+      open: early,
     });
-    answerBeforeRouting(
-      app,
-      emptyPollAnswerer({
-        ...deps,
-        limits: memoryRateLimit,
-        securityHeaders: routePolicyHeaders(SIGNED_POLL_POLICY, { https }),
-        polls: deps.devicePolls,
-        // Fastify logs each request at info: with those logs on, polls go through it.
-        open: () => !closing && !app.isUnderPressure() && !deps.logger.isLevelEnabled("info"),
-      }),
-    );
+    answerBeforeRouting(app, quotes ? [poll, quotes.answer] : [poll]);
   }
 
   return app;

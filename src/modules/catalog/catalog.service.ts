@@ -104,6 +104,14 @@ export function createCatalogService(deps: { db: Executor; clock: Clock; audit: 
       const { tiers, purchasable } = await load();
       return purchasable.has(id) ? tiers.get(id) : undefined;
     },
+    /**
+     * `purchasableTier` when the answer is in the cache and fresh, without awaiting: undefined
+     * when it is not (or the tier cannot be bought), and the caller asks `purchasableTier`.
+     */
+    cachedPurchasableTier(id: string): TierRow | undefined {
+      if (!cache || Date.now() - cache.at >= CACHE_TTL_MS) return undefined;
+      return cache.purchasable.has(id) ? cache.tiers.get(id) : undefined;
+    },
 
     /** Seeds SPEC.md's default catalog exactly once per database, whatever happens later. */
     async seedDefaultCatalog(): Promise<boolean> {

@@ -120,7 +120,7 @@ describe("the signed empty poll answered before routing (delivery.empty-poll.ts)
     });
     expect((await httpPoll(ctx, owner.signer)).status).toBe(200);
     expect(poll).toHaveBeenCalledTimes(1);
-    expect(ctx().logs.some((l) => l.includes("signed empty poll shortcut failed"))).toBe(true);
+    expect(ctx().logs.some((l) => l.includes("early answer failed"))).toBe(true);
     vi.restoreAllMocks();
     expect((await httpPoll(ctx, owner.signer)).status).toBe(200);
   });

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { FastifyInstance } from "fastify";
 import type { Clock } from "../../shared/clock";
 import type { MemoryRateLimit } from "../../shared/http/rate-limit-window";
 import { requestIdOf } from "../../shared/http/request-id";
@@ -110,37 +109,4 @@ export function emptyPollAnswerer(deps: EmptyPollDeps) {
     deps.metrics.http.record("GET", POLL_ROUTE, 200, (performance.now() - started) / 1000);
     return true;
   };
-}
-
-/**
- * Puts `answer` in front of the app's request handler on its HTTP server. `app.inject` does not
- * pass through here (it calls Fastify directly), so the route's own tests keep testing the route.
- */
-export function answerBeforeRouting(
-  app: FastifyInstance,
-  answer: (req: IncomingMessage, res: ServerResponse) => boolean,
-): void {
-  const [route, ...others] = app.server.listeners("request") as ((
-    req: IncomingMessage,
-    res: ServerResponse,
-  ) => void)[];
-  if (!route || others.length > 0) throw new Error("expected Fastify's one request listener");
-  app.server.removeListener("request", route);
-  app.server.on("request", (req: IncomingMessage, res: ServerResponse) => {
-    let answered: boolean;
-    try {
-      answered = answer(req, res);
-    } catch (err) {
-      // A throw here would reach no Fastify error handler: it would end the process. Before
-      // anything is written the route answers instead (a nonce this path spent makes that a
-      // 401, which the EA retries with a new one); after, the connection is dropped.
-      app.log.error({ err, url: req.url }, "signed empty poll shortcut failed");
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      answered = false;
-    }
-    if (!answered) route(req, res);
-  });
 }

@@ -15,6 +15,8 @@ export interface RatesSnapshot {
 
 export interface RateProvider {
   ratesNow(): Promise<RatesSnapshot>;
+  /** `ratesNow` when it would answer without fetching or falling back; undefined otherwise. */
+  ratesAtOnce?(): RatesSnapshot | undefined;
 }
 
 /** The one logger method used; a pino logger fits it. */
@@ -244,6 +246,10 @@ export function createRateProvider(options: RateProviderOptions): RateProvider {
   }
 
   return {
+    ratesAtOnce() {
+      if (!source) return configured;
+      return lastGood && clock.now().getTime() < freshUntil ? { ...lastGood, source: "live" } : undefined;
+    },
     async ratesNow() {
       if (!source) return configured;
       const now = clock.now().getTime();

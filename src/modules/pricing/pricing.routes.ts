@@ -1,7 +1,14 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Guards } from "../auth/auth.guards";
-import { DEFAULT_REGION, QUOTE_MONTHS, type Quote, type QuoteMonths, REGION_CODES } from "./pricing.models";
+import {
+  DEFAULT_REGION,
+  QUOTE_MONTHS,
+  type Quote,
+  type QuoteMonths,
+  REGION_CODES,
+  type RegionCode,
+} from "./pricing.models";
 import type { PricingService } from "./pricing.service";
 
 export const MonthsSchema = z.coerce
@@ -49,6 +56,13 @@ const QuoteQuery = z.object({
   coupon: CouponCodeSchema.optional(),
 });
 
+/** What an anonymous quote without a coupon depends on besides the catalog and the rates. */
+export interface AnonymousQuote {
+  tierId: string;
+  months: QuoteMonths;
+  region: RegionCode;
+}
+
 /** The wire form of a quote: API.md's fields only, in the schema's order. */
 export function quoteView(quote: Quote): z.infer<typeof QuoteSchema> {
   return {
@@ -64,20 +78,27 @@ export function quoteView(quote: Quote): z.infer<typeof QuoteSchema> {
   };
 }
 
-export function pricingRoutes(deps: { pricing: PricingService; guards: Guards }): FastifyPluginAsyncZod {
-  // Quotes are shared per distinct input (see the pricing service), so their JSON can be too:
-  // the hottest public route then skips building and validating the same body again. Keyed
-  // weakly by the quote, so the memo's bound is this one's too; a coupon quote is new each time.
-  const wireJson = new WeakMap<Quote, string>();
-  const jsonOf = (quote: Quote) => {
-    let json = wireJson.get(quote);
-    if (json === undefined) {
-      json = JSON.stringify(QuoteSchema.parse(quoteView(quote)));
-      wireJson.set(quote, json);
-    }
-    return json;
-  };
+// Quotes are shared per distinct input (see the pricing service), so their JSON can be too: the
+// hottest public route then skips building and validating the same body again. Keyed weakly by
+// the quote, so the memo's bound is this one's too; a coupon quote is new each time.
+const wireJson = new WeakMap<Quote, string>();
 
+/** A quote's answer body, checked against QuoteSchema once per quote. */
+export function quoteJson(quote: Quote): string {
+  let json = wireJson.get(quote);
+  if (json === undefined) {
+    json = JSON.stringify(QuoteSchema.parse(quoteView(quote)));
+    wireJson.set(quote, json);
+  }
+  return json;
+}
+
+export function pricingRoutes(deps: {
+  pricing: PricingService;
+  guards: Guards;
+  /** Told of each anonymous quote without a coupon answered (pricing.quote-answers.ts). */
+  onAnonymousQuote?: (rawUrl: string, request: AnonymousQuote) => void;
+}): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
       "/api/v1/quotes",
@@ -95,15 +116,15 @@ export function pricingRoutes(deps: { pricing: PricingService; guards: Guards })
       },
       async (req, reply) => {
         const user = req.authUser;
-        const quote = await deps.pricing.quote({
+        const request = {
           tierId: req.query.tierId,
           months: req.query.months,
           region: req.query.region ?? user?.row.region ?? DEFAULT_REGION,
-          userId: user?.id,
-          coupon: req.query.coupon,
-        });
+        };
+        const quote = await deps.pricing.quote({ ...request, userId: user?.id, coupon: req.query.coupon });
+        if (!user && req.query.coupon === undefined) deps.onAnonymousQuote?.(req.url, request);
         // A string body skips the serializer; it was checked against QuoteSchema when cached.
-        return reply.type("application/json; charset=utf-8").send(jsonOf(quote) as never);
+        return reply.type("application/json; charset=utf-8").send(quoteJson(quote) as never);
       },
     );
   };

@@ -1,5 +1,6 @@
 import { CatalogErrors } from "../catalog/catalog.errors";
 import type { CatalogService } from "../catalog/catalog.service";
+import type { TierRow } from "../catalog/catalog.table";
 import type { CouponsService } from "./coupons.service";
 import { PricingErrors } from "./pricing.errors";
 import {
@@ -45,7 +46,7 @@ const MEMO_LIMIT = 5_000;
  * validity depends on the moment and the buyer, so it is checked on every request.
  */
 export function createPricingService(deps: {
-  catalog: Pick<CatalogService, "purchasableTier">;
+  catalog: Pick<CatalogService, "purchasableTier"> & Partial<Pick<CatalogService, "cachedPurchasableTier">>;
   rates: RateProvider;
   settings: PricingSettings;
   referrals: ReferralCheck;
@@ -64,8 +65,34 @@ export function createPricingService(deps: {
     return deps.coupons.applyTo(plain, request.coupon, { userId: request.userId });
   }
 
+  /**
+   * The quote `quote` would answer an anonymous caller without a coupon, when everything it
+   * depends on is known now without awaiting (the tier's cache is fresh, the rates need no fetch)
+   * and it was priced before; undefined otherwise, and the caller asks `quote`. For answering a
+   * repeated anonymous quote before routing (pricing.quote-answers.ts).
+   */
+  function memoisedQuote(request: {
+    tierId: string;
+    months: QuoteMonths;
+    region: RegionCode;
+  }): Quote | undefined {
+    const tier = deps.catalog.cachedPurchasableTier?.(request.tierId);
+    const snapshot = tier && deps.rates.ratesAtOnce?.();
+    if (!snapshot) return undefined;
+    return memo.get(
+      memoKey(
+        tier,
+        request.months,
+        request.region,
+        regionSettings(settings, snapshot.rates, request.region),
+        false,
+      ),
+    );
+  }
+
   return {
     quote,
+    memoisedQuote,
   };
 
   async function quoteWithoutCoupon(request: QuoteRequest): Promise<Quote> {
@@ -76,15 +103,7 @@ export function createPricingService(deps: {
       ? await Promise.all([deps.rates.ratesNow(), deps.referrals.isReferred(request.userId)])
       : [await deps.rates.ratesNow(), false];
     const regionPricing = regionSettings(settings, snapshot.rates, request.region);
-    const key = [
-      tier.id,
-      tier.monthlyPriceMinor,
-      request.months,
-      request.region,
-      regionPricing.fxRate,
-      regionPricing.markupRate,
-      referred,
-    ].join("|");
+    const key = memoKey(tier, request.months, request.region, regionPricing, referred);
     const known = memo.get(key);
     if (known) return known;
     const priced = priceQuote({
@@ -105,4 +124,23 @@ export function createPricingService(deps: {
     memo.set(key, quote);
     return quote;
   }
+}
+
+/** What a quote without a coupon depends on, by value: equal keys price the same. */
+function memoKey(
+  tier: Pick<TierRow, "id" | "monthlyPriceMinor">,
+  months: number,
+  region: string,
+  regionPricing: { fxRate: unknown; markupRate: unknown },
+  referred: boolean,
+): string {
+  return [
+    tier.id,
+    tier.monthlyPriceMinor,
+    months,
+    region,
+    regionPricing.fxRate,
+    regionPricing.markupRate,
+    referred,
+  ].join("|");
 }
