@@ -7,6 +7,9 @@ import { type SignalRow, type SignalUpdateRow, signals, signalUpdates } from "..
 import type { UserAccess } from "./delivery.index";
 import { accessFrom } from "./delivery.models";
 
+/** Device ids per read when many polls are confirmed together (well under a statement's 65,535 parameters). */
+const CONFIRM_CHUNK = 5_000;
+
 /** Reads (never writes) what the delivery index is rebuilt from. */
 export function deliveryRepository(db: Executor) {
   return {
@@ -125,6 +128,49 @@ export function deliveryRepository(db: Executor) {
               .from(updateResults)
               .where(and(eq(updateResults.deviceId, deviceId), inArray(updateResults.updateId, updateIds))),
       ]);
+      return { acked, settled };
+    },
+
+    /**
+     * `reportedBy` for many devices at once (the polls of a fan-out woken together): the ACKs and
+     * update results of any of these devices for any of these signals and updates, in reads of
+     * at most `CONFIRM_CHUNK` devices each.
+     */
+    async reportedByDevices(
+      deviceIds: string[],
+      signalIds: string[],
+      updateIds: string[],
+    ): Promise<{
+      acked: { deviceId: string; signalId: string }[];
+      settled: { deviceId: string; signalId: string; updateId: string }[];
+    }> {
+      const acked: { deviceId: string; signalId: string }[] = [];
+      const settled: { deviceId: string; signalId: string; updateId: string }[] = [];
+      for (let i = 0; i < deviceIds.length; i += CONFIRM_CHUNK) {
+        const some = deviceIds.slice(i, i + CONFIRM_CHUNK);
+        const [a, r] = await Promise.all([
+          signalIds.length === 0
+            ? []
+            : db
+                .select({ deviceId: executions.deviceId, signalId: executions.signalId })
+                .from(executions)
+                .where(and(inArray(executions.deviceId, some), inArray(executions.signalId, signalIds))),
+          updateIds.length === 0
+            ? []
+            : db
+                .select({
+                  deviceId: updateResults.deviceId,
+                  signalId: updateResults.signalId,
+                  updateId: updateResults.updateId,
+                })
+                .from(updateResults)
+                .where(
+                  and(inArray(updateResults.deviceId, some), inArray(updateResults.updateId, updateIds)),
+                ),
+        ]);
+        acked.push(...a);
+        settled.push(...r);
+      }
       return { acked, settled };
     },
 

@@ -189,6 +189,34 @@ describe("delivery state reloaded from the database (the resync gap)", () => {
     expect(await woken).toEqual([]);
   });
 
+  it("while its bus is away, polls woken together are confirmed in one read, and only the device that ACKed loses its entry", async () => {
+    const other = await createDeviceOwner(ctx().deps, "vip");
+    const owners = [];
+    for (let i = 0; i < 4; i++) owners.push(await createDeviceOwner(ctx().deps, "vip"));
+    const { signalId } = await ownerAndSignal();
+    await ctx().deps.signals.decide(other.user.id, signalId, "approve");
+    const second = secondInstance();
+    await second.service.start();
+    for (const owner of owners) await ctx().deps.signals.decide(owner.user.id, signalId, "approve");
+    const [acking, ...others] = owners;
+    await ctx().deps.executions.ack({ id: acking!.device.id, userId: acking!.user.id }, signalId);
+    second.bus.connected = false;
+    const woken = owners.map((owner) =>
+      second.service
+        .poll(owner.device.id, 5_000, { on() {}, off() {} })
+        .then((a) => a.signals.map((x) => x.signalId)),
+    );
+    await eventually(() => second.service.stats().waiting === owners.length);
+    const db = ctx().database;
+    const target = (db.pglite ?? db.pool!) as unknown as Record<string, () => unknown>;
+    const reads = vi.spyOn(target, "query" as never);
+    for (const owner of owners)
+      second.bus.remote({ k: "approve", s: signalId, u: owner.user.id, at: Date.now() });
+    expect(await Promise.all(woken)).toEqual([[], ...others.map(() => [signalId])]);
+    // One read for the four woken polls (an entry, no updates), not one per poll.
+    expect(reads).toHaveBeenCalledTimes(1);
+  });
+
   it("a repeated ACK or update result marks the index again (an index that missed the first learns it)", async () => {
     const { owner, signalId } = await approvedEntry();
     const device = { id: owner.device.id, userId: owner.user.id };

@@ -304,6 +304,48 @@ export function createDeliveryService(deps: {
   }
 
   /**
+   * Woken polls whose answers must be confirmed (`confirmed`, the bus out of step) are confirmed
+   * together: every poll woken in one turn of the event loop in one read per table. A fan-out
+   * of 10,000 on an instance whose bus looked out of step (its own loop busy past `IN_STEP_MS`
+   * with the approvals' load and the burst itself) was 10,000 queries: 6.2 s of CPU and a p99 of
+   * 13.6 s in the scale-out scenario (docs/perf/scaleout.md).
+   */
+  let toConfirm: {
+    deviceId: string;
+    answer: PollAnswer;
+    settle(a: Promise<PollAnswer> | PollAnswer): void;
+  }[] = [];
+  function confirmWoken(deviceId: string, answer: PollAnswer): Promise<PollAnswer> {
+    return new Promise<PollAnswer>((settle) => {
+      if (toConfirm.length === 0) setImmediate(confirmTogether);
+      toConfirm.push({ deviceId, answer, settle });
+    });
+  }
+  function confirmTogether(): void {
+    const batch = toConfirm;
+    toConfirm = [];
+    const reads = repo.reportedByDevices(
+      [...new Set(batch.map((b) => b.deviceId))],
+      [...new Set(batch.flatMap((b) => b.answer.signals.map((s) => s.signalId)))],
+      [...new Set(batch.flatMap((b) => b.answer.updates.map((u) => u.item.updateId)))],
+    );
+    const answers = reads.then(({ acked, settled }) => {
+      const reported = new Set<string>();
+      for (const a of acked) {
+        index.ack(a.deviceId, a.signalId);
+        reported.add(a.deviceId);
+      }
+      for (const r of settled) {
+        book.settle(r.signalId, r.updateId, r.deviceId);
+        reported.add(r.deviceId);
+      }
+      return reported;
+    });
+    for (const b of batch)
+      b.settle(answers.then((reported) => (reported.has(b.deviceId) ? answerFor(b.deviceId)() : b.answer)));
+  }
+
+  /**
    * Parks the poll: no async function waits with it (10,000 parked polls are 10,000 suspended
    * frames each), only the waiter's promise and, with other instances, one `then`.
    */
@@ -326,7 +368,7 @@ export function createDeliveryService(deps: {
     if (bus.kind === "none") return waiting;
     // Checked after the wait too: what woke it may be news, what comes with it may be stale.
     return waiting.then((answer) =>
-      answer !== EMPTY_ANSWER && !bus.connected() ? confirmed(deviceId, answer) : answer,
+      answer !== EMPTY_ANSWER && !bus.connected() ? confirmWoken(deviceId, answer) : answer,
     );
   }
 
