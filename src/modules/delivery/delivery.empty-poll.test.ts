@@ -1,20 +1,12 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type TestApp, useListeningTestApp } from "../../../test/support/app";
+import { socketGet, stableHeaders } from "../../../test/support/early-answers";
 import { createDeviceOwner } from "../../../test/support/factories";
 import { deliveryCalls, type Signer, signedInject, signRequestFor } from "../../../test/support/signed";
 import { newNonce } from "../../shared/signing";
 
 const POLL = "/api/v1/device/poll?wait=0";
 const BUY = { instrument: "EURUSD", side: "buy", orderType: "market", volume: 0.1 };
-/** Headers that differ between any two answers, or that only a socket (not app.inject) carries. */
-const PER_ANSWER = [
-  "date",
-  "connection",
-  "keep-alive",
-  "x-request-id",
-  "x-ratelimit-remaining",
-  "x-ratelimit-reset",
-];
 
 /** A signed poll over a real socket: the way to the path in front of Fastify (inject skips it). */
 async function httpPoll(
@@ -24,16 +16,8 @@ async function httpPoll(
 ) {
   const url = opts.url ?? POLL;
   const signed = signRequestFor(signer, { method: "GET", url, nonce: opts.nonce }, ctx().clock);
-  const res = await fetch(`${ctx().url}${url}`, { headers: { ...signed.headers, ...opts.headers } });
-  const headers: Record<string, string> = {};
-  res.headers.forEach((value, name) => {
-    headers[name] = value;
-  });
-  return { status: res.status, headers, body: await res.text() };
+  return socketGet(`${ctx().url}${url}`, { ...signed.headers, ...opts.headers });
 }
-
-const stable = (headers: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(headers).filter(([name]) => !PER_ANSWER.includes(name)));
 
 describe("the signed empty poll answered before routing (delivery.empty-poll.ts)", () => {
   const ctx = useListeningTestApp({ env: { LOG_LEVEL: "warn", RATE_LIMIT_DEVICE_PER_MINUTE: "5" } });
@@ -54,7 +38,7 @@ describe("the signed empty poll answered before routing (delivery.empty-poll.ts)
     expect(poll).not.toHaveBeenCalled();
     expect(ahead.status).toBe(200);
     expect(ahead.body).toBe(viaRoute.body);
-    expect(stable(ahead.headers)).toEqual(stable(viaRoute.headers));
+    expect(stableHeaders(ahead.headers)).toEqual(stableHeaders(viaRoute.headers));
     expect(ahead.headers["content-security-policy"]).toBe("default-src 'none';frame-ancestors 'none'");
     expect(ahead.headers["x-content-type-options"]).toBe("nosniff");
     expect(ahead.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Clock } from "../../shared/clock";
+import { writeJsonAnswer } from "../../shared/http/before-routing";
 import type { MemoryRateLimit } from "../../shared/http/rate-limit-window";
-import { requestIdOf } from "../../shared/http/request-id";
 import type { Counter, Metrics } from "../../shared/metrics";
 import { type NonceStore, verifySignature } from "../../shared/signing";
 import type { DevicesService } from "../devices/devices.service";
@@ -13,7 +13,6 @@ import { EMPTY_ANSWER } from "./delivery.waiters";
 const EMPTY_POLL_TARGET = "/api/v1/device/poll?wait=0";
 /** The route it stands in for, as the HTTP metrics name it. */
 const POLL_ROUTE = "/api/v1/device/poll";
-const JSON_TYPE = "application/json; charset=utf-8";
 const EMPTY = { result: "empty" } as const;
 
 export interface EmptyPollDeps {
@@ -89,23 +88,7 @@ export function emptyPollAnswerer(deps: EmptyPollDeps) {
     deps.devices.touch(id);
     deps.polls.inc(EMPTY);
     const body = pollBody(deps.clock.now().toISOString(), EMPTY_ANSWER, deps.delivery.settingsOf(id));
-    // The route's headers, in its order: request id, security policy, rate limit, content.
-    res.writeHead(200, [
-      "x-request-id",
-      requestIdOf(req.headers),
-      ...securityLines,
-      "x-ratelimit-limit",
-      String(window.max),
-      "x-ratelimit-remaining",
-      String(window.remaining),
-      "x-ratelimit-reset",
-      String(window.ttlInSeconds),
-      "content-type",
-      JSON_TYPE,
-      "content-length",
-      String(Buffer.byteLength(body)),
-    ]);
-    res.end(body);
+    writeJsonAnswer(req, res, { securityLines, window, body });
     deps.metrics.http.record("GET", POLL_ROUTE, 200, (performance.now() - started) / 1000);
     return true;
   };

@@ -1,32 +1,10 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type TestApp, useListeningTestApp } from "../../../test/support/app";
-
-/** Headers that differ between any two answers, or that only a socket (not app.inject) carries. */
-const PER_ANSWER = [
-  "date",
-  "connection",
-  "keep-alive",
-  "x-request-id",
-  "x-ratelimit-remaining",
-  "x-ratelimit-reset",
-];
-
-const stable = (headers: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(headers).filter(([name]) => !PER_ANSWER.includes(name)));
+import { socketGet, stableHeaders } from "../../../test/support/early-answers";
 
 /** A quote over a real socket: the way to the path in front of Fastify (inject skips it). */
-async function httpGet(
-  ctx: () => TestApp & { url: string },
-  path: string,
-  headers: Record<string, string> = {},
-) {
-  const res = await fetch(`${ctx().url}${path}`, { headers });
-  const out: Record<string, string> = {};
-  res.headers.forEach((value, name) => {
-    out[name] = value;
-  });
-  return { status: res.status, headers: out, body: await res.text() };
-}
+const httpGet = (ctx: () => TestApp & { url: string }, path: string, headers: Record<string, string> = {}) =>
+  socketGet(`${ctx().url}${path}`, headers);
 
 describe("an anonymous quote answered before routing (pricing.quote-answers.ts)", () => {
   const ctx = useListeningTestApp({ env: { LOG_LEVEL: "warn", RATE_LIMIT_IP_PER_MINUTE: "6" } });
@@ -49,7 +27,7 @@ describe("an anonymous quote answered before routing (pricing.quote-answers.ts)"
     expect(quote).toHaveBeenCalledTimes(1);
     expect(again.status).toBe(200);
     expect(again.body).toBe(first.body);
-    expect(stable(again.headers)).toEqual(stable(first.headers));
+    expect(stableHeaders(again.headers)).toEqual(stableHeaders(first.headers));
     expect(again.headers["x-request-id"]).toBe("quote-7");
     expect(again.headers["content-security-policy"]).toBe("default-src 'none';frame-ancestors 'none'");
     expect(JSON.parse(again.body)).toMatchObject({ tierId: tier.id, months: 12, currency: "EUR" });

@@ -1,14 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { EarlyAnswer } from "../../shared/http/before-routing";
+import { type EarlyAnswer, writeJsonAnswer } from "../../shared/http/before-routing";
 import type { MemoryRateLimit } from "../../shared/http/rate-limit-window";
-import { requestIdOf } from "../../shared/http/request-id";
 import type { Metrics } from "../../shared/metrics";
 import { type AnonymousQuote, quoteJson } from "./pricing.routes";
 import type { PricingService } from "./pricing.service";
 
 const QUOTES_ROUTE = "/api/v1/quotes";
 const QUOTES_PREFIX = `${QUOTES_ROUTE}?`;
-const JSON_TYPE = "application/json; charset=utf-8";
 /**
  * Distinct quote addresses remembered (tiers × months × regions, spelled a few ways): past it the
  * map starts over, and each address is answered once by the route again.
@@ -68,23 +66,7 @@ export function quoteAnswers(deps: QuoteAnswersDeps) {
     const started = performance.now();
     const window = deps.limits.count(principal);
     const body = quoteJson(quote);
-    // The route's headers, in its order: request id, security policy, rate limit, content.
-    res.writeHead(200, [
-      "x-request-id",
-      requestIdOf(req.headers),
-      ...securityLines,
-      "x-ratelimit-limit",
-      String(window.max),
-      "x-ratelimit-remaining",
-      String(window.remaining),
-      "x-ratelimit-reset",
-      String(window.ttlInSeconds),
-      "content-type",
-      JSON_TYPE,
-      "content-length",
-      String(Buffer.byteLength(body)),
-    ]);
-    res.end(body);
+    writeJsonAnswer(req, res, { securityLines, window, body });
     deps.metrics.http.record("GET", QUOTES_ROUTE, 200, (performance.now() - started) / 1000);
     return true;
   };

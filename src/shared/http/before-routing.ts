@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FastifyInstance } from "fastify";
+import type { WindowCount } from "./rate-limit-window";
+import { requestIdOf } from "./request-id";
 
 /**
  * Answers a request before Fastify routes it, or returns false to hand it to the app untouched.
@@ -53,4 +55,34 @@ export function earlyAnswersOpen(app: FastifyInstance, logger: { isLevelEnabled(
     done();
   });
   return () => !closing && !app.isUnderPressure() && !logger.isLevelEnabled("info");
+}
+
+const JSON_TYPE = "application/json; charset=utf-8";
+
+/**
+ * Writes an early answer's 200 with its route's headers, in the route's order: the request id
+ * (echoed or new), the route's security policy (`securityLines`: name, value, name, value…), the
+ * rate window's `X-RateLimit-*`, then the JSON body's type and length.
+ */
+export function writeJsonAnswer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  answer: { securityLines: string[]; window: WindowCount; body: string },
+): void {
+  res.writeHead(200, [
+    "x-request-id",
+    requestIdOf(req.headers),
+    ...answer.securityLines,
+    "x-ratelimit-limit",
+    String(answer.window.max),
+    "x-ratelimit-remaining",
+    String(answer.window.remaining),
+    "x-ratelimit-reset",
+    String(answer.window.ttlInSeconds),
+    "content-type",
+    JSON_TYPE,
+    "content-length",
+    String(Buffer.byteLength(answer.body)),
+  ]);
+  res.end(answer.body);
 }
