@@ -108,33 +108,10 @@ export function deliveryRepository(db: Executor) {
       return { signals: tracked, updates, fills, settled };
     },
 
-    /** Which of these signals the device already reported on, and which of these updates it settled. */
-    async reportedBy(
-      deviceId: string,
-      signalIds: string[],
-      updateIds: string[],
-    ): Promise<{ acked: { signalId: string }[]; settled: { signalId: string; updateId: string }[] }> {
-      const [acked, settled] = await Promise.all([
-        signalIds.length === 0
-          ? []
-          : db
-              .select({ signalId: executions.signalId })
-              .from(executions)
-              .where(and(eq(executions.deviceId, deviceId), inArray(executions.signalId, signalIds))),
-        updateIds.length === 0
-          ? []
-          : db
-              .select({ signalId: updateResults.signalId, updateId: updateResults.updateId })
-              .from(updateResults)
-              .where(and(eq(updateResults.deviceId, deviceId), inArray(updateResults.updateId, updateIds))),
-      ]);
-      return { acked, settled };
-    },
-
     /**
-     * `reportedBy` for many devices at once (the polls of a fan-out woken together): the ACKs and
-     * update results of any of these devices for any of these signals and updates, in reads of
-     * at most `CONFIRM_CHUNK` devices each.
+     * Which of these signals the devices already reported on, and which of these updates they
+     * settled (one device's poll, or the polls of a fan-out woken together), in reads of at most
+     * `CONFIRM_CHUNK` devices each.
      */
     async reportedByDevices(
       deviceIds: string[],

@@ -292,15 +292,34 @@ export function createDeliveryService(deps: {
    * is not handed an entry or update it already reported on.
    */
   async function confirmed(deviceId: string, answer: PollAnswer): Promise<PollAnswer> {
-    const { acked, settled } = await repo.reportedBy(
-      deviceId,
+    const reported = await learnReports(
+      [deviceId],
       answer.signals.map((s) => s.signalId),
       answer.updates.map((u) => u.item.updateId),
     );
-    if (acked.length === 0 && settled.length === 0) return answer;
-    for (const a of acked) index.ack(deviceId, a.signalId);
-    for (const r of settled) book.settle(r.signalId, r.updateId, deviceId);
-    return answerFor(deviceId)();
+    return reported.has(deviceId) ? answerFor(deviceId)() : answer;
+  }
+
+  /**
+   * Reads which of these devices already reported on these signals and updates (through another
+   * instance, faster than the bus), marks it in the index and the book, and says which did.
+   */
+  async function learnReports(
+    deviceIds: string[],
+    signalIds: string[],
+    updateIds: string[],
+  ): Promise<Set<string>> {
+    const { acked, settled } = await repo.reportedByDevices(deviceIds, signalIds, updateIds);
+    const reported = new Set<string>();
+    for (const a of acked) {
+      index.ack(a.deviceId, a.signalId);
+      reported.add(a.deviceId);
+    }
+    for (const r of settled) {
+      book.settle(r.signalId, r.updateId, r.deviceId);
+      reported.add(r.deviceId);
+    }
+    return reported;
   }
 
   /**
@@ -324,25 +343,13 @@ export function createDeliveryService(deps: {
   function confirmTogether(): void {
     const batch = toConfirm;
     toConfirm = [];
-    const reads = repo.reportedByDevices(
+    const reported = learnReports(
       [...new Set(batch.map((b) => b.deviceId))],
       [...new Set(batch.flatMap((b) => b.answer.signals.map((s) => s.signalId)))],
       [...new Set(batch.flatMap((b) => b.answer.updates.map((u) => u.item.updateId)))],
     );
-    const answers = reads.then(({ acked, settled }) => {
-      const reported = new Set<string>();
-      for (const a of acked) {
-        index.ack(a.deviceId, a.signalId);
-        reported.add(a.deviceId);
-      }
-      for (const r of settled) {
-        book.settle(r.signalId, r.updateId, r.deviceId);
-        reported.add(r.deviceId);
-      }
-      return reported;
-    });
     for (const b of batch)
-      b.settle(answers.then((reported) => (reported.has(b.deviceId) ? answerFor(b.deviceId)() : b.answer)));
+      b.settle(reported.then((them) => (them.has(b.deviceId) ? answerFor(b.deviceId)() : b.answer)));
   }
 
   /**
@@ -370,6 +377,12 @@ export function createDeliveryService(deps: {
     return waiting.then((answer) =>
       answer !== EMPTY_ANSWER && !bus.connected() ? confirmWoken(deviceId, answer) : answer,
     );
+  }
+
+  /** What a poll answers now from memory, or undefined while the owner's access must be read first. */
+  function answerFromMemory(deviceId: string, userId: string): PollAnswer | undefined {
+    const access = index.accessOf(userId);
+    return access && access.until > nowMs() ? answerFor(deviceId)() : undefined;
   }
 
   /**
@@ -535,8 +548,7 @@ export function createDeliveryService(deps: {
     poll(deviceId: string, waitMs: number, connection: Parameters<Waiters["park"]>[2]): Promise<PollAnswer> {
       const device = index.device(deviceId);
       if (!device) return Promise.resolve(EMPTY_ANSWER);
-      const access = index.accessOf(device.userId);
-      const answer = access && access.until > nowMs() ? answerFor(deviceId)() : undefined;
+      const answer = answerFromMemory(deviceId, device.userId);
       // The common poll (access known, nothing to send) answers or parks without an async frame.
       if (answer !== EMPTY_ANSWER) return pollAfterReads(deviceId, device.userId, waitMs, connection, answer);
       if (waitMs === 0 || closing) return Promise.resolve(answer);
@@ -551,9 +563,7 @@ export function createDeliveryService(deps: {
      */
     answersEmptyAtOnce(deviceId: string): boolean {
       const device = index.device(deviceId);
-      if (!device) return false;
-      const access = index.accessOf(device.userId);
-      return access !== undefined && access.until > nowMs() && answerFor(deviceId)() === EMPTY_ANSWER;
+      return device !== undefined && answerFromMemory(deviceId, device.userId) === EMPTY_ANSWER;
     },
 
     /** The owner of a device that may sign right now. */
