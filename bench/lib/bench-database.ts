@@ -1,5 +1,38 @@
 import pg from "pg";
 
+/** The PostgreSQL variants' default database; `freshBenchDatabase` drops and creates it for each run. */
+export const BENCH_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bench";
+
+/**
+ * Runs `work` on a connection to the server's `postgres` database (where databases are created
+ * and dropped) with the name of `url`'s database; null when no PostgreSQL server answers.
+ */
+async function asServerAdmin<T>(
+  url: string,
+  work: (admin: pg.Client, dbName: string) => Promise<T>,
+): Promise<T | null> {
+  const admin = new pg.Client({ connectionString: url.replace(/\/[^/]*$/, "/postgres") });
+  try {
+    await admin.connect();
+  } catch {
+    return null;
+  }
+  try {
+    return await work(admin, new URL(url).pathname.slice(1));
+  } finally {
+    await admin.end();
+  }
+}
+
+/** A fresh, empty bench database, or null when no PostgreSQL server answers. */
+export function freshBenchDatabase(url = BENCH_DATABASE_URL): Promise<string | null> {
+  return asServerAdmin(url, async (admin, dbName) => {
+    await admin.query(`drop database if exists "${dbName}" with (force)`);
+    await admin.query(`create database "${dbName}"`);
+    return url;
+  });
+}
+
 /**
  * A bench database kept from run to run and emptied (every application table truncated), or
  * null when no PostgreSQL server answers. Dropping and creating the database each run made the
@@ -9,19 +42,12 @@ import pg from "pg";
  * Created on first use; its name must be the bench's own, never a test database.
  */
 export async function reusedBenchDatabase(url: string): Promise<string | null> {
-  const dbName = new URL(url).pathname.slice(1);
-  const admin = new pg.Client({ connectionString: url.replace(/\/[^/]*$/, "/postgres") });
-  try {
-    await admin.connect();
-  } catch {
-    return null;
-  }
-  try {
+  const created = await asServerAdmin(url, async (admin, dbName) => {
     const exists = await admin.query("select 1 from pg_database where datname = $1", [dbName]);
     if (exists.rowCount === 0) await admin.query(`create database "${dbName}"`);
-  } finally {
-    await admin.end();
-  }
+    return true;
+  });
+  if (!created) return null;
   const db = new pg.Client({ connectionString: url });
   await db.connect();
   try {

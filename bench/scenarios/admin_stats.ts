@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
+import { freshBenchDatabase } from "../lib/bench-database";
 import { percentile } from "../lib/relay-fixtures";
 import { round, startApp } from "../support";
-import { freshBenchDatabase } from "./fanout";
 
 export const name = "admin_stats";
 

@@ -3,7 +3,7 @@ import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
+import { BENCH_DATABASE_URL, freshBenchDatabase } from "../lib/bench-database";
 import { isEntryPoint, runNodeForJson } from "../lib/child-json";
 import { memoryBreakdown } from "../lib/memory";
 import { createBenchProducer, percentile, seedDeviceOwners } from "../lib/relay-fixtures";
@@ -11,27 +11,7 @@ import { ROOT, round, startApp } from "../support";
 
 export const name = "fanout";
 
-/** The PostgreSQL variants' database; it is dropped and created afresh for each run. */
-export const BENCH_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bench";
 const MASTER_KEY = "bench-master-key-0123456789abcdefghijklmnop";
-
-/** A fresh, empty bench database, or null when no PostgreSQL server answers. */
-export async function freshBenchDatabase(url = BENCH_DATABASE_URL): Promise<string | null> {
-  const admin = new pg.Client({ connectionString: url.replace(/\/[^/]*$/, "/postgres") });
-  try {
-    await admin.connect();
-  } catch {
-    return null;
-  }
-  try {
-    const dbName = new URL(url).pathname.slice(1);
-    await admin.query(`drop database if exists "${dbName}" with (force)`);
-    await admin.query(`create database "${dbName}"`);
-    return url;
-  } finally {
-    await admin.end();
-  }
-}
 
 const rssMb = () => round(process.memoryUsage.rss() / 1024 / 1024, 1);
 

@@ -4,10 +4,11 @@ import os, { tmpdir } from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
 import { openDatabase } from "../../src/db/open";
+import { freshBenchDatabase } from "../lib/bench-database";
 import { createBenchProducer, percentile, seedDeviceOwners } from "../lib/relay-fixtures";
 import type { InstanceOptions, InstanceReply, InstanceRequest, InstanceStats } from "../lib/server-instance";
 import { ROOT, round } from "../support";
-import { freshBenchDatabase, until } from "./fanout";
+import { until } from "./fanout";
 
 export const name = "scaleout";
 

@@ -1,7 +1,7 @@
 import { FakeTelegramApi } from "../../test/fakes/telegram-api";
+import { freshBenchDatabase } from "../lib/bench-database";
 import { measureTelegram } from "../lib/telegram-load";
 import { type BenchApp, measure, round, startApp, startBaseline } from "../support";
-import { freshBenchDatabase } from "./fanout";
 
 export const name = "telegram";
 
