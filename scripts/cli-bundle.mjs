@@ -52,11 +52,12 @@ function writeAtomically(file, data) {
   renameSync(tmp, file);
 }
 
-/** Builds the bundle and its manifest; returns the bundle's URL. Throws when it cannot. */
-export async function buildBundle() {
-  const { build } = await import("esbuild");
-  const inputs = {};
-  for (const file of SETTINGS) inputs[file] = sha256(readFileSync(path.join(ROOT, file)));
+/**
+ * esbuild's options for a bundle of `entry` (a TypeScript file of this checkout) in `outdir`: src/
+ * and the checkout's own files bundled, node_modules left to Node. Every source read is recorded
+ * in `inputs` (path -> sha256).
+ */
+function bundleOptions(entry, outdir, inputs) {
   const sources = {
     name: "signaldesk-sources",
     setup(b) {
@@ -79,9 +80,9 @@ export async function buildBundle() {
       });
     },
   };
-  const result = await build({
+  return {
     absWorkingDir: ROOT,
-    entryPoints: [ENTRY],
+    entryPoints: [entry],
     bundle: true,
     packages: "external",
     platform: "node",
@@ -93,7 +94,7 @@ export async function buildBundle() {
     sourcemap: "linked",
     sourcesContent: false,
     write: false,
-    outdir: BUNDLE_DIR,
+    outdir,
     entryNames: "[name]",
     outExtension: { ".js": ".mjs" },
     // Named by content: builds of different sources never write different code to one name.
@@ -101,7 +102,30 @@ export async function buildBundle() {
     metafile: true,
     logLevel: "silent",
     plugins: [sources],
-  });
+  };
+}
+
+/**
+ * Another entry of this checkout bundled as the CLI is; returns the bundle's path. It is written
+ * beside the CLI's, under node_modules, so that its imports of packages resolve as the CLI's do.
+ * The benchmarks' server processes run this way (bench/scenarios/scaleout.ts): `signaldesk start`
+ * runs a bundle, and the same server under tsx holds ~70 MB more RSS (its loader's transform
+ * worker and per-file caches), which would be measured as the service's.
+ */
+export async function bundleEntry(entry) {
+  const { build } = await import("esbuild");
+  const name = path.basename(entry, path.extname(entry));
+  const outdir = path.join(BUNDLE_DIR, "..", "..", "entries", sha256(ROOT).slice(0, 16), name);
+  await build({ ...bundleOptions(entry, outdir, {}), write: true });
+  return path.join(outdir, `${name}.mjs`);
+}
+
+/** Builds the bundle and its manifest; returns the bundle's URL. Throws when it cannot. */
+export async function buildBundle() {
+  const { build } = await import("esbuild");
+  const inputs = {};
+  for (const file of SETTINGS) inputs[file] = sha256(readFileSync(path.join(ROOT, file)));
+  const result = await build(bundleOptions(ENTRY, BUNDLE_DIR, inputs));
   for (const input of Object.keys(result.metafile.inputs)) {
     if (!(input in inputs)) throw new Error(`unexpected input: ${input}`);
   }

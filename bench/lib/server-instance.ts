@@ -5,7 +5,6 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseConfig, type ResolvedConfig } from "../../src/config";
 import { startServer } from "../../src/main";
-import { isEntryPoint } from "./child-json";
 
 /**
  * One signaldesk instance as `signaldesk start` runs it (src/main.ts: instance registry,
@@ -67,7 +66,7 @@ export function openFilesLimit(): number | null {
   }
 }
 
-async function serve(opts: InstanceOptions): Promise<void> {
+export async function serve(opts: InstanceOptions): Promise<void> {
   const started = Date.now();
   const dataDir = mkdtempSync(path.join(tmpdir(), "sd-bench-instance-"));
   const config = parseConfig({
@@ -172,5 +171,3 @@ async function serve(opts: InstanceOptions): Promise<void> {
   const { port } = server.app.server.address() as AddressInfo;
   send({ event: "ready", url: `http://127.0.0.1:${port}`, pid: process.pid, startMs: Date.now() - started });
 }
-
-if (isEntryPoint(import.meta.url)) await serve(JSON.parse(process.argv[2]!) as InstanceOptions);

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
+import { bundleEntry } from "../../scripts/cli-bundle.mjs";
 import { openDatabase } from "../../src/db/open";
 import { freshBenchDatabase } from "../lib/bench-database";
 import { createBenchProducer, percentile, seedDeviceOwners } from "../lib/relay-fixtures";
@@ -65,19 +66,26 @@ interface Instance {
   stop(): Promise<InstanceStats | undefined>;
 }
 
+/**
+ * The instance process's code, bundled as `signaldesk start` runs its own (scripts/cli-bundle.mjs):
+ * under tsx each instance would carry the loader's ~70 MB of RSS, which is not the service's.
+ */
+function instanceBundle(): Promise<string> {
+  return bundleEntry(path.join(ROOT, "bench/lib/instance-process.ts"));
+}
+
 /** One server process (bench/lib/server-instance.ts) and a request/reply channel to it. */
-function startInstance(opts: InstanceOptions): Promise<Instance> {
-  const script = path.join(ROOT, "bench/lib/server-instance.ts");
+function startInstance(bundle: string, opts: InstanceOptions): Promise<Instance> {
   const child = spawnWithFdLimit(
     [
       "--expose-gc",
+      // As bin/signaldesk.js does for its bundle: stack traces name the TypeScript sources.
+      "--enable-source-maps",
       // SCALEOUT_CPU_PROF_DIR=dir: each instance writes a CPU profile there when it stops.
       ...(process.env.SCALEOUT_CPU_PROF_DIR
         ? ["--cpu-prof", `--cpu-prof-dir=${process.env.SCALEOUT_CPU_PROF_DIR}`]
         : []),
-      "--import",
-      "tsx",
-      script,
+      bundle,
       JSON.stringify(opts),
     ],
     ["ignore", "pipe", "inherit", "ipc"],
@@ -220,10 +228,11 @@ export async function run({ smoke }: { smoke: boolean }): Promise<Record<string,
     await database.close();
 
     const options: InstanceOptions = { databaseUrl, redisUrl: SCALEOUT_REDIS_URL, masterKey: MASTER_KEY };
+    const bundle = await instanceBundle();
     // Each is kept as soon as it is up, so one failing to start still lets the other be stopped.
     await Promise.all(
       Array.from({ length: INSTANCES }, (_, i) =>
-        startInstance(options).then((instance) => {
+        startInstance(bundle, options).then((instance) => {
           instances[i] = instance;
         }),
       ),
