@@ -1,6 +1,7 @@
 import { and, eq, inArray, lt, lte, or, sql } from "drizzle-orm";
 import type { InlineKeyboardMarkup } from "grammy/types";
 import type { Executor } from "../../db/client";
+import { parsePgTimestamp } from "../../db/columns";
 import { newId } from "../../shared/ids";
 import { type OutboxRow, telegramOutbox } from "./telegram.table";
 
@@ -88,6 +89,22 @@ export function outboxRepository(db: Executor) {
         .where(inArray(telegramOutbox.id, due))
         .returning();
       return rows.sort((a, b) => a.seq - b.seq);
+    },
+
+    /**
+     * When the next row becomes claimable: the earliest pending row's attempt time, or the
+     * earliest lock that lapses (a sender that died); null when nothing is pending or sending.
+     * What the sender sleeps until when idle, so a scheduled retry goes out on time.
+     */
+    async nextDueAt(): Promise<Date | null> {
+      const o = telegramOutbox;
+      const result = await db.execute(sql`
+        select least(
+          (select min(${o.nextAttemptAt}) from ${o} where ${o.status} = 'pending'),
+          (select min(${o.lockedUntil}) from ${o} where ${o.status} = 'sending')) as at`);
+      // PGlite answers a Date, node-postgres the timestamptz text.
+      const [row] = (result as unknown as { rows: { at: string | Date | null }[] }).rows;
+      return row?.at == null ? null : parsePgTimestamp(row.at);
     },
 
     async markSent(id: string, messageId: number | null, now: number): Promise<void> {

@@ -5,7 +5,7 @@ import { TEST_BOT_TOKEN } from "../../../test/support/config";
 import { useTelegramApp } from "../../../test/support/telegram";
 import { memoryRateLimiter } from "../../shared/rate-limit";
 import { outboxRepository } from "./telegram.outbox";
-import { createOutboxSender } from "./telegram.sender";
+import { createOutboxSender, IDLE_POLL_MS } from "./telegram.sender";
 import { telegramOutbox } from "./telegram.table";
 
 describe("the outbox sender", () => {
@@ -86,6 +86,110 @@ describe("the outbox sender", () => {
         status: "failed",
         lastError: "403 Forbidden: bot was blocked by the user",
       });
+    });
+  });
+
+  describe("the sending loop", () => {
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    /** A sender of its own with its loop running (the app's is not started in tests). */
+    function loop(idleMs?: number) {
+      const sender = createOutboxSender({
+        db: t.ctx().deps.db,
+        api: new Api(TEST_BOT_TOKEN, { apiRoot: t.api.url }),
+        rateLimiter: memoryRateLimiter(),
+        logger: pino({ level: "silent" }),
+        messagesTotal: { inc: () => {} } as never,
+        idleMs,
+      });
+      sender.start();
+      return sender;
+    }
+    async function sentWithin(ms: number, count: number): Promise<boolean> {
+      const deadline = Date.now() + ms;
+      while (sends().length < count) {
+        if (Date.now() > deadline) return false;
+        await sleep(10);
+      }
+      return true;
+    }
+
+    it("a poke wakes the idle loop at once, whenever in its cycle it lands", async () => {
+      const sender = loop(60_000);
+      try {
+        // Pokes at every moment of the loop's cycle: claiming, asking what is due, sleeping.
+        for (let i = 0; i < 15; i++) {
+          await sleep(i % 5);
+          await outbox().enqueue([{ chatId: 3000 + i, text: `now ${i}` }]);
+          sender.poke();
+          expect(await sentWithin(3_000, i + 1)).toBe(true);
+        }
+      } finally {
+        await sender.stop();
+      }
+    });
+
+    it("idle, it polls every few seconds, not four times a second: unpoked work waits for the poll", async () => {
+      expect(IDLE_POLL_MS).toBeGreaterThanOrEqual(2_000);
+      const sender = loop();
+      try {
+        await sleep(100);
+        // Queued by another instance: nobody pokes this loop.
+        await outbox().enqueue([{ chatId: 41, text: "from elsewhere" }]);
+        expect(await sentWithin(800, 1)).toBe(false);
+        sender.poke();
+        expect(await sentWithin(1_000, 1)).toBe(true);
+      } finally {
+        await sender.stop();
+      }
+    });
+
+    it("still polls while idle: what another instance queued goes out at the next poll", async () => {
+      const sender = loop(300);
+      try {
+        await sleep(100);
+        await outbox().enqueue([{ chatId: 42, text: "from elsewhere" }]);
+        expect(await sentWithin(2_000, 1)).toBe(true);
+      } finally {
+        await sender.stop();
+      }
+    });
+
+    it("a retry that falls due while idle goes out on time, not at the next poll", async () => {
+      t.api.failNext("sendMessage", 502, "Bad Gateway");
+      const sender = loop(60_000);
+      try {
+        await outbox().enqueue([{ chatId: 43, text: "retry me" }]);
+        sender.poke();
+        expect(await sentWithin(1_000, 1)).toBe(true);
+        // The backoff's first step is 1 s.
+        expect(await sentWithin(3_000, 2)).toBe(true);
+        expect(sends()[1]!.at - sends()[0]!.at).toBeGreaterThanOrEqual(900);
+        // The fake API records the call before the sender marks the row: stopping lets it finish.
+        await sender.stop();
+        expect((await rows())[0]).toMatchObject({ status: "sent", attempts: 1 });
+      } finally {
+        await sender.stop();
+      }
+    });
+
+    it("a lock left by a dead sender is waited for: the row goes out once it lapses", async () => {
+      await outbox().enqueue([{ chatId: 44, text: "orphan" }]);
+      expect(await outboxRepository(t.ctx().deps.db).claim(10, Date.now(), 500)).toHaveLength(1);
+      const sender = loop(60_000);
+      try {
+        expect(await sentWithin(300, 1)).toBe(false);
+        expect(await sentWithin(3_000, 1)).toBe(true);
+      } finally {
+        await sender.stop();
+      }
+    });
+
+    it("stops at once while idle", async () => {
+      const sender = loop(60_000);
+      await sleep(50);
+      const started = Date.now();
+      await sender.stop();
+      expect(Date.now() - started).toBeLessThan(1_000);
     });
   });
 
