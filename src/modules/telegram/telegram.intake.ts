@@ -122,7 +122,12 @@ export function createUpdateIntake(deps: IntakeDeps) {
       : { status: "dropped", error: "rate_limited" };
   }
 
-  function record(update: Update, status: UpdateStatus, error: string | null): Promise<boolean> {
+  function record(
+    update: Update,
+    text: string | undefined,
+    status: UpdateStatus,
+    error: string | null,
+  ): Promise<boolean> {
     const now = deps.clock.now();
     return log.record({
       updateId: update.update_id,
@@ -134,7 +139,7 @@ export function createUpdateIntake(deps: IntakeDeps) {
       receivedAt: now,
       handledAt: status === "dropped" ? now : null,
       // Kept until handled, so a crash after the acknowledgement loses nothing.
-      payload: status === "received" ? update : null,
+      payload: status === "received" ? (text ?? JSON.stringify(update)) : null,
     });
   }
 
@@ -206,10 +211,10 @@ export function createUpdateIntake(deps: IntakeDeps) {
   }
 
   /** Records the update and schedules its handling; resolves before the handler runs. */
-  async function acknowledge(update: Update): Promise<IntakeResult> {
+  async function acknowledge(update: Update, text: string | undefined): Promise<IntakeResult> {
     const kind = updateKind(update);
     const { status, error } = await admit(update);
-    if (!(await record(update, status, error))) {
+    if (!(await record(update, text, status, error))) {
       deps.updatesTotal.inc({ kind, status: "duplicate" });
       return "duplicate";
     }
@@ -223,11 +228,15 @@ export function createUpdateIntake(deps: IntakeDeps) {
   }
 
   return {
-    /** Records the update and schedules its handling; resolves before the handler runs. */
-    async accept(update: Update): Promise<IntakeResult> {
+    /**
+     * Records the update and schedules its handling; resolves before the handler runs. `text` is
+     * the update's JSON as it arrived (the webhook's body), stored as is; without it (polling)
+     * the update is serialised for the log.
+     */
+    async accept(update: Update, text?: string): Promise<IntakeResult> {
       acknowledging++;
       try {
-        return await acknowledge(update);
+        return await acknowledge(update, text);
       } finally {
         acknowledging--;
         if (acknowledging === ACKNOWLEDGEMENTS_BUSY - 1) queue.resume();

@@ -5,6 +5,13 @@ import { TelegramErrors } from "./telegram.errors";
 import { looksLikeUpdate } from "./telegram.models";
 import type { TelegramBot } from "./telegram.module";
 
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The webhook's body as it arrived (JSON text): what the update log stores. */
+    updateText?: string;
+  }
+}
+
 const digest = (value: string) => createHash("sha256").update(value).digest();
 
 /**
@@ -28,6 +35,17 @@ export function telegramRoutes(deps: {
 }): FastifyPluginAsyncZod {
   const expected = digest(deps.webhookSecret);
   return async (app) => {
+    // In this scope (the webhook alone), a JSON body is parsed by Fastify's own parser with its
+    // default prototype-poisoning rules, as everywhere, and its text is kept: the update log
+    // stores it as is instead of JSON.stringify of the parsed copy (one serialisation fewer per
+    // update; the column is jsonb, which parses and normalises either text alike). A leading BOM,
+    // which the parser skips and jsonb would refuse, is not kept.
+    const parseJson = app.getDefaultJsonParser("error", "error");
+    app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
+      const text = body as string;
+      request.updateText = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+      parseJson(request, text, done);
+    });
     app.post(
       "/telegram/webhook",
       {
@@ -62,7 +80,7 @@ export function telegramRoutes(deps: {
             errors: [{ path: "update_id", message: "must be a non-negative integer" }],
           });
         }
-        await deps.telegram!.intake.accept(request.body);
+        await deps.telegram!.intake.accept(request.body, request.updateText);
         return { ok: true as const };
       },
     );

@@ -26,7 +26,7 @@ const received = (id: number): UpdateRecord => ({
   status: "received",
   error: null,
   receivedAt: T0,
-  payload: update(id),
+  payload: JSON.stringify(update(id)),
 });
 
 /** The database, with the number of statements the log sends through it (all go through `execute`). */

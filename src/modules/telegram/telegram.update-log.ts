@@ -14,7 +14,8 @@ export interface UpdateRecord {
   error: string | null;
   receivedAt: Date;
   handledAt?: Date | null;
-  payload: Update | null;
+  /** The update as JSON text (the webhook's body as it arrived), kept until it is handled. */
+  payload: string | null;
 }
 
 export interface UpdateOutcome {
@@ -55,7 +56,7 @@ export function createUpdateLog(db: Executor, maxBatch = 200, maxInFlight = 4) {
         ${column((r) => r.kind)}, ${column((r) => r.command)}, ${column((r) => r.status)},
         ${column((r) => r.error)}, ${column((r) => r.receivedAt.toISOString())},
         ${column((r) => r.handledAt?.toISOString() ?? null)},
-        ${column((r) => (r.payload ? JSON.stringify(r.payload) : null))}
+        ${column((r) => r.payload)}
       ) as r(update_id, telegram_user_id, kind, command, status, error, received_at, handled_at, payload)
       on conflict (update_id) do update set deliveries = ${telegramUpdates}.deliveries + 1
       returning update_id, (xmax = 0) as inserted`);

@@ -55,6 +55,35 @@ describe("POST /telegram/webhook", () => {
     });
   });
 
+  describe("the body as it arrived", () => {
+    it("is what the log keeps: pretty-printed or starting with a BOM, the update is recorded and handled", async () => {
+      const ada = person();
+      const pretty = updates.message(ada, "/help");
+      const withBom = updates.message(ada, "/start");
+      for (const body of [JSON.stringify(pretty, null, 2), `\ufeff${JSON.stringify(withBom)}`]) {
+        const res = await t.post(body);
+        expect(res.statusCode, body.slice(0, 20)).toBe(200);
+      }
+      await t.telegram().intake.settled();
+      const rows = await rowsOf(t);
+      expect(rows.map((r) => [r.updateId, r.status])).toEqual([
+        [pretty.update_id, "handled"],
+        [withBom.update_id, "handled"],
+      ]);
+      expect(t.callsTo(ada.id, "sendMessage")).toHaveLength(2);
+    });
+
+    it("is parsed with the usual prototype-poisoning rule: a __proto__ key is a 400 and nothing is recorded", async () => {
+      const body = JSON.stringify(updates.message(person(), "/help")).replace(
+        /^\{/,
+        '{"__proto__":{"polluted":true},',
+      );
+      const res = await t.post(body);
+      expect(res.statusCode).toBe(400);
+      expect(await rowsOf(t)).toHaveLength(0);
+    });
+  });
+
   describe("errors", () => {
     it("malformed JSON is a 400 problem and nothing is recorded", async () => {
       const res = await t.post("{not json");
