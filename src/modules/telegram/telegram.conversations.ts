@@ -1,4 +1,5 @@
-import { and, eq, gt, inArray } from "drizzle-orm";
+import { and, eq, gt } from "drizzle-orm";
+import { isAnyOfBigints } from "../../db/arrays";
 import type { Executor } from "../../db/client";
 import { Batcher } from "../../shared/batcher";
 import { type ConversationKind, telegramConversations } from "./telegram.table";
@@ -54,7 +55,7 @@ export function conversationBatches(db: Executor) {
   const person = (id: number) => String(id);
   const clears = new Batcher<number, void>(
     async (ids) => {
-      await db.delete(telegramConversations).where(inArray(telegramConversations.telegramUserId, ids));
+      await db.delete(telegramConversations).where(isAnyOfBigints(telegramConversations.telegramUserId, ids));
       return ids.map(() => undefined);
     },
     person,
@@ -66,7 +67,7 @@ export function conversationBatches(db: Executor) {
       const rows = await db
         .delete(telegramConversations)
         .where(
-          inArray(
+          isAnyOfBigints(
             telegramConversations.telegramUserId,
             items.map((i) => i.telegramUserId),
           ),

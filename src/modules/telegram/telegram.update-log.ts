@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, isNotNull, lt, or, sql } from "drizzle-orm";
 import type { Update } from "grammy/types";
+import { rowsOf, textArray } from "../../db/arrays";
 import type { Executor } from "../../db/client";
 import { Batcher } from "../../shared/batcher";
 import { telegramUpdates, type UpdateStatus } from "./telegram.table";
@@ -28,10 +29,7 @@ export interface UpdateOutcome {
 
 const nullable = (n: number | null) => (n === null ? null : String(n));
 /** One column of a batch as a text array parameter, for `unnest` (cast to its type in the statement). */
-const textColumn = <T>(items: T[], pick: (item: T) => string | null) =>
-  sql`${sql.param(items.map(pick))}::text[]`;
-/** Both drivers answer `execute` with a result carrying rows; bigint ids may come back as strings. */
-const rowsOf = <R>(result: unknown) => (result as { rows: R[] }).rows;
+const textColumn = <T>(items: T[], pick: (item: T) => string | null) => textArray(items.map(pick));
 
 /**
  * The update log, written in batches; its primary key decides first delivery versus repeat. Each
