@@ -298,6 +298,8 @@ export async function run({ smoke }: { smoke: boolean }): Promise<Record<string,
       maxMs: Math.max(...latency),
       // The first instance approved it; the others heard of it through Redis.
       p99MsByInstance: instances.map((_, i) => percentile(latencyOf(i), 99)),
+      // When each instance's first answer arrived: the second's includes hearing of it through Redis.
+      firstMsByInstance: instances.map((_, i) => Math.min(...latencyOf(i))),
       receivedByInstance: instances.map((_, i) => latencyOf(i).length),
       publishToApprovalMs: approvedAt - publishedAt,
       parkedByInstance: parked.map((s) => s.waiting),

@@ -44,6 +44,27 @@ describe("open approvals", () => {
     expect(await deps.signals.openApprovals({ signalId: cancelled })).toEqual([]);
   });
 
+  it("gives each recipient the time of its own decision, whether approved together or one by one", async () => {
+    const deps = app().deps;
+    const auto = await Promise.all([1, 2].map(() => createSubscriber(deps, "vip", { autoApprove: true })));
+    const manual = await Promise.all([1, 2].map(() => createSubscriber(deps, "vip")));
+    const signalId = await publish();
+    const publishedAt = deps.clock.now().getTime();
+    deps.clock.advance(60_000);
+    await deps.signals.decide(manual[0]!.user.id, signalId, "approve");
+    deps.clock.advance(60_000);
+    await deps.signals.decide(manual[1]!.user.id, signalId, "approve");
+
+    const rows = await deps.signals.openApprovals({ signalId });
+    const at = Object.fromEntries(rows.map((r) => [r.userId, r.decidedAt?.getTime()]));
+    expect(at).toEqual({
+      [auto[0]!.user.id]: publishedAt,
+      [auto[1]!.user.id]: publishedAt,
+      [manual[0]!.user.id]: publishedAt + 60_000,
+      [manual[1]!.user.id]: publishedAt + 120_000,
+    });
+  });
+
   it("reads each signal once: its approvals share one signal object, not a copy per recipient", async () => {
     const deps = app().deps;
     await Promise.all([1, 2, 3].map(() => createSubscriber(deps, "vip", { autoApprove: true })));

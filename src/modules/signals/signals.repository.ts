@@ -247,7 +247,10 @@ export function signalsRepository(db: Executor) {
      * instance loads when another one publishes. The open signals are read once and each row
      * shares its signal's object: a signal approved for 20,000 subscribers joined into every
      * recipient row cost 20,000 copies of it (~5× the time of this narrow read, on the instance
-     * whose parked polls wait for it; bench/scenarios/scaleout.ts).
+     * whose parked polls wait for it; bench/scenarios/scaleout.ts). The recipients come grouped
+     * by decision time, their ids as one JSON array each (a publish approves every auto-approving
+     * subscriber at one instant): 20,000 recipients read as rows cost ~30–60 ms of the instance's
+     * CPU warm (a Date and a row mapping each), as one group ~3 ms (docs/perf/scaleout.md).
      */
     async openApprovals(now: Date, filter: { signalId?: string; userIds?: string[] } = {}) {
       const openSignals = await db
@@ -256,11 +259,11 @@ export function signalsRepository(db: Executor) {
         .where(and(open(now), filter.signalId ? eq(signals.id, filter.signalId) : undefined));
       if (openSignals.length === 0) return [];
       const byId = new Map(openSignals.map((s) => [s.id, s]));
-      const approved = await db
+      const groups = await db
         .select({
           signalId: signalRecipients.signalId,
-          userId: signalRecipients.userId,
           decidedAt: signalRecipients.decidedAt,
+          userIds: sql<string[]>`json_agg(${signalRecipients.userId})`,
         })
         .from(signalRecipients)
         .where(
@@ -269,12 +272,14 @@ export function signalsRepository(db: Executor) {
             inArray(signalRecipients.signalId, [...byId.keys()]),
             filter.userIds ? inArray(signalRecipients.userId, filter.userIds) : undefined,
           ),
-        );
-      return approved.map((r) => ({
-        signal: byId.get(r.signalId)!,
-        userId: r.userId,
-        decidedAt: r.decidedAt,
-      }));
+        )
+        .groupBy(signalRecipients.signalId, signalRecipients.decidedAt);
+      const rows: { signal: SignalRow; userId: string; decidedAt: Date | null }[] = [];
+      for (const g of groups) {
+        const signal = byId.get(g.signalId)!;
+        for (const userId of g.userIds) rows.push({ signal, userId, decidedAt: g.decidedAt });
+      }
+      return rows;
     },
   };
 }
