@@ -56,13 +56,16 @@ describe("poll listeners (the fan-out benchmark's devices)", () => {
       const signalId = published.json().id as string;
       const approvedAt = Date.now();
       for (const owner of owners) await live().deps.signals.decide(owner.user.id, signalId, "approve");
-      await until(() => out.trim().split("\n").filter(Boolean).length === 3);
+      // Three devices, then the line that says all have theirs and what reading them cost.
+      await until(() => out.trim().split("\n").filter(Boolean).length === 4);
       const lines = out
         .trim()
         .split("\n")
-        .map((l) => JSON.parse(l) as { event: string; deviceId: string; at: number });
-      expect(new Set(lines.map((l) => l.deviceId))).toEqual(new Set(owners.map((o) => o.device.id)));
-      expect(lines.every((l) => l.event === "received" && l.at >= approvedAt)).toBe(true);
+        .map((l) => JSON.parse(l) as { event: string; deviceId: string; at: number; cpuMs: number });
+      const received = lines.slice(0, 3);
+      expect(new Set(received.map((l) => l.deviceId))).toEqual(new Set(owners.map((o) => o.device.id)));
+      expect(received.every((l) => l.event === "received" && l.at >= approvedAt)).toBe(true);
+      expect(lines[3]).toEqual({ event: "done", cpuMs: expect.any(Number) });
       expect(err).toBe("");
     } finally {
       child.kill("SIGKILL");
@@ -108,11 +111,13 @@ describe("poll listeners (the fan-out benchmark's devices)", () => {
       });
       const signalId = published.json().id as string;
       for (const owner of owners) await live().deps.signals.decide(owner.user.id, signalId, "approve");
-      await until(() => out.trim().split("\n").filter(Boolean).length === 2);
+      await until(() => out.includes('"event":"done"'));
       const devicesReceived = out
         .trim()
         .split("\n")
-        .map((l) => (JSON.parse(l) as { event: string; deviceId: string }).deviceId);
+        .map((l) => JSON.parse(l) as { event: string; deviceId: string })
+        .filter((l) => l.event === "received")
+        .map((l) => l.deviceId);
       expect(new Set(devicesReceived)).toEqual(new Set(owners.map((o) => o.device.id)));
     } finally {
       child.kill("SIGKILL");

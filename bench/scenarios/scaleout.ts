@@ -167,11 +167,19 @@ function startListeners(
   });
   const child = spawnWithFdLimit(["--import", "tsx", script, options], ["ignore", "pipe", "inherit"]);
   let pending = "";
+  let fanoutCpuMs: number | null = null;
   child.stdout?.on("data", (chunk: Buffer) => {
     const lines = (pending + chunk.toString("utf8")).split("\n");
     pending = lines.pop() ?? "";
     for (const line of lines.filter(Boolean)) {
-      const e = JSON.parse(line) as { event: string; deviceId: string; at: number; status: number };
+      const e = JSON.parse(line) as {
+        event: string;
+        deviceId: string;
+        at: number;
+        status: number;
+        cpuMs: number;
+      };
+      if (e.event === "done") fanoutCpuMs = e.cpuMs;
       if (e.event === "received" && !received.has(e.deviceId)) received.set(e.deviceId, e.at);
       if (e.event === "refused") refused[e.status] = (refused[e.status] ?? 0) + 1;
     }
@@ -179,6 +187,8 @@ function startListeners(
   const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
   return {
     pid: child.pid,
+    /** CPU the process spent from its first device's signal to its last one's (null until then). */
+    fanoutCpuMs: () => fanoutCpuMs,
     stop() {
       child.kill("SIGTERM");
       return exited;
@@ -309,6 +319,8 @@ export async function run({ smoke }: { smoke: boolean }): Promise<Record<string,
       // CPU each instance spent parking its share (signature, nonce, rate limit, park), per poll.
       parkCpuMsPerPoll: parked.map((s, i) => round((s.cpuMs - idle[i]!.cpuMs) / Math.max(1, s.waiting), 3)),
       fanoutCpuMs: after.map((s, i) => s.cpuMs - parked[i]!.cpuMs),
+      // What the device processes spent reading the answers (they share the instances' cores).
+      listenersFanoutCpuMs: listeners.map((l) => l.fanoutCpuMs()),
       startMs: instances.map((i) => i.startMs),
       rssIdleMb: idle.map((s) => s.rssIdleMb),
       rssParkedMb: parked.map((s) => s.rssMb),

@@ -50,9 +50,9 @@ describe("open approvals", () => {
     const manual = await Promise.all([1, 2].map(() => createSubscriber(deps, "vip")));
     const signalId = await publish();
     const publishedAt = deps.clock.now().getTime();
-    deps.clock.advance(60_000);
+    app().clock.advance(60_000);
     await deps.signals.decide(manual[0]!.user.id, signalId, "approve");
-    deps.clock.advance(60_000);
+    app().clock.advance(60_000);
     await deps.signals.decide(manual[1]!.user.id, signalId, "approve");
 
     const rows = await deps.signals.openApprovals({ signalId });
