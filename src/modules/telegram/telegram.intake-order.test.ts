@@ -24,7 +24,10 @@ const CHANNEL = { id: -100_777, type: "channel" as const, title: "Signals VIP" }
 describe("updates handled concurrently across people, in order per person", () => {
   const t = useTelegramApp();
 
-  function intakeWith(handle: (update: Update) => Promise<void>, opts: { maxQueued?: number } = {}) {
+  function intakeWith(
+    handle: (update: Update) => Promise<void>,
+    opts: { maxQueued?: number; concurrency?: number; burst?: { windowMs: number; busyAt: number } } = {},
+  ) {
     const deps = t.ctx().deps;
     return createUpdateIntake({
       db: deps.db,
@@ -112,6 +115,56 @@ describe("updates handled concurrently across people, in order per person", () =
     await intake.settled();
     expect(handled).toContain(third.update_id);
     expect(handled).toHaveLength(3);
+  });
+});
+
+describe("handlers yield to a burst of acknowledgements", () => {
+  const t = useTelegramApp();
+
+  /** Accepts `n` updates from different people one at a time; how many handlers ran at once. */
+  async function oneAtATime(burst: { windowMs: number; busyAt: number }, n: number) {
+    const go = gate();
+    let running = 0;
+    let most = 0;
+    const intake = createUpdateIntake({
+      db: t.ctx().deps.db,
+      clock: t.ctx().clock,
+      logger: t.ctx().deps.logger,
+      rateLimiter: t.ctx().deps.rateLimiter,
+      updatesTotal: new Counter({
+        name: "burst_test_updates",
+        help: "-",
+        labelNames: ["kind", "status"],
+        registers: [],
+      }),
+      botUsername: "bot",
+      handle: async () => {
+        most = Math.max(most, ++running);
+        await go.opened;
+        running--;
+      },
+      slowDown: async () => {},
+      burst,
+    });
+    // One under way at a time: never ACKNOWLEDGEMENTS_BUSY at once, only many in a row.
+    for (let i = 0; i < n; i++) expect(await intake.accept(updates.message(person(), "hi"))).toBe("accepted");
+    await new Promise((r) => setTimeout(r, 50));
+    const mostBeforeGo = most;
+    go.open();
+    await intake.settled();
+    return { mostBeforeGo, handled: running === 0 };
+  }
+
+  it("many acknowledgements in a row hold the handlers back, though few are under way at once", async () => {
+    const { mostBeforeGo, handled } = await oneAtATime({ windowMs: 60_000, busyAt: 10 }, 30);
+    // The first ones start before the burst is seen; from then on none while 4 or more run.
+    expect(mostBeforeGo).toBeLessThanOrEqual(10);
+    expect(handled).toBe(true);
+  });
+
+  it("below the burst's rate every handler starts at once", async () => {
+    const { mostBeforeGo } = await oneAtATime({ windowMs: 60_000, busyAt: 1_000 }, 30);
+    expect(mostBeforeGo).toBe(30);
   });
 });
 
