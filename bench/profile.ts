@@ -6,15 +6,23 @@
  * (process.cpuUsage, profiler included), self time by kind of work, the top functions, and the
  * inclusive time of the app's own functions; writes the .cpuprofile for a flame graph.
  *
- *   npx tsx bench/profile.ts poll|quotes|bare [seconds] [out.cpuprofile]
+ *   npx tsx bench/profile.ts poll|quotes|bare|floor [seconds] [out.cpuprofile]
+ *
+ * `floor` is the signed poll's load against a plain node:http server that checks nothing and
+ * answers every request with the service's own empty-poll answer (status, headers, body copied
+ * from a real one): what Node itself costs per answer for the poll's request and answer bytes,
+ * between the bare route (`bare`) and the service (`poll`).
  *
  * With PROFILE=0 the sampler stays off and only the CPU per answer is printed: the figure to
  * compare two versions by, back to back (the sampler's own cost inflates it several times).
  */
 import { writeFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { Session } from "node:inspector/promises";
+import type { AddressInfo } from "node:net";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
+import { signedAnswer } from "./lib/real-answer";
 import { seedDeviceOwners } from "./lib/relay-fixtures";
 import { measureSigned } from "./lib/signed-load";
 import { type LoadResult, measure, startApp, startBaseline } from "./support";
@@ -108,6 +116,7 @@ const [scenario = "poll", secondsArg = "8", out] = process.argv.slice(2);
 const seconds = Number(secondsArg);
 const app = await startApp();
 const baseline = await startBaseline();
+let closePlain = async () => {};
 try {
   let load: (s: number) => Promise<LoadResult>;
   if (scenario === "poll") {
@@ -116,6 +125,21 @@ try {
     const devicesFile = path.join(tmpdir(), `sd-profile-poll-${process.pid}.json`);
     writeFileSync(devicesFile, JSON.stringify(devices.map(({ id, secret }) => ({ id, secret }))));
     load = (s) => measureSigned({ url: app.url, devicesFile, connections: 10, mode: "poll", seconds: s });
+  } else if (scenario === "floor") {
+    const devices = await seedDeviceOwners(app.database, { count: 1_000, masterKey: MASTER_KEY });
+    await app.deps.delivery.rebuild();
+    const answer = await signedAnswer(app.url, devices[0]!, "/api/v1/device/poll?wait=0");
+    const head = answer.headers.flat();
+    const plain = createServer((_req, res) => {
+      res.writeHead(answer.status, head);
+      res.end(answer.body);
+    });
+    await new Promise<void>((r) => plain.listen(0, "127.0.0.1", r));
+    closePlain = () => new Promise((r) => plain.close(() => r()));
+    const url = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;
+    const devicesFile = path.join(tmpdir(), `sd-profile-floor-${process.pid}.json`);
+    writeFileSync(devicesFile, JSON.stringify(devices.map(({ id, secret }) => ({ id, secret }))));
+    load = (s) => measureSigned({ url, devicesFile, connections: 10, mode: "poll", seconds: s });
   } else if (scenario === "quotes") {
     const tier = (await app.deps.catalog.view()).categories[0]!.products[0]!.tiers[0]!;
     const url = `${app.url}/api/v1/quotes?tierId=${tier.id}&months=12&region=EU`;
@@ -146,6 +170,7 @@ try {
   if (profile && out) writeFileSync(out, JSON.stringify(profile));
   if (profile) analyse(profile as unknown as { nodes: ProfileNode[] }, result.requests);
 } finally {
+  await closePlain();
   await baseline.close();
   await app.close();
 }

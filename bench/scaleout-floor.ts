@@ -16,14 +16,12 @@ import { type ChildProcess, fork, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { connect } from "node:net";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { isEntryPoint } from "./lib/child-json";
-import { parseAnswer } from "./lib/raw-load";
+import { type RealAnswer, signedAnswer } from "./lib/real-answer";
 import { createBenchProducer, percentile, seedDeviceOwners } from "./lib/relay-fixtures";
-import { signedRequestBytes } from "./lib/signed-load";
 import { ROOT, round, startApp } from "./support";
 
 const SELF = fileURLToPath(import.meta.url);
@@ -31,34 +29,13 @@ const MASTER_KEY = "bench-master-key-0123456789abcdefghijklmnop";
 const SERVERS = 2;
 const LISTENERS = 2;
 
-interface Answer {
-  headers: [string, string][];
-  body: string;
-}
-
 /** One real woken answer of the service: a device parks, a signal is approved for it. */
-async function realAnswer(): Promise<Answer> {
+async function wokenAnswer(): Promise<RealAnswer> {
   const app = await startApp();
   try {
     const [device] = await seedDeviceOwners(app.database, { count: 1, masterKey: MASTER_KEY });
     await app.deps.delivery.rebuild();
-    const { port } = new URL(app.url);
-    const socket = connect({ host: "127.0.0.1", port: Number(port) });
-    const bytes = signedRequestBytes(
-      `127.0.0.1:${port}`,
-      device!,
-      { method: "GET", path: "/api/v1/device/poll?wait=30", body: "" },
-      new Date(),
-    );
-    const raw = new Promise<Buffer>((resolve) => {
-      let got = Buffer.alloc(0);
-      socket.on("data", (chunk: Buffer) => {
-        got = Buffer.concat([got, chunk]);
-        const answer = parseAnswer(got);
-        if (answer) resolve(got.subarray(0, answer.length));
-      });
-    });
-    socket.write(bytes);
+    const answer = signedAnswer(app.url, device!, "/api/v1/device/poll?wait=30");
     while (app.deps.delivery.stats().waiting < 1) await new Promise((r) => setTimeout(r, 10));
     const producer = await createBenchProducer(app.database, MASTER_KEY);
     await app.deps.signals.publish(
@@ -77,29 +54,14 @@ async function realAnswer(): Promise<Answer> {
         note: null,
       },
     );
-    const text = (await raw).toString("utf8");
-    socket.destroy();
-    const [head, body] = [text.slice(0, text.indexOf("\r\n\r\n")), text.slice(text.indexOf("\r\n\r\n") + 4)];
-    const headers = head
-      .split("\r\n")
-      .slice(1)
-      .map((line) => [
-        line.slice(0, line.indexOf(":")).toLowerCase(),
-        line.slice(line.indexOf(":") + 1).trim(),
-      ])
-      // Node writes these itself, as it does for the service.
-      .filter(([name]) => !["date", "connection", "keep-alive", "content-length"].includes(name!)) as [
-      string,
-      string,
-    ][];
-    return { headers, body };
+    return await answer;
   } finally {
     await app.close();
   }
 }
 
 /** A server process: parks every request; on "wake" answers them all with `answer`. */
-function serve(answer: Answer): void {
+function serve(answer: RealAnswer): void {
   const parked: { res: ServerResponse; id: string }[] = [];
   let requests = 0;
   const server = createServer((_req, res) => {
@@ -118,7 +80,9 @@ function serve(answer: Answer): void {
       // As the service does: each woken poll resumes in a microtask and writes its answer there.
       for (const p of parked.splice(0)) {
         Promise.resolve(p).then(({ res, id }) => {
-          res.writeHead(200, [...answer.headers.flatMap(([k, v]) => [k, k === "x-request-id" ? id : v])]);
+          res.writeHead(answer.status, [
+            ...answer.headers.flatMap(([k, v]) => [k, k === "x-request-id" ? id : v]),
+          ]);
           res.end(answer.body);
         });
       }
@@ -134,7 +98,7 @@ function ask<T>(child: ChildProcess, message: string): Promise<T> {
 }
 
 async function main(perServer: number): Promise<void> {
-  const answer = await realAnswer();
+  const answer = await wokenAnswer();
   const work = mkdtempSync(path.join(tmpdir(), "sd-scaleout-floor-"));
   const servers: ChildProcess[] = [];
   const listeners: ChildProcess[] = [];
@@ -230,6 +194,6 @@ async function main(perServer: number): Promise<void> {
 }
 
 if (isEntryPoint(import.meta.url)) {
-  if (process.argv[2] === "server") serve(JSON.parse(process.argv[3]!) as Answer);
+  if (process.argv[2] === "server") serve(JSON.parse(process.argv[3]!) as RealAnswer);
   else await main(Number(process.argv[2] ?? 10_000));
 }
