@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import Fastify, { type FastifyInstance } from "fastify";
 import { buildApp } from "../src/app";
 import { parseConfig, type ResolvedConfig } from "../src/config";
@@ -12,7 +13,7 @@ import { systemClock } from "../src/shared/clock";
 import { createLogger } from "../src/shared/logger";
 import { type LoadResult, measureRoute } from "./lib/raw-load";
 
-export const ROOT = path.resolve(import.meta.dirname, "..");
+export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 /** What every scenario module exports; bench/run.ts runs them in file-name order. */
 export interface Scenario {

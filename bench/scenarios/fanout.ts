@@ -2,9 +2,9 @@ import { spawn } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { bundleEntry } from "../../scripts/cli-bundle.mjs";
 import { BENCH_DATABASE_URL, freshBenchDatabase } from "../lib/bench-database";
-import { isEntryPoint, runNodeForJson } from "../lib/child-json";
+import { runNodeForJson } from "../lib/child-json";
 import { memoryBreakdown } from "../lib/memory";
 import { createBenchProducer, percentile, seedDeviceOwners } from "../lib/relay-fixtures";
 import { ROOT, round, startApp } from "../support";
@@ -160,20 +160,15 @@ export async function fanoutOn(databaseUrl: string | undefined, devices: number)
 /**
  * Each variant runs in a process of its own, so the RSS reported is one server's: an embedded
  * database's WebAssembly heap is never returned to the system, and nothing of one variant
- * stays in the other's figures.
+ * stays in the other's figures. The process runs a bundle (bench/lib/fanout-process.ts), as
+ * `signaldesk start` does.
  */
-function fanoutInChild(databaseUrl: string | undefined, devices: number) {
-  const self = fileURLToPath(import.meta.url);
+async function fanoutInChild(databaseUrl: string | undefined, devices: number) {
+  const bundle = await bundleEntry(path.join(ROOT, "bench/lib/fanout-process.ts"));
   return runNodeForJson<Awaited<ReturnType<typeof fanoutOn>>>(
-    ["--expose-gc", "--import", "tsx", self, JSON.stringify({ databaseUrl, devices })],
+    ["--expose-gc", "--enable-source-maps", bundle, JSON.stringify({ databaseUrl, devices })],
     "fanout",
   );
-}
-
-if (isEntryPoint(import.meta.url)) {
-  const { databaseUrl, devices } = JSON.parse(process.argv[2]!) as { databaseUrl?: string; devices: number };
-  process.stdout.write(JSON.stringify(await fanoutOn(databaseUrl, devices)));
-  process.exit(0);
 }
 
 export async function run({ smoke }: { smoke: boolean }): Promise<Record<string, unknown>> {
