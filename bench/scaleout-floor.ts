@@ -21,7 +21,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { isEntryPoint } from "./lib/child-json";
 import { type RealAnswer, signedAnswer } from "./lib/real-answer";
-import { createBenchProducer, percentile, seedDeviceOwners } from "./lib/relay-fixtures";
+import { createBenchProducer, MARKET_BUY, percentile, seedDeviceOwners } from "./lib/relay-fixtures";
 import { ROOT, round, startApp } from "./support";
 
 const SELF = fileURLToPath(import.meta.url);
@@ -38,22 +38,7 @@ async function wokenAnswer(): Promise<RealAnswer> {
     const answer = signedAnswer(app.url, device!, "/api/v1/device/poll?wait=30");
     while (app.deps.delivery.stats().waiting < 1) await new Promise((r) => setTimeout(r, 10));
     const producer = await createBenchProducer(app.database, MASTER_KEY);
-    await app.deps.signals.publish(
-      { kind: "producer", producerId: producer.id },
-      {
-        externalId: null,
-        instrument: "EURUSD",
-        side: "buy",
-        orderType: "market",
-        entryPrice: null,
-        stopLoss: null,
-        takeProfit: null,
-        volume: 0.1,
-        ttlSeconds: 600,
-        minTier: "premium",
-        note: null,
-      },
-    );
+    await app.deps.signals.publish({ kind: "producer", producerId: producer.id }, MARKET_BUY);
     return await answer;
   } finally {
     await app.close();

@@ -4,6 +4,7 @@ import { createCatalogService } from "../../src/modules/catalog/catalog.service"
 import { devices } from "../../src/modules/devices/devices.table";
 import { entitlements } from "../../src/modules/entitlements/entitlements.table";
 import { createProducersService } from "../../src/modules/producers/producers.service";
+import type { SignalInput } from "../../src/modules/signals/signals.models";
 import { users } from "../../src/modules/users/users.table";
 import { systemClock } from "../../src/shared/clock";
 import { newId } from "../../src/shared/ids";
@@ -78,6 +79,21 @@ export async function seedDeviceOwners(
   }
   return seeded;
 }
+
+/** The signal the relay scenarios publish: a market buy of EURUSD for Premium and up, no levels. */
+export const MARKET_BUY: SignalInput = {
+  externalId: null,
+  instrument: "EURUSD",
+  side: "buy",
+  orderType: "market",
+  entryPrice: null,
+  stopLoss: null,
+  takeProfit: null,
+  volume: 0.1,
+  ttlSeconds: 600,
+  minTier: "premium",
+  note: null,
+};
 
 export async function createBenchProducer(database: Database, masterKey: string) {
   const db = database.db;

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseConfig, type ResolvedConfig } from "../../src/config";
 import { startServer } from "../../src/main";
+import { MARKET_BUY } from "./relay-fixtures";
 
 /**
  * One signaldesk instance as `signaldesk start` runs it (src/main.ts: instance registry,
@@ -128,19 +129,7 @@ export async function serve(opts: InstanceOptions): Promise<void> {
         const publishedAt = Date.now();
         const { signal } = await deps.signals.publish(
           { kind: "producer", producerId: req.producerId },
-          {
-            externalId: null,
-            instrument: "EURUSD",
-            side: "buy",
-            orderType: "market",
-            entryPrice: null,
-            stopLoss: null,
-            takeProfit: null,
-            volume: 0.1,
-            ttlSeconds: 600,
-            minTier: "premium",
-            note: null,
-          },
+          MARKET_BUY,
         );
         send({ id: req.id, ok: true, publishedAt, approvedAt, signalId: signal.id });
       } else if (req.cmd === "profile") {

@@ -6,7 +6,7 @@ import { bundleEntry } from "../../scripts/cli-bundle.mjs";
 import { BENCH_DATABASE_URL, freshBenchDatabase } from "../lib/bench-database";
 import { runNodeForJson } from "../lib/child-json";
 import { memoryBreakdown } from "../lib/memory";
-import { createBenchProducer, percentile, seedDeviceOwners } from "../lib/relay-fixtures";
+import { createBenchProducer, MARKET_BUY, percentile, seedDeviceOwners } from "../lib/relay-fixtures";
 import { ROOT, round, startApp } from "../support";
 
 export const name = "fanout";
@@ -110,22 +110,7 @@ export async function fanoutOn(databaseUrl: string | undefined, devices: number)
       (await import("node:v8")).writeHeapSnapshot(process.env.FANOUT_HEAP_SNAPSHOT);
 
     const publishedAt = Date.now();
-    await app.deps.signals.publish(
-      { kind: "producer", producerId: producer.id },
-      {
-        externalId: null,
-        instrument: "EURUSD",
-        side: "buy",
-        orderType: "market",
-        entryPrice: null,
-        stopLoss: null,
-        takeProfit: null,
-        volume: 0.1,
-        ttlSeconds: 600,
-        minTier: "premium",
-        note: null,
-      },
-    );
+    await app.deps.signals.publish({ kind: "producer", producerId: producer.id }, MARKET_BUY);
     const received = sim.received;
     await until(() => received.size >= devices, 30_000, "every device to receive the signal").catch(() => {});
     clearInterval(sampler);

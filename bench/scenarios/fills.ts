@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { reusedBenchDatabase } from "../lib/bench-database";
-import { createBenchProducer, seedDeviceOwners } from "../lib/relay-fixtures";
+import { createBenchProducer, MARKET_BUY, seedDeviceOwners } from "../lib/relay-fixtures";
 import { measureSigned } from "../lib/signed-load";
 import { round, startApp } from "../support";
 
@@ -33,7 +33,7 @@ export async function run({ smoke }: { smoke: boolean }): Promise<Record<string,
     for (let i = 0; i < signalCount; i++) {
       const { signal } = await app.deps.signals.publish(
         { kind: "producer", producerId: producer.id },
-        { ...MARKET_BUY, externalId: `fills-${i}` },
+        { ...MARKET_BUY, ttlSeconds: 3600, externalId: `fills-${i}` },
       );
       signalIds.push(signal.id);
     }
@@ -66,17 +66,3 @@ export async function run({ smoke }: { smoke: boolean }): Promise<Record<string,
     await app.close();
   }
 }
-
-const MARKET_BUY = {
-  externalId: null,
-  instrument: "EURUSD",
-  side: "buy" as const,
-  orderType: "market" as const,
-  entryPrice: null,
-  stopLoss: null,
-  takeProfit: null,
-  volume: 0.1,
-  ttlSeconds: 3600,
-  minTier: "premium" as const,
-  note: null,
-};

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { newId } from "../../src/shared/ids";
 import { isEntryPoint, runNodeForJson } from "../lib/child-json";
-import { createBenchProducer, percentile, seedDeviceOwners } from "../lib/relay-fixtures";
+import { createBenchProducer, MARKET_BUY, percentile, seedDeviceOwners } from "../lib/relay-fixtures";
 import { startApp } from "../support";
 import { startDevices, until } from "./fanout";
 
@@ -30,17 +30,10 @@ export async function updatesFanout(devices: number): Promise<Record<string, unk
     const producer = await createBenchProducer(app.database, MASTER_KEY);
     const publisher = { kind: "producer" as const, producerId: producer.id };
     const { signal } = await app.deps.signals.publish(publisher, {
-      externalId: null,
-      instrument: "EURUSD",
-      side: "buy",
-      orderType: "market",
-      entryPrice: null,
+      ...MARKET_BUY,
       stopLoss: 1.05,
       takeProfit: 1.2,
-      volume: 0.1,
       ttlSeconds: 3_600,
-      minTier: "premium",
-      note: null,
     });
     // Every device filled the entry (written in one statement: the fills are not what is measured).
     const now = new Date().toISOString();
