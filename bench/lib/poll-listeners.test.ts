@@ -61,11 +61,14 @@ describe("poll listeners (the fan-out benchmark's devices)", () => {
       const lines = out
         .trim()
         .split("\n")
-        .map((l) => JSON.parse(l) as { event: string; deviceId: string; at: number; cpuMs: number });
+        .map(
+          (l) =>
+            JSON.parse(l) as { event: string; deviceId: string; at: number; cpuMs: number; fdLimit: number },
+        );
       const received = lines.slice(0, 3);
       expect(new Set(received.map((l) => l.deviceId))).toEqual(new Set(owners.map((o) => o.device.id)));
       expect(received.every((l) => l.event === "received" && l.at >= approvedAt)).toBe(true);
-      expect(lines[3]).toEqual({ event: "done", cpuMs: expect.any(Number) });
+      expect(lines[3]).toEqual({ event: "done", cpuMs: expect.any(Number), fdLimit: expect.any(Number) });
       expect(err).toBe("");
     } finally {
       child.kill("SIGKILL");

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { isEntryPoint } from "./child-json";
+import { openFilesLimit } from "./fd-limit";
 import { parseAnswer } from "./raw-load";
 import { signedRequestBytes } from "./signed-load";
 
@@ -12,8 +13,8 @@ import { signedRequestBytes } from "./signed-load";
  * the latency it reports stays the server's, not the reader's. Prints one JSON line per device
  * that received a signal: {"event":"received","deviceId":…,"at":<epoch ms>}, and one per
  * refused poll: {"event":"refused","deviceId":…,"status":…}; once every device has its signal,
- * {"event":"done","cpuMs":…}: the CPU this process spent from the first signal to the last (it
- * shares the machine with the server it measures).
+ * {"event":"done","cpuMs":…,"fdLimit":…}: the CPU this process spent from the first signal to the
+ * last (it shares the machine with the server it measures) and the open-files limit it ran under.
  */
 
 export interface ListenOptions {
@@ -66,7 +67,8 @@ function listen(opts: ListenOptions): void {
     cpuAtFirst ??= process.cpuUsage();
     if (++receivedCount < devices.length) return;
     const spent = process.cpuUsage(cpuAtFirst);
-    print(`{"event":"done","cpuMs":${Math.round((spent.user + spent.system) / 1000)}}\n`);
+    const cpuMs = Math.round((spent.user + spent.system) / 1000);
+    print(`{"event":"done","cpuMs":${cpuMs},"fdLimit":${openFilesLimit()}}\n`);
   };
   function flush() {
     process.stdout.write(lines.join(""));

@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseConfig, type ResolvedConfig } from "../../src/config";
 import { startServer } from "../../src/main";
+import { openFilesLimit } from "./fd-limit";
 import { MARKET_BUY } from "./relay-fixtures";
 
 /**
@@ -53,19 +54,6 @@ export type InstanceReply =
   | { id: number; ok: false; error: string };
 
 const rssMb = () => Math.round((process.memoryUsage.rss() / 1024 / 1024) * 10) / 10;
-
-/** "Max open files" soft limit from /proc (Linux); null elsewhere. */
-export function openFilesLimit(): number | null {
-  try {
-    const line = readFileSync("/proc/self/limits", "utf8")
-      .split("\n")
-      .find((l) => l.startsWith("Max open files"));
-    const soft = line?.split(/\s{2,}/)[1];
-    return soft && /^\d+$/.test(soft) ? Number(soft) : null;
-  } catch {
-    return null;
-  }
-}
 
 export async function serve(opts: InstanceOptions): Promise<void> {
   const started = Date.now();

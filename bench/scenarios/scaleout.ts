@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
@@ -39,19 +39,6 @@ const PARK_DEADLINE_MS = 60_000;
 function spawnWithFdLimit(args: string[], stdio: ("ignore" | "pipe" | "inherit" | "ipc")[]): ChildProcess {
   const raise = `ulimit -n ${FD_LIMIT} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$@"`;
   return spawn("sh", ["-c", raise, "sh", process.execPath, ...args], { cwd: ROOT, stdio });
-}
-
-/** The soft open-files limit of process `pid` (Linux), or null where /proc cannot tell. */
-function fdLimitOf(pid: number | undefined): number | null {
-  try {
-    const line = readFileSync(`/proc/${pid}/limits`, "utf8")
-      .split("\n")
-      .find((l) => l.startsWith("Max open files"));
-    const soft = line?.split(/\s{2,}/)[1];
-    return soft && /^\d+$/.test(soft) ? Number(soft) : null;
-  } catch {
-    return null;
-  }
 }
 
 interface Instance {
@@ -168,6 +155,7 @@ function startListeners(
   const child = spawnWithFdLimit(["--import", "tsx", script, options], ["ignore", "pipe", "inherit"]);
   let pending = "";
   let fanoutCpuMs: number | null = null;
+  let fdLimit: number | null = null;
   child.stdout?.on("data", (chunk: Buffer) => {
     const lines = (pending + chunk.toString("utf8")).split("\n");
     pending = lines.pop() ?? "";
@@ -178,8 +166,12 @@ function startListeners(
         at: number;
         status: number;
         cpuMs: number;
+        fdLimit: number | null;
       };
-      if (e.event === "done") fanoutCpuMs = e.cpuMs;
+      if (e.event === "done") {
+        fanoutCpuMs = e.cpuMs;
+        fdLimit = e.fdLimit;
+      }
       if (e.event === "received" && !received.has(e.deviceId)) received.set(e.deviceId, e.at);
       if (e.event === "refused") refused[e.status] = (refused[e.status] ?? 0) + 1;
     }
@@ -189,6 +181,8 @@ function startListeners(
     pid: child.pid,
     /** CPU the process spent from its first device's signal to its last one's (null until then). */
     fanoutCpuMs: () => fanoutCpuMs,
+    /** The open-files limit the process ran under (null until it is done). */
+    fdLimit: () => fdLimit,
     stop() {
       child.kill("SIGTERM");
       return exited;
@@ -329,7 +323,8 @@ export async function run({ smoke }: { smoke: boolean }): Promise<Record<string,
       fdLimit: {
         requested: FD_LIMIT,
         instances: after.map((s) => s.fdLimit),
-        listeners: listeners.map((l) => fdLimitOf(l.pid)),
+        // As each device process read it of itself (they exit once every device is served).
+        listeners: listeners.map((l) => l.fdLimit()),
       },
       loadAvg: os.loadavg().map((l) => round(l, 2)),
     };
