@@ -16,6 +16,35 @@ function gate() {
 
 const CHANNEL = { id: -100_777, type: "channel" as const, title: "Signals VIP" };
 
+type IntakeOptions = Partial<
+  Pick<Parameters<typeof createUpdateIntake>[0], "db" | "maxQueued" | "concurrency" | "burst">
+>;
+
+/** An intake of its own on the test app's database (or `opts.db`), handling with `handle`. */
+function intakeOf(
+  t: ReturnType<typeof useTelegramApp>,
+  handle: (update: Update) => Promise<void>,
+  opts: IntakeOptions = {},
+) {
+  const deps = t.ctx().deps;
+  return createUpdateIntake({
+    clock: t.ctx().clock,
+    logger: deps.logger,
+    rateLimiter: deps.rateLimiter,
+    updatesTotal: new Counter({
+      name: "intake_test_updates",
+      help: "-",
+      labelNames: ["kind", "status"],
+      registers: [],
+    }),
+    botUsername: "bot",
+    handle,
+    slowDown: async () => {},
+    ...opts,
+    db: opts.db ?? deps.db,
+  });
+}
+
 /**
  * The intake handles different people's updates at the same time and one person's strictly one
  * after another, whatever their kind: a handler that blocks on one person (a slow payment
@@ -24,29 +53,8 @@ const CHANNEL = { id: -100_777, type: "channel" as const, title: "Signals VIP" }
 describe("updates handled concurrently across people, in order per person", () => {
   const t = useTelegramApp();
 
-  function intakeWith(
-    handle: (update: Update) => Promise<void>,
-    opts: { maxQueued?: number; concurrency?: number; burst?: { windowMs: number; busyAt: number } } = {},
-  ) {
-    const deps = t.ctx().deps;
-    return createUpdateIntake({
-      db: deps.db,
-      clock: t.ctx().clock,
-      logger: deps.logger,
-      rateLimiter: deps.rateLimiter,
-      updatesTotal: new Counter({
-        name: "order_test_updates",
-        help: "-",
-        labelNames: ["kind", "status"],
-        registers: [],
-      }),
-      botUsername: "bot",
-      handle,
-      slowDown: async () => {},
-      concurrency: 4,
-      ...opts,
-    });
-  }
+  const intakeWith = (handle: (update: Update) => Promise<void>, opts: IntakeOptions = {}) =>
+    intakeOf(t, handle, { concurrency: 4, ...opts });
 
   it("one person's updates of every kind wait for their earlier one while another person's are handled", async () => {
     const ada = person();
@@ -126,26 +134,15 @@ describe("handlers yield to a burst of acknowledgements", () => {
     const go = gate();
     let running = 0;
     let most = 0;
-    const intake = createUpdateIntake({
-      db: t.ctx().deps.db,
-      clock: t.ctx().clock,
-      logger: t.ctx().deps.logger,
-      rateLimiter: t.ctx().deps.rateLimiter,
-      updatesTotal: new Counter({
-        name: "burst_test_updates",
-        help: "-",
-        labelNames: ["kind", "status"],
-        registers: [],
-      }),
-      botUsername: "bot",
-      handle: async () => {
+    const intake = intakeOf(
+      t,
+      async () => {
         most = Math.max(most, ++running);
         await go.opened;
         running--;
       },
-      slowDown: async () => {},
-      burst,
-    });
+      { burst },
+    );
     // One under way at a time: never ACKNOWLEDGEMENTS_BUSY at once, only many in a row.
     for (let i = 0; i < n; i++) expect(await intake.accept(updates.message(person(), "hi"))).toBe("accepted");
     await new Promise((r) => setTimeout(r, 50));
@@ -188,24 +185,13 @@ describe("the update log under a burst", () => {
       },
     });
     const handled: number[] = [];
-    const intake = createUpdateIntake({
-      db: counting,
-      clock: t.ctx().clock,
-      logger: deps.logger,
-      rateLimiter: deps.rateLimiter,
-      updatesTotal: new Counter({
-        name: "burst_test_updates",
-        help: "-",
-        labelNames: ["kind", "status"],
-        registers: [],
-      }),
-      botUsername: "bot",
-      handle: async (update) => {
+    const intake = intakeOf(
+      t,
+      async (update) => {
         handled.push(update.update_id);
       },
-      slowDown: async () => {},
-      concurrency: 16,
-    });
+      { db: counting, concurrency: 16 },
+    );
     const burst = Array.from({ length: 30 }, () => updates.message(person(), "/help"));
     expect(new Set(await Promise.all(burst.map((u) => intake.accept(u))))).toEqual(new Set(["accepted"]));
     await intake.settled();
