@@ -12,7 +12,7 @@
  * Prints JSON: p50/p99/max from the wake to each device's answer, CPU per server and per
  * answer, and the device processes' CPU from the first answer to the last.
  */
-import { type ChildProcess, fork, spawn } from "node:child_process";
+import { type ChildProcess, fork } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -20,9 +20,10 @@ import os, { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { isEntryPoint } from "./lib/child-json";
+import { spawnListeners } from "./lib/poll-listeners";
 import { type RealAnswer, signedAnswer } from "./lib/real-answer";
 import { createBenchProducer, MARKET_BUY, percentile, seedDeviceOwners } from "./lib/relay-fixtures";
-import { ROOT, round, startApp } from "./support";
+import { round, startApp } from "./support";
 
 const SELF = fileURLToPath(import.meta.url);
 const MASTER_KEY = "bench-master-key-0123456789abcdefghijklmnop";
@@ -86,7 +87,7 @@ async function main(perServer: number): Promise<void> {
   const answer = await wokenAnswer();
   const work = mkdtempSync(path.join(tmpdir(), "sd-scaleout-floor-"));
   const servers: ChildProcess[] = [];
-  const listeners: ChildProcess[] = [];
+  const listeners: ReturnType<typeof spawnListeners>[] = [];
   try {
     const urls: string[] = [];
     for (let k = 0; k < SERVERS; k++) {
@@ -102,39 +103,13 @@ async function main(perServer: number): Promise<void> {
       id: `dev_floor_${i}`,
       secret: `secret-${i}`,
     }));
-    const received: number[] = [];
-    const listenerCpu: (number | null)[] = [];
+    const received = new Map<string, number>();
     const share = devices.length / LISTENERS;
     for (let k = 0; k < LISTENERS; k++) {
       const file = path.join(work, `devices-${k}.json`);
       writeFileSync(file, JSON.stringify(devices.slice(k * share, (k + 1) * share)));
-      const options = { url: urls[0], urls, devicesFile: file, waitSeconds: 30, connectPerSecond: 1_500 };
-      const child = spawn(
-        "sh",
-        [
-          "-c",
-          `ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$@"`,
-          "sh",
-          process.execPath,
-          "--import",
-          "tsx",
-          path.join(ROOT, "bench/lib/poll-listeners.ts"),
-          JSON.stringify(options),
-        ],
-        { stdio: ["ignore", "pipe", "inherit"] },
-      );
-      listeners.push(child);
-      listenerCpu.push(null);
-      let pending = "";
-      child.stdout!.on("data", (chunk: Buffer) => {
-        const lines = (pending + chunk.toString("utf8")).split("\n");
-        pending = lines.pop() ?? "";
-        for (const line of lines.filter(Boolean)) {
-          const e = JSON.parse(line) as { event: string; at: number; cpuMs: number };
-          if (e.event === "received") received.push(e.at);
-          if (e.event === "done") listenerCpu[k] = e.cpuMs;
-        }
-      });
+      const options = { url: urls[0]!, urls, devicesFile: file, waitSeconds: 30, connectPerSecond: 1_500 };
+      listeners.push(spawnListeners(options, { received }));
     }
     const parkedNow = async () =>
       (await Promise.all(servers.map((s) => ask<{ parked: number }>(s, "parked")))).reduce(
@@ -146,23 +121,23 @@ async function main(perServer: number): Promise<void> {
     const wokenAt = Date.now();
     for (const s of servers) s.send("wake");
     const deadline = Date.now() + 30_000;
-    while (received.length < devices.length && Date.now() < deadline)
+    while (received.size < devices.length && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 20));
     await new Promise((r) => setTimeout(r, 200));
     const cpu = await Promise.all(servers.map((s) => ask<{ cpuMs: number }>(s, "cpu")));
-    const latency = received.map((at) => at - wokenAt);
+    const latency = [...received.values()].map((at) => at - wokenAt);
     process.stdout.write(
       `${JSON.stringify(
         {
           devices: devices.length,
           servers: SERVERS,
-          received: received.length,
+          received: received.size,
           p50Ms: percentile(latency, 50),
           p99Ms: percentile(latency, 99),
           maxMs: Math.max(...latency),
           serverCpuMs: cpu.map((c) => Math.round(c.cpuMs)),
           serverCpuUsPerAnswer: cpu.map((c) => round((c.cpuMs * 1000) / perServer, 1)),
-          listenersFanoutCpuMs: listenerCpu,
+          listenersFanoutCpuMs: listeners.map((l) => l.fanoutCpuMs()),
           answerBytes: Buffer.byteLength(answer.body),
           answerHeaders: answer.headers.map(([k]) => k),
           loadAvg: os.loadavg().map((l) => round(l, 2)),
@@ -172,7 +147,7 @@ async function main(perServer: number): Promise<void> {
       )}\n`,
     );
   } finally {
-    for (const l of listeners) l.kill("SIGKILL");
+    await Promise.all(listeners.map((l) => l.stop()));
     for (const s of servers) s.kill("SIGKILL");
     rmSync(work, { recursive: true, force: true });
   }

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { connect } from "node:net";
+import { fileURLToPath } from "node:url";
 import { isEntryPoint } from "./child-json";
-import { openFilesLimit } from "./fd-limit";
+import { openFilesLimit, spawnWithFdLimit } from "./fd-limit";
 import { parseAnswer } from "./raw-load";
 import { signedRequestBytes } from "./signed-load";
 
@@ -118,6 +119,51 @@ function listen(opts: ListenOptions): void {
       if (!received) setTimeout(() => open(device, i, true), 1_000);
     });
   }
+}
+
+/**
+ * Starts a device process (this file) in its own process, its open-files limit raised
+ * (fd-limit.ts), and reads its lines as they come: each device's first signal into `received`
+ * (device id → when it arrived), refused polls counted by status into `refused`.
+ */
+export function spawnListeners(
+  opts: ListenOptions,
+  sinks: { received: Map<string, number>; refused?: Record<string, number> },
+) {
+  const child = spawnWithFdLimit(
+    ["--import", "tsx", fileURLToPath(import.meta.url), JSON.stringify(opts)],
+    ["ignore", "pipe", "inherit"],
+  );
+  let pending = "";
+  let done: { cpuMs: number; fdLimit: number | null } | undefined;
+  child.stdout?.on("data", (chunk: Buffer) => {
+    const lines = (pending + chunk.toString("utf8")).split("\n");
+    pending = lines.pop() ?? "";
+    for (const line of lines.filter(Boolean)) {
+      const e = JSON.parse(line) as { event: string; deviceId: string; at: number; status: number } & Done;
+      if (e.event === "received" && !sinks.received.has(e.deviceId)) sinks.received.set(e.deviceId, e.at);
+      else if (e.event === "refused" && sinks.refused)
+        sinks.refused[e.status] = (sinks.refused[e.status] ?? 0) + 1;
+      else if (e.event === "done") done = { cpuMs: e.cpuMs, fdLimit: e.fdLimit };
+    }
+  });
+  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+  return {
+    /** CPU the process spent from its first device's signal to its last one's (null until then). */
+    fanoutCpuMs: () => done?.cpuMs ?? null,
+    /** The open-files limit the process ran under (null until it is done). */
+    fdLimit: () => done?.fdLimit ?? null,
+    stop() {
+      child.kill("SIGTERM");
+      return exited;
+    },
+  };
+}
+
+/** The line a device process prints once every device has its signal. */
+interface Done {
+  cpuMs: number;
+  fdLimit: number | null;
 }
 
 if (isEntryPoint(import.meta.url)) listen(JSON.parse(process.argv[2]!) as ListenOptions);

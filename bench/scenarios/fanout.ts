@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -6,6 +5,7 @@ import { bundleEntry } from "../../scripts/cli-bundle.mjs";
 import { BENCH_DATABASE_URL, freshBenchDatabase } from "../lib/bench-database";
 import { runNodeForJson } from "../lib/child-json";
 import { memoryBreakdown } from "../lib/memory";
+import { spawnListeners } from "../lib/poll-listeners";
 import { createBenchProducer, MARKET_BUY, percentile, seedDeviceOwners } from "../lib/relay-fixtures";
 import { ROOT, round, startApp } from "../support";
 
@@ -28,29 +28,11 @@ export async function until(check: () => boolean, timeoutMs: number, what: strin
  * socket and recording when its answer arrived.
  */
 export function startDevices(url: string, devicesFile: string, expect: "signals" | "updates" = "signals") {
-  const listeners = path.join(ROOT, "bench/lib/poll-listeners.ts");
+  const received = new Map<string, number>();
   // Coming online over a few seconds (as in scaleout.ts): 5,000 connects in one instant overflow
   // the listen backlog on a loaded two-core machine, and the refused devices never poll.
-  const options = JSON.stringify({ url, devicesFile, waitSeconds: 30, expect, connectPerSecond: 1_500 });
-  const child = spawn(process.execPath, ["--import", "tsx", listeners, options], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const received = new Map<string, number>();
-  let pending = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    const lines = (pending + chunk.toString("utf8")).split("\n");
-    pending = lines.pop() ?? "";
-    for (const line of lines.filter(Boolean)) {
-      const e = JSON.parse(line) as { event: string; deviceId: string; at: number };
-      if (e.event === "received" && !received.has(e.deviceId)) received.set(e.deviceId, e.at);
-    }
-  });
-  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
-  const stop = () => {
-    child.kill("SIGTERM");
-    return exited;
-  };
+  const options = { url, devicesFile, waitSeconds: 30, expect, connectPerSecond: 1_500 };
+  const { stop } = spawnListeners(options, { received });
   return { received, stop };
 }
 

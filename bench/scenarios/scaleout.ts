@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
@@ -6,6 +5,8 @@ import { Redis } from "ioredis";
 import { bundleEntry } from "../../scripts/cli-bundle.mjs";
 import { openDatabase } from "../../src/db/open";
 import { freshBenchDatabase } from "../lib/bench-database";
+import { FD_LIMIT, spawnWithFdLimit } from "../lib/fd-limit";
+import { spawnListeners } from "../lib/poll-listeners";
 import { createBenchProducer, percentile, seedDeviceOwners } from "../lib/relay-fixtures";
 import type { InstanceOptions, InstanceReply, InstanceRequest, InstanceStats } from "../lib/server-instance";
 import { ROOT, round } from "../support";
@@ -21,25 +22,10 @@ const INSTANCES = 2;
 /** Device processes: each holds half the sockets, so neither needs more than ~10,000 descriptors. */
 const LISTENERS = 2;
 
-/**
- * Each of 20,000 sockets is a file descriptor at both ends: an instance holds ~10,000 of them
- * (plus its database and Redis connections), a device process as many. Many systems start a
- * process with 1,024 (this machine with 20,000), and Node cannot raise its own RLIMIT_NOFILE, so
- * every child is started through `sh -c 'ulimit -n 65536; exec node …'`: the shell raises the
- * soft (and, as root, the hard) limit and then becomes node, keeping its pid and IPC channel.
- * Where the hard limit is lower and cannot be raised, the soft limit goes up to the hard one and
- * the result says which limit each process really had (`fdLimit`, read from /proc).
- */
-export const FD_LIMIT = 65_536;
 /** Per device process: the 20,000 come online over ~7 s (see poll-listeners' connectPerSecond). */
 const CONNECT_PER_SECOND = 1_500;
 /** How long every device gets to park its first poll before the signal goes out anyway. */
 const PARK_DEADLINE_MS = 60_000;
-
-function spawnWithFdLimit(args: string[], stdio: ("ignore" | "pipe" | "inherit" | "ipc")[]): ChildProcess {
-  const raise = `ulimit -n ${FD_LIMIT} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$@"`;
-  return spawn("sh", ["-c", raise, "sh", process.execPath, ...args], { cwd: ROOT, stdio });
-}
 
 interface Instance {
   url: string;
@@ -144,50 +130,8 @@ function startListeners(
   received: Map<string, number>,
   refused: Record<string, number>,
 ) {
-  const script = path.join(ROOT, "bench/lib/poll-listeners.ts");
-  const options = JSON.stringify({
-    url: urls[0],
-    urls,
-    devicesFile,
-    waitSeconds: 30,
-    connectPerSecond: CONNECT_PER_SECOND,
-  });
-  const child = spawnWithFdLimit(["--import", "tsx", script, options], ["ignore", "pipe", "inherit"]);
-  let pending = "";
-  let fanoutCpuMs: number | null = null;
-  let fdLimit: number | null = null;
-  child.stdout?.on("data", (chunk: Buffer) => {
-    const lines = (pending + chunk.toString("utf8")).split("\n");
-    pending = lines.pop() ?? "";
-    for (const line of lines.filter(Boolean)) {
-      const e = JSON.parse(line) as {
-        event: string;
-        deviceId: string;
-        at: number;
-        status: number;
-        cpuMs: number;
-        fdLimit: number | null;
-      };
-      if (e.event === "done") {
-        fanoutCpuMs = e.cpuMs;
-        fdLimit = e.fdLimit;
-      }
-      if (e.event === "received" && !received.has(e.deviceId)) received.set(e.deviceId, e.at);
-      if (e.event === "refused") refused[e.status] = (refused[e.status] ?? 0) + 1;
-    }
-  });
-  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
-  return {
-    pid: child.pid,
-    /** CPU the process spent from its first device's signal to its last one's (null until then). */
-    fanoutCpuMs: () => fanoutCpuMs,
-    /** The open-files limit the process ran under (null until it is done). */
-    fdLimit: () => fdLimit,
-    stop() {
-      child.kill("SIGTERM");
-      return exited;
-    },
-  };
+  const options = { url: urls[0]!, urls, devicesFile, waitSeconds: 30, connectPerSecond: CONNECT_PER_SECOND };
+  return spawnListeners(options, { received, refused });
 }
 
 /** Empties the scenario's Redis db (nonces, rate limits of an earlier run); false when none answers. */
