@@ -32,9 +32,13 @@ export function createCatalogService(deps: { db: Executor; clock: Clock; audit: 
     cache = undefined;
   };
 
+  /** The cache while it is fresh (CACHE_TTL_MS), else undefined. */
+  const freshCache = (now = Date.now()) => (cache && now - cache.at < CACHE_TTL_MS ? cache : undefined);
+
   async function load() {
     const now = Date.now();
-    if (cache && now - cache.at < CACHE_TTL_MS) return cache;
+    const fresh = freshCache(now);
+    if (fresh) return fresh;
     const [categories, products, tiers] = await Promise.all([
       db.select().from(catalogCategories).orderBy(asc(catalogCategories.position), asc(catalogCategories.id)),
       db.select().from(catalogProducts).orderBy(asc(catalogProducts.position), asc(catalogProducts.id)),
@@ -109,8 +113,8 @@ export function createCatalogService(deps: { db: Executor; clock: Clock; audit: 
      * when it is not (or the tier cannot be bought), and the caller asks `purchasableTier`.
      */
     cachedPurchasableTier(id: string): TierRow | undefined {
-      if (!cache || Date.now() - cache.at >= CACHE_TTL_MS) return undefined;
-      return cache.purchasable.has(id) ? cache.tiers.get(id) : undefined;
+      const fresh = freshCache();
+      return fresh?.purchasable.has(id) ? fresh.tiers.get(id) : undefined;
     },
 
     /** Seeds SPEC.md's default catalog exactly once per database, whatever happens later. */

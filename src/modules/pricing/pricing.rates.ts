@@ -245,15 +245,20 @@ export function createRateProvider(options: RateProviderOptions): RateProvider {
     }
   }
 
+  /** The source's last answer while it is fresh, else undefined. */
+  const freshLive = (now: number): RatesSnapshot | undefined =>
+    lastGood && now < freshUntil ? { ...lastGood, source: "live" } : undefined;
+
   return {
     ratesAtOnce() {
       if (!source) return configured;
-      return lastGood && clock.now().getTime() < freshUntil ? { ...lastGood, source: "live" } : undefined;
+      return freshLive(clock.now().getTime());
     },
     async ratesNow() {
       if (!source) return configured;
       const now = clock.now().getTime();
-      if (lastGood && now < freshUntil) return { ...lastGood, source: "live" };
+      const fresh = freshLive(now);
+      if (fresh) return fresh;
       if (now < nextAttemptAt) return fallback();
       // Concurrent quotes share one request instead of each hitting the source.
       inFlight ??= refresh(source.url, source.fetch ?? fetch).finally(() => {

@@ -1,5 +1,6 @@
 import { and, eq, inArray, lt, lte, or, sql } from "drizzle-orm";
 import type { InlineKeyboardMarkup } from "grammy/types";
+import { rowsOf } from "../../db/arrays";
 import type { Executor } from "../../db/client";
 import { parsePgTimestamp } from "../../db/columns";
 import { newId } from "../../shared/ids";
@@ -103,7 +104,7 @@ export function outboxRepository(db: Executor) {
           (select min(${o.nextAttemptAt}) from ${o} where ${o.status} = 'pending'),
           (select min(${o.lockedUntil}) from ${o} where ${o.status} = 'sending')) as at`);
       // PGlite answers a Date, node-postgres the timestamptz text.
-      const [row] = (result as unknown as { rows: { at: string | Date | null }[] }).rows;
+      const [row] = rowsOf<{ at: string | Date | null }>(result);
       return row?.at == null ? null : parsePgTimestamp(row.at);
     },
 
