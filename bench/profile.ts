@@ -4,7 +4,8 @@
  * profiler (200 µs) in the server for the measured run after a warm-up. Prints the busy time per
  * answered request (busy samples × interval / answers), the server's CPU per answer
  * (process.cpuUsage, profiler included), self time by kind of work, the top functions, and the
- * inclusive time of the app's own functions; writes the .cpuprofile for a flame graph.
+ * inclusive time of the app's own functions; with `out`, writes the .cpuprofile and its flame graph
+ * (the same name, .svg; bench/lib/flame-graph.ts).
  *
  *   npx tsx bench/profile.ts poll|quotes|bare|floor [seconds] [out.cpuprofile]
  *
@@ -15,13 +16,30 @@
  *
  * With PROFILE=0 the sampler stays off and only the CPU per answer is printed: the figure to
  * compare two versions by, back to back (the sampler's own cost inflates it several times).
+ *
+ * With PERF=1, Linux perf samples the server instead (kernel and Node's C++ included; V8's
+ * sampler is biased towards system calls) and `out` names its flame graph:
+ *
+ *   PERF=1 NODE_OPTIONS=--perf-basic-prof npx tsx bench/profile.ts poll 6 docs/perf/flame/poll.svg
  */
-import { writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { once } from "node:events";
+import { rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { Session } from "node:inspector/promises";
 import type { AddressInfo } from "node:net";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
+import {
+  type CpuProfileNode,
+  type Frame,
+  flameGraphSvg,
+  frameTree,
+  inclusiveShares,
+  isServerWork,
+  perfFrameTree,
+  selfShareByKind,
+} from "./lib/flame-graph";
 import { signedAnswer } from "./lib/real-answer";
 import { seedDeviceOwners } from "./lib/relay-fixtures";
 import { measureSigned } from "./lib/signed-load";
@@ -29,13 +47,6 @@ import { type LoadResult, measure, startApp, startBaseline } from "./support";
 
 const MASTER_KEY = "bench-master-key-0123456789abcdefghijklmnop";
 const INTERVAL_US = 200;
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  hitCount?: number;
-  children?: number[];
-}
 
 /** The kinds of work the perf notes group self time by (first match wins). */
 const KINDS: [string, (fn: string, url: string) => boolean][] = [
@@ -69,11 +80,11 @@ const KINDS: [string, (fn: string, url: string) => boolean][] = [
   ["other native / microtasks", (_fn, url) => url === ""],
 ];
 
-function analyse(profile: { nodes: ProfileNode[] }, answers: number) {
+function analyse(profile: { nodes: CpuProfileNode[] }, answers: number) {
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const nameOf = (n: ProfileNode) =>
+  const nameOf = (n: CpuProfileNode) =>
     `${n.callFrame.functionName || "(anonymous)"} ${n.callFrame.url.replace(/^.*\/(node_modules|src|bench)\//, "$1/")}:${n.callFrame.lineNumber + 1}`;
   let busy = 0;
   const self = new Map<string, number>();
@@ -82,9 +93,7 @@ function analyse(profile: { nodes: ProfileNode[] }, answers: number) {
   for (const node of profile.nodes) {
     const hits = node.hitCount ?? 0;
     const fn = node.callFrame.functionName;
-    if (hits === 0 || fn === "(idle)") continue;
-    // The profiler's own message loop is not the server's work.
-    if (fn === "dispatch" || node.callFrame.url.includes("inspector")) continue;
+    if (hits === 0 || !isServerWork(node)) continue;
     busy += hits;
     self.set(nameOf(node), (self.get(nameOf(node)) ?? 0) + hits);
     const kind = KINDS.find(([, test]) => test(fn, node.callFrame.url))?.[0] ?? "other";
@@ -110,6 +119,62 @@ function analyse(profile: { nodes: ProfileNode[] }, answers: number) {
   for (const [fn, n] of top(self, 40)) console.log(`${pct(n)}  ${fn}`);
   console.log("\n-- app and fastify functions, inclusive % of busy");
   for (const [fn, n] of top(inclusive, 45)) console.log(`${pct(n)}  ${fn}`);
+}
+
+const PERF_HZ = 4_000;
+
+/**
+ * Linux perf on this process for `seconds` (PERF=1): cpu-clock samples of every thread while it
+ * runs, kernel and Node's C++ included. JavaScript frames have names only when Node was started
+ * with --perf-basic-prof (NODE_OPTIONS).
+ */
+function perfRecord(seconds: number) {
+  const data = path.join(tmpdir(), `sd-profile-${process.pid}.perf.data`);
+  const args = [
+    "record",
+    "-e",
+    "cpu-clock",
+    "-F",
+    String(PERF_HZ),
+    "-g",
+    "-p",
+    String(process.pid),
+    "-o",
+    data,
+  ];
+  const perf = spawn("perf", [...args, "--", "sleep", String(seconds)], { stdio: "ignore" });
+  const exited = once(perf, "exit");
+  return {
+    async stop(): Promise<Frame> {
+      const [code] = await exited;
+      if (code !== 0) throw new Error(`perf record exited with ${code}`);
+      const script = execFileSync("perf", ["script", "-i", data], {
+        encoding: "utf8",
+        maxBuffer: 1 << 30,
+        stdio: ["ignore", "pipe", "ignore"],
+      });
+      rmSync(data, { force: true });
+      return perfFrameTree(script);
+    },
+  };
+}
+
+/** What perf saw: CPU per answer, self time by kind, and the app's functions inclusive. */
+function analysePerf(root: Frame, answers: number) {
+  const pct = (n: number) => n.toFixed(1).padStart(5);
+  console.log(
+    `perf: ${root.samples} samples, ${((root.samples * 1e6) / PERF_HZ / answers).toFixed(1)} µs per answer`,
+  );
+  console.log("\n-- self time by kind (perf), % of samples");
+  for (const [kind, share] of [...selfShareByKind(root)].sort((a, b) => b[1] - a[1]))
+    console.log(`${pct(share)}  ${kind}`);
+  console.log("\n-- app functions and the socket write, inclusive % of samples (perf)");
+  const shares = inclusiveShares(
+    root,
+    (f) => f.kind === "app" || /^(__GI___writev|tcp_sendmsg)$/.test(f.name),
+  );
+  for (const [name, share] of [...shares].sort((a, b) => b[1] - a[1]).slice(0, 30))
+    console.log(`${pct(share)}  ${name}`);
 }
 
 const [scenario = "poll", secondsArg = "8", out] = process.argv.slice(2);
@@ -148,7 +213,9 @@ try {
     load = (s) => measure(baseline.url, { seconds: s, connections: 10 });
   }
   await load(2);
-  const profiling = process.env.PROFILE !== "0";
+  const usePerf = process.env.PERF === "1";
+  // One profiler at a time: V8's sampler interrupts the thread perf is timing.
+  const profiling = process.env.PROFILE !== "0" && !usePerf;
   const session = new Session();
   session.connect();
   await session.post("Profiler.enable");
@@ -157,6 +224,7 @@ try {
   if (profiling) await session.post("Profiler.start");
   console.error(`measuring in ${process.pid}`);
   const cpu0 = process.cpuUsage();
+  const perf = usePerf ? perfRecord(seconds) : undefined;
   const result = await load(seconds);
   const cpu = process.cpuUsage(cpu0);
   const profile = profiling ? (await session.post("Profiler.stop")).profile : undefined;
@@ -167,8 +235,25 @@ try {
   console.log(
     `server CPU per answer (profiler ${profiling ? "on" : "off"}): ${((cpu.user + cpu.system) / result.requests).toFixed(1)} µs (user ${(cpu.user / result.requests).toFixed(1)}, system ${(cpu.system / result.requests).toFixed(1)})`,
   );
-  if (profile && out) writeFileSync(out, JSON.stringify(profile));
-  if (profile) analyse(profile as unknown as { nodes: ProfileNode[] }, result.requests);
+  const title = `${scenario}: ${result.rps} answers/s, ${result.requests} answers in ${seconds} s`;
+  if (profile && out) {
+    writeFileSync(out, JSON.stringify(profile));
+    const { nodes } = profile as unknown as { nodes: CpuProfileNode[] };
+    writeFileSync(
+      out.replace(/(\.cpuprofile)?$/, ".svg"),
+      flameGraphSvg(frameTree(nodes), { title: `V8 sampler, ${title}` }),
+    );
+  }
+  if (profile) analyse(profile as unknown as { nodes: CpuProfileNode[] }, result.requests);
+  if (perf) {
+    const root = await perf.stop();
+    analysePerf(root, result.requests);
+    if (out)
+      writeFileSync(
+        out.replace(/(\.cpuprofile|\.svg)?$/, ".svg"),
+        flameGraphSvg(root, { title: `perf, ${title}` }),
+      );
+  }
 } finally {
   await closePlain();
   await baseline.close();
