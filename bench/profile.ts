@@ -22,9 +22,7 @@
  *
  *   PERF=1 NODE_OPTIONS=--perf-basic-prof npx tsx bench/profile.ts poll 6 docs/perf/flame/poll.svg
  */
-import { execFileSync, spawn } from "node:child_process";
-import { once } from "node:events";
-import { rmSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { Session } from "node:inspector/promises";
 import type { AddressInfo } from "node:net";
@@ -40,6 +38,7 @@ import {
   perfFrameTree,
   selfShareByKind,
 } from "./lib/flame-graph";
+import { perfRecord } from "./lib/perf";
 import { signedAnswer } from "./lib/real-answer";
 import { seedDeviceOwners } from "./lib/relay-fixtures";
 import { measureSigned } from "./lib/signed-load";
@@ -123,42 +122,6 @@ function analyse(profile: { nodes: CpuProfileNode[] }, answers: number) {
 
 const PERF_HZ = 4_000;
 
-/**
- * Linux perf on this process for `seconds` (PERF=1): cpu-clock samples of every thread while it
- * runs, kernel and Node's C++ included. JavaScript frames have names only when Node was started
- * with --perf-basic-prof (NODE_OPTIONS).
- */
-function perfRecord(seconds: number) {
-  const data = path.join(tmpdir(), `sd-profile-${process.pid}.perf.data`);
-  const args = [
-    "record",
-    "-e",
-    "cpu-clock",
-    "-F",
-    String(PERF_HZ),
-    "-g",
-    "-p",
-    String(process.pid),
-    "-o",
-    data,
-  ];
-  const perf = spawn("perf", [...args, "--", "sleep", String(seconds)], { stdio: "ignore" });
-  const exited = once(perf, "exit");
-  return {
-    async stop(): Promise<Frame> {
-      const [code] = await exited;
-      if (code !== 0) throw new Error(`perf record exited with ${code}`);
-      const script = execFileSync("perf", ["script", "-i", data], {
-        encoding: "utf8",
-        maxBuffer: 1 << 30,
-        stdio: ["ignore", "pipe", "ignore"],
-      });
-      rmSync(data, { force: true });
-      return perfFrameTree(script);
-    },
-  };
-}
-
 /** What perf saw: CPU per answer, self time by kind, and the app's functions inclusive. */
 function analysePerf(root: Frame, answers: number) {
   const pct = (n: number) => n.toFixed(1).padStart(5);
@@ -224,7 +187,7 @@ try {
   if (profiling) await session.post("Profiler.start");
   console.error(`measuring in ${process.pid}`);
   const cpu0 = process.cpuUsage();
-  const perf = usePerf ? perfRecord(seconds) : undefined;
+  const perf = usePerf ? await perfRecord({ pid: process.pid }, PERF_HZ) : undefined;
   const result = await load(seconds);
   const cpu = process.cpuUsage(cpu0);
   const profile = profiling ? (await session.post("Profiler.stop")).profile : undefined;
@@ -246,7 +209,7 @@ try {
   }
   if (profile) analyse(profile as unknown as { nodes: CpuProfileNode[] }, result.requests);
   if (perf) {
-    const root = await perf.stop();
+    const root = perfFrameTree(await perf.stop());
     analysePerf(root, result.requests);
     if (out)
       writeFileSync(

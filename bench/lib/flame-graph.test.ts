@@ -47,7 +47,7 @@ describe("flameGraphSvg", () => {
       [0, 40, 600],
     ]);
     expect(svg).toContain("hmac&lt;x&gt; node:crypto:10: 60.0 % (6 samples)");
-    expect(svg).toContain("poll &lt;test&gt;: 10 busy samples");
+    expect(svg).toContain("poll &lt;test&gt;: 10 samples");
     expect(svg).not.toContain("(idle)");
   });
 

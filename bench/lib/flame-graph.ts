@@ -1,6 +1,6 @@
 /**
  * Flame graphs (SVG, no dependencies) of where a process's CPU went: the root at the bottom, each
- * function's width its share of the busy samples (itself and everything it called), callers
+ * function's width its share of the samples (itself and everything it called), callers
  * below callees. `bench/profile.ts` draws one from V8's sampler (a .cpuprofile) and, with
  * PERF=1, one from Linux perf (`perf script`), which also sees the kernel and Node's C++ and is
  * not biased towards system calls the way V8's signal-driven sampler is
@@ -48,6 +48,8 @@ export function isServerWork(node: CpuProfileNode): boolean {
 function kindOf(url: string): FrameKind {
   if (url === "") return "native";
   if (url.startsWith("node:")) return "node";
+  // The service's own code bundled as `signaldesk start` runs it (scripts/cli-bundle.mjs) lives in the cache.
+  if (url.includes("/node_modules/.cache/signaldesk/")) return "app";
   if (url.includes("/node_modules/")) return "dependency";
   return "app";
 }
@@ -118,20 +120,22 @@ function perfFrame(symbol: string, object: string): { name: string; kind: FrameK
 }
 
 /**
- * The call tree of `perf script` output (`perf record -e cpu-clock -g -p PID`, which samples a
- * thread only while it runs, so every sample is busy; JIT code named by Node's
+ * The call tree of `perf script` output (bench/lib/perf.ts; cpu-clock samples a thread only
+ * while it runs, so every sample of a process is busy; JIT code named by Node's
  * --perf-basic-prof): each sample's stack, leaf first in the text, is walked from its root.
+ * With `processOf`, each stack starts with a frame naming its process (from the sample's header).
  */
-export function perfFrameTree(script: string): Frame {
+export function perfFrameTree(script: string, processOf?: (header: string) => string): Frame {
   const root = emptyFrame("all", "native");
   for (const sample of script.split(/\n\s*\n/)) {
-    const stack = sample
-      .split("\n")
-      .slice(1)
+    const [header = "", ...lines] = sample.replace(/^\n+/, "").split("\n");
+    if (header.trim() === "") continue;
+    const stack = lines
       .map((line) => PERF_FRAME.exec(line))
       .filter((m) => m !== null)
       .map(([, symbol, object]) => perfFrame(symbol!, object!))
       .reverse();
+    if (processOf) stack.unshift({ name: processOf(header), kind: "native" });
     if (stack.length === 0) continue;
     let frame = root;
     for (const { name, kind } of stack) frame = childOf(frame, name, kind);
@@ -179,7 +183,7 @@ export function flameGraphSvg(
       "</g>",
     ].join("");
   });
-  const heading = escapeXml(`${opts.title}: ${root.samples} busy samples`);
+  const heading = escapeXml(`${opts.title}: ${root.samples} samples`);
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="monospace" font-size="${FONT_SIZE}">`,
     `<title>${heading}</title>`,

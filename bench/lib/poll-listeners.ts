@@ -149,6 +149,8 @@ export function spawnListeners(
   });
   const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
   return {
+    /** The device process's id (its shell `exec`s node, so this is node's). */
+    pid: child.pid,
     /** CPU the process spent from its first device's signal to its last one's (null until then). */
     fanoutCpuMs: () => done?.cpuMs ?? null,
     /** The open-files limit the process ran under (null until it is done). */

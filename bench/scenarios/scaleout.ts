@@ -6,6 +6,8 @@ import { bundleEntry } from "../../scripts/cli-bundle.mjs";
 import { openDatabase } from "../../src/db/open";
 import { freshBenchDatabase } from "../lib/bench-database";
 import { FD_LIMIT, spawnWithFdLimit } from "../lib/fd-limit";
+import { flameGraphSvg, perfFrameTree } from "../lib/flame-graph";
+import { monotonicSeconds, perfRecord, sampleProcess, samplesWithin, sharesByProcess } from "../lib/perf";
 import { spawnListeners } from "../lib/poll-listeners";
 import { createBenchProducer, percentile, seedDeviceOwners } from "../lib/relay-fixtures";
 import type { InstanceOptions, InstanceReply, InstanceRequest, InstanceStats } from "../lib/server-instance";
@@ -26,6 +28,8 @@ const LISTENERS = 2;
 const CONNECT_PER_SECOND = 1_500;
 /** How long every device gets to park its first poll before the signal goes out anyway. */
 const PARK_DEADLINE_MS = 60_000;
+/** perf's samples per second on each CPU under SCALEOUT_PERF. */
+const PERF_HZ = 999;
 
 interface Instance {
   url: string;
@@ -224,14 +228,38 @@ export async function run({ smoke }: { smoke: boolean }): Promise<Record<string,
     // SCALEOUT_FANOUT_PROF_DIR=dir: each instance profiles the fan-out alone (publish to the last answer).
     const profileDir = process.env.SCALEOUT_FANOUT_PROF_DIR;
     if (profileDir) await Promise.all(instances.map((i) => i.profile()));
+    // SCALEOUT_PERF=file.svg: Linux perf samples the whole machine from the publish to the last
+    // answer; the result says what share of the two cores each process took, the file is the
+    // flame graph (JavaScript named when NODE_OPTIONS=--perf-basic-prof).
+    const perfSvg = process.env.SCALEOUT_PERF;
+    const perf = perfSvg ? await perfRecord("all", PERF_HZ) : undefined;
+    const fanoutFrom = monotonicSeconds();
     const { publishedAt, approvedAt } = await instances[0]!.publish(producer.id);
     await until(() => received.size >= devices, 30_000, "every device to receive the signal").catch(() => {});
+    const fanoutTo = monotonicSeconds();
+    const perfScript = perf && samplesWithin(await perf.stop(), fanoutFrom, fanoutTo);
     const after = await Promise.all(instances.map((i) => i.stats()));
     if (profileDir)
       await Promise.all(
         instances.map((i, k) => i.profile(path.join(profileDir, `fanout-${k}-${Date.now()}.cpuprofile`))),
       );
 
+    const roleOf = (comm: string, pid: number) => {
+      const instance = instances.findIndex((i) => i.pid === pid);
+      if (instance >= 0) return `instance ${instance}`;
+      const listener = listeners.findIndex((l) => l.pid === pid);
+      if (listener >= 0) return `devices ${listener}`;
+      if (pid === process.pid) return "bench";
+      return comm === "swapper" ? "idle" : comm;
+    };
+    if (perfSvg && perfScript) {
+      const title = `perf, the whole machine from publish to last answer, ${devices} devices`;
+      const root = perfFrameTree(perfScript, (header) => {
+        const owner = sampleProcess(header);
+        return owner ? roleOf(owner.comm, owner.pid) : "?";
+      });
+      writeFileSync(perfSvg, flameGraphSvg(root, { title, minWidth: 1 }));
+    }
     const latencyOf = (which?: number) =>
       [...received]
         .filter(([id]) => which === undefined || instanceOf.get(id) === which)
@@ -271,6 +299,7 @@ export async function run({ smoke }: { smoke: boolean }): Promise<Record<string,
         listeners: listeners.map((l) => l.fdLimit()),
       },
       loadAvg: os.loadavg().map((l) => round(l, 2)),
+      ...(perfScript && { cpuShareDuringFanout: sharesByProcess(perfScript, roleOf) }),
     };
   } finally {
     await Promise.all(listeners.map((l) => l.stop()));
