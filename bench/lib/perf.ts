@@ -1,5 +1,4 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { once } from "node:events";
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -29,9 +28,18 @@ export async function perfRecord(target: { pid: number } | "all", hz: number): P
       stdio: "ignore",
     },
   );
-  const exited = once(perf, "exit");
+  // Not events.once: it would reject on the error event below, with nobody waiting yet.
+  const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    perf.on("exit", (code, signal) => resolve([code, signal])),
+  );
+  // No perf on this machine (ENOENT) is an error event, not an exit.
+  let failed: Error | undefined;
+  perf.on("error", (err) => {
+    failed = err;
+  });
   // perf needs a moment to open its events; samples before that would be lost without a trace.
   await sleep(300);
+  if (failed) throw new Error(`perf record could not start: ${failed.message}`);
   if (perf.exitCode !== null) throw new Error(`perf record exited at once with ${perf.exitCode}`);
   return {
     async stop() {
