@@ -6,8 +6,10 @@
  * not biased towards system calls the way V8's signal-driven sampler is
  * (docs/perf/poll-profile.md).
  *
- * Idle time and the profiler's own message loop are left out, as `bench/profile.ts` leaves them
- * out of its tables: the graph is the server's work only.
+ * From V8's sampler, idle time and the profiler's own message loop are left out, as
+ * `bench/profile.ts` leaves them out of its tables. perf's cpu-clock samples a process only while
+ * it runs; a recording of the whole machine (bench/lib/perf.ts) shows idle CPUs as a process of
+ * their own.
  */
 
 export interface CpuProfileNode {
