@@ -67,7 +67,11 @@ export function redisBus(redis: Redis, channel: string, instanceId: string, logg
     publish: out.publish,
     connected: () => into?.connected() ?? true,
     async start(onMessage, onResync) {
-      const sub = redis.duplicate();
+      // Resubscribed by this bus, not by ioredis: ioredis's own resubscribe on reconnect drops the
+      // SUBSCRIBE's promise, so a connection closing during it (a cut, a stop) was an unhandled
+      // rejection (ioredis/built/redis/event_handler.js, readyHandler).
+      // Named so that CLIENT LIST tells each instance's subscriber apart.
+      const sub = redis.duplicate({ autoResubscribe: false, connectionName: `${channel}:${instanceId}` });
       subscriber = sub;
       into = inbox({
         instanceId,
@@ -81,7 +85,14 @@ export function redisBus(redis: Redis, channel: string, instanceId: string, logg
       sub.on("message", (_channel: string, payload: string) => receive(payload));
       let connectedBefore = false;
       sub.on("ready", () => {
-        if (connectedBefore) onResync("the delivery subscriber reconnected");
+        // The state is reloaded once subscribed, so nothing published after the reload's read is
+        // missed. A SUBSCRIBE that fails leaves the subscription silent, which the inbox notices
+        // (no heartbeats) and redoes on a new connection.
+        if (connectedBefore)
+          sub.subscribe(channel).then(
+            () => onResync("the delivery subscriber reconnected"),
+            (err) => logger.warn({ err }, "delivery subscriber could not resubscribe"),
+          );
         connectedBefore = true;
       });
       sub.on("error", (err) => logger.warn({ err }, "delivery subscriber error"));

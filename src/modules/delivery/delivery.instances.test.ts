@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
+import { Redis } from "ioredis";
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/support/app";
@@ -221,6 +221,34 @@ function twoInstances(bus: "postgres" | "redis") {
     // Nonces are shared only through Redis; without it each instance keeps its own.
     expect(replay.statusCode).toBe(bus === "redis" ? 401 : 200);
   });
+
+  if (bus === "redis")
+    it("subscribes again when Redis drops the subscribers' connections, and hears the other instance after", async () => {
+      const admin = new Redis(process.env.TEST_REDIS_URL!);
+      try {
+        // The buses name their subscriber connections after their channel (and instance).
+        const channel = `${b.deps.config.redisKeyPrefix}delivery:`;
+        const subscribers = async () =>
+          ((await admin.call("CLIENT", "LIST", "TYPE", "pubsub")) as string)
+            .split("\n")
+            .filter((line) => line.includes(` name=${channel}`));
+        const before = await subscribers();
+        expect(before).toHaveLength(2);
+        for (const line of before) await admin.call("CLIENT", "KILL", "ID", /\bid=(\d+)/.exec(line)![1]!);
+        // Both back, each subscribed to its one channel again, on new connections.
+        await eventually(async () => {
+          const now = await subscribers();
+          return now.length === 2 && now.every((l) => l.includes(" sub=1 ") && !before.includes(l));
+        });
+      } finally {
+        admin.disconnect();
+      }
+      const owner = await createDeviceOwner(a.deps, "vip", { autoApprove: true });
+      const waiting = poll(b, owner.signer, 20);
+      await eventually(async () => b.deps.delivery.stats().waiting === 1);
+      const signalId = await publish(a);
+      expect(await ids(waiting)).toEqual([signalId]);
+    });
 }
 
 /**
