@@ -18,20 +18,43 @@ export interface PerfRecording {
 /** The fields each sample's header carries: `comm pid/tid time: event:`, then one line per frame. */
 const SCRIPT_FIELDS = "comm,pid,tid,time,event,ip,sym,dso";
 
-export async function perfRecord(target: { pid: number } | "all", hz: number): Promise<PerfRecording> {
+export async function perfRecord(
+  target: { pid: number } | "all",
+  hz: number,
+  maxSeconds = 300,
+): Promise<PerfRecording> {
   const data = path.join(tmpdir(), `sd-perf-${process.pid}-${Date.now()}.data`);
-  const scope = target === "all" ? ["-a"] : ["-p", String(target.pid)];
-  const perf: ChildProcess = spawn(
-    "perf",
-    ["record", "-e", "cpu-clock", "-F", String(hz), "-g", ...scope, "-o", data],
-    {
-      stdio: "ignore",
-    },
-  );
+  // Not inherited by what the process starts afterwards: profile.ts's process forks its load
+  // generator, whose CPU is not the server's.
+  const scope = target === "all" ? ["-a"] : ["-p", String(target.pid), "--no-inherit"];
+  // Timestamps on CLOCK_MONOTONIC, the clock of process.hrtime (see samplesWithin).
+  const args = [
+    "record",
+    "-e",
+    "cpu-clock",
+    "-F",
+    String(hz),
+    "-g",
+    "-k",
+    "CLOCK_MONOTONIC",
+    ...scope,
+    "-o",
+    data,
+  ];
+  // Under `timeout`, which passes stop()'s SIGINT on to perf: a bench killed before stop() leaves
+  // no perf recording the machine for ever. (Not `perf record … -- sleep N`: stopped early, that
+  // wrote no samples of `-p`'s process.)
+  const perf: ChildProcess = spawn("timeout", ["-s", "INT", String(maxSeconds), "perf", ...args], {
+    stdio: "ignore",
+  });
   // Not events.once: it would reject on the error event below, with nobody waiting yet.
-  const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
-    perf.on("exit", (code, signal) => resolve([code, signal])),
-  );
+  const exited = new Promise<void>((resolve) => perf.on("exit", () => resolve()));
+  // A bench that fails before stop() must not leave perf recording the machine for ever.
+  // Nor keep it alive: unref'd, perf ends with it (stop() still waits for its exit).
+  perf.unref();
+  const stopWithUs = () => perf.kill("SIGINT");
+  process.once("exit", stopWithUs);
+  void exited.then(() => process.off("exit", stopWithUs));
   // No perf on this machine (ENOENT) is an error event, not an exit.
   let failed: Error | undefined;
   perf.on("error", (err) => {
@@ -43,10 +66,11 @@ export async function perfRecord(target: { pid: number } | "all", hz: number): P
   if (perf.exitCode !== null) throw new Error(`perf record exited at once with ${perf.exitCode}`);
   return {
     async stop() {
+      // Waited for from here on: an unref'd child would let this process end first.
+      perf.ref();
       perf.kill("SIGINT");
-      // perf writes its data and then ends by the signal it was stopped with.
-      const [code, signal] = await exited;
-      if (code !== 0 && signal !== "SIGINT") throw new Error(`perf record exited with ${code ?? signal}`);
+      // perf writes its data and ends; `perf script` reads the data or fails on it.
+      await exited;
       try {
         return execFileSync("perf", ["script", "-F", SCRIPT_FIELDS, "-i", data], {
           encoding: "utf8",
