@@ -37,6 +37,7 @@ import {
   isServerWork,
   perfFrameTree,
   selfShareByKind,
+  selfShares,
 } from "./lib/flame-graph";
 import { perfRecord } from "./lib/perf";
 import { signedAnswer } from "./lib/real-answer";
@@ -79,45 +80,32 @@ const KINDS: [string, (fn: string, url: string) => boolean][] = [
   ["other native / microtasks", (_fn, url) => url === ""],
 ];
 
-function analyse(profile: { nodes: CpuProfileNode[] }, answers: number) {
-  const parent = new Map<number, number>();
-  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const nameOf = (n: CpuProfileNode) =>
-    `${n.callFrame.functionName || "(anonymous)"} ${n.callFrame.url.replace(/^.*\/(node_modules|src|bench)\//, "$1/")}:${n.callFrame.lineNumber + 1}`;
-  let busy = 0;
-  const self = new Map<string, number>();
+/** What V8's sampler saw: busy time per answer, self time by kind and by function, the app's and Fastify's functions inclusive. */
+function analyse(nodes: CpuProfileNode[], root: Frame, answers: number) {
   const kinds = new Map<string, number>();
-  const inclusive = new Map<string, number>();
-  for (const node of profile.nodes) {
+  for (const node of nodes) {
     const hits = node.hitCount ?? 0;
-    const fn = node.callFrame.functionName;
     if (hits === 0 || !isServerWork(node)) continue;
-    busy += hits;
-    self.set(nameOf(node), (self.get(nameOf(node)) ?? 0) + hits);
-    const kind = KINDS.find(([, test]) => test(fn, node.callFrame.url))?.[0] ?? "other";
-    kinds.set(kind, (kinds.get(kind) ?? 0) + hits);
-    const seen = new Set<string>();
-    for (let id: number | undefined = node.id; id !== undefined; id = parent.get(id)) {
-      const n = byId.get(id)!;
-      if (!n.callFrame.url.includes("/src/") && !n.callFrame.url.includes("fastify/lib")) continue;
-      const key = nameOf(n);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      inclusive.set(key, (inclusive.get(key) ?? 0) + hits);
-    }
+    const kind =
+      KINDS.find(([, test]) => test(node.callFrame.functionName, node.callFrame.url))?.[0] ?? "other";
+    kinds.set(kind, (kinds.get(kind) ?? 0) + (100 * hits) / root.samples);
   }
-  const pct = (n: number) => ((100 * n) / busy).toFixed(1).padStart(5);
+  const pct = (share: number) => share.toFixed(1).padStart(5);
   const top = (m: Map<string, number>, k: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, k);
   console.log(
-    `busy samples ${busy}, answers ${answers}, busy µs per answer ${((busy * INTERVAL_US) / answers).toFixed(1)}`,
+    `busy samples ${root.samples}, answers ${answers}, busy µs per answer ${((root.samples * INTERVAL_US) / answers).toFixed(1)}`,
   );
   console.log("\n-- self time by kind, % of busy");
-  for (const [kind, n] of top(kinds, 20)) console.log(`${pct(n)}  ${kind}`);
+  for (const [kind, share] of top(kinds, 20)) console.log(`${pct(share)}  ${kind}`);
   console.log("\n-- top functions, self % of busy");
-  for (const [fn, n] of top(self, 40)) console.log(`${pct(n)}  ${fn}`);
+  for (const [fn, share] of top(
+    selfShares(root, (f) => f.name),
+    40,
+  ))
+    console.log(`${pct(share)}  ${fn}`);
   console.log("\n-- app and fastify functions, inclusive % of busy");
-  for (const [fn, n] of top(inclusive, 45)) console.log(`${pct(n)}  ${fn}`);
+  const appOrFastify = inclusiveShares(root, (f) => / (src|node_modules\/fastify\/lib)\//.test(f.name));
+  for (const [fn, share] of top(appOrFastify, 45)) console.log(`${pct(share)}  ${fn}`);
 }
 
 const PERF_HZ = 4_000;
@@ -199,15 +187,18 @@ try {
     `server CPU per answer (profiler ${profiling ? "on" : "off"}): ${((cpu.user + cpu.system) / result.requests).toFixed(1)} µs (user ${(cpu.user / result.requests).toFixed(1)}, system ${(cpu.system / result.requests).toFixed(1)})`,
   );
   const title = `${scenario}: ${result.rps} answers/s, ${result.requests} answers in ${seconds} s`;
-  if (profile && out) {
-    writeFileSync(out, JSON.stringify(profile));
+  if (profile) {
     const { nodes } = profile as unknown as { nodes: CpuProfileNode[] };
-    writeFileSync(
-      out.replace(/(\.cpuprofile)?$/, ".svg"),
-      flameGraphSvg(frameTree(nodes), { title: `V8 sampler, ${title}` }),
-    );
+    const root = frameTree(nodes);
+    if (out) {
+      writeFileSync(out, JSON.stringify(profile));
+      writeFileSync(
+        out.replace(/(\.cpuprofile)?$/, ".svg"),
+        flameGraphSvg(root, { title: `V8 sampler, ${title}` }),
+      );
+    }
+    analyse(nodes, root, result.requests);
   }
-  if (profile) analyse(profile as unknown as { nodes: CpuProfileNode[] }, result.requests);
   if (perf) {
     const root = perfFrameTree(await perf.stop());
     analysePerf(root, result.requests);

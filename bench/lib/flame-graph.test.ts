@@ -6,6 +6,7 @@ import {
   inclusiveShares,
   perfFrameTree,
   selfShareByKind,
+  selfShares,
 } from "./flame-graph";
 
 const frame = (id: number, functionName: string, url: string, hitCount: number, children: number[] = []) =>
@@ -105,6 +106,15 @@ describe("perfFrameTree", () => {
     expect(byKind.app).toBeCloseTo(100 / 3);
     expect(byKind.kernel).toBeCloseTo(100 / 3);
     expect(byKind.node).toBeCloseTo(100 / 3);
+    expect(Object.fromEntries(selfShares(root, (f) => f.name))).toEqual({
+      uv_run: 0,
+      "(anonymous) src/shared/http/before-routing.ts:1": 0,
+      "answerEmptyPoll src/modules/delivery/delivery.empty-poll.ts:1": 100 / 3,
+      __GI___writev: 0,
+      tcp_sendmsg: 100 / 3,
+      "[node]": 0,
+      "parserOnIncoming node:_http_server:1026": 100 / 3,
+    });
     const shares = inclusiveShares(root, (f) => f.kind === "app");
     expect(shares.get("answerEmptyPoll src/modules/delivery/delivery.empty-poll.ts:1")).toBeCloseTo(200 / 3);
     expect(shares.has("tcp_sendmsg")).toBe(false);

@@ -198,17 +198,21 @@ export function flameGraphSvg(
   ].join("\n");
 }
 
-/** Each kind's share of the samples spent in that kind's own code (self time), in %. */
-export function selfShareByKind(root: Frame): Map<FrameKind, number> {
-  const shares = new Map<FrameKind, number>();
+/** Self time (%): the share of the samples spent in each frame's own code, summed by `keyOf`. */
+export function selfShares<K>(root: Frame, keyOf: (frame: Frame) => K): Map<K, number> {
+  const shares = new Map<K, number>();
   const walk = (frame: Frame) => {
     const self = frame.samples - frame.children.reduce((sum, c) => sum + c.samples, 0);
-    if (frame !== root) shares.set(frame.kind, (shares.get(frame.kind) ?? 0) + (100 * self) / root.samples);
+    const key = keyOf(frame);
+    if (frame !== root) shares.set(key, (shares.get(key) ?? 0) + (100 * self) / root.samples);
     frame.children.forEach(walk);
   };
   walk(root);
   return shares;
 }
+
+/** Each kind's share of the samples spent in that kind's own code (self time), in %. */
+export const selfShareByKind = (root: Frame): Map<FrameKind, number> => selfShares(root, (f) => f.kind);
 
 /** Inclusive share (%) of every function `keep` picks, counted once on a path that calls it again. */
 export function inclusiveShares(root: Frame, keep: (frame: Frame) => boolean): Map<string, number> {
